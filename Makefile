@@ -1,0 +1,108 @@
+# btfkit: a plain Makefile.
+#   make                 library (static + shared) and the btfkit tool, in build/
+#   make test            unit, golden and corpus tests (tests/run.sh)
+#   make SAN=1 test      the same built with AddressSanitizer + UBSan, in build-san/
+#   make bench           benchmarks (bench/run.sh), medians of repeated runs
+#   make fuzz            libFuzzer targets (clang), run for FUZZ_SECONDS each
+#   make install PREFIX=/usr/local
+CC ?= cc
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+ifeq ($(SAN),1)
+B ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+OPT ?= -O1 -g
+else
+B ?= build
+SANFLAGS :=
+OPT ?= -O2 -g
+endif
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS ?= $(OPT)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc -fPIC -pthread
+LDFLAGS ?=
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
+LIBS := -lelf -lz -llzma -lzstd
+
+LIB_SRCS := $(sort $(wildcard src/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(B)/tests/%)
+TEST_SUPPORT := $(B)/tests/support.o
+
+STATIC_LIB := $(B)/libbtfkit.a
+SHARED_LIB := $(B)/libbtfkit.so.$(VERSION)
+TOOL := $(B)/btfkit
+
+.PHONY: all lib tool tests test check bench fuzz install clean testdata
+all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
+
+lib: $(STATIC_LIB) $(SHARED_LIB)
+tool: $(TOOL)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libbtfkit.so.$(SOVERSION) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf libbtfkit.so.$(VERSION) $(B)/libbtfkit.so.$(SOVERSION)
+	ln -sf libbtfkit.so.$(SOVERSION) $(B)/libbtfkit.so
+
+$(TOOL): $(CLI_OBJS) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
+
+# ---- tests ------------------------------------------------------------------
+$(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT) $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) $(LIBS) -lcmocka
+
+tests: $(TEST_BINS) $(TOOL)
+
+# Decompressed copies of ../shared (corpus and goldens) for the tests: build
+# output, never committed.
+SHARED ?= ../shared
+testdata:
+	@SHARED=$(SHARED) sh tests/prepare-data.sh build/testdata
+
+test check: tests testdata
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS)
+
+# ---- benchmarks and fuzzing ---------------------------------------------------
+bench: all testdata
+	@BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh bench/run.sh
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	@$(MAKE) -f fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS) run
+
+# ---- install --------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/btfkit
+	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.a
+	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION)
+	ln -sf libbtfkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(SOVERSION)
+	ln -sf libbtfkit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so
+	install -m 0644 include/btfkit/btfkit.h $(DESTDIR)$(INCLUDEDIR)/btfkit/btfkit.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' btfkit.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_SRCS:tests/%.c=$(B)/tests/%.d)

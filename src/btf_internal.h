@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to libbtfkit: the model's layout and helpers shared by src/. */
+#ifndef BTFKIT_BTF_INTERNAL_H
+#define BTFKIT_BTF_INTERNAL_H
+
+#include <errno.h>
+#include <pthread.h>
+
+#include "btfkit/btfkit.h"
+#include "strset.h"
+
+/* One row per kind: everything about a kind's shape. Sizing, byte order,
+ * the field iterators, the read-time checks and dump all read it. */
+struct bk_kind_desc {
+	const char *name;
+	uint8_t info_sz;          /* fixed trailing bytes after struct bk_type */
+	uint8_t elem_sz;          /* bytes per vlen element */
+	bool type_is_id;          /* size_or_type holds a type ID */
+	uint8_t nr_fixed_ids;     /* type-ID fields in the fixed trailing data */
+	uint8_t fixed_id_offs[2]; /* their byte offsets in it */
+	int8_t elem_id_off;       /* byte offset of the type ID in an element, -1 none */
+	int8_t elem_str_off;      /* byte offset of the name in an element, -1 none */
+	bool may_have_name;       /* the kernel accepts a name on this kind */
+	const char *elem_label;   /* what an element is called in messages */
+};
+
+extern const struct bk_kind_desc bk_kinds[BK_NR_KINDS];
+
+static inline const struct bk_kind_desc *bk_kind_desc(unsigned kind)
+{
+	return kind < BK_NR_KINDS && kind != BK_KIND_UNKN ? &bk_kinds[kind] : NULL;
+}
+
+/* The name index: open hash of names to the first ID, chained by next[]. */
+struct bk_name_index {
+	uint32_t *heads;   /* hash bucket -> own index + 1 of the first type, 0 empty */
+	uint32_t *next;    /* own index -> own index + 1 of the next same-bucket type */
+	uint32_t mask;
+};
+
+struct bk_btf {
+	const struct bk_btf *base;
+	struct bk_btf *owned_base;
+
+	uint32_t start_id;      /* ID of the first own type */
+	uint32_t nr_types;      /* own types */
+	uint32_t start_str_off; /* own string offsets start here (base's total) */
+
+	/* own types, host order, on-disk layout; offs[i] is type start_id+i */
+	uint8_t *types;
+	size_t types_len, types_cap; /* cap 0: types points into raw */
+	uint32_t *offs;
+	size_t offs_cap;
+
+	/* own strings */
+	char *strs;
+	size_t strs_len, strs_cap;   /* cap 0: strs points into raw */
+	struct bk_strset *strset;    /* for adding; built on first add */
+
+	void *raw;                   /* the blob as read, host order */
+
+	/* as read, so that writing gives the same bytes back */
+	uint32_t hdr_len;            /* 0 for built BTF */
+	bool swapped;                /* read in the non-native byte order */
+	uint8_t *layout;             /* layout section bytes (not owned: in raw) */
+	uint32_t layout_len;
+
+	char *source;                /* file name for messages */
+	char section[16];
+
+	pthread_mutex_t index_lock;
+	struct bk_name_index *_Atomic nidx;
+};
+
+static inline struct bk_type *bk_own_type(const struct bk_btf *b, uint32_t idx)
+{
+	return (struct bk_type *)(b->types + b->offs[idx]);
+}
+
+/* Error helpers: fill e (may be NULL) and return code. */
+int bk_err(struct bk_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* ... with the file and section of btf, and the type's ID */
+int bk_err_type(struct bk_error *e, const struct bk_btf *btf, uint32_t id, int code,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* an I/O failure on path (exit status 2): "what: strerror" */
+int bk_err_io(struct bk_error *e, int code, const char *path, const char *what);
+void bk_err_set_source(struct bk_error *e, const char *file, const char *section);
+
+/* "[id] KIND 'name'" for messages into buf */
+const char *bk_type_label(const struct bk_btf *btf, uint32_t id, char *buf, size_t len);
+
+/* Byte order */
+static inline uint32_t bk_bswap32(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint16_t bk_bswap16(uint16_t v) { return __builtin_bswap16(v); }
+static inline bool bk_host_big_endian(void)
+{
+	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+}
+
+/* What the field the iterator last yielded is, for messages:
+ * "type_id", "member 3: type_id", "value 2: name"... */
+const char *bk_field_iter_describe(const struct bk_field_iter *it, char *buf, size_t len);
+
+/* Parse a blob whose buffer btf takes over (freed with it, or on error). */
+int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const char *name,
+		       const char *section, struct bk_btf **out, struct bk_error *err);
+
+/* Make the types/strings buffers owned and growable (copy out of raw). */
+int bk_btf_make_mutable(struct bk_btf *b);
+
+/* Read a whole file into memory. */
+int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kind table: the one place that knows each kind's shape. The reader
+ * sizes records with it, the byte-order code and the field iterators walk
+ * it, the validators and printers take names from it. Nothing else in
+ * btfkit switches on a kind to find its fields.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "btf_internal.h"
+
+#define ID_FIELD(...) .nr_fixed_ids = sizeof((uint8_t[]){__VA_ARGS__}), .fixed_id_offs = {__VA_ARGS__}
+#define NO_ELEMS .elem_id_off = -1, .elem_str_off = -1
+
+const struct bk_kind_desc bk_kinds[BK_NR_KINDS] = {
+	[BK_KIND_UNKN] = {"UNKN", 0, 0, false, NO_ELEMS},
+	[BK_KIND_INT] = {.name = "INT", .info_sz = 4, NO_ELEMS, .may_have_name = true},
+	[BK_KIND_PTR] = {.name = "PTR", .type_is_id = true, NO_ELEMS},
+	[BK_KIND_ARRAY] = {.name = "ARRAY", .info_sz = sizeof(struct bk_array), ID_FIELD(0, 4), NO_ELEMS},
+	[BK_KIND_STRUCT] = {.name = "STRUCT", .elem_sz = sizeof(struct bk_member),
+			    .elem_id_off = 4, .elem_str_off = 0, .may_have_name = true,
+			    .elem_label = "member"},
+	[BK_KIND_UNION] = {.name = "UNION", .elem_sz = sizeof(struct bk_member),
+			   .elem_id_off = 4, .elem_str_off = 0, .may_have_name = true,
+			   .elem_label = "member"},
+	[BK_KIND_ENUM] = {.name = "ENUM", .elem_sz = sizeof(struct bk_enum),
+			  .elem_id_off = -1, .elem_str_off = 0, .may_have_name = true,
+			  .elem_label = "value"},
+	[BK_KIND_FWD] = {.name = "FWD", NO_ELEMS, .may_have_name = true},
+	[BK_KIND_TYPEDEF] = {.name = "TYPEDEF", .type_is_id = true, NO_ELEMS, .may_have_name = true},
+	[BK_KIND_VOLATILE] = {.name = "VOLATILE", .type_is_id = true, NO_ELEMS},
+	[BK_KIND_CONST] = {.name = "CONST", .type_is_id = true, NO_ELEMS},
+	[BK_KIND_RESTRICT] = {.name = "RESTRICT", .type_is_id = true, NO_ELEMS},
+	[BK_KIND_FUNC] = {.name = "FUNC", .type_is_id = true, NO_ELEMS, .may_have_name = true},
+	[BK_KIND_FUNC_PROTO] = {.name = "FUNC_PROTO", .type_is_id = true,
+				.elem_sz = sizeof(struct bk_param), .elem_id_off = 4,
+				.elem_str_off = 0, .elem_label = "param"},
+	[BK_KIND_VAR] = {.name = "VAR", .info_sz = sizeof(struct bk_var), .type_is_id = true,
+			 NO_ELEMS, .may_have_name = true},
+	[BK_KIND_DATASEC] = {.name = "DATASEC", .elem_sz = sizeof(struct bk_var_secinfo),
+			     .elem_id_off = 0, .elem_str_off = -1, .may_have_name = true,
+			     .elem_label = "var"},
+	[BK_KIND_FLOAT] = {.name = "FLOAT", NO_ELEMS, .may_have_name = true},
+	[BK_KIND_DECL_TAG] = {.name = "DECL_TAG", .info_sz = sizeof(struct bk_decl_tag),
+			      .type_is_id = true, NO_ELEMS, .may_have_name = true},
+	[BK_KIND_TYPE_TAG] = {.name = "TYPE_TAG", .type_is_id = true, NO_ELEMS,
+			      .may_have_name = true},
+	[BK_KIND_ENUM64] = {.name = "ENUM64", .elem_sz = sizeof(struct bk_enum64),
+			    .elem_id_off = -1, .elem_str_off = 0, .may_have_name = true,
+			    .elem_label = "value"},
+};
+
+const char *bk_kind_name(unsigned kind)
+{
+	return kind < BK_NR_KINDS ? bk_kinds[kind].name : "UNKN";
+}
+
+int bk_kind_by_name(const char *s)
+{
+	for (unsigned k = 1; k < BK_NR_KINDS; k++)
+		if (!strcmp(s, bk_kinds[k].name))
+			return (int)k;
+	return -1;
+}
+
+size_t bk_type_size(const struct bk_type *t)
+{
+	const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
+	if (!d)
+		return 0;
+	return sizeof(*t) + d->info_sz + (size_t)bk_vlen(t) * d->elem_sz;
+}
+
+/*
+ * The iterator yields, in order: for IDS the size_or_type word when it is an
+ * ID, the fixed ID fields, then each element's ID field; for STRS the name,
+ * then each element's name. Steps below nr_fixed are the first group.
+ */
+void bk_field_iter_init(struct bk_field_iter *it, struct bk_type *t, enum bk_iter_mode mode)
+{
+	const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
+	memset(it, 0, sizeof(*it));
+	it->type = (uint8_t *)t;
+	it->mode = (uint8_t)mode;
+	it->kind = (uint8_t)bk_kind(t);
+	if (!d)
+		return;
+	bool elem_field = (mode == BK_ITER_IDS ? d->elem_id_off : d->elem_str_off) >= 0;
+	if (mode == BK_ITER_IDS)
+		it->nr_fixed = (d->type_is_id ? 1u : 0u) + d->nr_fixed_ids;
+	else
+		it->nr_fixed = 1;
+	it->nr_total = it->nr_fixed + (elem_field ? bk_vlen(t) : 0);
+}
+
+uint32_t *bk_field_iter_next(struct bk_field_iter *it)
+{
+	if (it->step >= it->nr_total)
+		return NULL;
+	const struct bk_kind_desc *d = &bk_kinds[it->kind];
+	uint32_t step = it->step++;
+	uint8_t *rest = it->type + sizeof(struct bk_type);
+	if (step < it->nr_fixed) {
+		if (it->mode == BK_ITER_STRS)
+			return (uint32_t *)it->type; /* name_off */
+		if (d->type_is_id) {
+			if (step == 0)
+				return (uint32_t *)(it->type + offsetof(struct bk_type, type));
+			step--;
+		}
+		return (uint32_t *)(rest + d->fixed_id_offs[step]);
+	}
+	size_t elem = step - it->nr_fixed;
+	int off = it->mode == BK_ITER_IDS ? d->elem_id_off : d->elem_str_off;
+	return (uint32_t *)(rest + d->info_sz + elem * d->elem_sz + (size_t)off);
+}
+
+const char *bk_field_iter_describe(const struct bk_field_iter *it, char *buf, size_t len)
+{
+	const struct bk_kind_desc *d = &bk_kinds[it->kind];
+	uint32_t step = it->step ? it->step - 1 : 0;
+	const char *field = it->mode == BK_ITER_STRS ? "name" : "type_id";
+	if (step >= it->nr_fixed) {
+		snprintf(buf, len, "%s %u: %s", d->elem_label, step - it->nr_fixed, field);
+		return buf;
+	}
+	if (it->mode == BK_ITER_IDS && it->kind == BK_KIND_FUNC_PROTO)
+		field = "ret_type_id";
+	else if (it->mode == BK_ITER_IDS && it->kind == BK_KIND_ARRAY && step == 1)
+		field = "index_type_id";
+	snprintf(buf, len, "%s", field);
+	return buf;
+}

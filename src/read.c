@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Raw BTF blobs: the header, the sections, and the checks every reader needs
+ * to be safe (what libbpf checks on parse): sections in bounds, a string
+ * section that ends in NUL, known kinds, records that fit, and every type ID
+ * and string offset in range. The kernel's semantic rules are validate.c's.
+ *
+ * Pass 1 walks the records and counts them; pass 2 fills the ID index and
+ * checks the fields. Both are bounded by the section, never by a count read
+ * from the input.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "btf_internal.h"
+
+struct hdr {
+	uint32_t hdr_len, type_off, type_len, str_off, str_len, layout_off, layout_len;
+};
+
+static uint32_t word(const uint8_t *p, bool swap)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return swap ? bk_bswap32(v) : v;
+}
+
+static int parse_header(struct bk_btf *b, const uint8_t *d, size_t size, struct hdr *h,
+			struct bk_error *err)
+{
+	uint16_t magic;
+	if (size < BK_HDR_LEN_CLASSIC)
+		return bk_err(err, -EINVAL, "truncated header: %zu bytes, a BTF header has %d",
+			      size, BK_HDR_LEN_CLASSIC);
+	memcpy(&magic, d, 2);
+	if (magic == bk_bswap16(BK_MAGIC))
+		b->swapped = true;
+	else if (magic != BK_MAGIC)
+		return bk_err(err, -EINVAL, "bad magic 0x%04x (BTF has 0xeb9f)", magic);
+	h->hdr_len = word(d + 4, b->swapped);
+	if (h->hdr_len < BK_HDR_LEN_CLASSIC || h->hdr_len > size)
+		return bk_err(err, -EINVAL, "header length %u out of range (%d..%zu)", h->hdr_len,
+			      BK_HDR_LEN_CLASSIC, size);
+	h->type_off = word(d + 8, b->swapped);
+	h->type_len = word(d + 12, b->swapped);
+	h->str_off = word(d + 16, b->swapped);
+	h->str_len = word(d + 20, b->swapped);
+	h->layout_off = h->layout_len = 0;
+	if (h->hdr_len >= BK_HDR_LEN_LAYOUT) {
+		h->layout_off = word(d + 24, b->swapped);
+		h->layout_len = word(d + 28, b->swapped);
+	}
+	return 0;
+}
+
+static int check_section(const char *what, uint32_t off, uint32_t len, size_t room,
+			 struct bk_error *err)
+{
+	if ((uint64_t)off + len > room)
+		return bk_err(err, -EINVAL,
+			      "%s section at %u + %u ends past the data (%zu bytes after the header)",
+			      what, off, len, room);
+	return 0;
+}
+
+static bool overlap(uint32_t a_off, uint32_t a_len, uint32_t b_off, uint32_t b_len)
+{
+	return a_len && b_len && (uint64_t)a_off < (uint64_t)b_off + b_len &&
+	       (uint64_t)b_off < (uint64_t)a_off + a_len;
+}
+
+static int check_layout(const struct hdr *h, size_t size, bool split, struct bk_error *err)
+{
+	size_t room = size - h->hdr_len;
+	int e;
+	if ((e = check_section("type", h->type_off, h->type_len, room, err)) ||
+	    (e = check_section("string", h->str_off, h->str_len, room, err)) ||
+	    (e = check_section("layout", h->layout_off, h->layout_len, room, err)))
+		return e;
+	if (h->type_off % 4 || h->type_len % 4)
+		return bk_err(err, -EINVAL, "type section at %u + %u is not 4-byte aligned",
+			      h->type_off, h->type_len);
+	if (overlap(h->type_off, h->type_len, h->str_off, h->str_len) ||
+	    overlap(h->type_off, h->type_len, h->layout_off, h->layout_len) ||
+	    overlap(h->layout_off, h->layout_len, h->str_off, h->str_len))
+		return bk_err(err, -EINVAL,
+			      "sections overlap: type %u + %u, string %u + %u, layout %u + %u",
+			      h->type_off, h->type_len, h->str_off, h->str_len, h->layout_off,
+			      h->layout_len);
+	if (!h->str_len && !split)
+		return bk_err(err, -EINVAL, "empty string section (base BTF needs at least \"\")");
+	if (h->str_len > BK_MAX_ID)
+		return bk_err(err, -EINVAL, "string section of %u bytes is too large", h->str_len);
+	return 0;
+}
+
+static int check_strings(const struct bk_btf *b, bool split, struct bk_error *err)
+{
+	if (!b->strs_len)
+		return 0;
+	if (b->strs[b->strs_len - 1] != '\0')
+		return bk_err(err, -EINVAL, "string section does not end with a NUL byte");
+	if (!split && b->strs[0] != '\0')
+		return bk_err(err, -EINVAL,
+			      "string section does not start with \"\" (split BTF read without "
+			      "its base?)");
+	if ((uint64_t)b->start_str_off + b->strs_len > BK_MAX_ID)
+		return bk_err(err, -EINVAL, "string offsets past %u", BK_MAX_ID);
+	return 0;
+}
+
+/* Pass 1: every record must have a known kind and fit in the section. */
+static int count_types(struct bk_btf *b, struct bk_error *err)
+{
+	size_t off = 0;
+	uint32_t n = 0;
+	while (off < b->types_len) {
+		uint32_t id = b->start_id + n;
+		if (b->types_len - off < sizeof(struct bk_type))
+			return bk_err(err, -EINVAL, "[%u]: truncated type: %zu bytes left, need %zu",
+				      id, b->types_len - off, sizeof(struct bk_type));
+		const struct bk_type *t = (const struct bk_type *)(b->types + off);
+		size_t sz = bk_type_size(t);
+		if (!sz)
+			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, bk_kind(t));
+		if (sz > b->types_len - off)
+			return bk_err(err, -EINVAL,
+				      "[%u] %s: truncated: vlen %u needs %zu bytes, %zu left", id,
+				      bk_kind_name(bk_kind(t)), bk_vlen(t), sz, b->types_len - off);
+		if ((uint64_t)id + 1 > BK_MAX_ID)
+			return bk_err(err, -EINVAL, "[%u]: too many types", id);
+		off += sz;
+		n++;
+	}
+	b->nr_types = n;
+	return 0;
+}
+
+/* Pass 2: the ID index, and every ID and string field in range. */
+static int index_and_check(struct bk_btf *b, struct bk_error *err)
+{
+	uint32_t cnt = bk_btf_type_cnt(b), str_end = b->start_str_off + (uint32_t)b->strs_len;
+	char what[64];
+	b->offs = malloc((b->nr_types ? b->nr_types : 1) * sizeof(*b->offs));
+	if (!b->offs)
+		return bk_err(err, -ENOMEM, "out of memory for %u types", b->nr_types);
+	b->offs_cap = b->nr_types;
+	size_t off = 0;
+	for (uint32_t i = 0; i < b->nr_types; i++) {
+		struct bk_type *t = (struct bk_type *)(b->types + off);
+		uint32_t id = b->start_id + i, *f;
+		struct bk_field_iter it;
+		b->offs[i] = (uint32_t)off;
+		off += bk_type_size(t);
+		bk_field_iter_init(&it, t, BK_ITER_STRS);
+		while ((f = bk_field_iter_next(&it)))
+			if (*f >= str_end)
+				return bk_err_type(err, b, id, -EINVAL,
+						   "%s offset %u out of range (strings end at %u)",
+						   bk_field_iter_describe(&it, what, sizeof(what)),
+						   *f, str_end);
+		bk_field_iter_init(&it, t, BK_ITER_IDS);
+		while ((f = bk_field_iter_next(&it)))
+			if (*f >= cnt)
+				return bk_err_type(err, b, id, -EINVAL,
+						   "%s %u out of range (last is %u)",
+						   bk_field_iter_describe(&it, what, sizeof(what)),
+						   *f, cnt - 1);
+	}
+	/* FUNC must point at a FUNC_PROTO: libbpf refuses to read anything else */
+	for (uint32_t i = 0; i < b->nr_types; i++) {
+		const struct bk_type *t = bk_own_type(b, i), *p;
+		if (bk_kind(t) != BK_KIND_FUNC)
+			continue;
+		p = bk_btf_type(b, t->type);
+		if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO)
+			return bk_err_type(err, b, b->start_id + i, -EINVAL,
+					   "type_id %u is not a FUNC_PROTO", t->type);
+	}
+	return 0;
+}
+
+static void swap_words(uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 4 <= len; i += 4) {
+		uint32_t v;
+		memcpy(&v, p + i, 4);
+		v = bk_bswap32(v);
+		memcpy(p + i, &v, 4);
+	}
+}
+
+int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const char *name,
+		       const char *section, struct bk_btf **out, struct bk_error *err)
+{
+	struct bk_btf *b = bk_btf_new(base);
+	struct hdr h = {0};
+	int e;
+	*out = NULL;
+	if (!b) {
+		free(data);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
+	bk_btf_set_source(b, name, section);
+	free(b->strs); /* the empty table bk_btf_new made: the blob has its own */
+	b->strs = NULL;
+	b->strs_len = b->strs_cap = 0;
+	b->raw = data;
+	if ((e = parse_header(b, data, size, &h, err)) || (e = check_layout(&h, size, base, err)))
+		goto fail;
+	uint8_t *body = (uint8_t *)data + h.hdr_len;
+	b->hdr_len = h.hdr_len;
+	b->types = body + h.type_off;
+	b->types_len = h.type_len;
+	b->strs = (char *)body + h.str_off;
+	b->strs_len = h.str_len;
+	b->layout = h.layout_len ? body + h.layout_off : NULL;
+	b->layout_len = h.layout_len;
+	if (b->swapped)
+		swap_words(b->types, b->types_len);
+	if ((e = check_strings(b, base, err)) || (e = count_types(b, err)) ||
+	    (e = index_and_check(b, err)))
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	if (err && !err->file[0])
+		bk_err_set_source(err, name, section);
+	bk_btf_free(b);
+	return e;
+}
+
+int bk_btf_parse(const void *data, size_t size, const struct bk_btf *base, const char *name,
+		 struct bk_btf **out, struct bk_error *err)
+{
+	void *copy = malloc(size ? size : 1);
+	if (!copy)
+		return bk_err(err, -ENOMEM, "out of memory for %zu bytes", size);
+	memcpy(copy, data, size);
+	return bk_btf_parse_owned(copy, size, base, name, NULL, out, err);
+}
+
+int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return bk_err_io(err, -errno, path, "cannot open");
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return bk_err_io(err, -EISDIR, path, "cannot read");
+	}
+	/* sysfs files may report a size that is not theirs: read to EOF */
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
+	uint8_t *buf = malloc(cap);
+	while (buf) {
+		if (len == cap) {
+			uint8_t *nb = realloc(buf, cap * 2);
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+			free(buf);
+			close(fd);
+			return bk_err_io(err, e, path, "cannot read");
+		}
+		if (n == 0) {
+			close(fd);
+			*data = buf;
+			*size = len;
+			return 0;
+		}
+		len += (size_t)n;
+	}
+	free(buf);
+	close(fd);
+	return bk_err(err, -ENOMEM, "%s: out of memory", path);
+}
