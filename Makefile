@@ -98,7 +98,7 @@ install: all
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION)
 	ln -sf libbtfkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(SOVERSION)
 	ln -sf libbtfkit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so
-	install -m 0644 include/btfkit/btfkit.h $(DESTDIR)$(INCLUDEDIR)/btfkit/btfkit.h
+	install -m 0644 include/btfkit/*.h $(DESTDIR)$(INCLUDEDIR)/btfkit/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' btfkit.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc
 

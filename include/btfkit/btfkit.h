@@ -284,47 +284,16 @@ int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_e
 			  size_t nr_edits, bool strip_signature, const char *out_path,
 			  struct bk_error *err);
 
-/* ------------------------------------------------------------------ */
-/* Validation: the kernel's rules on load                              */
-
-/* Called for each fault found; return non-zero to stop. */
-typedef int (*bk_report_fn)(const struct bk_error *e, void *ctx);
-
-struct bk_validate_opts {
-	bool first_only;   /* stop at the first fault, as the kernel does */
-};
-
-/* Check btf (its own types; the base is taken as valid) against the
- * kernel's rules. Returns 0 when valid, -EINVAL when there were faults
- * (each passed to report, when given), another negative errno on failure. */
-int bk_validate(const struct bk_btf *btf, const struct bk_validate_opts *opts,
-		bk_report_fn report, void *ctx);
-
-/* ------------------------------------------------------------------ */
-/* Printing: bpftool's raw text and JSON                               */
-
-enum bk_dump_format { BK_DUMP_TEXT, BK_DUMP_JSON };
-
-/* Print btf's own types as `bpftool btf dump file` does. */
-int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *out);
-
-/* ------------------------------------------------------------------ */
-/* Assembling: bpftool's raw text back to BTF                          */
-
-/* Parse text (len bytes) into a new BTF on base (NULL: base BTF). IDs in
- * the text must run on from base's. err->line/column say where a fault is. */
-int bk_asm(const char *text, size_t len, const struct bk_btf *base, const char *name,
-	   struct bk_btf **out, struct bk_error *err);
-
-/* ------------------------------------------------------------------ */
-/* Distill and relocate                                                */
-
-/* libbpf's btf__distill_base(): from split BTF on its full base, make the
- * distilled base and a new split BTF on it. */
-int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_btf **new_split,
-	       struct bk_error *err);
-
 #ifdef __cplusplus
 }
 #endif
+
+/* Each layer's API has its own header. */
+#include "btfkit/validate.h"
+#include "btfkit/dump.h"
+#include "btfkit/asm.h"
+#include "btfkit/distill.h"
+#include "btfkit/relocate.h"
+#include "btfkit/check.h"
+
 #endif /* BTFKIT_H */
