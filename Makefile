@@ -83,7 +83,19 @@ test check: tests testdata
 	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS)
 
 # ---- benchmarks and fuzzing ---------------------------------------------------
-bench: all testdata
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
+# libbpf from Debian, when installed, for a side-by-side figure (never linked into btfkit)
+HAVE_LIBBPF := $(shell pkg-config --exists libbpf 2>/dev/null && echo 1)
+ifneq ($(HAVE_LIBBPF),1)
+BENCH_BINS := $(filter-out $(B)/bench/bench_libbpf,$(BENCH_BINS))
+endif
+$(B)/bench/bench_libbpf: $(B)/bench/bench_libbpf.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(shell pkg-config --libs libbpf)
+$(B)/bench/%: $(B)/bench/%.o $(STATIC_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
+
+bench: all testdata $(BENCH_BINS)
 	@BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh bench/run.sh
 
 FUZZ_SECONDS ?= 30

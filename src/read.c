@@ -5,9 +5,9 @@
  * section that ends in NUL, known kinds, records that fit, and every type ID
  * and string offset in range. The kernel's semantic rules are validate.c's.
  *
- * Pass 1 walks the records and counts them; pass 2 fills the ID index and
- * checks the fields. Both are bounded by the section, never by a count read
- * from the input.
+ * Pass 1 walks the records and fills the ID index; pass 2 checks the
+ * fields. Both are bounded by the section, never by a count read from the
+ * input.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -112,8 +112,73 @@ static int check_strings(const struct bk_btf *b, bool split, struct bk_error *er
 	return 0;
 }
 
-/* Pass 1: every record must have a known kind and fit in the section. */
-static int count_types(struct bk_btf *b, struct bk_error *err)
+/* The precise message for a field found out of range (the slow path). */
+static int field_error(const struct bk_btf *b, uint32_t id, struct bk_type *t, uint32_t cnt,
+		       uint32_t str_end, struct bk_error *err)
+{
+	struct bk_field_iter it;
+	uint32_t *f;
+	char what[64];
+	bk_field_iter_init(&it, t, BK_ITER_STRS);
+	while ((f = bk_field_iter_next(&it)))
+		if (*f >= str_end)
+			return bk_err_type(err, b, id, -EINVAL,
+					   "%s offset %u out of range (strings end at %u)",
+					   bk_field_iter_describe(&it, what, sizeof(what)), *f, str_end);
+	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	while ((f = bk_field_iter_next(&it)))
+		if (*f >= cnt)
+			return bk_err_type(err, b, id, -EINVAL, "%s %u out of range (last is %u)",
+					   bk_field_iter_describe(&it, what, sizeof(what)), *f,
+					   cnt - 1);
+	return bk_err_type(err, b, id, -EINVAL, "field out of range");
+}
+
+/* Every ID and string field of t in range? The hot loop of reading: it walks
+ * the kind table's offsets directly rather than through the iterator. */
+static bool fields_in_range(const struct bk_type *t, const struct bk_kind_desc *d, uint32_t cnt,
+			    uint32_t str_end)
+{
+	const uint32_t *rest = (const uint32_t *)(t + 1);
+	uint32_t bad = t->name_off >= str_end;
+	if (d->type_is_id)
+		bad |= t->type >= cnt;
+	for (unsigned k = 0; k < d->nr_fixed_ids; k++)
+		bad |= rest[d->fixed_id_offs[k] / 4] >= cnt;
+	if (d->elem_id_off < 0 && d->elem_str_off < 0)
+		return !bad;
+	uint32_t vlen = bk_vlen(t), step = d->elem_sz / 4;
+	const uint32_t *e = rest + d->info_sz / 4;
+	for (uint32_t i = 0; i < vlen; i++, e += step) {
+		if (d->elem_id_off >= 0)
+			bad |= e[d->elem_id_off / 4] >= cnt;
+		if (d->elem_str_off >= 0)
+			bad |= e[d->elem_str_off / 4] >= str_end;
+	}
+	return !bad;
+}
+
+static int grow_offs(struct bk_btf *b, uint32_t n)
+{
+	if (n < b->offs_cap)
+		return 0;
+	/* a record has at least 12 bytes: never more entries than that allows */
+	size_t cap = b->offs_cap ? b->offs_cap * 2 : b->types_len / 40 + 16;
+	uint32_t *o = realloc(b->offs, cap * sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	b->offs = o;
+	b->offs_cap = cap;
+	return 0;
+}
+
+/*
+ * One pass over the records: each must have a known kind and fit in the
+ * section; its offset goes into the ID index. IDs can refer forward, so the
+ * ID range is only known at the end: fields are checked against the largest
+ * count the section could hold, and again exactly when one is suspect.
+ */
+static int index_types(struct bk_btf *b, struct bk_error *err)
 {
 	size_t off = 0;
 	uint32_t n = 0;
@@ -123,62 +188,41 @@ static int count_types(struct bk_btf *b, struct bk_error *err)
 			return bk_err(err, -EINVAL, "[%u]: truncated type: %zu bytes left, need %zu",
 				      id, b->types_len - off, sizeof(struct bk_type));
 		const struct bk_type *t = (const struct bk_type *)(b->types + off);
-		size_t sz = bk_type_size(t);
-		if (!sz)
+		const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
+		if (!d)
 			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, bk_kind(t));
+		size_t sz = sizeof(*t) + d->info_sz + (size_t)bk_vlen(t) * d->elem_sz;
 		if (sz > b->types_len - off)
 			return bk_err(err, -EINVAL,
 				      "[%u] %s: truncated: vlen %u needs %zu bytes, %zu left", id,
-				      bk_kind_name(bk_kind(t)), bk_vlen(t), sz, b->types_len - off);
-		if ((uint64_t)id + 1 > BK_MAX_ID)
+				      d->name, bk_vlen(t), sz, b->types_len - off);
+		if (id >= BK_MAX_ID)
 			return bk_err(err, -EINVAL, "[%u]: too many types", id);
+		if (grow_offs(b, n))
+			return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
+		b->offs[n++] = (uint32_t)off;
 		off += sz;
-		n++;
 	}
 	b->nr_types = n;
 	return 0;
 }
 
-/* Pass 2: the ID index, and every ID and string field in range. */
-static int index_and_check(struct bk_btf *b, struct bk_error *err)
+/* Every field in range, and FUNC pointing at a FUNC_PROTO (libbpf refuses
+ * to read anything else). */
+static int check_types(struct bk_btf *b, struct bk_error *err)
 {
 	uint32_t cnt = bk_btf_type_cnt(b), str_end = b->start_str_off + (uint32_t)b->strs_len;
-	char what[64];
-	b->offs = malloc((b->nr_types ? b->nr_types : 1) * sizeof(*b->offs));
-	if (!b->offs)
-		return bk_err(err, -ENOMEM, "out of memory for %u types", b->nr_types);
-	b->offs_cap = b->nr_types;
-	size_t off = 0;
 	for (uint32_t i = 0; i < b->nr_types; i++) {
-		struct bk_type *t = (struct bk_type *)(b->types + off);
-		uint32_t id = b->start_id + i, *f;
-		struct bk_field_iter it;
-		b->offs[i] = (uint32_t)off;
-		off += bk_type_size(t);
-		bk_field_iter_init(&it, t, BK_ITER_STRS);
-		while ((f = bk_field_iter_next(&it)))
-			if (*f >= str_end)
-				return bk_err_type(err, b, id, -EINVAL,
-						   "%s offset %u out of range (strings end at %u)",
-						   bk_field_iter_describe(&it, what, sizeof(what)),
-						   *f, str_end);
-		bk_field_iter_init(&it, t, BK_ITER_IDS);
-		while ((f = bk_field_iter_next(&it)))
-			if (*f >= cnt)
-				return bk_err_type(err, b, id, -EINVAL,
-						   "%s %u out of range (last is %u)",
-						   bk_field_iter_describe(&it, what, sizeof(what)),
-						   *f, cnt - 1);
-	}
-	/* FUNC must point at a FUNC_PROTO: libbpf refuses to read anything else */
-	for (uint32_t i = 0; i < b->nr_types; i++) {
-		const struct bk_type *t = bk_own_type(b, i), *p;
-		if (bk_kind(t) != BK_KIND_FUNC)
-			continue;
-		p = bk_btf_type(b, t->type);
-		if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO)
-			return bk_err_type(err, b, b->start_id + i, -EINVAL,
-					   "type_id %u is not a FUNC_PROTO", t->type);
+		struct bk_type *t = bk_own_type(b, i);
+		unsigned kind = bk_kind(t);
+		if (!fields_in_range(t, &bk_kinds[kind], cnt, str_end))
+			return field_error(b, b->start_id + i, t, cnt, str_end, err);
+		if (kind == BK_KIND_FUNC) {
+			const struct bk_type *p = bk_btf_type(b, t->type);
+			if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO)
+				return bk_err_type(err, b, b->start_id + i, -EINVAL,
+						   "type_id %u is not a FUNC_PROTO", t->type);
+		}
 	}
 	return 0;
 }
@@ -221,8 +265,8 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	b->layout_len = h.layout_len;
 	if (b->swapped)
 		swap_words(b->types, b->types_len);
-	if ((e = check_strings(b, base, err)) || (e = count_types(b, err)) ||
-	    (e = index_and_check(b, err)))
+	if ((e = check_strings(b, base, err)) || (e = index_types(b, err)) ||
+	    (e = check_types(b, err)))
 		goto fail;
 	*out = b;
 	return 0;

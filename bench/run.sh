@@ -1,0 +1,28 @@
+#!/bin/sh
+# make bench: every benchmark, medians of repeated runs. The machine is shared
+# and noisy: compare medians and ratios, not single runs.
+set -eu
+B=${BK_BUILD:-build}
+T=${BK_TESTDATA:-build/testdata}
+RUNS=${RUNS:-21}
+K=$T/vmlinux/running.btf
+
+echo "== library: reading the running kernel's vmlinux BTF ($(du -h "$K" | cut -f1))"
+"$B/bench/bench_read" "$K" "$RUNS"
+
+echo "== whole process: btfkit dump of that vmlinux to /dev/null (wall, peak RSS)"
+"$B/bench/measure" "$RUNS" "$B/btfkit" dump "$K"
+"$B/bench/measure" "$RUNS" "$B/btfkit" dump -j "$K"
+if command -v bpftool >/dev/null 2>&1; then
+	echo "== for comparison: bpftool $(bpftool version | head -1 | cut -d' ' -f2-)"
+	"$B/bench/measure" "$RUNS" bpftool btf dump file "$K"
+fi
+if [ -x "$B/bench/bench_libbpf" ]; then
+	echo "== for comparison: libbpf btf__parse_raw (installed libbpf-dev)"
+	"$B/bench/bench_libbpf" "$K" "$RUNS"
+fi
+for b in "$B"/bench/bench_*; do
+	case $b in */bench_read|*/bench_libbpf|*/measure|*.o|*.d) continue ;; esac
+	echo "== $(basename "$b")"
+	"$b" "$T" "$RUNS"
+done
