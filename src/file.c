@@ -1,31 +1,249 @@
 // SPDX-License-Identifier: MIT
 /*
- * Input files. FIRST CUT: raw blobs only; ELF (libelf), compressed modules
- * and .BTF.base handling are being added.
+ * Input files: raw BTF blobs or ELF objects (vmlinux, modules, pahole
+ * output), possibly compressed. Everything is told by content: compression
+ * by its magic (decompress.c), then the ELF magic or the BTF magic.
+ *
+ * ELF goes through libelf over the bytes in memory; a kernel module's
+ * signature trailer is cut off first, so libelf sees only the ELF image.
+ * A section's bytes are handed out exactly as they are in the file (BTF
+ * carries its own byte order), after checking that they lie in the file.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "decompress.h"
+#include "file_internal.h"
 
-struct bk_file {
-	char *name;
-	void *data;
-	size_t size;
-};
+#define SIG_MAGIC "~Module signature appended~\n"
+#define SIG_MAGIC_LEN (sizeof(SIG_MAGIC) - 1)
+#define SIG_INFO_LEN 12 /* struct module_signature; its last 4 bytes: sig length (BE) */
+
+static const uint8_t elf_magic[] = {0x7f, 'E', 'L', 'F'};
+
+static pthread_once_t elf_once = PTHREAD_ONCE_INIT;
+static bool elf_ready;
+
+static void elf_init(void)
+{
+	elf_ready = elf_version(EV_CURRENT) != EV_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Module signature                                                    */
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The length of the signature trailer (signature, struct module_signature,
+ * magic) at the end of a module, 0 when there is none. */
+static int find_signature(struct bk_file *f, struct bk_error *err)
+{
+	const uint8_t *end = f->data + f->size;
+	f->sig_len = 0;
+	if (f->size < SIG_MAGIC_LEN || memcmp(end - SIG_MAGIC_LEN, SIG_MAGIC, SIG_MAGIC_LEN))
+		return 0;
+	size_t room = f->size - SIG_MAGIC_LEN;
+	if (room < SIG_INFO_LEN)
+		return bk_err(err, -EINVAL, "module signature trailer truncated: %zu bytes before "
+			      "its magic, struct module_signature has %d", room, SIG_INFO_LEN);
+	uint32_t sig = be32(end - SIG_MAGIC_LEN - 4);
+	if (sig > room - SIG_INFO_LEN)
+		return bk_err(err, -EINVAL, "module signature of %u bytes is longer than the "
+			      "%zu bytes before it", sig, room - SIG_INFO_LEN);
+	f->sig_len = SIG_MAGIC_LEN + SIG_INFO_LEN + sig;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* ELF                                                                 */
+
+static int elf_fault(struct bk_error *err, const char *what)
+{
+	return bk_err(err, -EINVAL, "corrupt ELF: %s: %s", what, elf_errmsg(-1));
+}
+
+/* Every section with bytes in the file must lie inside the ELF image. */
+static int check_sec_bounds(const struct bk_file *f, size_t i, struct bk_error *err)
+{
+	const GElf_Shdr *sh = &f->secs[i].shdr;
+	size_t elf_size = f->size - f->sig_len;
+	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
+		return 0;
+	if (sh->sh_offset > elf_size || sh->sh_size > elf_size - sh->sh_offset)
+		return bk_err(err, -EINVAL,
+			      "corrupt ELF: section [%zu] %s at offset %llu + %llu bytes ends past "
+			      "the end of the ELF data (%zu bytes)",
+			      i, f->secs[i].name ? f->secs[i].name : "(unnamed)",
+			      (unsigned long long)sh->sh_offset, (unsigned long long)sh->sh_size,
+			      elf_size);
+	return 0;
+}
+
+static int index_section(struct bk_file *f, size_t i, struct bk_error *err)
+{
+	Elf_Scn *scn = elf_getscn(f->elf, i);
+	struct bk_elf_sec *s = &f->secs[i];
+	char what[64];
+	snprintf(what, sizeof(what), "section [%zu] header", i);
+	if (!scn || !gelf_getshdr(scn, &s->shdr))
+		return elf_fault(err, what);
+	s->name = NULL;
+	if (i && f->shstrndx) {
+		s->name = elf_strptr(f->elf, f->shstrndx, s->shdr.sh_name);
+		if (!s->name)
+			return bk_err(err, -EINVAL,
+				      "corrupt ELF: section [%zu]: name offset %u is not in the "
+				      "section name table: %s", i, s->shdr.sh_name, elf_errmsg(-1));
+	}
+	return check_sec_bounds(f, i, err);
+}
+
+/* BTF sections must be unique: which of two would a reader take? */
+static int check_unique(const struct bk_file *f, const char *name, struct bk_error *err)
+{
+	size_t first = 0;
+	for (size_t i = 1; i < f->nr_secs; i++) {
+		if (!f->secs[i].name || strcmp(f->secs[i].name, name))
+			continue;
+		if (first)
+			return bk_err(err, -EINVAL, "two %s sections: [%zu] and [%zu]", name, first,
+				      i);
+		first = i;
+	}
+	return 0;
+}
+
+/* The section header table must lie in the file: libelf would otherwise
+ * see no sections at all, and the message would not say why. */
+static int check_shdr_table(const struct bk_file *f, size_t nr, struct bk_error *err)
+{
+	const GElf_Ehdr *eh = &f->ehdr;
+	size_t elf_size = f->size - f->sig_len;
+	uint64_t entsize = gelf_getclass(f->elf) == ELFCLASS64 ? sizeof(Elf64_Shdr)
+								: sizeof(Elf32_Shdr);
+	if (!eh->e_shoff)
+		return 0;
+	if (eh->e_shentsize != entsize)
+		return bk_err(err, -EINVAL, "corrupt ELF: section header size %u, expected %llu",
+			      eh->e_shentsize, (unsigned long long)entsize);
+	if (eh->e_shoff > elf_size || nr > (elf_size - eh->e_shoff) / entsize)
+		return bk_err(err, -EINVAL,
+			      "corrupt ELF: section header table at offset %llu (%zu headers of "
+			      "%llu bytes) ends past the end of the ELF data (%zu bytes)",
+			      (unsigned long long)eh->e_shoff, nr, (unsigned long long)entsize,
+			      elf_size);
+	return 0;
+}
+
+static int open_elf(struct bk_file *f, struct bk_error *err)
+{
+	int e;
+	pthread_once(&elf_once, elf_init);
+	if (!elf_ready)
+		return bk_err(err, -ENOTSUP, "libelf: %s", elf_errmsg(-1));
+	if ((e = find_signature(f, err)))
+		return e;
+	f->elf = elf_memory((char *)f->data, f->size - f->sig_len);
+	if (!f->elf)
+		return elf_fault(err, "cannot read it");
+	if (elf_kind(f->elf) != ELF_K_ELF)
+		return bk_err(err, -EINVAL, "not an ELF object (an archive?)");
+	if (!gelf_getehdr(f->elf, &f->ehdr))
+		return elf_fault(err, "ELF header");
+	/* with extended numbering, e_shnum is 0 and section 0 holds the count */
+	if ((e = check_shdr_table(f, f->ehdr.e_shnum ? f->ehdr.e_shnum : 1, err)))
+		return e;
+	if (elf_getshdrnum(f->elf, &f->nr_secs) || elf_getshdrstrndx(f->elf, &f->shstrndx))
+		return elf_fault(err, "section header table");
+	if ((e = check_shdr_table(f, f->nr_secs, err)))
+		return e;
+	if (f->shstrndx >= f->nr_secs)
+		return bk_err(err, -EINVAL, "corrupt ELF: section name table index %zu, but "
+			      "there are %zu sections", f->shstrndx, f->nr_secs);
+	f->secs = calloc(f->nr_secs ? f->nr_secs : 1, sizeof(*f->secs));
+	if (!f->secs)
+		return bk_err(err, -ENOMEM, "out of memory for %zu sections", f->nr_secs);
+	for (size_t i = 0; i < f->nr_secs; i++)
+		if ((e = index_section(f, i, err)))
+			return e;
+	if ((e = check_unique(f, ".BTF", err)) || (e = check_unique(f, ".BTF.base", err)))
+		return e;
+	return 0;
+}
+
+const struct bk_elf_sec *bk_file_find_sec(const struct bk_file *f, const char *name)
+{
+	for (size_t i = 1; i < f->nr_secs; i++)
+		if (f->secs[i].name && !strcmp(f->secs[i].name, name))
+			return &f->secs[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                             */
+
+/* What the data is when it is neither BTF nor ELF: its first bytes. */
+static int unknown_content(const struct bk_file *f, struct bk_error *err)
+{
+	char hex[64] = "";
+	size_t n = f->size < 8 ? f->size : 8;
+	if (!f->size)
+		return bk_err(err, -EINVAL, "empty file: neither BTF nor ELF");
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", f->data[i]);
+	hex[3 * n - 1] = '\0';
+	return bk_err(err, -EINVAL,
+		      "neither BTF nor ELF (nor xz/zstd/gzip): the file starts with %s", hex);
+}
+
+static bool is_btf_magic(const uint8_t *d, size_t size)
+{
+	return size >= 2 && ((d[0] == 0x9f && d[1] == 0xeb) || (d[0] == 0xeb && d[1] == 0x9f));
+}
+
+/* Open over data (malloc'd; the file takes it over, even on failure). */
+static int open_owned(void *data, size_t size, const char *name, struct bk_file **out,
+		      struct bk_error *err)
+{
+	struct bk_file *f = calloc(1, sizeof(*f));
+	int e;
+	*out = NULL;
+	if (!f || !(f->name = strdup(name))) {
+		free(f);
+		free(data);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
+	f->data = data;
+	f->size = size;
+	if ((e = bk_decompress(name, (void **)&f->data, &f->size, BK_DECOMPRESS_MAX, err)))
+		goto fail;
+	if (f->size >= sizeof(elf_magic) && !memcmp(f->data, elf_magic, sizeof(elf_magic)))
+		e = open_elf(f, err);
+	else if (!is_btf_magic(f->data, f->size))
+		e = unknown_content(f, err);
+	if (e)
+		goto fail;
+	*out = f;
+	return 0;
+fail:
+	if (err && !err->file[0])
+		bk_err_set_source(err, name, NULL);
+	bk_file_close(f);
+	return e;
+}
 
 int bk_file_open_mem(const void *data, size_t size, const char *name, struct bk_file **out,
 		     struct bk_error *err)
 {
-	struct bk_file *f = calloc(1, sizeof(*f));
-	if (!f || !(f->data = malloc(size ? size : 1)) || !(f->name = strdup(name))) {
-		bk_file_close(f);
-		return bk_err(err, -ENOMEM, "out of memory");
-	}
-	memcpy(f->data, data, size);
-	f->size = size;
-	*out = f;
-	return 0;
+	void *copy = malloc(size ? size : 1);
+	if (!copy)
+		return bk_err(err, -ENOMEM, "out of memory for %zu bytes", size);
+	memcpy(copy, data, size);
+	return open_owned(copy, size, name, out, err);
 }
 
 int bk_file_open(const char *path, struct bk_file **out, struct bk_error *err)
@@ -35,23 +253,24 @@ int bk_file_open(const char *path, struct bk_file **out, struct bk_error *err)
 	int e = bk_read_file(path, &data, &size, err);
 	if (e)
 		return e;
-	e = bk_file_open_mem(data, size, path, out, err);
-	free(data);
-	return e;
+	return open_owned(data, size, path, out, err);
 }
 
 void bk_file_close(struct bk_file *f)
 {
 	if (!f)
 		return;
+	if (f->elf)
+		elf_end(f->elf);
+	free(f->secs);
 	free(f->data);
 	free(f->name);
 	free(f);
 }
 
-bool bk_file_is_elf(const struct bk_file *f) { (void)f; return false; }
+bool bk_file_is_elf(const struct bk_file *f) { return f->elf != NULL; }
 const char *bk_file_name(const struct bk_file *f) { return f->name; }
-size_t bk_file_signature_len(const struct bk_file *f) { (void)f; return 0; }
+size_t bk_file_signature_len(const struct bk_file *f) { return f->sig_len; }
 
 const void *bk_file_data(const struct bk_file *f, size_t *size)
 {
@@ -59,13 +278,46 @@ const void *bk_file_data(const struct bk_file *f, size_t *size)
 	return f->data;
 }
 
+/* ------------------------------------------------------------------ */
+/* Sections                                                            */
+
+/* A section's bytes, or why there are none (err may be NULL). */
+static int section_bytes(const struct bk_file *f, const char *name, const void **data,
+			 size_t *size, struct bk_error *err)
+{
+	if (!f->elf) {
+		if (strcmp(name, ".BTF"))
+			return bk_err(err, -ENOENT, "no %s section: a raw BTF blob has only .BTF",
+				      name);
+		*data = f->data;
+		*size = f->size;
+		return 0;
+	}
+	const struct bk_elf_sec *s = bk_file_find_sec(f, name);
+	if (!s)
+		return bk_err(err, -ENOENT, "no %s section", name);
+	if (s->shdr.sh_type == SHT_NOBITS)
+		return bk_err(err, -EINVAL, "%s has no bytes in the file (SHT_NOBITS)", name);
+	if (s->shdr.sh_flags & SHF_COMPRESSED)
+		return bk_err(err, -ENOTSUP, "%s is a compressed ELF section (SHF_COMPRESSED): "
+			      "not supported", name);
+	*data = f->data + s->shdr.sh_offset;
+	*size = s->shdr.sh_size;
+	return 0;
+}
+
 int bk_file_section(const struct bk_file *f, const char *name, const void **data, size_t *size)
 {
-	if (strcmp(name, ".BTF"))
-		return -ENOENT;
-	*data = f->data;
-	*size = f->size;
-	return 0;
+	return section_bytes(f, name, data, size, NULL);
+}
+
+int bk_file_section_bytes(const struct bk_file *f, const char *name, const void **data,
+			  size_t *size, struct bk_error *err)
+{
+	int e = section_bytes(f, name, data, size, err);
+	if (e)
+		bk_err_set_source(err, f->name, NULL);
+	return e;
 }
 
 int bk_file_btf(const struct bk_file *f, const char *section, const struct bk_btf *base,
@@ -73,14 +325,33 @@ int bk_file_btf(const struct bk_file *f, const char *section, const struct bk_bt
 {
 	const void *data;
 	size_t size;
-	if (bk_file_section(f, section, &data, &size)) {
+	const char *where = f->elf ? section : NULL;
+	int e = section_bytes(f, section, &data, &size, err);
+	*out = NULL;
+	if (e) {
 		bk_err_set_source(err, f->name, NULL);
-		return bk_err(err, -ENOENT, "no %s section", section);
+		return e;
 	}
-	int e = bk_btf_parse(data, size, base, f->name, out, err);
-	if (!e && bk_file_is_elf(f))
-		bk_btf_set_source(*out, f->name, section);
-	return e;
+	void *copy = malloc(size ? size : 1);
+	if (!copy)
+		return bk_err(err, -ENOMEM, "out of memory for %zu bytes", size);
+	memcpy(copy, data, size);
+	return bk_btf_parse_owned(copy, size, base, f->name, where, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                             */
+
+/* bk_file_btf, but a raw blob's buffer is handed over rather than copied:
+ * reading a vmlinux blob holds it once. f is spent afterwards. */
+static int take_btf(struct bk_file *f, const char *section, const struct bk_btf *base,
+		    struct bk_btf **out, struct bk_error *err)
+{
+	if (f->elf || strcmp(section, ".BTF"))
+		return bk_file_btf(f, section, base, out, err);
+	void *data = f->data;
+	f->data = NULL;
+	return bk_btf_parse_owned(data, f->size, base, f->name, NULL, out, err);
 }
 
 int bk_btf_load_section(const char *path, const char *section, const struct bk_btf *base,
@@ -88,23 +359,62 @@ int bk_btf_load_section(const char *path, const char *section, const struct bk_b
 {
 	struct bk_file *f;
 	int e = bk_file_open(path, &f, err);
+	*out = NULL;
 	if (e)
 		return e;
-	e = bk_file_btf(f, section, base, out, err);
+	e = take_btf(f, section, base, out, err);
 	bk_file_close(f);
+	return e;
+}
+
+/* .BTF on its distilled base .BTF.base: owned by the result when there is
+ * no other base, else relocated onto base. */
+static int load_distilled(const struct bk_file *f, const struct bk_btf *base,
+			  struct bk_btf **out, struct bk_error *err)
+{
+	struct bk_btf *dist, *split;
+	int e = bk_file_btf(f, ".BTF.base", NULL, &dist, err);
+	if (e)
+		return e;
+	if ((e = bk_file_btf(f, ".BTF", dist, &split, err))) {
+		bk_btf_free(dist);
+		return e;
+	}
+	if (!base) {
+		bk_btf_own_base(split, dist);
+		*out = split;
+		return 0;
+	}
+	e = bk_relocate(split, base, out, err);
+	if (!e && !bk_btf_source(*out)[0])
+		bk_btf_set_source(*out, f->name, ".BTF");
+	if (e && err && !err->file[0])
+		bk_err_set_source(err, f->name, ".BTF");
+	bk_btf_free(split);
+	bk_btf_free(dist);
 	return e;
 }
 
 int bk_btf_load(const char *path, const struct bk_btf *base, struct bk_btf **out,
 		struct bk_error *err)
 {
-	return bk_btf_load_section(path, ".BTF", base, out, err);
+	struct bk_file *f;
+	const void *data;
+	size_t size;
+	int e = bk_file_open(path, &f, err);
+	*out = NULL;
+	if (e)
+		return e;
+	e = section_bytes(f, ".BTF.base", &data, &size, err);
+	if (e == -ENOENT) {
+		bk_error_clear(err);
+		e = take_btf(f, ".BTF", base, out, err);
+	} else if (!e) {
+		e = load_distilled(f, base, out, err);
+	} else {
+		bk_err_set_source(err, f->name, NULL);
+	}
+	bk_file_close(f);
+	return e;
 }
 
-int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
-			  size_t nr_edits, bool strip_signature, const char *out_path,
-			  struct bk_error *err)
-{
-	(void)f; (void)edits; (void)nr_edits; (void)strip_signature; (void)out_path;
-	return bk_err(err, -ENOTSUP, "ELF output is not built yet");
-}

@@ -119,6 +119,7 @@ size_t bk_type_size(const struct bk_type *t);
 
 struct bk_error {
 	int code;          /* negative errno; 0 when there was no error */
+	int reason;        /* a layer's stable fault code (validate: enum bk_fault), 0 none */
 	uint32_t type_id;  /* the type the fault is in, 0 when none */
 	int line, column;  /* text input (asm): where the fault is, 0 when none */
 	bool io;           /* reading or writing a file failed (not bad content) */
@@ -264,6 +265,10 @@ const char *bk_file_name(const struct bk_file *f);
 const void *bk_file_data(const struct bk_file *f, size_t *size);
 /* A section's bytes; a raw blob has only ".BTF". -ENOENT when absent. */
 int bk_file_section(const struct bk_file *f, const char *name, const void **data, size_t *size);
+/* The same, saying in err why there are no bytes: no such section (-ENOENT),
+ * SHT_NOBITS (-EINVAL), compressed (-ENOTSUP). */
+int bk_file_section_bytes(const struct bk_file *f, const char *name, const void **data,
+			  size_t *size, struct bk_error *err);
 /* Kernel module signature trailer ("~Module signature appended~"): its
  * length, 0 when unsigned. */
 size_t bk_file_signature_len(const struct bk_file *f);
@@ -272,9 +277,37 @@ size_t bk_file_signature_len(const struct bk_file *f);
 int bk_file_btf(const struct bk_file *f, const char *section, const struct bk_btf *base,
 		struct bk_btf **out, struct bk_error *err);
 
-/* Replace or add sections of an ELF file and write the result to out_path
- * atomically. Every other section keeps its bytes. sections[i] == NULL data
- * removes that section. strip_signature drops a module signature trailer. */
+/* Write f (an ELF file) to out_path with sections replaced or added, e.g.
+ * a module's .BTF replaced and .BTF.base added after distilling:
+ *
+ *   struct bk_elf_section_edit ed[] = {
+ *           {".BTF", split_blob, split_size},
+ *           {".BTF.base", base_blob, base_size},
+ *   };
+ *   bk_elf_write_sections(f, ed, 2, strip_signature, "out.ko", &err);
+ *
+ * - edits[i].name names the section; data/size are its new bytes, written
+ *   exactly as given (a BTF blob carries its own byte order: write it in
+ *   the file's, see bk_btf_big_endian and struct bk_write_opts). The data
+ *   is only read during the call.
+ * - A section that exists is replaced (its header kept: type, flags,
+ *   alignment, link); one that does not is added at the end of the section
+ *   table as SHT_PROGBITS with .BTF's flags and alignment 1 (what pahole and
+ *   objcopy give .BTF.base), its name appended to .shstrtab.
+ * - Everything else is kept: every section's index, header and bytes, so
+ *   symbols and relocations stay valid. Sections stay at their offsets,
+ *   except that a grown or new section (and .shstrtab when it grows) goes
+ *   after the last one, and the section header table after those.
+ * - Removing a section (data NULL) is not supported (-ENOTSUP); neither is
+ *   replacing .shstrtab, an SHT_NOBITS or a compressed section, nor a raw
+ *   blob as f (-EINVAL).
+ * - A signed kernel module (bk_file_signature_len(f) > 0): changing it voids
+ *   its signature, so it is refused (-EPERM, exit status 1) unless
+ *   strip_signature is true; then the output is the plain ELF, unsigned.
+ *   strip_signature has no effect on an unsigned file.
+ * - out_path is written through bk_write_file (temporary + rename; "-" is
+ *   standard output): on any failure it is left as it was, and it may be
+ *   f's own path. */
 struct bk_elf_section_edit {
 	const char *name;
 	const void *data;

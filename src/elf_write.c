@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Writing sections back into an ELF file (a module given a .BTF.base, its
+ * .BTF replaced), through libelf with the layout under our control
+ * (ELF_F_LAYOUT):
+ *  - every section keeps its index, header and bytes, except the ones
+ *    edited and .shstrtab when a new name goes into it;
+ *  - a section whose new bytes fit where it was stays at its offset; a
+ *    grown or new section goes after the last section, in index order;
+ *  - the section header table moves after all of them.
+ * Keeping indices keeps the symbols (st_shndx) and relocations (sh_info,
+ * sh_link) valid without touching them. Section bytes are copied as
+ * ELF_T_BYTE, so libelf never converts them: every section's bytes are
+ * exactly the input's, in either byte order and class.
+ *
+ * libelf writes to a file descriptor; it writes into an anonymous memory
+ * file, and the image is then written out with bk_write_file (temporary +
+ * rename), so the target is never left half-written.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "file_internal.h"
+
+struct out_sec {
+	GElf_Shdr shdr;
+	const void *bytes; /* NULL: no bytes in the file (NOBITS or empty) */
+	bool moved;        /* placed after the last section */
+};
+
+struct plan {
+	struct out_sec *secs;
+	size_t nr;
+	char *shstrtab; /* the grown name table, NULL when unchanged */
+};
+
+static bool has_bytes(const GElf_Shdr *sh)
+{
+	return sh->sh_type != SHT_NOBITS && sh->sh_size;
+}
+
+/* ------------------------------------------------------------------ */
+/* What may be written                                                 */
+
+static int check_edit(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+		      size_t i, struct bk_error *err)
+{
+	const struct bk_elf_section_edit *ed = &edits[i];
+	if (!ed->name || !ed->name[0])
+		return bk_err(err, -EINVAL, "section edit %zu has no name", i);
+	if (!ed->data)
+		return bk_err(err, -ENOTSUP, "removing a section (%s) is not supported", ed->name);
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(edits[j].name, ed->name))
+			return bk_err(err, -EINVAL, "section %s is edited twice", ed->name);
+	const struct bk_elf_sec *s = bk_file_find_sec(f, ed->name);
+	if (s && s == &f->secs[f->shstrndx])
+		return bk_err(err, -EINVAL, "%s is the section name table: it cannot be replaced",
+			      ed->name);
+	if (s && s->shdr.sh_type == SHT_NOBITS)
+		return bk_err(err, -EINVAL, "%s is SHT_NOBITS (no bytes in the file): cannot "
+			      "give it content", ed->name);
+	if (s && (s->shdr.sh_flags & SHF_COMPRESSED))
+		return bk_err(err, -ENOTSUP, "%s is a compressed section: not supported",
+			      ed->name);
+	if (!s && !f->shstrndx)
+		return bk_err(err, -EINVAL, "no section name table to add %s to", ed->name);
+	return 0;
+}
+
+static int check_request(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			 size_t nr_edits, bool strip_signature, struct bk_error *err)
+{
+	int e;
+	if (!f->elf)
+		return bk_err(err, -EINVAL, "not an ELF file: sections can only be written into ELF");
+	if (f->sig_len && !strip_signature)
+		return bk_err(err, -EPERM,
+			      "the module is signed (%zu-byte signature trailer) and changing it "
+			      "voids the signature: refusing unless the signature is dropped",
+			      f->sig_len);
+	for (size_t i = 0; i < nr_edits; i++)
+		if ((e = check_edit(f, edits, i, err)))
+			return e;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The new section table                                               */
+
+/* A new section: SHT_PROGBITS, alignment 1 and .BTF's flags, as pahole
+ * and objcopy give .BTF.base. */
+static GElf_Shdr new_shdr(const struct bk_file *f, uint32_t name_off)
+{
+	const struct bk_elf_sec *btf = bk_file_find_sec(f, ".BTF");
+	GElf_Shdr sh;
+	memset(&sh, 0, sizeof(sh));
+	sh.sh_name = name_off;
+	sh.sh_type = SHT_PROGBITS;
+	sh.sh_flags = btf ? btf->shdr.sh_flags : 0;
+	sh.sh_addralign = 1;
+	return sh;
+}
+
+/* The name table with the new names appended; moved to the end since it grew. */
+static int grow_shstrtab(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			 size_t nr_edits, struct plan *p, struct bk_error *err)
+{
+	struct out_sec *st = &p->secs[f->shstrndx];
+	size_t len = st->shdr.sh_size, add = 0;
+	for (size_t i = 0; i < nr_edits; i++)
+		if (!bk_file_find_sec(f, edits[i].name))
+			add += strlen(edits[i].name) + 1;
+	if (!add)
+		return 0;
+	if (!(p->shstrtab = malloc(len + add)))
+		return bk_err(err, -ENOMEM, "out of memory");
+	if (len)
+		memcpy(p->shstrtab, st->bytes, len);
+	size_t idx = f->nr_secs;
+	for (size_t i = 0; i < nr_edits; i++) {
+		if (bk_file_find_sec(f, edits[i].name))
+			continue;
+		if (len > UINT32_MAX)
+			return bk_err(err, -EFBIG, "section name table too large");
+		struct out_sec *s = &p->secs[idx++];
+		s->shdr = new_shdr(f, (uint32_t)len);
+		s->bytes = edits[i].data;
+		s->shdr.sh_size = edits[i].size;
+		s->moved = true;
+		size_t n = strlen(edits[i].name) + 1;
+		memcpy(p->shstrtab + len, edits[i].name, n);
+		len += n;
+	}
+	st->bytes = p->shstrtab;
+	st->shdr.sh_size = len;
+	st->moved = true;
+	return 0;
+}
+
+static int plan_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			 size_t nr_edits, struct plan *p, struct bk_error *err)
+{
+	size_t added = 0;
+	for (size_t i = 0; i < nr_edits; i++)
+		added += !bk_file_find_sec(f, edits[i].name);
+	p->nr = f->nr_secs + added;
+	if (!(p->secs = calloc(p->nr ? p->nr : 1, sizeof(*p->secs))))
+		return bk_err(err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < f->nr_secs; i++) {
+		struct out_sec *s = &p->secs[i];
+		s->shdr = f->secs[i].shdr;
+		s->bytes = i && has_bytes(&s->shdr) ? f->data + s->shdr.sh_offset : NULL;
+	}
+	for (size_t i = 0; i < nr_edits; i++) {
+		const struct bk_elf_sec *old = bk_file_find_sec(f, edits[i].name);
+		if (!old)
+			continue;
+		struct out_sec *s = &p->secs[old - f->secs];
+		s->bytes = edits[i].data;
+		s->moved = edits[i].size > old->shdr.sh_size;
+		s->shdr.sh_size = edits[i].size;
+	}
+	return grow_shstrtab(f, edits, nr_edits, p, err);
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	if (a < 2 || (a & (a - 1)))
+		return v;
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* Offsets of the moved sections and of the section header table. */
+static int place_sections(const struct bk_file *f, struct plan *p, uint64_t *shoff,
+			  struct bk_error *err)
+{
+	bool is64 = gelf_getclass(f->elf) == ELFCLASS64;
+	uint64_t end = f->ehdr.e_ehsize;
+	if (f->ehdr.e_phnum)
+		end = max_u64(end, f->ehdr.e_phoff + (uint64_t)f->ehdr.e_phnum * f->ehdr.e_phentsize);
+	for (size_t i = 1; i < p->nr; i++)
+		if (!p->secs[i].moved && has_bytes(&p->secs[i].shdr))
+			end = max_u64(end, p->secs[i].shdr.sh_offset + p->secs[i].shdr.sh_size);
+	for (size_t i = 1; i < p->nr; i++) {
+		struct out_sec *s = &p->secs[i];
+		if (!s->moved)
+			continue;
+		s->shdr.sh_offset = align_up(end, s->shdr.sh_addralign);
+		end = s->shdr.sh_offset + s->shdr.sh_size;
+	}
+	*shoff = align_up(end, is64 ? 8 : 4);
+	uint64_t total = *shoff + (uint64_t)p->nr * (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+	if (!is64 && total > UINT32_MAX)
+		return bk_err(err, -EFBIG, "the result (%llu bytes) does not fit in ELF32",
+			      (unsigned long long)total);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering through libelf                                            */
+
+static int libelf_fault(struct bk_error *err, const char *what)
+{
+	return bk_err(err, -EIO, "libelf: %s: %s", what, elf_errmsg(-1));
+}
+
+static int copy_phdrs(const struct bk_file *f, Elf *out, struct bk_error *err)
+{
+	size_t n;
+	GElf_Phdr ph;
+	if (elf_getphdrnum(f->elf, &n))
+		return libelf_fault(err, "program headers");
+	if (!n)
+		return 0;
+	if (!gelf_newphdr(out, n))
+		return libelf_fault(err, "program headers");
+	for (size_t i = 0; i < n; i++)
+		if (!gelf_getphdr(f->elf, (int)i, &ph) || !gelf_update_phdr(out, (int)i, &ph))
+			return libelf_fault(err, "program header");
+	return 0;
+}
+
+static int add_section(Elf *out, size_t i, const struct out_sec *s, struct bk_error *err)
+{
+	Elf_Scn *scn = elf_newscn(out);
+	if (!scn || elf_ndxscn(scn) != i)
+		return libelf_fault(err, "new section");
+	if (s->bytes) {
+		Elf_Data *d = elf_newdata(scn);
+		if (!d)
+			return libelf_fault(err, "section data");
+		d->d_buf = (void *)(uintptr_t)s->bytes;
+		d->d_size = s->shdr.sh_size;
+		d->d_type = ELF_T_BYTE; /* raw bytes: never converted */
+		d->d_align = 1;
+		d->d_off = 0;
+		d->d_version = EV_CURRENT;
+	}
+	GElf_Shdr sh = s->shdr;
+	if (!gelf_update_shdr(scn, &sh))
+		return libelf_fault(err, "section header");
+	return 0;
+}
+
+static int build_elf(const struct bk_file *f, const struct plan *p, uint64_t shoff, Elf *out,
+		     struct bk_error *err)
+{
+	GElf_Ehdr eh = f->ehdr;
+	GElf_Shdr sh0;
+	int e;
+	if (!gelf_newehdr(out, gelf_getclass(f->elf)))
+		return libelf_fault(err, "ELF header");
+	if ((e = copy_phdrs(f, out, err)))
+		return e;
+	for (size_t i = 1; i < p->nr; i++)
+		if ((e = add_section(out, i, &p->secs[i], err)))
+			return e;
+	/* section 0 carries the counts of extended numbering: keep it */
+	sh0 = p->secs[0].shdr;
+	if (p->nr && !gelf_update_shdr(elf_getscn(out, 0), &sh0))
+		return libelf_fault(err, "section 0");
+	eh.e_shoff = shoff;
+	if (!gelf_update_ehdr(out, &eh))
+		return libelf_fault(err, "ELF header");
+	elf_flagelf(out, ELF_C_SET, ELF_F_LAYOUT);
+	return 0;
+}
+
+static int read_back(int fd, size_t size, void **image, struct bk_error *err)
+{
+	uint8_t *buf = malloc(size ? size : 1);
+	size_t done = 0;
+	if (!buf)
+		return bk_err(err, -ENOMEM, "out of memory for %zu bytes", size);
+	while (done < size) {
+		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
+		if (n <= 0) {
+			free(buf);
+			return bk_err(err, -EIO, "reading back the ELF image failed");
+		}
+		done += (size_t)n;
+	}
+	*image = buf;
+	return 0;
+}
+
+static int render(const struct bk_file *f, const struct plan *p, uint64_t shoff, void **image,
+		  size_t *size, struct bk_error *err)
+{
+	int fd = memfd_create("btfkit-elf", MFD_CLOEXEC), e;
+	if (fd < 0)
+		return bk_err(err, -errno, "cannot create a memory file: %s", strerror(errno));
+	Elf *out = elf_begin(fd, ELF_C_WRITE, NULL);
+	if (!out) {
+		close(fd);
+		return libelf_fault(err, "elf_begin");
+	}
+	e = build_elf(f, p, shoff, out, err);
+	if (!e) {
+		off_t n = elf_update(out, ELF_C_WRITE);
+		if (n < 0)
+			e = libelf_fault(err, "writing the ELF image");
+		else
+			*size = (size_t)n;
+	}
+	elf_end(out);
+	if (!e)
+		e = read_back(fd, *size, image, err);
+	close(fd);
+	return e;
+}
+
+int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			  size_t nr_edits, bool strip_signature, const char *out_path,
+			  struct bk_error *err)
+{
+	struct plan p = {0};
+	uint64_t shoff;
+	void *image = NULL;
+	size_t size = 0;
+	int e = check_request(f, edits, nr_edits, strip_signature, err);
+	if (!e && !(e = plan_sections(f, edits, nr_edits, &p, err)) &&
+	    !(e = place_sections(f, &p, &shoff, err)))
+		e = render(f, &p, shoff, &image, &size, err);
+	if (e && err && !err->file[0])
+		bk_err_set_source(err, f->name, NULL);
+	if (!e)
+		e = bk_write_file(out_path, image, size, err);
+	free(image);
+	free(p.secs);
+	free(p.shstrtab);
+	return e;
+}
