@@ -16,6 +16,7 @@
 #define BTFKIT_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "btfkit/btfkit.h"
 
@@ -49,5 +50,12 @@ int cli_help(const char *cmd);
 int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err);
 /* Flush stdout and report a write error (EPIPE, ENOSPC) as an I/O error. */
 int cli_finish_stdout(int status);
+
+/* relocate and check (cmd_relocate.c): a JSON string, and a relocation
+ * report's problems as a JSON array */
+void cli_json_str(FILE *out, const char *s);
+void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
+/* the report as text lines, each starting with indent */
+void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 
 #endif

@@ -1,12 +1,255 @@
 // SPDX-License-Identifier: MIT
-/* placeholder until the command lands */
+/* btfkit check: which modules of a set relocate onto a kernel. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
 
-const char cmd_check_usage[] = "usage: btfkit check\n";
+const char cmd_check_usage[] =
+	"usage: btfkit check -B KERNEL_BTF [options] PATH...\n"
+	"\n"
+	"Tell which modules work on a kernel: each module's BTF is relocated onto\n"
+	"KERNEL_BTF (e.g. /sys/kernel/btf/vmlinux or a vmlinux file). PATH is a\n"
+	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), or a\n"
+	"directory searched for them (e.g. /lib/modules/<version>). A module without\n"
+	".BTF.base is distilled first against --built-against; without that option\n"
+	"it is 'bound': its split BTF works only on the exact kernel it was built\n"
+	"for (the report says whether its IDs and strings even fit KERNEL_BTF).\n"
+	"Modules are checked on every core; output is in path order.\n"
+	"\n"
+	"options:\n"
+	"  -B, --base FILE           the kernel's BTF (required)\n"
+	"      --built-against FILE  the kernel BTF the modules were built against\n"
+	"  -j, --json                JSON Lines (below)\n"
+	"  -q, --quiet               text: list only modules that do not relocate\n"
+	"  -t, --threads N           threads (default: every online CPU)\n"
+	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"\n"
+	"status of a module: relocates | fails | bound | no-btf | error\n"
+	"\n"
+	"JSON Lines: one object per module, then one summary line:\n"
+	"  {\"module\": PATH, \"status\": STATUS, \"problems\": [PROBLEM...]}\n"
+	"  PROBLEM for 'fails': {\"problem\": \"not-found\"|\"ambiguous\"|\"size-differs\",\n"
+	"    \"type_id\", \"kind\", \"name\", \"size\": the distilled base type;\n"
+	"    \"primary\": true on the one libbpf reports (it stops there);\n"
+	"    \"candidates\": [{\"id\", \"kind\", \"size\", \"text\"}]: every candidate\n"
+	"      (ambiguous) or the near misses (same name, other kind or size);\n"
+	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
+	"      the type; \"text\": the problem in words}\n"
+	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
+	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
+	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
+	"    \"error\": counts; \"seconds\", \"threads\";\n"
+	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
+	"    the distilled types that break the most modules (10)}}\n"
+	"\n"
+	"exit status: 0 when no module fails, is bound or errs; 1 otherwise;\n"
+	"2 usage or I/O errors\n";
+
+struct check_args {
+	const char *base, *built_against;
+	bool json, quiet, quirks;
+	unsigned threads;
+	char **paths;
+	int nr_paths;
+};
+
+static int parse_args(int argc, char **argv, struct check_args *a)
+{
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	static const struct option longopts[] = {
+		{"base", required_argument, NULL, 'B'},
+		{"json", no_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"threads", required_argument, NULL, 't'},
+		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
+		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "B:jqt:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'B': a->base = optarg; break;
+		case 'j': a->json = true; break;
+		case 'q': a->quiet = true; break;
+		case 't':
+			a->threads = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !a->threads || a->threads > 256)
+				return cli_usage_error("check", "--threads wants 1..256, not '%s'", optarg);
+			break;
+		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
+		case OPT_QUIRKS: a->quirks = true; break;
+		default: return cli_usage_error("check", "unknown option");
+		}
+	}
+	if (!a->base)
+		return cli_usage_error("check", "-B KERNEL_BTF is required");
+	if (optind >= argc)
+		return cli_usage_error("check", "give at least one PATH");
+	a->paths = argv + optind;
+	a->nr_paths = argc - optind;
+	return EXIT_OK;
+}
+
+static void progress(size_t done, size_t total, void *ctx)
+{
+	(void)ctx;
+	if (done == total || done % 64 == 0)
+		fprintf(stderr, "\rchecking modules: %zu/%zu", done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+}
+
+static const char *error_text(const struct bk_error *e, char *buf, size_t len)
+{
+	return bk_error_str(e, buf, len);
+}
+
+static void print_json(const struct bk_check_result *r)
+{
+	char buf[1400];
+	fputs("{\"module\":", stdout);
+	cli_json_str(stdout, r->module);
+	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
+	if (r->status == BK_CHECK_FAILS) {
+		cli_reloc_problems_json(stdout, r->report);
+	} else if (r->status == BK_CHECK_BOUND) {
+		printf("[{\"problem\":\"bound\",\"fits\":%s,\"text\":", r->fits ? "true" : "false");
+		cli_json_str(stdout, r->fits ? "its split BTF reads on this kernel's BTF, but only "
+					       "the kernel it was built for is sure to match"
+					     : error_text(&r->error, buf, sizeof(buf)));
+		fputs("}]", stdout);
+	} else if (r->status == BK_CHECK_ERROR) {
+		fputs("[{\"problem\":\"error\",\"text\":", stdout);
+		cli_json_str(stdout, error_text(&r->error, buf, sizeof(buf)));
+		fputs("}]", stdout);
+	} else {
+		fputs("[]", stdout);
+	}
+	puts("}");
+}
+
+static void print_text(const struct bk_check_result *r, bool quiet)
+{
+	char buf[1400];
+	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
+		return;
+	printf("%-9s %s", bk_check_status_name(r->status), r->module);
+	if (r->status == BK_CHECK_BOUND)
+		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
+		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
+	else if (r->status == BK_CHECK_ERROR)
+		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
+	putchar('\n');
+	if (r->status == BK_CHECK_FAILS)
+		cli_reloc_problems_text(stdout, r->report, "    ");
+}
+
+static void print_summary(const struct check_args *a, const struct bk_check_result *r,
+			  const struct bk_check_summary *s, double seconds, unsigned threads)
+{
+	if (a->json) {
+		printf("{\"summary\":{\"modules\":%zu", s->total);
+		for (int k = 0; k < BK_CHECK_NR_STATUS; k++)
+			printf(",\"%s\":%zu", bk_check_status_name(k), s->count[k]);
+		printf(",\"seconds\":%.3f,\"threads\":%u,\"slowest\":[", seconds, threads);
+		for (size_t i = 0; i < s->nr_slowest; i++) {
+			printf("%s{\"module\":", i ? "," : "");
+			cli_json_str(stdout, r[s->slowest[i]].module);
+			printf(",\"ms\":%.3f}", r[s->slowest[i]].seconds * 1e3);
+		}
+		fputs("],\"breakers\":[", stdout);
+		for (size_t i = 0; i < s->nr_top; i++) {
+			printf("%s{\"type\":", i ? "," : "");
+			cli_json_str(stdout, s->top[i].type);
+			printf(",\"modules\":%zu}", s->top[i].modules);
+		}
+		puts("]}}");
+		return;
+	}
+	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
+	       "%zu bound, %zu without BTF, %zu errors\n",
+	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
+	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
+	       s->count[BK_CHECK_ERROR]);
+	if (s->nr_slowest) {
+		fputs("slowest:", stdout);
+		for (size_t i = 0; i < s->nr_slowest; i++)
+			printf("%s %s (%.2f ms)", i ? "," : "", r[s->slowest[i]].module,
+			       r[s->slowest[i]].seconds * 1e3);
+		putchar('\n');
+	}
+	if (s->nr_top) {
+		fputs("types that break the most modules:", stdout);
+		for (size_t i = 0; i < s->nr_top; i++)
+			printf("%s %s (%zu)", i ? "," : "", s->top[i].type, s->top[i].modules);
+		putchar('\n');
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(const struct check_args *a, const struct bk_btf *kernel,
+	       const struct bk_btf *against)
+{
+	struct bk_check_opts opts = {.kernel = kernel, .built_against = against,
+				     .libbpf_quirks = a->quirks, .threads = a->threads};
+	struct bk_check_result *res = NULL;
+	struct bk_check_summary sum;
+	struct bk_error err = {0};
+	char **files;
+	size_t n;
+	double t0 = now();
+	if (bk_check_collect((const char *const *)a->paths, (size_t)a->nr_paths, &files, &n, &err))
+		return cli_fail(&err);
+	if (isatty(STDERR_FILENO))
+		opts.progress = progress;
+	if (bk_check_run(files, n, &opts, &res, &err) || bk_check_summarize(res, n, &sum)) {
+		bk_check_free_files(files, n);
+		bk_check_results_free(res, n);
+		return err.code ? cli_fail(&err) : EXIT_USAGE;
+	}
+	for (size_t i = 0; i < n; i++)
+		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
+	print_summary(a, res, &sum, now() - t0, threads);
+	int status = sum.count[BK_CHECK_FAILS] || sum.count[BK_CHECK_BOUND] ||
+				     sum.count[BK_CHECK_ERROR]
+			     ? EXIT_INVALID
+			     : EXIT_OK;
+	bk_check_results_free(res, n);
+	bk_check_free_files(files, n);
+	return status;
+}
 
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage_error("check", "not built yet");
+	struct check_args a = {0};
+	struct bk_btf *kernel = NULL, *against = NULL;
+	struct bk_error err = {0};
+	int status = parse_args(argc, argv, &a);
+	if (status)
+		return status;
+	if (cli_load_base(a.base, &kernel, &err) || cli_load_base(a.built_against, &against, &err)) {
+		bk_btf_free(kernel);
+		/* the kernels are the tool's inputs, not the modules under test */
+		status = cli_fail(&err);
+		return status == EXIT_INVALID ? EXIT_USAGE : status;
+	}
+	status = run(&a, kernel, against);
+	bk_btf_free(against);
+	bk_btf_free(kernel);
+	return status;
 }

@@ -3,12 +3,88 @@
 #define BTFKIT_CHECK_H
 
 #include "btfkit/btfkit.h"
+#include "btfkit/relocate.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Check: many modules against one kernel (the relocate layer's API). */
+
+/* A module's BTF ready to relocate: its .BTF on its .BTF.base; or, when
+ * it has none, its .BTF read on built_against and distilled on the fly.
+ * Without .BTF.base and without built_against: -ENOENT, err says so.
+ * Free *split before *dist. */
+int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
+			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err);
+
+enum bk_check_status {
+	BK_CHECK_RELOCATES, /* relocates onto the kernel */
+	BK_CHECK_FAILS,     /* does not: report says why */
+	BK_CHECK_BOUND,     /* no .BTF.base and no --built-against: its split BTF
+			     * works only on the kernel it was built against */
+	BK_CHECK_NO_BTF,    /* no .BTF section */
+	BK_CHECK_ERROR,     /* unreadable or invalid: error says why */
+	BK_CHECK_NR_STATUS
+};
+
+/* "relocates", "fails", "bound", "no-btf", "error" */
+const char *bk_check_status_name(enum bk_check_status s);
+
+struct bk_check_opts {
+	const struct bk_btf *kernel;        /* the kernel's BTF (required) */
+	const struct bk_btf *built_against; /* to distill modules without .BTF.base */
+	bool libbpf_quirks;                 /* see struct bk_relocate_opts */
+	unsigned threads;                   /* 0: every online CPU */
+	/* called after each module, one call at a time, from any thread */
+	void (*progress)(size_t done, size_t total, void *ctx);
+	void *ctx;
+};
+
+struct bk_check_result {
+	char *module;                  /* the path */
+	enum bk_check_status status;
+	bool had_base;                 /* it has .BTF.base (else distilled here) */
+	bool fits;                     /* BOUND: its IDs and strings fit the kernel */
+	struct bk_reloc_report *report; /* FAILS: every problem */
+	struct bk_error error;         /* FAILS, ERROR, BOUND when it does not fit */
+	double seconds;
+};
+
+/* Check one module (a file: ELF, possibly compressed, or a raw blob). */
+void bk_check_module(const char *path, const struct bk_check_opts *opts,
+		     struct bk_check_result *res);
+
+/* Expand paths: directories are walked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz
+ * and *.btf; files are taken as they are. The list is sorted. -errno (I/O,
+ * err filled) when a path cannot be read. */
+int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
+		     struct bk_error *err);
+void bk_check_free_files(char **files, size_t n);
+
+/* Check every file on opts->threads threads; results[i] is files[i]'s.
+ * The kernel's and built_against's name indexes are built first, so the
+ * threads share them read-only. */
+int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
+		 struct bk_check_result **results, struct bk_error *err);
+void bk_check_results_free(struct bk_check_result *r, size_t n);
+
+/* A distilled type that breaks modules: "STRUCT 'device'" and how many. */
+struct bk_check_breaker {
+	char type[160];
+	size_t modules;
+};
+
+struct bk_check_summary {
+	size_t total;
+	size_t count[BK_CHECK_NR_STATUS];
+	size_t slowest[5];       /* indexes into the results, slowest first */
+	size_t nr_slowest;
+	struct bk_check_breaker top[10]; /* most modules broken first */
+	size_t nr_top;
+};
+
+int bk_check_summarize(const struct bk_check_result *r, size_t n, struct bk_check_summary *s);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Check: which modules of a distribution relocate onto a kernel. Each
+ * module is read (decompressed by bk_file_open), brought onto a distilled
+ * base (its own .BTF.base, or distilled here against the kernel it was
+ * built for) and relocated; modules are spread over threads that share
+ * the kernels' BTF read-only.
+ */
+#include <dirent.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "btf_internal.h"
+
+const char *bk_check_status_name(enum bk_check_status s)
+{
+	static const char *const names[BK_CHECK_NR_STATUS] = {"relocates", "fails", "bound",
+							      "no-btf", "error"};
+	return s < BK_CHECK_NR_STATUS ? names[s] : "unknown";
+}
+
+static bool has_section(const struct bk_file *f, const char *name)
+{
+	const void *data;
+	size_t size;
+	return bk_file_section(f, name, &data, &size) == 0;
+}
+
+int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
+			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err)
+{
+	struct bk_btf *full;
+	int e;
+	*dist = *split = NULL;
+	if (has_section(f, ".BTF.base")) {
+		if ((e = bk_file_btf(f, ".BTF.base", NULL, dist, err)))
+			return e;
+		if ((e = bk_file_btf(f, ".BTF", *dist, split, err))) {
+			bk_btf_free(*dist);
+			*dist = NULL;
+		}
+		return e;
+	}
+	if (!built_against) {
+		bk_err_set_source(err, bk_file_name(f), NULL);
+		return bk_err(err, -ENOENT,
+			      "no .BTF.base section: its .BTF is split BTF on the exact kernel it "
+			      "was built for; give that kernel's BTF (--built-against) to distill it");
+	}
+	if ((e = bk_file_btf(f, ".BTF", built_against, &full, err)))
+		return e;
+	e = bk_distill(full, dist, split, err);
+	if (e && err && !err->file[0])
+		bk_err_set_source(err, bk_file_name(f), ".BTF");
+	bk_btf_free(full);
+	return e;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* No .BTF.base and nothing to distill against: does the split BTF at least
+ * read on the kernel's BTF (IDs, strings and what they refer to)? */
+static void check_bound(const struct bk_file *f, const struct bk_check_opts *opts,
+			struct bk_check_result *res)
+{
+	struct bk_btf *split = NULL;
+	res->status = BK_CHECK_BOUND;
+	res->fits = bk_file_btf(f, ".BTF", opts->kernel, &split, &res->error) == 0 &&
+		    bk_split_check_base(split, &res->error) == 0;
+	if (res->fits)
+		bk_error_clear(&res->error);
+	bk_btf_free(split);
+}
+
+static void relocate_module(const struct bk_file *f, const struct bk_check_opts *opts,
+			    struct bk_check_result *res)
+{
+	struct bk_btf *dist, *split, *out = NULL;
+	struct bk_relocate_opts ro = {.libbpf_quirks = opts->libbpf_quirks, .report = &res->report};
+	if (bk_module_distilled(f, opts->built_against, &dist, &split, &res->error)) {
+		res->status = BK_CHECK_ERROR;
+		return;
+	}
+	if (bk_relocate_opts(split, opts->kernel, &ro, &out, &res->error))
+		res->status = res->report ? BK_CHECK_FAILS : BK_CHECK_ERROR;
+	else
+		res->status = BK_CHECK_RELOCATES;
+	bk_btf_free(out);
+	bk_btf_free(split);
+	bk_btf_free(dist);
+}
+
+void bk_check_module(const char *path, const struct bk_check_opts *opts,
+		     struct bk_check_result *res)
+{
+	struct bk_file *f;
+	double t0 = now();
+	memset(res, 0, sizeof(*res));
+	res->module = strdup(path);
+	if (bk_file_open(path, &f, &res->error)) {
+		res->status = BK_CHECK_ERROR;
+	} else {
+		res->had_base = has_section(f, ".BTF.base");
+		if (!has_section(f, ".BTF"))
+			res->status = BK_CHECK_NO_BTF;
+		else if (!res->had_base && !opts->built_against)
+			check_bound(f, opts, res);
+		else
+			relocate_module(f, opts, res);
+		bk_file_close(f);
+	}
+	res->seconds = now() - t0;
+}
+
+/* ---- collecting the modules ------------------------------------------------ */
+
+struct list {
+	char **items;
+	size_t n, cap;
+};
+
+static int push(struct list *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		char **p = realloc(l->items, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		l->items = p;
+		l->cap = cap;
+	}
+	if (!(l->items[l->n] = strdup(s)))
+		return -ENOMEM;
+	l->n++;
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+static bool module_name(const char *name)
+{
+	return ends_with(name, ".ko") || ends_with(name, ".ko.xz") || ends_with(name, ".ko.zst") ||
+	       ends_with(name, ".ko.gz") || ends_with(name, ".btf");
+}
+
+/* Walk one directory, queueing subdirectories (an explicit queue: no
+ * recursion, and symlinked directories are not followed, so no loops). */
+static int walk_dir(const char *dir, struct list *queue, struct list *files, struct bk_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int e = 0;
+	if (!d)
+		return bk_err_io(err, -errno, dir, "cannot read directory");
+	while (!e && (de = readdir(d))) {
+		char path[4096];
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
+			continue;
+		if (lstat(path, &st))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			e = push(queue, path);
+		else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && module_name(de->d_name))
+			e = push(files, path);
+	}
+	closedir(d);
+	return e ? bk_err(err, e, "out of memory") : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void bk_check_free_files(char **files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+}
+
+int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
+		     struct bk_error *err)
+{
+	struct list out = {0}, queue = {0};
+	int e = 0;
+	for (size_t i = 0; i < nr_paths && !e; i++) {
+		struct stat st;
+		if (stat(paths[i], &st))
+			e = bk_err_io(err, -errno, paths[i], "cannot read");
+		else
+			e = S_ISDIR(st.st_mode) ? push(&queue, paths[i]) : push(&out, paths[i]);
+	}
+	for (size_t q = 0; q < queue.n && !e; q++)
+		e = walk_dir(queue.items[q], &queue, &out, err);
+	bk_check_free_files(queue.items, queue.n);
+	if (e) {
+		bk_check_free_files(out.items, out.n);
+		return e == -ENOMEM ? bk_err(err, e, "out of memory") : e;
+	}
+	if (out.n)
+		qsort(out.items, out.n, sizeof(*out.items), cmp_str);
+	*files = out.items;
+	*nr_files = out.n;
+	return 0;
+}
+
+/* ---- running on all cores ---------------------------------------------------- */
+
+struct runner {
+	char *const *files;
+	size_t n;
+	const struct bk_check_opts *opts;
+	struct bk_check_result *results;
+	atomic_size_t next;
+	size_t done;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct runner *r = arg;
+	for (;;) {
+		size_t i = atomic_fetch_add(&r->next, 1);
+		if (i >= r->n)
+			return NULL;
+		bk_check_module(r->files[i], r->opts, &r->results[i]);
+		if (r->opts->progress) {
+			pthread_mutex_lock(&r->lock);
+			r->opts->progress(++r->done, r->n, r->opts->ctx);
+			pthread_mutex_unlock(&r->lock);
+		}
+	}
+}
+
+static unsigned nr_threads(const struct bk_check_opts *opts, size_t n)
+{
+	long cpus = opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (cpus < 1)
+		cpus = 1;
+	if ((size_t)cpus > n)
+		cpus = n ? (long)n : 1;
+	return cpus > 256 ? 256 : (unsigned)cpus;
+}
+
+int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
+		 struct bk_check_result **results, struct bk_error *err)
+{
+	struct runner r = {.files = files, .n = n, .opts = opts};
+	pthread_t tids[256];
+	unsigned nt = nr_threads(opts, n), started = 0;
+	if (!opts->kernel)
+		return bk_err(err, -EINVAL, "no kernel BTF to check against");
+	if (bk_btf_index(opts->kernel) ||
+	    (opts->built_against && bk_btf_index(opts->built_against)))
+		return bk_err(err, -ENOMEM, "out of memory");
+	if (!(r.results = calloc(n ? n : 1, sizeof(*r.results))))
+		return bk_err(err, -ENOMEM, "out of memory");
+	atomic_init(&r.next, 0);
+	pthread_mutex_init(&r.lock, NULL);
+	while (started < nt && pthread_create(&tids[started], NULL, worker, &r) == 0)
+		started++;
+	if (!started)
+		worker(&r); /* no thread could start: do it here */
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&r.lock);
+	*results = r.results;
+	return 0;
+}
+
+void bk_check_results_free(struct bk_check_result *r, size_t n)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].module);
+		bk_reloc_report_free(r[i].report);
+	}
+	free(r);
+}
+
+/* ---- the summary ----------------------------------------------------------- */
+
+struct hit {
+	const char *label; /* in labels[] */
+	size_t module;
+};
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int c = strcmp(x->label, y->label);
+	return c ? c : (x->module > y->module) - (x->module < y->module);
+}
+
+static int cmp_breaker(const void *a, const void *b)
+{
+	const struct bk_check_breaker *x = a, *y = b;
+	if (x->modules != y->modules)
+		return x->modules < y->modules ? 1 : -1;
+	return strcmp(x->type, y->type);
+}
+
+static void slowest(const struct bk_check_result *r, size_t n, struct bk_check_summary *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t at = s->nr_slowest;
+		while (at > 0 && r[s->slowest[at - 1]].seconds < r[i].seconds)
+			at--;
+		if (at >= 5)
+			continue;
+		size_t last = s->nr_slowest < 5 ? s->nr_slowest++ : 4;
+		memmove(&s->slowest[at + 1], &s->slowest[at], (last - at) * sizeof(size_t));
+		s->slowest[at] = i;
+	}
+}
+
+/* Count, per distilled type ("STRUCT 'device'"), the modules it breaks. */
+static int breakers(const struct bk_check_result *r, size_t n, struct bk_check_summary *s)
+{
+	size_t nr_hits = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].report)
+			nr_hits += r[i].report->nr_problems;
+	struct hit *hits = calloc(nr_hits ? nr_hits : 1, sizeof(*hits));
+	char (*labels)[160] = calloc(nr_hits ? nr_hits : 1, sizeof(*labels));
+	struct bk_check_breaker *all = calloc(nr_hits ? nr_hits : 1, sizeof(*all));
+	if (!hits || !labels || !all) {
+		free(hits);
+		free(labels);
+		free(all);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; r[i].report && j < r[i].report->nr_problems; j++, k++) {
+			const struct bk_reloc_problem *p = &r[i].report->problems[j];
+			snprintf(labels[k], sizeof(labels[k]), "%s '%s'", bk_kind_name(p->dist_kind),
+				 p->name);
+			hits[k] = (struct hit){labels[k], i};
+		}
+	qsort(hits, nr_hits, sizeof(*hits), cmp_hit);
+	size_t nr_all = 0;
+	for (size_t i = 0; i < nr_hits; i++) {
+		bool new_label = !i || strcmp(hits[i].label, hits[i - 1].label);
+		if (new_label)
+			snprintf(all[nr_all++].type, sizeof(all[0].type), "%s", hits[i].label);
+		if (new_label || hits[i].module != hits[i - 1].module)
+			all[nr_all - 1].modules++;
+	}
+	qsort(all, nr_all, sizeof(*all), cmp_breaker);
+	s->nr_top = nr_all < 10 ? nr_all : 10;
+	memcpy(s->top, all, s->nr_top * sizeof(*all));
+	free(hits);
+	free(labels);
+	free(all);
+	return 0;
+}
+
+int bk_check_summarize(const struct bk_check_result *r, size_t n, struct bk_check_summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->total = n;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].status < BK_CHECK_NR_STATUS)
+			s->count[r[i].status]++;
+	slowest(r, n, s);
+	return breakers(r, n, s);
+}
