@@ -1,12 +1,287 @@
 // SPDX-License-Identifier: MIT
-/* placeholder until the command lands */
+/* btfkit distill: give a module a .BTF.base, as pahole's distilled_base
+ * feature does (libbpf's btf__distill_base()). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
 
-const char cmd_distill_usage[] = "usage: btfkit distill\n";
+const char cmd_distill_usage[] =
+	"usage: btfkit distill -B VMLINUX MODULE (-o OUT | --in-place)\n"
+	"       btfkit distill -B VMLINUX MODULE --base-out FILE --split-out FILE\n"
+	"\n"
+	"Distill MODULE's split BTF against VMLINUX, exactly as libbpf's\n"
+	"btf__distill_base() does: a small distilled base (.BTF.base: the names,\n"
+	"kinds and sizes of the kernel types the module uses) and a new .BTF on top\n"
+	"of it. A kernel that supports .BTF.base (6.11 and later) relocates such a\n"
+	"module's BTF onto its own vmlinux BTF at load time, so the module keeps\n"
+	"working BTF across kernel builds.\n"
+	"\n"
+	"MODULE is a kernel module (.ko, ELF) or a raw split BTF blob. For ELF, the\n"
+	"output is MODULE with .BTF replaced and a .BTF.base section added; every\n"
+	"other section keeps its bytes. A raw blob has only the raw outputs.\n"
+	"\n"
+	"options:\n"
+	"  -B, --base VMLINUX  the kernel's BTF the module was built against (raw\n"
+	"                      blob or ELF vmlinux); required\n"
+	"  -o, --output OUT    write the distilled module to OUT\n"
+	"  -i, --in-place      replace MODULE itself (atomically)\n"
+	"      --base-out FILE write the distilled base as a raw blob\n"
+	"      --split-out FILE write the new split BTF as a raw blob\n"
+	"      --hdr-len N     BTF header length of the blobs written: 32 (default,\n"
+	"                      libbpf's) or 24 (the classic header older tools read)\n"
+	"      --force         distill again a module that already has .BTF.base\n"
+	"                      (its BTF is first relocated onto VMLINUX)\n"
+	"      --strip-signature\n"
+	"                      allow writing a signed module: its signature is\n"
+	"                      dropped, and the module must be signed again\n"
+	"      --strict        treat warnings as errors (exit 1, nothing written)\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Warnings: a distilled type that relocation would match with two or more\n"
+	"types of VMLINUX (e.g. two 'struct bpf_map_desc' of the same size) makes\n"
+	"relocation fail, even onto this very kernel; each one is named.\n"
+	"\n"
+	"A module that already has .BTF.base is left alone (exit 0) without\n"
+	"--force. Outputs are written whole or not at all.\n"
+	"\n"
+	"exit status:\n"
+	"  0  written (or nothing to do)\n"
+	"  1  invalid input: MODULE or VMLINUX is not valid BTF, MODULE does not fit\n"
+	"     VMLINUX (built against another kernel), MODULE refers to kernel types\n"
+	"     that cannot be distilled, MODULE is signed (without --strip-signature),\n"
+	"     or warnings with --strict\n"
+	"  2  usage error, or a file cannot be read or written\n";
+
+enum { OPT_BASE_OUT = 256, OPT_SPLIT_OUT, OPT_HDR_LEN, OPT_FORCE, OPT_STRIP_SIG, OPT_STRICT };
+
+static const struct option long_opts[] = {
+	{"base", required_argument, NULL, 'B'},
+	{"output", required_argument, NULL, 'o'},
+	{"in-place", no_argument, NULL, 'i'},
+	{"base-out", required_argument, NULL, OPT_BASE_OUT},
+	{"split-out", required_argument, NULL, OPT_SPLIT_OUT},
+	{"hdr-len", required_argument, NULL, OPT_HDR_LEN},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"strip-signature", no_argument, NULL, OPT_STRIP_SIG},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct distill_args {
+	const char *base_path, *module, *out, *base_out, *split_out;
+	uint32_t hdr_len;
+	bool in_place, force, strip_signature, strict;
+};
+
+/* The two blobs and what they came from. */
+struct distilled {
+	struct bk_btf *split, *dist, *nsplit;
+	void *base_blob, *split_blob;
+	size_t base_size, split_size;
+};
+
+static void distilled_free(struct distilled *d)
+{
+	bk_btf_free(d->nsplit);
+	bk_btf_free(d->dist);
+	bk_btf_free(d->split);
+	free(d->base_blob);
+	free(d->split_blob);
+}
+
+static int parse_args(int argc, char **argv, struct distill_args *a)
+{
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "B:o:ih", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'B': a->base_path = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'i': a->in_place = true; break;
+		case OPT_BASE_OUT: a->base_out = optarg; break;
+		case OPT_SPLIT_OUT: a->split_out = optarg; break;
+		case OPT_FORCE: a->force = true; break;
+		case OPT_STRIP_SIG: a->strip_signature = true; break;
+		case OPT_STRICT: a->strict = true; break;
+		case OPT_HDR_LEN:
+			if (strcmp(optarg, "24") && strcmp(optarg, "32"))
+				return cli_usage_error("distill", "--hdr-len is 24 or 32, not '%s'",
+						       optarg);
+			a->hdr_len = (uint32_t)atoi(optarg);
+			break;
+		case 'h': return -1;
+		default: return cli_usage_error("distill", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("distill", "give one MODULE");
+	a->module = argv[optind];
+	if (!a->base_path)
+		return cli_usage_error("distill", "-B VMLINUX is required");
+	if (a->out && a->in_place)
+		return cli_usage_error("distill", "-o and --in-place exclude each other");
+	if (!a->out && !a->in_place && !a->base_out && !a->split_out)
+		return cli_usage_error("distill",
+				       "nothing to write: give -o, --in-place or --base-out and "
+				       "--split-out");
+	if (!a->base_out != !a->split_out)
+		return cli_usage_error("distill", "--base-out and --split-out go together");
+	if (a->in_place)
+		a->out = a->module;
+	return 0;
+}
+
+static void print_warnings(const struct distill_args *a, const struct bk_distill_warnings *w)
+{
+	for (size_t i = 0; i < w->count; i++)
+		fprintf(stderr, "btfkit: %s: warning: %s\n", a->module, w->items[i].msg);
+}
+
+/* The reader's range checks failing on split BTF mostly mean the wrong
+ * vmlinux: say so in front of its message. */
+static void add_misfit_context(struct bk_error *err, const char *base_path)
+{
+	char prefix[320];
+	snprintf(prefix, sizeof(prefix), "does not fit %.200s (built against another kernel?): ",
+		 base_path);
+	size_t plen = strlen(prefix), mlen = strlen(err->msg);
+	if (plen + mlen >= sizeof(err->msg))
+		mlen = sizeof(err->msg) - plen - 1;
+	memmove(err->msg + plen, err->msg, mlen);
+	memcpy(err->msg, prefix, plen);
+	err->msg[plen + mlen] = '\0';
+}
+
+/* Load, check the fit, distill, weigh the warnings, serialize. */
+static int distill_module(const struct distill_args *a, const struct bk_file *f,
+			  const struct bk_btf *base, bool has_dist_base, struct distilled *d,
+			  struct bk_error *err)
+{
+	int e = has_dist_base ? bk_btf_load(a->module, base, &d->split, err)
+			      : bk_file_btf(f, ".BTF", base, &d->split, err);
+	if (e && !err->io && e != -ENOENT && e != -ENOMEM)
+		add_misfit_context(err, a->base_path);
+	if (!e)
+		e = bk_split_check_base(d->split, err);
+	if (!e)
+		e = bk_distill(d->split, &d->dist, &d->nsplit, err);
+	if (e)
+		return e;
+	struct bk_distill_warnings w;
+	if ((e = bk_distill_warnings(base, d->nsplit, &w, err)))
+		return e;
+	print_warnings(a, &w);
+	size_t nr_warnings = w.count;
+	bk_distill_warnings_free(&w);
+	if (a->strict && nr_warnings) {
+		bk_error_clear(err);
+		err->code = -EINVAL;
+		snprintf(err->file, sizeof(err->file), "%s", a->module);
+		snprintf(err->msg, sizeof(err->msg), "%zu warning%s and --strict: nothing written",
+			 nr_warnings, nr_warnings == 1 ? "" : "s");
+		return err->code;
+	}
+	struct bk_write_opts o = {.hdr_len = a->hdr_len};
+	e = bk_btf_write(d->dist, &o, &d->base_blob, &d->base_size, err);
+	if (!e)
+		e = bk_btf_write(d->nsplit, &o, &d->split_blob, &d->split_size, err);
+	return e;
+}
+
+/* Everything is computed before the first byte is written; each output is
+ * written whole (temporary + rename). The module first: when it fails, no
+ * raw blob is left claiming success. */
+static int write_outputs(const struct distill_args *a, const struct bk_file *f,
+			 const struct distilled *d, struct bk_error *err)
+{
+	if (a->out) {
+		struct bk_elf_section_edit edits[] = {
+			{".BTF", d->split_blob, d->split_size},
+			{".BTF.base", d->base_blob, d->base_size},
+		};
+		int e = bk_elf_write_sections(f, edits, 2, a->strip_signature, a->out, err);
+		if (e)
+			return e;
+	}
+	if (a->base_out) {
+		int e = bk_write_file(a->base_out, d->base_blob, d->base_size, err);
+		if (!e)
+			e = bk_write_file(a->split_out, d->split_blob, d->split_size, err);
+		return e;
+	}
+	return 0;
+}
+
+/* Refusals that need no BTF work: raw input for ELF output, a module
+ * already distilled, a signature. *done is set when there is nothing to do. */
+static int precheck(const struct distill_args *a, const struct bk_file *f, bool has_dist_base,
+		    bool *done)
+{
+	*done = false;
+	if (a->out && !bk_file_is_elf(f))
+		return cli_usage_error("distill",
+				       "%s is not an ELF file: -o/--in-place write modules; use "
+				       "--base-out and --split-out for a raw blob",
+				       a->module);
+	if (has_dist_base && !a->force) {
+		fprintf(stderr,
+			"btfkit: %s already has a .BTF.base (distilled base): left alone "
+			"(--force distils it again)\n",
+			a->module);
+		*done = true;
+		return EXIT_OK;
+	}
+	if (a->out && bk_file_signature_len(f) && !a->strip_signature) {
+		fprintf(stderr,
+			"btfkit: %s is signed: changing its BTF voids the signature, so it is "
+			"left alone; --strip-signature writes it without the signature (sign "
+			"it again before loading it)\n",
+			a->module);
+		*done = true;
+		return EXIT_INVALID;
+	}
+	return EXIT_OK;
+}
 
 int cmd_distill(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_usage_error("distill", "not built yet");
+	struct distill_args a = {0};
+	int st = parse_args(argc, argv, &a);
+	if (st)
+		return st < 0 ? cli_help("distill") : st;
+
+	struct bk_error err = {0};
+	struct bk_btf *base = NULL;
+	struct bk_file *f = NULL;
+	struct distilled d = {0};
+	const void *sec;
+	size_t sec_size;
+	bool done;
+	if (cli_load_base(a.base_path, &base, &err) || bk_file_open(a.module, &f, &err)) {
+		st = cli_fail(&err);
+		goto out;
+	}
+	bool has_dist_base = bk_file_section(f, ".BTF.base", &sec, &sec_size) == 0;
+	st = precheck(&a, f, has_dist_base, &done);
+	if (st || done)
+		goto out;
+	if (distill_module(&a, f, base, has_dist_base, &d, &err) || write_outputs(&a, f, &d, &err)) {
+		st = cli_fail(&err);
+		goto out;
+	}
+	if (a.out && a.strip_signature && bk_file_signature_len(f))
+		fprintf(stderr,
+			"btfkit: %s: the module signature was dropped: sign the module again "
+			"before loading it on a kernel that enforces signatures\n",
+			a.out);
+out:
+	distilled_free(&d);
+	bk_file_close(f);
+	bk_btf_free(base);
+	return st;
 }

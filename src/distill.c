@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Distill: libbpf's btf__distill_base(), byte for byte.
+ *
+ * From split BTF S on its full base B, make a distilled base D (what S
+ * needs to know about B to be relocated later: names, kinds and sizes) and
+ * a new split S' on D.
+ *  1. Mark every base type S refers to, and what those refer to, except
+ *     through a named STRUCT/UNION (D keeps no members).
+ *  2. D, in base-ID order: marked INT, FLOAT, FWD as they are; named
+ *     STRUCT/UNION memberless with their size; named ENUM/ENUM64 as a
+ *     memberless ENUM of their size.
+ *  3. S': S's own types, then (base-ID order) the other marked base types.
+ *  4. IDs rewritten: base IDs to their new place, S's IDs moved down.
+ * Strings are added in the order libbpf meets them, deduplicated, S'
+ * taking a string from D when D has it: that order fixes the offsets.
+ *
+ * Also here: checks that split BTF fits the base it is given, and the
+ * relocation ambiguities of a distilled base on a base (warnings).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "btf_internal.h"
+
+#define MARKED UINT32_MAX
+
+/* uint32 -> uint32, open addressing; key 0 is "empty" (neither void nor
+ * the empty string is ever a key). Sized by what the module uses, not by
+ * the base: distilling 4,000 modules on one base must not clear a
+ * base-sized array each time. */
+struct u32map {
+	struct u32pair { uint32_t key, val; } *slots; /* together: one miss a probe */
+	uint32_t mask, used;
+};
+
+static uint32_t hash32(uint32_t k)
+{
+	k *= 0x9e3779b1u;
+	return k ^ (k >> 15);
+}
+
+static int u32map_init(struct u32map *m, uint32_t cap)
+{
+	m->slots = calloc(cap, sizeof(*m->slots));
+	m->mask = cap - 1;
+	m->used = 0;
+	return m->slots ? 0 : -ENOMEM;
+}
+
+static void u32map_free(struct u32map *m)
+{
+	free(m->slots);
+}
+
+static struct u32pair *u32map_slot(const struct u32map *m, uint32_t key)
+{
+	uint32_t i = hash32(key) & m->mask;
+	while (m->slots[i].key && m->slots[i].key != key)
+		i = (i + 1) & m->mask;
+	return &m->slots[i];
+}
+
+/* the value of key, or 0 when absent */
+static uint32_t u32map_get(const struct u32map *m, uint32_t key)
+{
+	const struct u32pair *p = u32map_slot(m, key);
+	return p->key ? p->val : 0;
+}
+
+static int u32map_grow(struct u32map *m)
+{
+	struct u32map big;
+	if (u32map_init(&big, (m->mask + 1) * 2))
+		return -ENOMEM;
+	for (uint32_t i = 0; i <= m->mask; i++)
+		if (m->slots[i].key)
+			*u32map_slot(&big, m->slots[i].key) = m->slots[i];
+	big.used = m->used;
+	u32map_free(m);
+	*m = big;
+	return 0;
+}
+
+static int u32map_put(struct u32map *m, uint32_t key, uint32_t val)
+{
+	if ((m->used + 1) * 2 > m->mask + 1 && u32map_grow(m))
+		return -ENOMEM;
+	struct u32pair *p = u32map_slot(m, key);
+	m->used += !p->key;
+	*p = (struct u32pair){key, val};
+	return 0;
+}
+
+struct distill {
+	const struct bk_btf *split;
+	uint32_t base_cnt;  /* first ID of split = B's type count */
+	uint32_t id_shift;  /* S's own IDs move down by this: B's count - D's */
+	struct u32map map;  /* base ID -> MARKED, then its new ID */
+	/* source string offset -> offset in D or S' (0: not yet seen): base
+	 * offsets in a hash, split's own in an array (they come in about
+	 * increasing order: a walk, not random probes) */
+	struct u32map base_strs;
+	uint32_t *own_strs;
+	uint32_t own_strs_off;
+	uint32_t *marked;   /* the marked base IDs; sorted once marking is done */
+	size_t nr_marked, marked_cap;
+	uint32_t *stack;    /* base IDs whose references are still to follow */
+	size_t stack_len, stack_cap;
+	struct bk_btf *dist, *nsplit;
+	struct bk_error *err;
+};
+
+static bool is_composite(unsigned kind)
+{
+	return kind == BK_KIND_STRUCT || kind == BK_KIND_UNION;
+}
+
+static bool is_enum(unsigned kind)
+{
+	return kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64;
+}
+
+/* Kinds a split BTF may not refer to in its base: libbpf refuses them. */
+static bool undistillable(unsigned kind)
+{
+	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
+	       kind == BK_KIND_DECL_TAG;
+}
+
+/* Does a marked base type go to D (true) or to S' (false)? */
+static bool goes_to_dist(const struct bk_type *t)
+{
+	unsigned kind = bk_kind(t);
+	if (kind == BK_KIND_INT || kind == BK_KIND_FLOAT || kind == BK_KIND_FWD)
+		return true;
+	return (is_composite(kind) || is_enum(kind)) && t->name_off;
+}
+
+/* ---- 1. marking ---------------------------------------------------------- */
+
+static int append(uint32_t **arr, size_t *len, size_t *cap, uint32_t v)
+{
+	if (*len == *cap) {
+		size_t n = *cap ? *cap * 2 : 256;
+		uint32_t *a = realloc(*arr, n * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+		*cap = n;
+	}
+	(*arr)[(*len)++] = v;
+	return 0;
+}
+
+/* Mark base type id, referred to by type from (for the message), and queue
+ * it to have its own references followed. */
+static int mark(struct distill *d, uint32_t id, uint32_t from)
+{
+	if (!id || id >= d->base_cnt || u32map_get(&d->map, id))
+		return 0;
+	const struct bk_type *t = bk_btf_type(d->split, id);
+	if (undistillable(bk_kind(t))) {
+		char label[160];
+		bk_type_label(d->split, id, label, sizeof(label));
+		return bk_err_type(d->err, d->split, from, -EINVAL,
+				   "refers to base type %s: a base %s cannot be distilled", label,
+				   bk_kind_name(bk_kind(t)));
+	}
+	if (u32map_put(&d->map, id, MARKED) ||
+	    append(&d->marked, &d->nr_marked, &d->marked_cap, id))
+		return bk_err(d->err, -ENOMEM, "out of memory");
+	/* a named composite is distilled without members: do not follow them */
+	if (is_composite(bk_kind(t)) && t->name_off)
+		return 0;
+	if (append(&d->stack, &d->stack_len, &d->stack_cap, id))
+		return bk_err(d->err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+static int mark_refs(struct distill *d, uint32_t id)
+{
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, (struct bk_type *)bk_btf_type(d->split, id), BK_ITER_IDS);
+	while ((f = bk_field_iter_next(&it))) {
+		int e = mark(d, *f, id);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* An explicit stack, not recursion: base reference chains can be long.
+ * The marked IDs end up sorted: D and S' take them in base-ID order. */
+static int mark_needed(struct distill *d)
+{
+	uint32_t end = bk_btf_type_cnt(d->split);
+	for (uint32_t id = d->base_cnt; id < end; id++) {
+		int e = mark_refs(d, id);
+		while (!e && d->stack_len)
+			e = mark_refs(d, d->stack[--d->stack_len]);
+		if (e)
+			return e;
+	}
+	if (d->nr_marked)
+		qsort(d->marked, d->nr_marked, sizeof(*d->marked), cmp_u32);
+	return 0;
+}
+
+/* ---- 2, 3. building D and S' ------------------------------------------------ */
+
+/* The string set of a BTF this file is building (not shared with anyone
+ * yet, so no lock), made on first use. */
+static struct bk_strset *building_strset(struct bk_btf *b, size_t expected)
+{
+	if (!b->strset) {
+		b->strset = bk_strset_new(expected);
+		if (b->strset && bk_strset_insert_all(b->strset, b->strs, b->strs_len)) {
+			bk_strset_free(b->strset);
+			b->strset = NULL;
+		}
+	}
+	return b->strset;
+}
+
+/* bk_btf_add_str() for D and S' while they are being built, hashing each
+ * string once: the same offsets (D's strings first, then S''s own, first
+ * one wins), without the general path's repeated hashing and locking,
+ * which dominated distilling a large module. */
+static int64_t add_str_building(struct bk_btf *to, const char *s, size_t expected)
+{
+	size_t len = strlen(s);
+	uint32_t h = bk_strset_hash(s, len);
+	struct bk_btf *chain[2] = {to->base ? (struct bk_btf *)to->base : to, to};
+	for (int i = to->base ? 0 : 1; i < 2; i++) {
+		struct bk_strset *set = building_strset(chain[i], expected);
+		if (!set)
+			return -ENOMEM;
+		int64_t off = bk_strset_find(set, chain[i]->strs, s, len, h);
+		if (off >= 0)
+			return off + chain[i]->start_str_off;
+	}
+	size_t own = to->strs_len;
+	if (to->start_str_off + own + len + 1 > BK_MAX_ID)
+		return -E2BIG;
+	if (own + len + 1 > to->strs_cap) {
+		size_t cap = to->strs_cap ? to->strs_cap : 256;
+		while (cap < own + len + 1)
+			cap *= 2;
+		char *p = realloc(to->strs, cap);
+		if (!p)
+			return -ENOMEM;
+		to->strs = p;
+		to->strs_cap = cap;
+	}
+	memcpy(to->strs + own, s, len + 1);
+	to->strs_len += len + 1;
+	if (bk_strset_insert(to->strset, to->strs, (uint32_t)own, h))
+		return -ENOMEM;
+	return (int64_t)own + to->start_str_off;
+}
+
+static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint32_t *off)
+{
+	*off = 0;
+	if (!name || !*name)
+		return 0;
+	/* S' gets about as many strings as S has (average length ~12): sized
+	 * for that up front, its set never rehashes */
+	size_t expected = to == d->nsplit ? d->split->strs_len / 12 + 64 : 256;
+	int64_t o = add_str_building(to, name, expected);
+	if (o < 0)
+		return bk_err(d->err, (int)o, "cannot add string '%s'", name);
+	*off = (uint32_t)o;
+	return 0;
+}
+
+/* A source string offset as an offset in `to`: the string added there
+ * (deduplicated, a split taking its base's), remembered by source offset
+ * as libbpf does. Offsets put into D stay right for S', which sees D's
+ * strings. */
+static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
+{
+	uint32_t src = *off;
+	uint32_t *own = src >= d->own_strs_off ? &d->own_strs[src - d->own_strs_off] : NULL;
+	uint32_t known = own ? *own : u32map_get(&d->base_strs, src);
+	if (known) {
+		*off = known;
+		return 0;
+	}
+	int e = add_name(d, to, bk_btf_str(d->split, src), off);
+	if (e || !*off)
+		return e;
+	if (own)
+		*own = *off;
+	else if (u32map_put(&d->base_strs, src, *off))
+		return bk_err(d->err, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Append a copy of a source type to `to`, its strings re-added there in
+ * field order (as libbpf's btf__add_type does). Returns the new ID. */
+static int copy_type(struct distill *d, struct bk_btf *to, uint32_t src_id)
+{
+	const struct bk_type *src = bk_btf_type(d->split, src_id);
+	int id = bk_btf_add_type(to, src, bk_type_size(src));
+	if (id < 0)
+		return bk_err(d->err, id, "cannot add a type: %s", strerror(-id));
+	struct bk_type *t = bk_btf_type_mut(to, (uint32_t)id);
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, t, BK_ITER_STRS);
+	while ((f = bk_field_iter_next(&it))) {
+		if (!*f)
+			continue;
+		int e = rewrite_str(d, to, f);
+		if (e)
+			return e;
+	}
+	return id;
+}
+
+/* A named STRUCT/UNION as itself without members; a named ENUM/ENUM64 as
+ * a memberless ENUM of its size. */
+static int add_memberless(struct distill *d, const struct bk_type *src)
+{
+	unsigned kind = is_composite(bk_kind(src)) ? bk_kind(src) : BK_KIND_ENUM;
+	struct bk_type t = {.info = bk_info(kind, 0, false), .size = src->size};
+	int e = add_name(d, d->dist, bk_btf_str(d->split, src->name_off), &t.name_off);
+	if (e)
+		return e;
+	int id = bk_btf_add_type(d->dist, &t, sizeof(t));
+	return id < 0 ? bk_err(d->err, id, "cannot add a type: %s", strerror(-id)) : id;
+}
+
+/* Where every marked base type goes, known once marking is done: D takes
+ * those goes_to_dist() accepts, in base-ID order, from ID 1; S' the others,
+ * in base-ID order, after its copy of S's own types. Knowing all new IDs
+ * up front lets each type be rewritten as it is copied. */
+static void assign_ids(struct distill *d)
+{
+	uint32_t nr_dist = 0, nr_split = bk_btf_nr_types(d->split);
+	for (size_t i = 0; i < d->nr_marked; i++)
+		nr_dist += goes_to_dist(bk_btf_type(d->split, d->marked[i]));
+	uint32_t next_dist = 1, next_split = 1 + nr_dist + nr_split;
+	for (size_t i = 0; i < d->nr_marked; i++) {
+		uint32_t id = d->marked[i];
+		bool to_dist = goes_to_dist(bk_btf_type(d->split, id));
+		u32map_slot(&d->map, id)->val = to_dist ? next_dist++ : next_split++;
+	}
+	d->id_shift = d->base_cnt - (1 + nr_dist);
+}
+
+/* A type-ID field of S' from its value in S. */
+static uint32_t new_id(const struct distill *d, uint32_t id)
+{
+	if (id >= d->base_cnt)
+		return id - d->id_shift;
+	return id ? u32map_get(&d->map, id) : 0;
+}
+
+static int expect_id(struct distill *d, int got, uint32_t want)
+{
+	if (got < 0)
+		return bk_err(d->err, got, "cannot add a type: %s", strerror(-got));
+	if ((uint32_t)got != want) /* cannot happen: assign_ids counted them */
+		return bk_err(d->err, -EFAULT, "distill: type placed at [%d], expected [%u]", got,
+			      want);
+	return 0;
+}
+
+static int build_dist(struct distill *d)
+{
+	for (size_t i = 0; i < d->nr_marked; i++) {
+		uint32_t id = d->marked[i];
+		const struct bk_type *t = bk_btf_type(d->split, id);
+		if (!goes_to_dist(t))
+			continue;
+		unsigned kind = bk_kind(t);
+		int nid = is_composite(kind) || is_enum(kind) ? add_memberless(d, t)
+							      : copy_type(d, d->dist, id);
+		int e = nid < 0 ? nid : expect_id(d, nid, u32map_get(&d->map, id));
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* Copy one type into S', its strings and type IDs rewritten. */
+static int copy_to_split(struct distill *d, uint32_t src_id, uint32_t want)
+{
+	int nid = copy_type(d, d->nsplit, src_id);
+	int e = nid < 0 ? nid : expect_id(d, nid, want);
+	if (e)
+		return e;
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, bk_own_type(d->nsplit, (uint32_t)nid - d->nsplit->start_id),
+			   BK_ITER_IDS);
+	while ((f = bk_field_iter_next(&it)))
+		*f = new_id(d, *f);
+	return 0;
+}
+
+/* Room for S's own types, strings and the marked base types up front. */
+static int reserve_split(struct distill *d)
+{
+	struct bk_btf *b = d->nsplit;
+	size_t types = d->split->types_len, nr = d->split->nr_types + d->nr_marked;
+	for (size_t i = 0; i < d->nr_marked; i++)
+		types += bk_type_size(bk_btf_type(d->split, d->marked[i]));
+	b->types = malloc(types ? types : 1);
+	b->offs = malloc((nr ? nr : 1) * sizeof(*b->offs));
+	b->strs = malloc(d->split->strs_len + 1);
+	if (!b->types || !b->offs || !b->strs)
+		return bk_err(d->err, -ENOMEM, "out of memory");
+	b->types_cap = types ? types : 1;
+	b->offs_cap = nr ? nr : 1;
+	b->strs_cap = d->split->strs_len + 1;
+	return 0;
+}
+
+static int build_split(struct distill *d)
+{
+	int e = reserve_split(d);
+	uint32_t end = bk_btf_type_cnt(d->split);
+	for (uint32_t id = d->base_cnt; id < end && !e; id++)
+		e = copy_to_split(d, id, id - d->id_shift);
+	for (size_t i = 0; i < d->nr_marked && !e; i++) {
+		uint32_t id = d->marked[i];
+		if (!goes_to_dist(bk_btf_type(d->split, id)))
+			e = copy_to_split(d, id, u32map_get(&d->map, id));
+	}
+	return e;
+}
+
+int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_btf **new_split,
+	       struct bk_error *err)
+{
+	const struct bk_btf *base = bk_btf_base(split);
+	if (!base) {
+		bk_err_set_source(err, split->source, split->section);
+		return bk_err(err, -EINVAL, "not split BTF: there is no base to distill");
+	}
+	struct distill d = {.split = split, .base_cnt = bk_btf_type_cnt(base), .err = err};
+	int e = -ENOMEM;
+	d.dist = bk_btf_new(NULL);
+	d.own_strs_off = bk_btf_start_str_off(split);
+	d.own_strs = calloc(split->strs_len + 1, sizeof(*d.own_strs));
+	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) || !d.own_strs ||
+	    !d.dist) {
+		bk_err(err, e, "out of memory");
+		goto out;
+	}
+	/* write in the order the input had (libbpf does the same) */
+	d.dist->swapped = split->swapped;
+	e = mark_needed(&d);
+	if (e)
+		goto out;
+	assign_ids(&d);
+	e = build_dist(&d);
+	if (!e && !(d.nsplit = bk_btf_new(d.dist)))
+		e = bk_err(err, -ENOMEM, "out of memory");
+	if (e)
+		goto out;
+	d.nsplit->swapped = split->swapped;
+	e = build_split(&d);
+	if (e)
+		goto out;
+	*dist_base = d.dist;
+	*new_split = d.nsplit;
+	d.dist = d.nsplit = NULL;
+out:
+	bk_btf_free(d.nsplit);
+	bk_btf_free(d.dist);
+	u32map_free(&d.map);
+	u32map_free(&d.base_strs);
+	free(d.own_strs);
+	free(d.marked);
+	free(d.stack);
+	return e;
+}
+
+/* ---- does split fit its base? ------------------------------------------------ */
+
+/* What a type-ID field holds, for the kinds its target may have. */
+enum field_role {
+	ROLE_OBJECT,    /* a value: member, parameter, return, element, variable */
+	ROLE_REF,       /* pointer, typedef, qualifier, type tag target */
+	ROLE_INDEX,     /* an array's index type */
+	ROLE_TAG,       /* what a DECL_TAG is attached to */
+	ROLE_SEC_VAR,   /* a DATASEC entry */
+	ROLE_PROTO,     /* a FUNC's prototype (the reader checks it) */
+};
+
+static enum field_role field_role(unsigned kind, const struct bk_field_iter *it)
+{
+	uint32_t step = it->step - 1;
+	switch (kind) {
+	case BK_KIND_ARRAY: return step == 1 ? ROLE_INDEX : ROLE_OBJECT;
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION:
+	case BK_KIND_FUNC_PROTO:
+	case BK_KIND_VAR: return ROLE_OBJECT;
+	case BK_KIND_DECL_TAG: return ROLE_TAG;
+	case BK_KIND_DATASEC: return ROLE_SEC_VAR;
+	case BK_KIND_FUNC: return ROLE_PROTO;
+	default: return ROLE_REF;
+	}
+}
+
+static const char *role_misfit(enum field_role role, unsigned target)
+{
+	if (undistillable(target) && role != ROLE_TAG && role != ROLE_SEC_VAR)
+		return "no type can refer to one";
+	switch (role) {
+	case ROLE_OBJECT:
+		return target == BK_KIND_FUNC_PROTO ? "a value cannot be a function type" : NULL;
+	case ROLE_INDEX:
+		return target != BK_KIND_INT ? "an array index must be an INT" : NULL;
+	case ROLE_TAG:
+		return is_composite(target) || target == BK_KIND_TYPEDEF || target == BK_KIND_FUNC ||
+				       target == BK_KIND_VAR
+			       ? NULL
+			       : "a declaration tag cannot be attached to it";
+	case ROLE_SEC_VAR:
+		return target != BK_KIND_VAR ? "a DATASEC entry must be a VAR" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+static int check_type_refs(const struct bk_btf *split, uint32_t base_cnt, uint32_t id,
+			   struct bk_error *err)
+{
+	struct bk_type *t = (struct bk_type *)bk_btf_type(split, id);
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	while ((f = bk_field_iter_next(&it))) {
+		if (!*f || *f >= base_cnt)
+			continue;
+		unsigned target = bk_kind(bk_btf_type(split, *f));
+		const char *why = role_misfit(field_role(bk_kind(t), &it), target);
+		if (why) {
+			char field[64], label[160];
+			bk_field_iter_describe(&it, field, sizeof(field));
+			bk_type_label(split, *f, label, sizeof(label));
+			return bk_err_type(err, split, id, -EINVAL,
+					   "%s is base type %s: %s; was this BTF built on another base?",
+					   field, label, why);
+		}
+	}
+	return 0;
+}
+
+/* Is off the start of a string of the BTF (in the chain) that holds it? */
+static bool starts_string(const struct bk_btf *b, uint32_t off)
+{
+	while (b && off < b->start_str_off)
+		b = b->base;
+	return !b || off == b->start_str_off || b->strs[off - b->start_str_off - 1] == '\0';
+}
+
+/* A base string offset must start a string: pahole and libbpf refer to
+ * whole strings, so one inside a string means a different base. */
+static int check_type_strs(const struct bk_btf *split, uint32_t base_strs, uint32_t id,
+			   struct bk_error *err)
+{
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, (struct bk_type *)bk_btf_type(split, id), BK_ITER_STRS);
+	while ((f = bk_field_iter_next(&it))) {
+		if (!*f || *f >= base_strs)
+			continue;
+		const char *s = bk_btf_str(split, *f);
+		if (s && !starts_string(split, *f)) {
+			char field[64];
+			bk_field_iter_describe(&it, field, sizeof(field));
+			return bk_err_type(err, split, id, -EINVAL,
+					   "%s: string offset %u is inside a base string (\"...%.40s\"); "
+					   "was this BTF built on another base?",
+					   field, *f, s);
+		}
+	}
+	return 0;
+}
+
+int bk_split_check_base(const struct bk_btf *split, struct bk_error *err)
+{
+	const struct bk_btf *base = bk_btf_base(split);
+	if (!base) {
+		bk_err_set_source(err, split->source, split->section);
+		return bk_err(err, -EINVAL, "not split BTF: there is no base");
+	}
+	uint32_t base_cnt = bk_btf_type_cnt(base), end = bk_btf_type_cnt(split);
+	uint32_t base_strs = bk_btf_start_str_off(split);
+	for (uint32_t id = base_cnt; id < end; id++) {
+		int e = check_type_refs(split, base_cnt, id, err);
+		if (!e)
+			e = check_type_strs(split, base_strs, id, err);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* ---- relocation ambiguities (warnings) --------------------------------------- */
+
+/* The distilled composites that new_split embeds: reached from one of its
+ * STRUCT/UNION members through qualifiers, typedefs, type tags and arrays,
+ * not pointers (libbpf then insists on an equal size). */
+static void mark_embedded(const struct bk_btf *nsplit, uint32_t dist_cnt, bool *embedded)
+{
+	uint32_t end = bk_btf_type_cnt(nsplit);
+	for (uint32_t id = bk_btf_start_id(nsplit); id < end; id++) {
+		struct bk_type *t = (struct bk_type *)bk_btf_type(nsplit, id);
+		if (!is_composite(bk_kind(t)))
+			continue;
+		struct bk_field_iter it;
+		uint32_t *f;
+		bk_field_iter_init(&it, t, BK_ITER_IDS);
+		while ((f = bk_field_iter_next(&it))) {
+			/* bounded: a crafted cycle of typedefs must not hang us */
+			uint32_t next = *f;
+			for (int hops = 0; next && hops < 1024; hops++) {
+				const struct bk_type *m = bk_btf_type(nsplit, next);
+				unsigned k = m ? bk_kind(m) : 0;
+				if (is_composite(k) && next < dist_cnt)
+					embedded[next] = true;
+				if (k == BK_KIND_ARRAY)
+					next = ((const struct bk_array *)bk_type_rest(m))->type;
+				else if (k == BK_KIND_CONST || k == BK_KIND_VOLATILE ||
+					 k == BK_KIND_RESTRICT || k == BK_KIND_TYPEDEF ||
+					 k == BK_KIND_TYPE_TAG)
+					next = m->type;
+				else
+					next = 0;
+			}
+		}
+	}
+}
+
+/* libbpf's relocation test for distilled type dt against base type bt of
+ * the same name; comp_names: how many composites of bt's name the base has. */
+static bool reloc_matches(const struct bk_type *dt, bool embedded, const struct bk_type *bt,
+			  size_t comp_names)
+{
+	unsigned dk = bk_kind(dt), bk = bk_kind(bt);
+	bool sized = bk == BK_KIND_INT || bk == BK_KIND_FLOAT || is_enum(bk) ||
+		     (is_composite(bk) && comp_names > 1);
+	if (bk != BK_KIND_FWD && !is_composite(bk) && !sized)
+		return false; /* kinds libbpf does not look at */
+	if (sized && bt->size != dt->size)
+		return false;
+	switch (dk) {
+	case BK_KIND_FWD:
+		if (bk == BK_KIND_FWD)
+			return bk_kflag(bt) == bk_kflag(dt);
+		/* libbpf tests the candidate's kind_flag ("has bitfields") */
+		return (bk == BK_KIND_STRUCT && !bk_kflag(bt)) ||
+		       (bk == BK_KIND_UNION && bk_kflag(bt));
+	case BK_KIND_INT:
+		return bk == BK_KIND_INT &&
+		       bk_int_encoding(*(const uint32_t *)bk_type_rest(bt)) ==
+			       bk_int_encoding(*(const uint32_t *)bk_type_rest(dt));
+	case BK_KIND_FLOAT:
+		return bk == BK_KIND_FLOAT;
+	case BK_KIND_ENUM:
+		return is_enum(bk);
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION:
+		/* libbpf does not compare kinds here */
+		return !embedded || bt->size == dt->size;
+	default:
+		return false;
+	}
+}
+
+static int add_warning(struct bk_distill_warnings *out, const struct bk_btf *dist, uint32_t id,
+		       const uint32_t *matches, size_t nr, bool embedded, struct bk_error *err)
+{
+	struct bk_distill_warning *w = realloc(out->items, (out->count + 1) * sizeof(*w));
+	if (!w)
+		return bk_err(err, -ENOMEM, "out of memory");
+	out->items = w;
+	w += out->count++;
+	memset(w, 0, sizeof(*w));
+	const struct bk_type *t = bk_btf_type(dist, id);
+	w->dist_id = id;
+	w->nr_matches = (uint32_t)nr;
+	w->match_ids[0] = matches[0];
+	w->match_ids[1] = matches[1];
+	snprintf(w->name, sizeof(w->name), "%s", bk_btf_str(dist, t->name_off));
+	snprintf(w->msg, sizeof(w->msg),
+		 "[%u] %s '%s' (size %u%s) cannot be relocated: the base has %zu types it matches "
+		 "([%u], [%u]%s); libbpf and the kernel's module loader fail on it as ambiguous",
+		 id, bk_kind_name(bk_kind(t)), w->name, t->size, embedded ? ", embedded" : "", nr,
+		 matches[0], matches[1], nr > 2 ? ", ..." : "");
+	return 0;
+}
+
+/* Every base type of dt's name that relocation would match dt with. */
+static size_t find_matches(const struct bk_btf *base, const struct bk_type *dt, bool embedded,
+			   const char *name, uint32_t *matches)
+{
+	uint32_t stack_ids[64], *ids = stack_ids;
+	size_t n = bk_btf_find(base, name, -1, ids, 64), nr = 0;
+	if (n > 64) {
+		uint32_t *all = malloc(n * sizeof(*all));
+		if (all) {
+			ids = all;
+			bk_btf_find(base, name, -1, ids, n);
+		} else {
+			n = 64; /* out of memory: judge by the first 64 */
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct bk_type *bt = bk_btf_type(base, ids[i]);
+		size_t comp_names = 0;
+		/* libbpf counts by string offset, not by content */
+		for (size_t j = 0; j < n; j++) {
+			const struct bk_type *o = bk_btf_type(base, ids[j]);
+			comp_names += is_composite(bk_kind(o)) && o->name_off == bt->name_off;
+		}
+		if (reloc_matches(dt, embedded, bt, comp_names)) {
+			if (nr < 2)
+				matches[nr] = ids[i];
+			nr++;
+		}
+	}
+	if (ids != stack_ids)
+		free(ids);
+	return nr;
+}
+
+int bk_distill_warnings(const struct bk_btf *base, const struct bk_btf *new_split,
+			struct bk_distill_warnings *out, struct bk_error *err)
+{
+	const struct bk_btf *dist = bk_btf_base(new_split);
+	memset(out, 0, sizeof(*out));
+	if (!dist)
+		return bk_err(err, -EINVAL, "not split BTF: there is no distilled base");
+	uint32_t dist_cnt = bk_btf_type_cnt(dist);
+	bool *embedded = calloc(dist_cnt, sizeof(*embedded));
+	if (!embedded)
+		return bk_err(err, -ENOMEM, "out of memory");
+	mark_embedded(new_split, dist_cnt, embedded);
+	int e = 0;
+	for (uint32_t id = 1; id < dist_cnt && !e; id++) {
+		const struct bk_type *dt = bk_btf_type(dist, id);
+		const char *name = bk_btf_str(dist, dt->name_off);
+		uint32_t matches[2] = {0, 0};
+		if (!name || !*name)
+			continue;
+		size_t nr = find_matches(base, dt, embedded[id], name, matches);
+		if (nr > 1)
+			e = add_warning(out, dist, id, matches, nr, embedded[id], err);
+	}
+	free(embedded);
+	if (e)
+		bk_distill_warnings_free(out);
+	return e;
+}
+
+void bk_distill_warnings_free(struct bk_distill_warnings *w)
+{
+	if (!w)
+		return;
+	free(w->items);
+	w->items = NULL;
+	w->count = 0;
+}
