@@ -219,17 +219,30 @@ int64_t bk_btf_find_str(const struct bk_btf *btf, const char *s);
 enum bk_iter_mode { BK_ITER_IDS, BK_ITER_STRS };
 
 struct bk_field_iter {
-	uint8_t *type;      /* the record */
+	uint8_t *type;       /* the record */
+	uint32_t step;       /* the next field to yield: fixed ones, then elements' */
+	uint32_t nr_fixed;   /* fields in the record's fixed part */
+	uint32_t nr_total;   /* all fields */
+	uint16_t fixed_off[3]; /* byte offsets of the fixed fields in the record */
+	uint16_t elem_off;   /* byte offset of the first element's field */
+	uint16_t elem_sz;    /* bytes from one element's field to the next */
 	uint8_t mode;
 	uint8_t kind;
-	uint32_t step;      /* next field to yield, counting fixed then members */
-	uint32_t nr_fixed;
-	uint32_t nr_total;
 };
 
 void bk_field_iter_init(struct bk_field_iter *it, struct bk_type *t, enum bk_iter_mode mode);
-/* the next field, or NULL at the end */
-uint32_t *bk_field_iter_next(struct bk_field_iter *it);
+
+/* the next field, or NULL at the end (inline: distill, relocate and the
+ * reader spend their time here) */
+static inline uint32_t *bk_field_iter_next(struct bk_field_iter *it)
+{
+	if (it->step >= it->nr_total)
+		return NULL;
+	uint32_t s = it->step++;
+	if (s < it->nr_fixed)
+		return (uint32_t *)(void *)(it->type + it->fixed_off[s]);
+	return (uint32_t *)(void *)(it->type + it->elem_off + (size_t)(s - it->nr_fixed) * it->elem_sz);
+}
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */
