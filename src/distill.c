@@ -101,7 +101,6 @@ struct distill {
 	 * offsets in a hash, split's own in an array (they come in about
 	 * increasing order: a walk, not random probes) */
 	struct u32map base_strs;
-	uint32_t *own_strs;
 	uint32_t own_strs_off;
 	uint32_t *marked;   /* the marked base IDs; sorted once marking is done */
 	size_t nr_marked, marked_cap;
@@ -272,9 +271,9 @@ static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint
 	*off = 0;
 	if (!name || !*name)
 		return 0;
-	/* S' gets about as many strings as S has (average length ~12): sized
-	 * for that up front, its set never rehashes */
-	size_t expected = to == d->nsplit ? d->split->strs_len / 12 + 64 : 256;
+	/* S' gets about as many strings as S has (kernel names average 16 to
+	 * 22 bytes): sized for that up front, its set seldom rehashes */
+	size_t expected = to == d->nsplit ? d->split->strs_len / 16 + 64 : 256;
 	int64_t o = add_str_building(to, name, expected);
 	if (o < 0)
 		return bk_err(d->err, (int)o, "cannot add string '%s'", name);
@@ -283,14 +282,17 @@ static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint
 }
 
 /* A source string offset as an offset in `to`: the string added there
- * (deduplicated, a split taking its base's), remembered by source offset
- * as libbpf does. Offsets put into D stay right for S', which sees D's
- * strings. */
+ * (deduplicated, a split taking its base's). Base strings recur in many
+ * types and are remembered by source offset; the split's own are mostly
+ * met once each, so a table by offset (4 bytes per string byte, touched
+ * fresh on every call) would cost more than it saves. Offsets put into D
+ * stay right for S', which sees D's strings. */
 static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 {
 	uint32_t src = *off;
-	uint32_t *own = src >= d->own_strs_off ? &d->own_strs[src - d->own_strs_off] : NULL;
-	uint32_t known = own ? *own : u32map_get(&d->base_strs, src);
+	if (src >= d->own_strs_off)
+		return add_name(d, to, bk_btf_str(d->split, src), off);
+	uint32_t known = u32map_get(&d->base_strs, src);
 	if (known) {
 		*off = known;
 		return 0;
@@ -298,9 +300,7 @@ static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 	int e = add_name(d, to, bk_btf_str(d->split, src), off);
 	if (e || !*off)
 		return e;
-	if (own)
-		*own = *off;
-	else if (u32map_put(&d->base_strs, src, *off))
+	if (u32map_put(&d->base_strs, src, *off))
 		return bk_err(d->err, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -453,8 +453,7 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	int e = -ENOMEM;
 	d.dist = bk_btf_new(NULL);
 	d.own_strs_off = bk_btf_start_str_off(split);
-	d.own_strs = calloc(split->strs_len + 1, sizeof(*d.own_strs));
-	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) || !d.own_strs ||
+	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) ||
 	    !d.dist) {
 		bk_err(err, e, "out of memory");
 		goto out;
@@ -482,7 +481,6 @@ out:
 	bk_btf_free(d.dist);
 	u32map_free(&d.map);
 	u32map_free(&d.base_strs);
-	free(d.own_strs);
 	free(d.marked);
 	free(d.stack);
 	return e;
