@@ -46,6 +46,8 @@ SHARED_LIB := $(B)/libbtfkit.so.$(VERSION)
 TOOL := $(B)/btfkit
 
 .PHONY: all lib tool tests test check bench fuzz install clean testdata
+# keep the objects of tests and benchmarks (make would delete them as intermediates)
+.SECONDARY:
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
 
 lib: $(STATIC_LIB) $(SHARED_LIB)
@@ -75,7 +77,7 @@ tests: $(TEST_BINS) $(TOOL)
 
 # Decompressed copies of ../shared (corpus and goldens) for the tests: build
 # output, never committed.
-SHARED ?= ../shared
+SHARED ?= $(abspath ../shared)
 testdata:
 	@SHARED=$(SHARED) sh tests/prepare-data.sh build/testdata
 
