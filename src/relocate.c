@@ -27,7 +27,7 @@
 struct embed_site {
 	uint32_t id;     /* split STRUCT/UNION that embeds the type, 0 none */
 	uint32_t member;
-	uint32_t hops;   /* CONST/TYPEDEF/ARRAY... between member and type */
+	bool hops;       /* CONST/TYPEDEF/ARRAY... between member and type */
 };
 
 struct reloc {
@@ -186,53 +186,91 @@ static bool is_composite(unsigned kind)
 	return kind == BK_KIND_STRUCT || kind == BK_KIND_UNION;
 }
 
-/* The type a member's type stands for when laid out in place: through
- * qualifiers, typedefs, type tags and arrays, never through a pointer.
- * hops counts the steps; a chain longer than the type count is a cycle. */
-static uint32_t embedded_target(const struct reloc *r, uint32_t id, uint32_t *hops)
+/* Per split type, what it stands for when laid out in place, once known. */
+enum { EMB_UNKNOWN = 0, EMB_VISITING = 1, EMB_NONE = 2, EMB_TARGET = 3 /* + target ID */ };
+
+struct embed_walk {
+	uint32_t *memo; /* per own split type: EMB_* */
+	uint32_t *path; /* the split types of the chain being walked */
+};
+
+/* The next type in place of t: through qualifiers, typedefs, type tags and
+ * arrays, never through a pointer; 0 when t is not one of those. */
+static uint32_t in_place_next(const struct bk_type *t)
+{
+	switch (bk_kind(t)) {
+	case BK_KIND_CONST:
+	case BK_KIND_VOLATILE:
+	case BK_KIND_RESTRICT:
+	case BK_KIND_TYPEDEF:
+	case BK_KIND_TYPE_TAG:
+		return t->type;
+	case BK_KIND_ARRAY:
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	default:
+		return 0;
+	}
+}
+
+/* The STRUCT/UNION a member's type stands for when laid out in place, or 0.
+ * Each split type's answer is remembered, so n members leading into one long
+ * chain cost the chain once, not n times; a chain that comes back to a type
+ * being walked is a cycle and stands for nothing. */
+static uint32_t embedded_target(const struct reloc *r, struct embed_walk *w, uint32_t id)
 {
 	const struct bk_btf *s = r->split;
-	for (*hops = 0; id && *hops <= r->nr_types; ++*hops) {
-		/* the split's own types directly: this runs for every member */
-		const struct bk_type *t = id >= s->start_id ? bk_own_type(s, id - s->start_id)
-							    : bk_btf_type(r->dist, id);
-		switch (bk_kind(t)) {
-		case BK_KIND_CONST:
-		case BK_KIND_VOLATILE:
-		case BK_KIND_RESTRICT:
-		case BK_KIND_TYPEDEF:
-		case BK_KIND_TYPE_TAG:
-			id = t->type;
+	uint32_t depth = 0, result = 0;
+	while (id) {
+		const struct bk_type *t = bk_btf_type(id >= s->start_id ? s : r->dist, id);
+		if (is_composite(bk_kind(t))) {
+			result = id;
 			break;
-		case BK_KIND_ARRAY:
-			id = ((const struct bk_array *)bk_type_rest(t))->type;
-			break;
-		case BK_KIND_STRUCT:
-		case BK_KIND_UNION:
-			return id;
-		default:
-			return 0;
 		}
+		if (id < s->start_id) /* a distilled INT, ENUM, FWD...: nothing in place */
+			break;
+		uint32_t *m = &w->memo[id - s->start_id];
+		if (*m >= EMB_NONE) {
+			result = *m == EMB_NONE ? 0 : *m - EMB_TARGET;
+			break;
+		}
+		if (*m == EMB_VISITING)
+			break; /* a cycle */
+		*m = EMB_VISITING;
+		w->path[depth++] = id - s->start_id;
+		id = in_place_next(t);
 	}
-	return 0;
+	while (depth)
+		w->memo[w->path[--depth]] = result ? result + EMB_TARGET : EMB_NONE;
+	return result;
 }
 
 /* Mark every distilled STRUCT/UNION that a split STRUCT/UNION member holds
  * in place; remember the first such member for diagnostics. */
-static void mark_embedded(struct reloc *r)
+static int mark_embedded(struct reloc *r)
 {
 	const struct bk_btf *s = r->split;
+	struct embed_walk w = {calloc(s->nr_types + 1, sizeof(uint32_t)),
+			       malloc((s->nr_types + 1) * sizeof(uint32_t))};
+	if (!w.memo || !w.path) {
+		free(w.memo);
+		free(w.path);
+		return -ENOMEM;
+	}
 	for (uint32_t i = 0; i < s->nr_types; i++) {
 		const struct bk_type *t = bk_own_type(s, i);
 		if (!is_composite(bk_kind(t)))
 			continue;
 		const struct bk_member *m = bk_type_rest(t);
 		for (uint32_t k = 0; k < bk_vlen(t); k++) {
-			uint32_t hops, target = embedded_target(r, m[k].type, &hops);
+			uint32_t target = embedded_target(r, &w, m[k].type);
 			if (target && target < r->nr_dist && !r->embed[target].id)
-				r->embed[target] = (struct embed_site){s->start_id + i, k, hops};
+				r->embed[target] =
+					(struct embed_site){s->start_id + i, k, target != m[k].type};
 		}
 	}
+	free(w.memo);
+	free(w.path);
+	return 0;
 }
 
 static void describe_embed(const struct reloc *r, struct bk_reloc_problem *p)
@@ -439,8 +477,9 @@ static size_t primary_problem(const struct reloc *r)
 
 static int match_all(struct reloc *r)
 {
-	int e;
-	mark_embedded(r);
+	int e = mark_embedded(r);
+	if (e)
+		return e;
 	for (uint32_t id = 1; id < r->nr_dist; id++)
 		if ((e = match_one(r, id)))
 			return e;
@@ -505,9 +544,13 @@ static int copy_split(const struct reloc *r, struct bk_btf **out)
 		bk_btf_free(o);
 		return -ENOMEM;
 	}
-	memcpy(o->types, s->types, s->types_len);
-	memcpy(o->offs, s->offs, s->nr_types * sizeof(*o->offs));
-	memcpy(o->strs, s->strs, s->strs_len);
+	/* an empty section may have no buffer at all: memcpy wants one */
+	if (s->types_len)
+		memcpy(o->types, s->types, s->types_len);
+	if (s->nr_types)
+		memcpy(o->offs, s->offs, s->nr_types * sizeof(*o->offs));
+	if (s->strs_len)
+		memcpy(o->strs, s->strs, s->strs_len);
 	*out = o;
 	return 0;
 }
