@@ -98,7 +98,7 @@ $(B)/bench/%: $(B)/bench/%.o $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS)
 
 bench: all testdata $(BENCH_BINS)
-	@BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh bench/run.sh
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh bench/run.sh
 
 FUZZ_SECONDS ?= 30
 fuzz:
