@@ -263,6 +263,13 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	b->strs_len = h.str_len;
 	b->layout = h.layout_len ? body + h.layout_off : NULL;
 	b->layout_len = h.layout_len;
+	/* records are read through struct pointers: a header length that is
+	 * not a multiple of 4 (which libbpf accepts) leaves them unaligned in
+	 * the buffer, so they get an aligned copy */
+	if ((uintptr_t)b->types % _Alignof(struct bk_type) && bk_btf_make_mutable(b)) {
+		e = bk_err(err, -ENOMEM, "out of memory for %zu bytes of types", b->types_len);
+		goto fail;
+	}
 	if (b->swapped)
 		swap_words(b->types, b->types_len);
 	if ((e = check_strings(b, base, err)) || (e = index_types(b, err)) ||

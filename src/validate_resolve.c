@@ -432,7 +432,9 @@ static int check_enum_member(const struct mcheck *c, bool kflag)
 static int check_float_member(const struct mcheck *c)
 {
 	uint32_t align = c->mt->size < KV_PTR_SIZE ? c->mt->size : KV_PTR_SIZE;
-	if (c->offset % (align * 8))
+	/* a FLOAT of size 0 is already reported as a bad FLOAT; reporting every
+	 * fault still reaches its members, where it has no alignment */
+	if (align && c->offset % (align * 8))
 		return member_fault(c, BK_FAULT_MEMBER_OFFSET, "FLOAT member not aligned");
 	if ((uint64_t)c->offset / 8 + c->mt->size > c->st->size)
 		return member_fault(c, BK_FAULT_MEMBER_SIZE, "ends past the struct's size");

@@ -43,7 +43,8 @@ int bk_btf_write(const struct bk_btf *b, const struct bk_write_opts *opts, void 
 	if (!opts)
 		opts = &def;
 	uint32_t hdr_len = opts->hdr_len ? opts->hdr_len : b->hdr_len ? b->hdr_len : BK_HDR_LEN_LAYOUT;
-	if (hdr_len != BK_HDR_LEN_CLASSIC && hdr_len < BK_HDR_LEN_LAYOUT)
+	/* asked for: 24 or 32+; as read, 25..31 too (the reader takes them) */
+	if (opts->hdr_len && hdr_len != BK_HDR_LEN_CLASSIC && hdr_len < BK_HDR_LEN_LAYOUT)
 		return bk_err(err, -EINVAL, "header length %u: 24 or at least 32", hdr_len);
 	uint32_t layout_len = hdr_len >= BK_HDR_LEN_LAYOUT ? b->layout_len : 0;
 	if (b->layout_len && !layout_len)
@@ -74,9 +75,9 @@ int bk_btf_write(const struct bk_btf *b, const struct bk_write_opts *opts, void 
 		put32(out + 28, layout_len, swap);
 	}
 	/* header bytes this version does not know: kept as read */
-	if (b->raw && hdr_len > BK_HDR_LEN_LAYOUT && b->hdr_len >= hdr_len)
-		memcpy(out + BK_HDR_LEN_LAYOUT, (uint8_t *)b->raw + BK_HDR_LEN_LAYOUT,
-		       hdr_len - BK_HDR_LEN_LAYOUT);
+	uint32_t known = hdr_len >= BK_HDR_LEN_LAYOUT ? BK_HDR_LEN_LAYOUT : BK_HDR_LEN_CLASSIC;
+	if (b->raw && hdr_len > known && b->hdr_len >= hdr_len)
+		memcpy(out + known, (uint8_t *)b->raw + known, hdr_len - known);
 
 	uint8_t *p = out + hdr_len;
 	for (size_t i = 0; i + 4 <= b->types_len; i += 4) {
