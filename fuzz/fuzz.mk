@@ -29,7 +29,7 @@ FUZZ_OPTS_distill := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_SAN_EXTRA ?=
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
-	-Iinclude -Isrc -Ifuzz -pthread
+	-Iinclude -Isrc -Ifuzz -pthread -MMD -MP
 LIBS := -lelf -lz -llzma -lzstd
 
 LIB_SRCS := $(sort $(wildcard src/*.c))
@@ -102,3 +102,6 @@ $(FUZZ_TARGETS:%=merge-%): merge-%: $(FUZZ_B)/fuzz_%
 
 clean:
 	rm -rf $(FUZZ_B)
+
+# header dependencies (-MMD): an object is rebuilt when a header it uses changes
+-include $(LIB_OBJS:.o=.d) $(COV_OBJS:.o=.d) $(BINS:=.d) $(COV_BINS:=.d)
