@@ -94,7 +94,9 @@ static int outbuf_finish(struct outbuf *ob, void **data, size_t *size)
 		return outbuf_too_big(ob);
 	}
 	uint8_t *p = realloc(ob->p, ob->len ? ob->len : 1); /* give back the slack */
-	*data = p ? p : ob->p;
+	if (p)
+		ob->p = p;
+	*data = ob->p;
 	*size = ob->len;
 	return 0;
 }

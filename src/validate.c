@@ -126,7 +126,7 @@ static bool name_chars_ok(const uint8_t *s, uint8_t first_class, uint8_t class)
 	if (!s || !(char_class[s[0]] & first_class))
 		return false;
 	size_t i = 1;
-	while (s[i] && i < KV_NAME_LEN && (char_class[s[i]] & class))
+	while (i < KV_NAME_LEN && s[i] && (char_class[s[i]] & class))
 		i++;
 	return !s[i];
 }
