@@ -92,16 +92,21 @@ static int u32map_put(struct u32map *m, uint32_t key, uint32_t val)
 	return 0;
 }
 
+/* the cache of the split's own strings: 4096 entries, 32 KiB (stays in L1/L2) */
+#define OWN_CACHE_BITS 12
+#define OWN_CACHE_SIZE (1u << OWN_CACHE_BITS)
+
 struct distill {
 	const struct bk_btf *split;
 	uint32_t base_cnt;  /* first ID of split = B's type count */
 	uint32_t id_shift;  /* S's own IDs move down by this: B's count - D's */
 	struct u32map map;  /* base ID -> MARKED, then its new ID */
 	/* source string offset -> offset in D or S' (0: not yet seen): base
-	 * offsets in a hash, split's own in an array (they come in about
-	 * increasing order: a walk, not random probes) */
+	 * offsets in a hash; the split's own in a small direct-mapped cache
+	 * that catches the names met again and again (next, list, dev...) */
 	struct u32map base_strs;
 	uint32_t own_strs_off;
+	struct { uint32_t src, dst; } own_cache[OWN_CACHE_SIZE];
 	uint32_t *marked;   /* the marked base IDs; sorted once marking is done */
 	size_t nr_marked, marked_cap;
 	uint32_t *stack;    /* base IDs whose references are still to follow */
@@ -282,16 +287,28 @@ static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint
 }
 
 /* A source string offset as an offset in `to`: the string added there
- * (deduplicated, a split taking its base's). Base strings recur in many
- * types and are remembered by source offset; the split's own are mostly
- * met once each, so a table by offset (4 bytes per string byte, touched
- * fresh on every call) would cost more than it saves. Offsets put into D
- * stay right for S', which sees D's strings. */
+ * (deduplicated by content, a split taking its base's, as libbpf does).
+ * Base strings are remembered by source offset in a hash; the split's own
+ * in a small direct-mapped cache: a full table by offset (4 bytes per
+ * string byte, touched fresh on every call) costs more in page faults than
+ * it saves. Offsets put into D stay right for S', which sees D's strings. */
 static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 {
 	uint32_t src = *off;
-	if (src >= d->own_strs_off)
-		return add_name(d, to, bk_btf_str(d->split, src), off);
+	if (src >= d->own_strs_off) {
+		/* Fibonacci hashing of the offset picks the slot */
+		uint32_t slot = (src * 2654435761u) >> (32 - OWN_CACHE_BITS);
+		if (d->own_cache[slot].src == src) {
+			*off = d->own_cache[slot].dst;
+			return 0;
+		}
+		int e = add_name(d, to, bk_btf_str(d->split, src), off);
+		if (!e) {
+			d->own_cache[slot].src = src;
+			d->own_cache[slot].dst = *off;
+		}
+		return e;
+	}
 	uint32_t known = u32map_get(&d->base_strs, src);
 	if (known) {
 		*off = known;
