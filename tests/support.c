@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,4 +277,23 @@ char *bkt_run(const char *cmdline, int *status, size_t *out_len)
 	if (out_len)
 		*out_len = n;
 	return buf;
+}
+
+int bkt_mkdtemp(char *dir, size_t len, const char *tag)
+{
+	snprintf(dir, len, "/tmp/btfkit-%s-XXXXXX", tag);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int bkt_rmtree(const char *dir)
+{
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -42,6 +42,11 @@ const struct bk_btf *bkt_vmlinux_btf(const char *kver);
 void bkt_assert_text_file(const char *got, size_t got_len, const char *want_path);
 void bkt_assert_bytes_file(const void *got, size_t got_len, const char *want_path);
 
+/* A fresh directory /tmp/btfkit-TAG-XXXXXX, its path into dir; 0 or -1. */
+int bkt_mkdtemp(char *dir, size_t len, const char *tag);
+/* Remove a directory tree (bkt_mkdtemp's); 0 or -1. */
+int bkt_rmtree(const char *dir);
+
 /* Run a command line through the shell; capture stdout (and its exit status). */
 char *bkt_run(const char *cmdline, int *status, size_t *out_len);
 

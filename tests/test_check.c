@@ -265,18 +265,10 @@ static void test_check_running(void **state)
 
 static char tmpdir[256];
 
-static void sh(const char *fmt, const char *arg)
-{
-	char cmd[4096];
-	snprintf(cmd, sizeof(cmd), fmt, arg, arg, arg);
-	assert_int_equal(system(cmd), 0);
-}
-
 static int setup_dir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/btfkit-check-XXXXXX");
-	if (!mkdtemp(tmpdir))
+	if (bkt_mkdtemp(tmpdir, sizeof(tmpdir), "check"))
 		return -1;
 	char cmd[4096];
 	snprintf(cmd, sizeof(cmd),
@@ -292,8 +284,7 @@ static int setup_dir(void **state)
 static int teardown_dir(void **state)
 {
 	(void)state;
-	sh("rm -rf %s", tmpdir);
-	return 0;
+	return bkt_rmtree(tmpdir);
 }
 
 static void test_module_files(void **state)

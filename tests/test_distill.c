@@ -427,14 +427,13 @@ static void assert_same_file(const char *a, const char *b)
 static int setup_tmp(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/btfkit-distill-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return bkt_mkdtemp(tmpdir, sizeof(tmpdir), "distill");
 }
 
 static int teardown_tmp(void **state)
 {
 	(void)state;
-	return run("rm -rf '%s'", tmpdir);
+	return bkt_rmtree(tmpdir);
 }
 
 /* Raw split blob in, raw blobs out: libbpf's bytes; --hdr-len 24 gives the

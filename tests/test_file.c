@@ -29,16 +29,13 @@ static char tmpdir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/btfkit-test-file-XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return bkt_mkdtemp(tmpdir, sizeof(tmpdir), "test-file");
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return bkt_rmtree(tmpdir);
 }
 
 static const char *tmp(const char *name)
