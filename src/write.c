@@ -7,6 +7,7 @@
  * back keeps its bytes. BTF that btfkit built gets libbpf 1.8's 32-byte
  * header with zero layout fields.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -140,26 +141,78 @@ static mode_t target_mode(const char *path)
 	return 0666 & ~um;
 }
 
+/* Temporary names are "NAME.btfkit-PID-...", beside NAME. A writer killed
+ * (SIGKILL) in the microseconds between naming its file and renaming it
+ * leaves one behind: the next write to NAME removes those whose writer is
+ * gone. */
+static void remove_stale_temps(const char *dir, const char *name)
+{
+	char prefix[NAME_MAX + 16];
+	snprintf(prefix, sizeof(prefix), "%s.btfkit-", name);
+	size_t plen = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char *end;
+		if (strncmp(e->d_name, prefix, plen))
+			continue;
+		long pid = strtol(e->d_name + plen, &end, 10);
+		if (end == e->d_name + plen || *end != '-' || pid <= 0 || pid == getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* its writer is alive: not ours to touch */
+		unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Give the unnamed file fd its name: straight at path when path does not
+ * exist yet (no temporary name at all), else at a temporary name in tmp,
+ * for the caller to rename. Returns 0 when done, 1 when tmp needs the
+ * rename, or a negative errno. */
+static int name_tmpfile(int fd, const char *path, char *tmp, size_t len)
+{
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	for (int i = 0; i < 100; i++) {
+		snprintf(tmp, len, "%s.btfkit-%d-%d", path, (int)getpid(), i);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+			return 1;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
 /*
  * Write to an unnamed O_TMPFILE in the target's directory (nothing is left
- * if the process dies), give it a temporary name, then rename it over the
- * target. Where O_TMPFILE is not supported, a mkstemp() file is used and
- * removed on failure.
+ * if the process dies while writing), fsync it, and only then give it a
+ * name: the target's own when there is no target yet, else a temporary one
+ * renamed over the target at once, with catchable signals blocked. Where
+ * O_TMPFILE is not supported, a mkstemp() file is used and removed on
+ * failure.
  */
 int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err)
 {
 	if (!strcmp(path, "-"))
 		return write_stdout(data, size, err);
-	char dirbuf[PATH_MAX], tmp[PATH_MAX + 32], proc[64];
+	char dirbuf[PATH_MAX], namebuf[PATH_MAX], tmp[PATH_MAX + 48];
 	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
+	snprintf(namebuf, sizeof(namebuf), "%s", path);
 	const char *dir = dirname(dirbuf);
 	sigset_t all, old;
 	int e = 0, fd;
 	bool named = false;
 
+	remove_stale_temps(dir, basename(namebuf));
 	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		snprintf(tmp, sizeof(tmp), "%s.btfkit-XXXXXX", path);
+		snprintf(tmp, sizeof(tmp), "%s.btfkit-%d-XXXXXX", path, (int)getpid());
 		fd = mkstemp(tmp);
 		if (fd < 0)
 			return bk_err_io(err, -errno, path, "cannot create a temporary file");
@@ -168,32 +221,21 @@ int bk_write_file(const char *path, const void *data, size_t size, struct bk_err
 	if ((e = write_all(fd, data, size)) || (fchmod(fd, target_mode(path)) && (e = -errno)) ||
 	    (fsync(fd) && (e = -errno)))
 		goto fail;
-	/* from here until the rename, a signal must not leave a name behind */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
 	if (!named) {
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		for (int i = 0; i < 100 && !named; i++) {
-			snprintf(tmp, sizeof(tmp), "%s.btfkit-%d-%d", path, (int)getpid(), i);
-			if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
-				named = true;
-			else if (errno != EEXIST)
-				break;
-		}
-		if (!named) {
-			e = -errno;
-			sigprocmask(SIG_SETMASK, &old, NULL);
-			goto fail;
-		}
+		e = name_tmpfile(fd, path, tmp, sizeof(tmp));
+		named = e == 1;
 	}
-	if (rename(tmp, path)) {
+	if (named && rename(tmp, path))
 		e = -errno;
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto fail;
-	}
+	else if (e == 1)
+		e = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (e)
+		goto fail;
 	close(fd);
-	/* the rename itself is durable once the directory is synced */
+	/* the new name is durable once the directory is synced */
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(fd);
 		close(fd);
