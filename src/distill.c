@@ -324,13 +324,10 @@ static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 
 /* Append a copy of a source type to `to`, its strings re-added there in
  * field order (as libbpf's btf__add_type does). Returns the new ID. */
-static int copy_type(struct distill *d, struct bk_btf *to, uint32_t src_id)
+/* Rewrite a copied type's strings into `to`, in field order (the order in
+ * which libbpf's btf__add_type adds them). */
+static int rewrite_strs(struct distill *d, struct bk_btf *to, struct bk_type *t)
 {
-	const struct bk_type *src = bk_btf_type(d->split, src_id);
-	int id = bk_btf_add_type(to, src, bk_type_size(src));
-	if (id < 0)
-		return bk_err(d->err, id, "cannot add a type: %s", strerror(-id));
-	struct bk_type *t = bk_btf_type_mut(to, (uint32_t)id);
 	struct bk_field_iter it;
 	uint32_t *f;
 	bk_field_iter_init(&it, t, BK_ITER_STRS);
@@ -341,7 +338,19 @@ static int copy_type(struct distill *d, struct bk_btf *to, uint32_t src_id)
 		if (e)
 			return e;
 	}
-	return id;
+	return 0;
+}
+
+/* Append a copy of a source type to `to`, its strings re-added there.
+ * Returns the new ID. */
+static int copy_type(struct distill *d, struct bk_btf *to, uint32_t src_id)
+{
+	const struct bk_type *src = bk_btf_type(d->split, src_id);
+	int id = bk_btf_add_type(to, src, bk_type_size(src));
+	if (id < 0)
+		return bk_err(d->err, id, "cannot add a type: %s", strerror(-id));
+	int e = rewrite_strs(d, to, bk_btf_type_mut(to, (uint32_t)id));
+	return e ? e : id;
 }
 
 /* A named STRUCT/UNION as itself without members; a named ENUM/ENUM64 as
@@ -383,6 +392,15 @@ static uint32_t new_id(const struct distill *d, uint32_t id)
 	return id ? u32map_get(&d->map, id) : 0;
 }
 
+static void rewrite_ids(const struct distill *d, struct bk_type *t)
+{
+	struct bk_field_iter it;
+	uint32_t *f;
+	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	while ((f = bk_field_iter_next(&it)))
+		*f = new_id(d, *f);
+}
+
 static int expect_id(struct distill *d, int got, uint32_t want)
 {
 	if (got < 0)
@@ -415,15 +433,9 @@ static int copy_to_split(struct distill *d, uint32_t src_id, uint32_t want)
 {
 	int nid = copy_type(d, d->nsplit, src_id);
 	int e = nid < 0 ? nid : expect_id(d, nid, want);
-	if (e)
-		return e;
-	struct bk_field_iter it;
-	uint32_t *f;
-	bk_field_iter_init(&it, bk_own_type(d->nsplit, (uint32_t)nid - d->nsplit->start_id),
-			   BK_ITER_IDS);
-	while ((f = bk_field_iter_next(&it)))
-		*f = new_id(d, *f);
-	return 0;
+	if (!e)
+		rewrite_ids(d, bk_own_type(d->nsplit, (uint32_t)nid - d->nsplit->start_id));
+	return e;
 }
 
 /* Room for S's own types, strings and the marked base types up front. */
@@ -444,12 +456,31 @@ static int reserve_split(struct distill *d)
 	return 0;
 }
 
+/* S's own types come first in S', in their order and layout: one copy of
+ * the whole section and its offsets, then each type rewritten in place. */
+static int copy_own_types(struct distill *d)
+{
+	struct bk_btf *b = d->nsplit;
+	const struct bk_btf *s = d->split;
+	memcpy(b->types, s->types, s->types_len);
+	memcpy(b->offs, s->offs, s->nr_types * sizeof(*b->offs));
+	b->types_len = s->types_len;
+	b->nr_types = s->nr_types;
+	for (uint32_t i = 0; i < b->nr_types; i++) {
+		struct bk_type *t = bk_own_type(b, i);
+		int e = rewrite_strs(d, b, t);
+		if (e)
+			return e;
+		rewrite_ids(d, t);
+	}
+	return 0;
+}
+
 static int build_split(struct distill *d)
 {
 	int e = reserve_split(d);
-	uint32_t end = bk_btf_type_cnt(d->split);
-	for (uint32_t id = d->base_cnt; id < end && !e; id++)
-		e = copy_to_split(d, id, id - d->id_shift);
+	if (!e && d->split->nr_types)
+		e = copy_own_types(d);
 	for (size_t i = 0; i < d->nr_marked && !e; i++) {
 		uint32_t id = d->marked[i];
 		if (!goes_to_dist(bk_btf_type(d->split, id)))
