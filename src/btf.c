@@ -225,7 +225,7 @@ int64_t bk_btf_add_str(struct bk_btf *b, const char *s)
 	uint32_t own = (uint32_t)b->strs_len;
 	memcpy(b->strs + own, s, len);
 	b->strs_len += len;
-	if (bk_strset_insert_new(b->strset, own, bk_strset_hash(s, len - 1)))
+	if (bk_strset_insert_new(b->strset, b->strs, own, bk_strset_hash(s, len - 1)))
 		return -ENOMEM;
 	return (int64_t)own + b->start_str_off;
 }

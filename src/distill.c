@@ -266,7 +266,7 @@ static int64_t add_str_building(struct bk_btf *to, const char *s, size_t expecte
 	}
 	memcpy(to->strs + own, s, len + 1);
 	to->strs_len += len + 1;
-	if (bk_strset_insert_new(to->strset, (uint32_t)own, h))
+	if (bk_strset_insert_new(to->strset, to->strs, (uint32_t)own, h))
 		return -ENOMEM;
 	return (int64_t)own + to->start_str_off;
 }

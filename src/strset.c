@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: MIT
-/* Open addressing with linear probing; a slot holds offset + 1 (0: empty). */
+/*
+ * Open addressing with linear probing, in two arrays: a one-byte tag per
+ * slot (0: empty; else 0x80 | seven bits of the hash) and the string's
+ * offset. A probe reads the tags, which stay in cache (one byte a slot),
+ * and touches an offset and its string only when the tag matches: most
+ * lookups are of new strings, and those then cost no miss into the larger
+ * arrays. The hash is not stored: growing recomputes it from the string.
+ */
 #include "strset.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct slot {
-	uint32_t off1; /* offset + 1 */
-	uint32_t hash;
-};
-
 struct bk_strset {
-	struct slot *slots;
+	uint8_t *tags;
+	uint32_t *offs;
 	size_t mask, used;
 };
+
+static uint8_t tag_of(uint32_t hash)
+{
+	return (uint8_t)(0x80 | (hash >> 25));
+}
 
 uint32_t bk_strset_hash(const char *str, size_t len)
 {
@@ -33,32 +41,46 @@ uint32_t bk_strset_hash(const char *str, size_t len)
 	return (uint32_t)h;
 }
 
-static int grow(struct bk_strset *s, size_t want)
+static size_t free_slot(const struct bk_strset *s, uint32_t hash)
+{
+	size_t j = hash & s->mask;
+	while (s->tags[j])
+		j = (j + 1) & s->mask;
+	return j;
+}
+
+/* Room for want strings at a load of at most one half; buf holds the
+ * strings already in the set (NULL when it is empty). */
+static int grow(struct bk_strset *s, const char *buf, size_t want)
 {
 	size_t cap = 64;
 	while (cap < want * 2)
 		cap <<= 1;
-	struct slot *slots = calloc(cap, sizeof(*slots));
-	if (!slots)
+	struct bk_strset n = {calloc(cap, 1), malloc(cap * sizeof(uint32_t)), cap - 1, s->used};
+	if (!n.tags || !n.offs) {
+		free(n.tags);
+		free(n.offs);
 		return -ENOMEM;
-	for (size_t i = 0; s->slots && i <= s->mask; i++) {
-		if (!s->slots[i].off1)
-			continue;
-		size_t j = s->slots[i].hash & (cap - 1);
-		while (slots[j].off1)
-			j = (j + 1) & (cap - 1);
-		slots[j] = s->slots[i];
 	}
-	free(s->slots);
-	s->slots = slots;
-	s->mask = cap - 1;
+	for (size_t i = 0; s->tags && i <= s->mask; i++) {
+		if (!s->tags[i])
+			continue;
+		const char *str = buf + s->offs[i];
+		uint32_t hash = bk_strset_hash(str, strlen(str));
+		size_t j = free_slot(&n, hash);
+		n.tags[j] = s->tags[i];
+		n.offs[j] = s->offs[i];
+	}
+	free(s->tags);
+	free(s->offs);
+	*s = n;
 	return 0;
 }
 
 struct bk_strset *bk_strset_new(size_t expected)
 {
 	struct bk_strset *s = calloc(1, sizeof(*s));
-	if (!s || grow(s, expected ? expected : 16)) {
+	if (!s || grow(s, NULL, expected ? expected : 16)) {
 		free(s);
 		return NULL;
 	}
@@ -69,31 +91,32 @@ void bk_strset_free(struct bk_strset *s)
 {
 	if (!s)
 		return;
-	free(s->slots);
+	free(s->tags);
+	free(s->offs);
 	free(s);
 }
 
 int64_t bk_strset_find(const struct bk_strset *s, const char *buf, const char *str, size_t len,
 		       uint32_t hash)
 {
-	for (size_t j = hash & s->mask; s->slots[j].off1; j = (j + 1) & s->mask) {
-		const struct slot *sl = &s->slots[j];
-		const char *cand = buf + sl->off1 - 1;
-		if (sl->hash == hash && !memcmp(cand, str, len) && cand[len] == '\0')
-			return sl->off1 - 1;
+	uint8_t tag = tag_of(hash);
+	for (size_t j = hash & s->mask; s->tags[j]; j = (j + 1) & s->mask) {
+		if (s->tags[j] != tag)
+			continue;
+		const char *cand = buf + s->offs[j];
+		if (!memcmp(cand, str, len) && cand[len] == '\0')
+			return s->offs[j];
 	}
 	return -1;
 }
 
-int bk_strset_insert_new(struct bk_strset *s, uint32_t off, uint32_t hash)
+int bk_strset_insert_new(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash)
 {
-	if ((s->used + 1) * 2 > s->mask + 1 && grow(s, s->used + 1))
+	if ((s->used + 1) * 2 > s->mask + 1 && grow(s, buf, s->used + 1))
 		return -ENOMEM;
-	size_t j = hash & s->mask;
-	while (s->slots[j].off1)
-		j = (j + 1) & s->mask;
-	s->slots[j].off1 = off + 1;
-	s->slots[j].hash = hash;
+	size_t j = free_slot(s, hash);
+	s->tags[j] = tag_of(hash);
+	s->offs[j] = off;
 	s->used++;
 	return 0;
 }
@@ -103,7 +126,7 @@ int bk_strset_insert(struct bk_strset *s, const char *buf, uint32_t off, uint32_
 	const char *str = buf + off;
 	if (bk_strset_find(s, buf, str, strlen(str), hash) >= 0)
 		return 0;
-	return bk_strset_insert_new(s, off, hash);
+	return bk_strset_insert_new(s, buf, off, hash);
 }
 
 int bk_strset_insert_all(struct bk_strset *s, const char *buf, size_t len)

@@ -20,7 +20,7 @@ int64_t bk_strset_find(const struct bk_strset *s, const char *buf, const char *s
  * the first offset wins). 0 or -ENOMEM. */
 int bk_strset_insert(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash);
 /* The same, for a string the caller knows is not in the set yet. */
-int bk_strset_insert_new(struct bk_strset *s, uint32_t off, uint32_t hash);
+int bk_strset_insert_new(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash);
 /* Index every string of a section (offset 0 upward). */
 int bk_strset_insert_all(struct bk_strset *s, const char *buf, size_t len);
 
