@@ -103,8 +103,10 @@ int64_t bk_strset_find(const struct bk_strset *s, const char *buf, const char *s
 	for (size_t j = hash & s->mask; s->tags[j]; j = (j + 1) & s->mask) {
 		if (s->tags[j] != tag)
 			continue;
+		/* strncmp, not memcmp: a shorter candidate at the end of buf must
+		 * not be read past its NUL */
 		const char *cand = buf + s->offs[j];
-		if (!memcmp(cand, str, len) && cand[len] == '\0')
+		if (!strncmp(cand, str, len) && cand[len] == '\0')
 			return s->offs[j];
 	}
 	return -1;
