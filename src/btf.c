@@ -54,7 +54,7 @@ void bk_btf_free(struct bk_btf *b)
 	free(b->offs);
 	free(b->raw);
 	free(b->source);
-	bk_strset_free(b->strset);
+	bk_strset_free(atomic_load(&b->strset));
 	free_index(atomic_load(&b->nidx));
 	pthread_mutex_destroy(&b->index_lock);
 	bk_btf_free(b->owned_base);
@@ -178,54 +178,76 @@ int bk_btf_add_type(struct bk_btf *b, const struct bk_type *t, size_t size)
 	return (int)(b->start_id + b->nr_types++);
 }
 
-/* The string set of b's own strings, built on first use. */
-static struct bk_strset *own_strset(const struct bk_btf *cb)
+/* The string set of b's own strings, built on first use. A base may be
+ * shared by threads: the set is built once, under the lock, and read
+ * without it afterwards. */
+static struct bk_strset *own_strset(const struct bk_btf *cb, size_t expected)
 {
 	struct bk_btf *b = (struct bk_btf *)cb; /* a cache, guarded by the lock */
+	struct bk_strset *s = atomic_load(&b->strset);
+	if (s)
+		return s;
 	pthread_mutex_lock(&b->index_lock);
-	if (!b->strset) {
-		struct bk_strset *s = bk_strset_new(b->strs_len / 16);
+	s = atomic_load(&b->strset);
+	if (!s) {
+		s = bk_strset_new(expected > b->strs_len / 16 ? expected : b->strs_len / 16);
 		if (s && bk_strset_insert_all(s, b->strs, b->strs_len)) {
 			bk_strset_free(s);
 			s = NULL;
 		}
-		b->strset = s;
+		atomic_store(&b->strset, s);
 	}
 	pthread_mutex_unlock(&b->index_lock);
-	return b->strset;
+	return s;
+}
+
+int bk_btf_expect_strs(struct bk_btf *b, size_t nr)
+{
+	return own_strset(b, nr) ? 0 : -ENOMEM;
+}
+
+/* The offset of a string hashed once, looked up base first (split BTF
+ * refers to a base string when there is one); -ENOENT when absent. */
+static int64_t find_str_hashed(const struct bk_btf *b, const char *s, size_t len, uint32_t h)
+{
+	const struct bk_btf *chain[64];
+	size_t depth = 0;
+	for (; b && depth < 64; b = b->base)
+		chain[depth++] = b;
+	while (depth-- > 0) {
+		const struct bk_btf *x = chain[depth];
+		struct bk_strset *set = own_strset(x, 0);
+		if (!set)
+			return -ENOMEM;
+		int64_t off = bk_strset_find(set, x->strs, s, len, h);
+		if (off >= 0)
+			return off + x->start_str_off;
+	}
+	return -ENOENT;
 }
 
 int64_t bk_btf_find_str(const struct bk_btf *b, const char *s)
 {
 	size_t len = strlen(s);
-	uint32_t h = bk_strset_hash(s, len);
-	/* the base first: split BTF refers to a base string when there is one */
-	if (b->base) {
-		int64_t off = bk_btf_find_str(b->base, s);
-		if (off >= 0)
-			return off;
-	}
-	struct bk_strset *set = own_strset(b);
-	if (!set)
-		return -ENOMEM;
-	int64_t off = bk_strset_find(set, b->strs, s, len, h);
-	return off < 0 ? -ENOENT : off + b->start_str_off;
+	return find_str_hashed(b, s, len, bk_strset_hash(s, len));
 }
 
 int64_t bk_btf_add_str(struct bk_btf *b, const char *s)
 {
-	int64_t off = bk_btf_find_str(b, s);
+	size_t len = strlen(s);
+	uint32_t h = bk_strset_hash(s, len);
+	int64_t off = find_str_hashed(b, s, len, h);
 	if (off != -ENOENT)
 		return off;
-	size_t len = strlen(s) + 1;
-	if (b->start_str_off + b->strs_len + len > BK_MAX_ID)
+	if (b->start_str_off + b->strs_len + len + 1 > BK_MAX_ID)
 		return -E2BIG;
-	if (bk_btf_make_mutable(b) || grow((void **)&b->strs, &b->strs_cap, b->strs_len + len, 1))
+	if (bk_btf_make_mutable(b) ||
+	    grow((void **)&b->strs, &b->strs_cap, b->strs_len + len + 1, 1))
 		return -ENOMEM;
 	uint32_t own = (uint32_t)b->strs_len;
-	memcpy(b->strs + own, s, len);
-	b->strs_len += len;
-	if (bk_strset_insert_new(b->strset, b->strs, own, bk_strset_hash(s, len - 1)))
+	memcpy(b->strs + own, s, len + 1);
+	b->strs_len += len + 1;
+	if (bk_strset_insert_new(b->strset, b->strs, own, h))
 		return -ENOMEM;
 	return (int64_t)own + b->start_str_off;
 }

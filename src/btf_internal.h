@@ -55,7 +55,7 @@ struct bk_btf {
 	/* own strings */
 	char *strs;
 	size_t strs_len, strs_cap;   /* cap 0: strs points into raw */
-	struct bk_strset *strset;    /* for adding; built on first add */
+	struct bk_strset *_Atomic strset; /* own strings by content: built on first use */
 
 	void *raw;                   /* the blob as read, host order */
 
@@ -105,6 +105,10 @@ const char *bk_field_iter_describe(const struct bk_field_iter *it, char *buf, si
 /* Parse a blob whose buffer btf takes over (freed with it, or on error). */
 int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const char *name,
 		       const char *section, struct bk_btf **out, struct bk_error *err);
+
+/* Size the string set of a BTF being built for about nr strings (before
+ * its first string is added): a large builder's set then never rehashes. */
+int bk_btf_expect_strs(struct bk_btf *b, size_t nr);
 
 /* Make the types/strings buffers owned and growable (copy out of raw). */
 int bk_btf_make_mutable(struct bk_btf *b);

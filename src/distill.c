@@ -220,66 +220,12 @@ static int mark_needed(struct distill *d)
 
 /* ---- 2, 3. building D and S' ------------------------------------------------ */
 
-/* The string set of a BTF this file is building (not shared with anyone
- * yet, so no lock), made on first use. */
-static struct bk_strset *building_strset(struct bk_btf *b, size_t expected)
-{
-	if (!b->strset) {
-		b->strset = bk_strset_new(expected);
-		if (b->strset && bk_strset_insert_all(b->strset, b->strs, b->strs_len)) {
-			bk_strset_free(b->strset);
-			b->strset = NULL;
-		}
-	}
-	return b->strset;
-}
-
-/* bk_btf_add_str() for D and S' while they are being built, hashing each
- * string once: the same offsets (D's strings first, then S''s own, first
- * one wins), without the general path's repeated hashing and locking,
- * which dominated distilling a large module. */
-static int64_t add_str_building(struct bk_btf *to, const char *s, size_t expected)
-{
-	size_t len = strlen(s);
-	uint32_t h = bk_strset_hash(s, len);
-	struct bk_btf *chain[2] = {to->base ? (struct bk_btf *)to->base : to, to};
-	for (int i = to->base ? 0 : 1; i < 2; i++) {
-		struct bk_strset *set = building_strset(chain[i], expected);
-		if (!set)
-			return -ENOMEM;
-		int64_t off = bk_strset_find(set, chain[i]->strs, s, len, h);
-		if (off >= 0)
-			return off + chain[i]->start_str_off;
-	}
-	size_t own = to->strs_len;
-	if (to->start_str_off + own + len + 1 > BK_MAX_ID)
-		return -E2BIG;
-	if (own + len + 1 > to->strs_cap) {
-		size_t cap = to->strs_cap ? to->strs_cap : 256;
-		while (cap < own + len + 1)
-			cap *= 2;
-		char *p = realloc(to->strs, cap);
-		if (!p)
-			return -ENOMEM;
-		to->strs = p;
-		to->strs_cap = cap;
-	}
-	memcpy(to->strs + own, s, len + 1);
-	to->strs_len += len + 1;
-	if (bk_strset_insert_new(to->strset, to->strs, (uint32_t)own, h))
-		return -ENOMEM;
-	return (int64_t)own + to->start_str_off;
-}
-
 static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint32_t *off)
 {
 	*off = 0;
 	if (!name || !*name)
 		return 0;
-	/* S' gets about as many strings as S has (kernel names average 16 to
-	 * 22 bytes): sized for that up front, its set seldom rehashes */
-	size_t expected = to == d->nsplit ? d->split->strs_len / 16 + 64 : 256;
-	int64_t o = add_str_building(to, name, expected);
+	int64_t o = bk_btf_add_str(to, name);
 	if (o < 0)
 		return bk_err(d->err, (int)o, "cannot add string '%s'", name);
 	*off = (uint32_t)o;
@@ -518,6 +464,12 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	if (e)
 		goto out;
 	d.nsplit->swapped = split->swapped;
+	/* S' gets about as many strings as S has (kernel names average 16 to
+	 * 22 bytes): sized up front, its set seldom rehashes */
+	if (bk_btf_expect_strs(d.nsplit, split->strs_len / 16 + 64)) {
+		e = bk_err(err, -ENOMEM, "out of memory");
+		goto out;
+	}
 	e = build_split(&d);
 	if (e)
 		goto out;
