@@ -123,6 +123,18 @@ const char *bk_type_label(const struct bk_btf *b, uint32_t id, char *buf, size_t
 	return buf;
 }
 
+/* Lookups that go base first walk the chain from its root: b and its bases,
+ * b first, into chain. Files give chains of two or three (vmlinux, a
+ * distilled base, a module); a deeper one built through the API is cut. */
+#define MAX_CHAIN 64
+static size_t base_chain(const struct bk_btf *b, const struct bk_btf **chain)
+{
+	size_t depth = 0;
+	for (; b && depth < MAX_CHAIN; b = b->base)
+		chain[depth++] = b;
+	return depth;
+}
+
 /* ---- building ---------------------------------------------------------- */
 
 static int grow(void **buf, size_t *cap, size_t need, size_t elem)
@@ -210,11 +222,8 @@ int bk_btf_expect_strs(struct bk_btf *b, size_t nr)
  * refers to a base string when there is one); -ENOENT when absent. */
 static int64_t find_str_hashed(const struct bk_btf *b, const char *s, size_t len, uint32_t h)
 {
-	const struct bk_btf *chain[64];
-	size_t depth = 0;
-	for (; b && depth < 64; b = b->base)
-		chain[depth++] = b;
-	while (depth-- > 0) {
+	const struct bk_btf *chain[MAX_CHAIN] = {NULL};
+	for (size_t depth = base_chain(b, chain); depth-- > 0;) {
 		const struct bk_btf *x = chain[depth];
 		struct bk_strset *set = own_strset(x, 0);
 		if (!set)
@@ -327,12 +336,10 @@ static size_t find_own(const struct bk_btf *b, const char *name, uint32_t h, int
 
 size_t bk_btf_find(const struct bk_btf *b, const char *name, int kind, uint32_t *ids, size_t max)
 {
-	const struct bk_btf *chain[64];
-	size_t depth = 0, n = 0;
+	const struct bk_btf *chain[MAX_CHAIN] = {NULL};
+	size_t n = 0;
 	uint32_t h = bk_strset_hash(name, strlen(name));
-	for (; b && depth < 64; b = b->base)
-		chain[depth++] = b;
-	while (depth-- > 0)
+	for (size_t depth = base_chain(b, chain); depth-- > 0;)
 		n = find_own(chain[depth], name, h, kind, ids, max, n);
 	return n;
 }
