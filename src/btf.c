@@ -123,16 +123,23 @@ const char *bk_type_label(const struct bk_btf *b, uint32_t id, char *buf, size_t
 	return buf;
 }
 
-/* Lookups that go base first walk the chain from its root: b and its bases,
- * b first, into chain. Files give chains of two or three (vmlinux, a
- * distilled base, a module); a deeper one built through the API is cut. */
-#define MAX_CHAIN 64
-static size_t base_chain(const struct bk_btf *b, const struct bk_btf **chain)
+/* Lookups that go base first walk the chain from its root. Files give
+ * chains of two or three (vmlinux, a distilled base, a module): walking
+ * down from b again for each level is cheaper than filling an array. */
+static size_t chain_depth(const struct bk_btf *b)
 {
 	size_t depth = 0;
-	for (; b && depth < MAX_CHAIN; b = b->base)
-		chain[depth++] = b;
+	for (; b; b = b->base)
+		depth++;
 	return depth;
+}
+
+/* the BTF `up` levels above b (0: b itself) */
+static const struct bk_btf *chain_up(const struct bk_btf *b, size_t up)
+{
+	while (up--)
+		b = b->base;
+	return b;
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -193,14 +200,10 @@ int bk_btf_add_type(struct bk_btf *b, const struct bk_type *t, size_t size)
 /* The string set of b's own strings, built on first use. A base may be
  * shared by threads: the set is built once, under the lock, and read
  * without it afterwards. */
-static struct bk_strset *own_strset(const struct bk_btf *cb, size_t expected)
+static struct bk_strset *build_strset(struct bk_btf *b, size_t expected)
 {
-	struct bk_btf *b = (struct bk_btf *)cb; /* a cache, guarded by the lock */
-	struct bk_strset *s = atomic_load(&b->strset);
-	if (s)
-		return s;
 	pthread_mutex_lock(&b->index_lock);
-	s = atomic_load(&b->strset);
+	struct bk_strset *s = atomic_load(&b->strset);
 	if (!s) {
 		s = bk_strset_new(expected > b->strs_len / 16 ? expected : b->strs_len / 16);
 		if (s && bk_strset_insert_all(s, b->strs, b->strs_len)) {
@@ -213,6 +216,13 @@ static struct bk_strset *own_strset(const struct bk_btf *cb, size_t expected)
 	return s;
 }
 
+static inline struct bk_strset *own_strset(const struct bk_btf *cb, size_t expected)
+{
+	struct bk_btf *b = (struct bk_btf *)cb; /* a cache, guarded by the lock */
+	struct bk_strset *s = atomic_load_explicit(&b->strset, memory_order_acquire);
+	return s ? s : build_strset(b, expected);
+}
+
 int bk_btf_expect_strs(struct bk_btf *b, size_t nr)
 {
 	return own_strset(b, nr) ? 0 : -ENOMEM;
@@ -222,9 +232,8 @@ int bk_btf_expect_strs(struct bk_btf *b, size_t nr)
  * refers to a base string when there is one); -ENOENT when absent. */
 static int64_t find_str_hashed(const struct bk_btf *b, const char *s, size_t len, uint32_t h)
 {
-	const struct bk_btf *chain[MAX_CHAIN] = {NULL};
-	for (size_t depth = base_chain(b, chain); depth-- > 0;) {
-		const struct bk_btf *x = chain[depth];
+	for (size_t up = chain_depth(b); up-- > 0;) {
+		const struct bk_btf *x = chain_up(b, up);
 		struct bk_strset *set = own_strset(x, 0);
 		if (!set)
 			return -ENOMEM;
@@ -241,24 +250,36 @@ int64_t bk_btf_find_str(const struct bk_btf *b, const char *s)
 	return find_str_hashed(b, s, len, bk_strset_hash(s, len));
 }
 
-int64_t bk_btf_add_str(struct bk_btf *b, const char *s)
+int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len)
 {
-	size_t len = strlen(s);
 	uint32_t h = bk_strset_hash(s, len);
-	int64_t off = find_str_hashed(b, s, len, h);
+	int64_t off = b->base ? find_str_hashed(b->base, s, len, h) : -ENOENT;
 	if (off != -ENOENT)
 		return off;
+	struct bk_strset *set = own_strset(b, 0);
+	if (!set)
+		return -ENOMEM;
 	if (b->start_str_off + b->strs_len + len + 1 > BK_MAX_ID)
 		return -E2BIG;
 	if (bk_btf_make_mutable(b) ||
 	    grow((void **)&b->strs, &b->strs_cap, b->strs_len + len + 1, 1))
 		return -ENOMEM;
-	uint32_t own = (uint32_t)b->strs_len;
-	memcpy(b->strs + own, s, len + 1);
-	b->strs_len += len + 1;
-	if (bk_strset_insert_new(b->strset, b->strs, own, h))
-		return -ENOMEM;
-	return (int64_t)own + b->start_str_off;
+	/* one probe finds the string or claims its slot at the end of strs */
+	uint32_t end = (uint32_t)b->strs_len;
+	off = bk_strset_find_or_add(set, b->strs, s, len, h, end);
+	if (off < 0)
+		return off;
+	if (off == end) {
+		memcpy(b->strs + end, s, len);
+		b->strs[end + len] = '\0';
+		b->strs_len += len + 1;
+	}
+	return off + b->start_str_off;
+}
+
+int64_t bk_btf_add_str(struct bk_btf *b, const char *s)
+{
+	return bk_btf_add_strn(b, s, strlen(s));
 }
 
 /* ---- the name index ----------------------------------------------------- */
@@ -336,10 +357,9 @@ static size_t find_own(const struct bk_btf *b, const char *name, uint32_t h, int
 
 size_t bk_btf_find(const struct bk_btf *b, const char *name, int kind, uint32_t *ids, size_t max)
 {
-	const struct bk_btf *chain[MAX_CHAIN] = {NULL};
 	size_t n = 0;
 	uint32_t h = bk_strset_hash(name, strlen(name));
-	for (size_t depth = base_chain(b, chain); depth-- > 0;)
-		n = find_own(chain[depth], name, h, kind, ids, max, n);
+	for (size_t up = chain_depth(b); up-- > 0;)
+		n = find_own(chain_up(b, up), name, h, kind, ids, max, n);
 	return n;
 }

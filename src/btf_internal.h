@@ -109,6 +109,8 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 /* Size the string set of a BTF being built for about nr strings (before
  * its first string is added): a large builder's set then never rehashes. */
 int bk_btf_expect_strs(struct bk_btf *b, size_t nr);
+/* bk_btf_add_str for a string whose length the caller knows */
+int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len);
 
 /* Make the types/strings buffers owned and growable (copy out of raw). */
 int bk_btf_make_mutable(struct bk_btf *b);

@@ -123,6 +123,27 @@ int bk_strset_insert_new(struct bk_strset *s, const char *buf, uint32_t off, uin
 	return 0;
 }
 
+int64_t bk_strset_find_or_add(struct bk_strset *s, const char *buf, const char *str, size_t len,
+			      uint32_t hash, uint32_t new_off)
+{
+	/* grow first: growing rehashes what buf holds, and str is not there yet */
+	if ((s->used + 1) * 2 > s->mask + 1 && grow(s, buf, s->used + 1))
+		return -ENOMEM;
+	uint8_t tag = tag_of(hash);
+	size_t j = hash & s->mask;
+	for (; s->tags[j]; j = (j + 1) & s->mask) {
+		if (s->tags[j] != tag)
+			continue;
+		const char *cand = buf + s->offs[j];
+		if (!strncmp(cand, str, len) && cand[len] == '\0')
+			return s->offs[j];
+	}
+	s->tags[j] = tag;
+	s->offs[j] = new_off;
+	s->used++;
+	return new_off;
+}
+
 int bk_strset_insert(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash)
 {
 	const char *str = buf + off;

@@ -21,6 +21,10 @@ int64_t bk_strset_find(const struct bk_strset *s, const char *buf, const char *s
 int bk_strset_insert(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash);
 /* The same, for a string the caller knows is not in the set yet. */
 int bk_strset_insert_new(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash);
+/* The offset of str if the set has it; else remember new_off for it (the
+ * caller then puts str there) and return new_off. -ENOMEM on failure. */
+int64_t bk_strset_find_or_add(struct bk_strset *s, const char *buf, const char *str, size_t len,
+			      uint32_t hash, uint32_t new_off);
 /* Index every string of a section (offset 0 upward). */
 int bk_strset_insert_all(struct bk_strset *s, const char *buf, size_t len);
 
