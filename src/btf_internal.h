@@ -31,6 +31,44 @@ static inline const struct bk_kind_desc *bk_kind_desc(unsigned kind)
 	return kind < BK_NR_KINDS && kind != BK_KIND_UNKN ? &bk_kinds[kind] : NULL;
 }
 
+/*
+ * bk_field_iter_init, inline for the loops that run it per type (distill,
+ * relocate, the reader). The iterator yields, in order: for IDS the
+ * size_or_type word when it is an ID, the fixed ID fields, then each
+ * element's ID field; for STRS the name, then each element's name. The
+ * offsets are worked out from the kind table here, once, so that next is
+ * a compare and an add. A kind the table does not know yields nothing.
+ */
+static inline void bk_field_iter_begin(struct bk_field_iter *it, struct bk_type *t,
+				       enum bk_iter_mode mode)
+{
+	const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
+	const uint16_t rest = sizeof(struct bk_type);
+	uint32_t n = 0;
+	int elem_field = -1;
+	it->type = (uint8_t *)t;
+	it->step = 0;
+	it->mode = (uint8_t)mode;
+	it->kind = (uint8_t)bk_kind(t);
+	it->elem_off = it->elem_sz = 0;
+	if (d && mode == BK_ITER_STRS) {
+		it->fixed_off[n++] = offsetof(struct bk_type, name_off);
+		elem_field = d->elem_str_off;
+	} else if (d) {
+		if (d->type_is_id)
+			it->fixed_off[n++] = offsetof(struct bk_type, type);
+		for (unsigned i = 0; i < d->nr_fixed_ids; i++)
+			it->fixed_off[n++] = rest + d->fixed_id_offs[i];
+		elem_field = d->elem_id_off;
+	}
+	it->nr_fixed = it->nr_total = n;
+	if (elem_field >= 0) {
+		it->elem_off = (uint16_t)(rest + d->info_sz + elem_field);
+		it->elem_sz = d->elem_sz;
+		it->nr_total += bk_vlen(t);
+	}
+}
+
 /* The name index: open hash of names to the first ID, chained by next[]. */
 struct bk_name_index {
 	uint32_t *heads;   /* hash bucket -> own index + 1 of the first type, 0 empty */

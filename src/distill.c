@@ -186,7 +186,7 @@ static int mark_refs(struct distill *d, uint32_t id)
 {
 	struct bk_field_iter it;
 	uint32_t *f;
-	bk_field_iter_init(&it, (struct bk_type *)bk_btf_type(d->split, id), BK_ITER_IDS);
+	bk_field_iter_begin(&it, (struct bk_type *)bk_btf_type(d->split, id), BK_ITER_IDS);
 	while ((f = bk_field_iter_next(&it))) {
 		int e = mark(d, *f, id);
 		if (e)
@@ -276,7 +276,7 @@ static int rewrite_strs(struct distill *d, struct bk_btf *to, struct bk_type *t)
 {
 	struct bk_field_iter it;
 	uint32_t *f;
-	bk_field_iter_init(&it, t, BK_ITER_STRS);
+	bk_field_iter_begin(&it, t, BK_ITER_STRS);
 	while ((f = bk_field_iter_next(&it))) {
 		if (!*f)
 			continue;
@@ -342,7 +342,7 @@ static void rewrite_ids(const struct distill *d, struct bk_type *t)
 {
 	struct bk_field_iter it;
 	uint32_t *f;
-	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	bk_field_iter_begin(&it, t, BK_ITER_IDS);
 	while ((f = bk_field_iter_next(&it)))
 		*f = new_id(d, *f);
 }
@@ -541,7 +541,7 @@ static int check_type_refs(const struct bk_btf *split, uint32_t base_cnt, uint32
 	struct bk_type *t = (struct bk_type *)bk_btf_type(split, id);
 	struct bk_field_iter it;
 	uint32_t *f;
-	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	bk_field_iter_begin(&it, t, BK_ITER_IDS);
 	while ((f = bk_field_iter_next(&it))) {
 		if (!*f || *f >= base_cnt)
 			continue;
@@ -574,7 +574,7 @@ static int check_type_strs(const struct bk_btf *split, uint32_t base_strs, uint3
 {
 	struct bk_field_iter it;
 	uint32_t *f;
-	bk_field_iter_init(&it, (struct bk_type *)bk_btf_type(split, id), BK_ITER_STRS);
+	bk_field_iter_begin(&it, (struct bk_type *)bk_btf_type(split, id), BK_ITER_STRS);
 	while ((f = bk_field_iter_next(&it))) {
 		if (!*f || *f >= base_strs)
 			continue;
@@ -624,7 +624,7 @@ static void mark_embedded(const struct bk_btf *nsplit, uint32_t dist_cnt, bool *
 			continue;
 		struct bk_field_iter it;
 		uint32_t *f;
-		bk_field_iter_init(&it, t, BK_ITER_IDS);
+		bk_field_iter_begin(&it, t, BK_ITER_IDS);
 		while ((f = bk_field_iter_next(&it))) {
 			/* bounded: a crafted cycle of typedefs must not hang us */
 			uint32_t next = *f;

@@ -72,37 +72,9 @@ size_t bk_type_size(const struct bk_type *t)
 	return sizeof(*t) + d->info_sz + (size_t)bk_vlen(t) * d->elem_sz;
 }
 
-/*
- * The iterator yields, in order: for IDS the size_or_type word when it is an
- * ID, the fixed ID fields, then each element's ID field; for STRS the name,
- * then each element's name. init works the offsets out from the kind table
- * once, so that next (inline, in btfkit.h) is a compare and an add.
- */
 void bk_field_iter_init(struct bk_field_iter *it, struct bk_type *t, enum bk_iter_mode mode)
 {
-	const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
-	const uint16_t rest = sizeof(struct bk_type);
-	memset(it, 0, sizeof(*it));
-	it->type = (uint8_t *)t;
-	it->mode = (uint8_t)mode;
-	it->kind = (uint8_t)bk_kind(t);
-	if (!d)
-		return;
-	int elem_field = mode == BK_ITER_IDS ? d->elem_id_off : d->elem_str_off;
-	if (mode == BK_ITER_STRS) {
-		it->fixed_off[it->nr_fixed++] = offsetof(struct bk_type, name_off);
-	} else {
-		if (d->type_is_id)
-			it->fixed_off[it->nr_fixed++] = offsetof(struct bk_type, type);
-		for (unsigned i = 0; i < d->nr_fixed_ids; i++)
-			it->fixed_off[it->nr_fixed++] = rest + d->fixed_id_offs[i];
-	}
-	it->nr_total = it->nr_fixed;
-	if (elem_field >= 0) {
-		it->elem_off = (uint16_t)(rest + d->info_sz + elem_field);
-		it->elem_sz = d->elem_sz;
-		it->nr_total += bk_vlen(t);
-	}
+	bk_field_iter_begin(it, t, mode);
 }
 
 const char *bk_field_iter_describe(const struct bk_field_iter *it, char *buf, size_t len)

@@ -119,13 +119,13 @@ static int field_error(const struct bk_btf *b, uint32_t id, struct bk_type *t, u
 	struct bk_field_iter it;
 	uint32_t *f;
 	char what[64];
-	bk_field_iter_init(&it, t, BK_ITER_STRS);
+	bk_field_iter_begin(&it, t, BK_ITER_STRS);
 	while ((f = bk_field_iter_next(&it)))
 		if (*f >= str_end)
 			return bk_err_type(err, b, id, -EINVAL,
 					   "%s offset %u out of range (strings end at %u)",
 					   bk_field_iter_describe(&it, what, sizeof(what)), *f, str_end);
-	bk_field_iter_init(&it, t, BK_ITER_IDS);
+	bk_field_iter_begin(&it, t, BK_ITER_IDS);
 	while ((f = bk_field_iter_next(&it)))
 		if (*f >= cnt)
 			return bk_err_type(err, b, id, -EINVAL, "%s %u out of range (last is %u)",
