@@ -24,18 +24,45 @@ static uint8_t tag_of(uint32_t hash)
 	return (uint8_t)(0x80 | (hash >> 25));
 }
 
+static uint64_t load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* 0 to 8 bytes as one word, with no call to memcpy for a length known
+ * only at run time: two overlapping 4-byte loads, or three bytes */
+static uint64_t load_short(const char *p, size_t len)
+{
+	if (len >= 4) {
+		uint32_t a, b;
+		memcpy(&a, p, 4);
+		memcpy(&b, p + len - 4, 4);
+		return (uint64_t)a << 32 | b;
+	}
+	if (!len)
+		return 0;
+	return (uint64_t)(uint8_t)p[0] << 16 | (uint64_t)(uint8_t)p[len / 2] << 8 |
+	       (uint8_t)p[len - 1];
+}
+
 uint32_t bk_strset_hash(const char *str, size_t len)
 {
-	/* eight bytes at a time with a multiply-xorshift mix: names are short,
-	 * and hashing dominated distilling large modules byte by byte */
+	/* eight bytes at a time with a multiply-xorshift mix (names are short,
+	 * and hashing them byte by byte dominated distilling large modules);
+	 * the last word overlaps the one before it rather than being padded */
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-	for (; len >= 8; str += 8, len -= 8) {
-		memcpy(&w, str, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	if (len > 8) {
+		const char *last = str + len - 8;
+		for (; str < last; str += 8) {
+			h = (h ^ load64(str)) * 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+		w = load64(last);
+	} else {
+		w = load_short(str, len);
 	}
-	w = 0;
-	memcpy(&w, str, len);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 29;
 	return (uint32_t)h;
