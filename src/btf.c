@@ -228,18 +228,26 @@ int bk_btf_expect_strs(struct bk_btf *b, size_t nr)
 	return own_strset(b, nr) ? 0 : -ENOMEM;
 }
 
+/* The offset of a string in x's own strings, or -ENOENT. */
+static int64_t find_own_str(const struct bk_btf *x, const char *s, size_t len, uint32_t h)
+{
+	struct bk_strset *set = own_strset(x, 0);
+	if (!set)
+		return -ENOMEM;
+	int64_t off = bk_strset_find(set, x->strs, s, len, h);
+	return off >= 0 ? off + x->start_str_off : -ENOENT;
+}
+
 /* The offset of a string hashed once, looked up base first (split BTF
  * refers to a base string when there is one); -ENOENT when absent. */
 static int64_t find_str_hashed(const struct bk_btf *b, const char *s, size_t len, uint32_t h)
 {
+	if (!b->base) /* the usual case: one level */
+		return find_own_str(b, s, len, h);
 	for (size_t up = chain_depth(b); up-- > 0;) {
-		const struct bk_btf *x = chain_up(b, up);
-		struct bk_strset *set = own_strset(x, 0);
-		if (!set)
-			return -ENOMEM;
-		int64_t off = bk_strset_find(set, x->strs, s, len, h);
-		if (off >= 0)
-			return off + x->start_str_off;
+		int64_t off = find_own_str(chain_up(b, up), s, len, h);
+		if (off != -ENOENT)
+			return off;
 	}
 	return -ENOENT;
 }
@@ -248,6 +256,18 @@ int64_t bk_btf_find_str(const struct bk_btf *b, const char *s)
 {
 	size_t len = strlen(s);
 	return find_str_hashed(b, s, len, bk_strset_hash(s, len));
+}
+
+/* Room for len more bytes of strings, in a buffer b owns. */
+static int reserve_strs(struct bk_btf *b, size_t len)
+{
+	if (b->start_str_off + b->strs_len + len > BK_MAX_ID)
+		return -E2BIG;
+	if (b->strs_cap && b->strs_len + len <= b->strs_cap)
+		return 0;
+	if (bk_btf_make_mutable(b) || grow((void **)&b->strs, &b->strs_cap, b->strs_len + len, 1))
+		return -ENOMEM;
+	return 0;
 }
 
 int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len)
@@ -259,22 +279,18 @@ int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len)
 	struct bk_strset *set = own_strset(b, 0);
 	if (!set)
 		return -ENOMEM;
-	if (b->start_str_off + b->strs_len + len + 1 > BK_MAX_ID)
-		return -E2BIG;
-	if (bk_btf_make_mutable(b) ||
-	    grow((void **)&b->strs, &b->strs_cap, b->strs_len + len + 1, 1))
-		return -ENOMEM;
+	int e = reserve_strs(b, len + 1);
+	if (e)
+		return e;
 	/* one probe finds the string or claims its slot at the end of strs */
 	uint32_t end = (uint32_t)b->strs_len;
 	off = bk_strset_find_or_add(set, b->strs, s, len, h, end);
-	if (off < 0)
-		return off;
 	if (off == end) {
 		memcpy(b->strs + end, s, len);
 		b->strs[end + len] = '\0';
 		b->strs_len += len + 1;
 	}
-	return off + b->start_str_off;
+	return off < 0 ? off : off + b->start_str_off;
 }
 
 int64_t bk_btf_add_str(struct bk_btf *b, const char *s)
