@@ -1,28 +1,10 @@
 // SPDX-License-Identifier: MIT
-/*
- * Open addressing with linear probing, in two arrays: a one-byte tag per
- * slot (0: empty; else 0x80 | seven bits of the hash) and the string's
- * offset. A probe reads the tags, which stay in cache (one byte a slot),
- * and touches an offset and its string only when the tag matches: most
- * lookups are of new strings, and those then cost no miss into the larger
- * arrays. The hash is not stored: growing recomputes it from the string.
- */
+/* The string set (strset.h): hashing, growing, bulk insertion. */
 #include "strset.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct bk_strset {
-	uint8_t *tags;
-	uint32_t *offs;
-	size_t mask, used;
-};
-
-static uint8_t tag_of(uint32_t hash)
-{
-	return (uint8_t)(0x80 | (hash >> 25));
-}
 
 static uint64_t load64(const char *p)
 {
@@ -76,9 +58,7 @@ static size_t free_slot(const struct bk_strset *s, uint32_t hash)
 	return j;
 }
 
-/* Room for want strings at a load of at most one half; buf holds the
- * strings already in the set (NULL when it is empty). */
-static int grow(struct bk_strset *s, const char *buf, size_t want)
+int bk_strset_grow(struct bk_strset *s, const char *buf, size_t want)
 {
 	size_t cap = 64;
 	while (cap < want * 2)
@@ -107,7 +87,7 @@ static int grow(struct bk_strset *s, const char *buf, size_t want)
 struct bk_strset *bk_strset_new(size_t expected)
 {
 	struct bk_strset *s = calloc(1, sizeof(*s));
-	if (!s || grow(s, NULL, expected ? expected : 16)) {
+	if (!s || bk_strset_grow(s, NULL, expected ? expected : 16)) {
 		free(s);
 		return NULL;
 	}
@@ -123,70 +103,17 @@ void bk_strset_free(struct bk_strset *s)
 	free(s);
 }
 
-int64_t bk_strset_find(const struct bk_strset *s, const char *buf, const char *str, size_t len,
-		       uint32_t hash)
-{
-	uint8_t tag = tag_of(hash);
-	for (size_t j = hash & s->mask; s->tags[j]; j = (j + 1) & s->mask) {
-		if (s->tags[j] != tag)
-			continue;
-		/* strncmp, not memcmp: a shorter candidate at the end of buf must
-		 * not be read past its NUL */
-		const char *cand = buf + s->offs[j];
-		if (!strncmp(cand, str, len) && cand[len] == '\0')
-			return s->offs[j];
-	}
-	return -1;
-}
-
-int bk_strset_insert_new(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash)
-{
-	if ((s->used + 1) * 2 > s->mask + 1 && grow(s, buf, s->used + 1))
-		return -ENOMEM;
-	size_t j = free_slot(s, hash);
-	s->tags[j] = tag_of(hash);
-	s->offs[j] = off;
-	s->used++;
-	return 0;
-}
-
-int64_t bk_strset_find_or_add(struct bk_strset *s, const char *buf, const char *str, size_t len,
-			      uint32_t hash, uint32_t new_off)
-{
-	/* grow first: growing rehashes what buf holds, and str is not there yet */
-	if ((s->used + 1) * 2 > s->mask + 1 && grow(s, buf, s->used + 1))
-		return -ENOMEM;
-	uint8_t tag = tag_of(hash);
-	size_t j = hash & s->mask;
-	for (; s->tags[j]; j = (j + 1) & s->mask) {
-		if (s->tags[j] != tag)
-			continue;
-		const char *cand = buf + s->offs[j];
-		if (!strncmp(cand, str, len) && cand[len] == '\0')
-			return s->offs[j];
-	}
-	s->tags[j] = tag;
-	s->offs[j] = new_off;
-	s->used++;
-	return new_off;
-}
-
-int bk_strset_insert(struct bk_strset *s, const char *buf, uint32_t off, uint32_t hash)
-{
-	const char *str = buf + off;
-	if (bk_strset_find(s, buf, str, strlen(str), hash) >= 0)
-		return 0;
-	return bk_strset_insert_new(s, buf, off, hash);
-}
 
 int bk_strset_insert_all(struct bk_strset *s, const char *buf, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
 		size_t n = strnlen(buf + off, len - off);
-		int err = bk_strset_insert(s, buf, (uint32_t)off, bk_strset_hash(buf + off, n));
-		if (err)
-			return err;
+		/* an equal string met again keeps the first offset */
+		int64_t got = bk_strset_find_or_add(s, buf, buf + off, n, bk_strset_hash(buf + off, n),
+						    (uint32_t)off);
+		if (got < 0)
+			return (int)got;
 		off += n + 1;
 	}
 	return 0;
