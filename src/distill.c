@@ -92,9 +92,9 @@ static int u32map_put(struct u32map *m, uint32_t key, uint32_t val)
 	return 0;
 }
 
-/* the cache of the split's own strings: 4096 entries, 32 KiB (stays in L1/L2) */
-#define OWN_CACHE_BITS 12
-#define OWN_CACHE_SIZE (1u << OWN_CACHE_BITS)
+/* The cache of the split's own strings holds about one entry per string
+ * (a string averages 16 to 22 bytes), up to 2^16 entries (512 KiB). */
+#define OWN_CACHE_MAX_BITS 16
 
 struct distill {
 	const struct bk_btf *split;
@@ -106,7 +106,8 @@ struct distill {
 	 * that catches the names met again and again (next, list, dev...) */
 	struct u32map base_strs;
 	uint32_t own_strs_off;
-	struct { uint32_t src, dst; } own_cache[OWN_CACHE_SIZE];
+	struct own_cache { uint32_t src, dst; } *own_cache;
+	unsigned own_cache_bits;
 	uint32_t *marked;   /* the marked base IDs; sorted once marking is done */
 	size_t nr_marked, marked_cap;
 	uint32_t *stack;    /* base IDs whose references are still to follow */
@@ -243,7 +244,7 @@ static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 	uint32_t src = *off;
 	if (src >= d->own_strs_off) {
 		/* Fibonacci hashing of the offset picks the slot */
-		uint32_t slot = (src * 2654435761u) >> (32 - OWN_CACHE_BITS);
+		uint32_t slot = (src * 2654435761u) >> (32 - d->own_cache_bits);
 		if (d->own_cache[slot].src == src) {
 			*off = d->own_cache[slot].dst;
 			return 0;
@@ -447,7 +448,11 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	int e = -ENOMEM;
 	d.dist = bk_btf_new(NULL);
 	d.own_strs_off = bk_btf_start_str_off(split);
-	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) ||
+	d.own_cache_bits = 6;
+	while (d.own_cache_bits < OWN_CACHE_MAX_BITS && (split->strs_len / 16) >> d.own_cache_bits)
+		d.own_cache_bits++;
+	d.own_cache = calloc((size_t)1 << d.own_cache_bits, sizeof(*d.own_cache));
+	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) || !d.own_cache ||
 	    !d.dist) {
 		bk_err(err, e, "out of memory");
 		goto out;
@@ -481,6 +486,7 @@ out:
 	bk_btf_free(d.dist);
 	u32map_free(&d.map);
 	u32map_free(&d.base_strs);
+	free(d.own_cache);
 	free(d.marked);
 	free(d.stack);
 	return e;
