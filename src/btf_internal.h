@@ -50,7 +50,8 @@ static inline void bk_field_iter_begin(struct bk_field_iter *it, struct bk_type 
 	it->step = 0;
 	it->mode = (uint8_t)mode;
 	it->kind = (uint8_t)bk_kind(t);
-	it->elem_off = it->elem_sz = 0;
+	it->elem = NULL;
+	it->elem_sz = 0;
 	if (d && mode == BK_ITER_STRS) {
 		it->fixed_off[n++] = offsetof(struct bk_type, name_off);
 		elem_field = d->elem_str_off;
@@ -63,7 +64,7 @@ static inline void bk_field_iter_begin(struct bk_field_iter *it, struct bk_type 
 	}
 	it->nr_fixed = it->nr_total = n;
 	if (elem_field >= 0) {
-		it->elem_off = (uint16_t)(rest + d->info_sz + elem_field);
+		it->elem = it->type + rest + d->info_sz + elem_field;
 		it->elem_sz = d->elem_sz;
 		it->nr_total += bk_vlen(t);
 	}

@@ -223,8 +223,8 @@ struct bk_field_iter {
 	uint32_t step;       /* the next field to yield: fixed ones, then elements' */
 	uint32_t nr_fixed;   /* fields in the record's fixed part */
 	uint32_t nr_total;   /* all fields */
+	uint8_t *elem;       /* the next element's field */
 	uint16_t fixed_off[3]; /* byte offsets of the fixed fields in the record */
-	uint16_t elem_off;   /* byte offset of the first element's field */
 	uint16_t elem_sz;    /* bytes from one element's field to the next */
 	uint8_t mode;
 	uint8_t kind;
@@ -236,12 +236,15 @@ void bk_field_iter_init(struct bk_field_iter *it, struct bk_type *t, enum bk_ite
  * reader spend their time here) */
 static inline uint32_t *bk_field_iter_next(struct bk_field_iter *it)
 {
-	if (it->step >= it->nr_total)
+	uint32_t s = it->step;
+	if (s >= it->nr_total)
 		return NULL;
-	uint32_t s = it->step++;
+	it->step = s + 1;
 	if (s < it->nr_fixed)
 		return (uint32_t *)(void *)(it->type + it->fixed_off[s]);
-	return (uint32_t *)(void *)(it->type + it->elem_off + (size_t)(s - it->nr_fixed) * it->elem_sz);
+	uint8_t *field = it->elem;
+	it->elem += it->elem_sz;
+	return (uint32_t *)(void *)field;
 }
 
 /* ------------------------------------------------------------------ */
