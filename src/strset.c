@@ -87,7 +87,7 @@ int bk_strset_grow(struct bk_strset *s, const char *buf, size_t want)
 struct bk_strset *bk_strset_new(size_t expected)
 {
 	struct bk_strset *s = calloc(1, sizeof(*s));
-	if (!s || bk_strset_grow(s, NULL, expected ? expected : 16)) {
+	if (!s || bk_strset_grow(s, NULL, expected > 2048 ? expected : 2048)) {
 		free(s);
 		return NULL;
 	}
