@@ -323,6 +323,61 @@ static void test_strings_dedup(void **state)
 	bk_btf_free(base);
 }
 
+/* The i-th string of a family that stresses the hash's word handling:
+ * every length from 1 to 40, and names equal but for one byte at the start,
+ * the middle or the end (where the overlapping last word and the short
+ * loads read), some the prefix of another. */
+static void stress_name(unsigned i, char *buf)
+{
+	unsigned len = 1 + i % 40, at = (i / 40) % 3, v = i / 120;
+	memset(buf, 'a', len);
+	buf[len] = '\0';
+	size_t pos = at == 0 ? 0 : at == 1 ? len / 2 : len - 1;
+	buf[pos] = (char)('A' + v % 26);
+	if (v >= 26)
+		buf[len > 1 ? len - 2 : 0] = (char)('0' + v / 26 % 10);
+}
+
+static void test_strings_dedup_many(void **state)
+{
+	(void)state;
+	enum { N = 6000 }; /* past 2048 slots: the set grows several times */
+	struct bk_btf *base = bk_btf_new(NULL), *split;
+	static int64_t offs[N];
+	char name[64];
+	/* half in the base, all in the split: the split takes the base's */
+	for (unsigned i = 0; i < N; i += 2) {
+		stress_name(i, name);
+		offs[i] = bk_btf_add_str(base, name);
+		assert_true(offs[i] > 0);
+	}
+	split = bk_btf_new(base); /* after the base is complete: its strings end here */
+	for (unsigned i = 0; i < N; i++) {
+		stress_name(i, name);
+		int64_t off = bk_btf_add_str(split, name);
+		assert_true(off > 0);
+		if (i % 2 == 0)
+			assert_int_equal(off, offs[i]);
+		offs[i] = off;
+	}
+	/* every name, added again, gives the same offset back, and equal names
+	 * (the family repeats itself) got one offset between them */
+	for (unsigned i = 0; i < N; i++) {
+		stress_name(i, name);
+		assert_int_equal(bk_btf_add_str(split, name), offs[i]);
+		assert_int_equal(bk_btf_find_str(split, name), offs[i]);
+		assert_string_equal(bk_btf_str(split, (uint32_t)offs[i]), name);
+	}
+	/* no string twice: the split's own section holds each name once */
+	uint32_t len, nr = 0;
+	const char *strs = bk_btf_strs(split, &len);
+	for (uint32_t off = 0; off < len; off += (uint32_t)strlen(strs + off) + 1, nr++)
+		assert_int_equal(bk_btf_find_str(split, strs + off), bk_btf_start_str_off(split) + off);
+	assert_true(nr > 0);
+	bk_btf_free(split);
+	bk_btf_free(base);
+}
+
 /* ---- hostile input ------------------------------------------------------- */
 
 static int parse_bytes(const void *d, size_t n, const struct bk_btf *base, struct bk_error *err)
@@ -476,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_name_index_matches_scan),
 		cmocka_unit_test(test_split_lookup),
 		cmocka_unit_test(test_strings_dedup),
+		cmocka_unit_test(test_strings_dedup_many),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_header_fields_corrupted),
 		cmocka_unit_test(test_ids_and_names_out_of_range),
