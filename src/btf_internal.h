@@ -33,7 +33,7 @@ static inline const struct bk_kind_desc *bk_kind_desc(unsigned kind)
 
 /*
  * bk_field_iter_init, inline for the loops that run it per type (distill,
- * relocate, the reader). The iterator yields, in order: for IDS the
+ * the reader). The iterator yields, in order: for IDS the
  * size_or_type word when it is an ID, the fixed ID fields, then each
  * element's ID field; for STRS the name, then each element's name. The
  * offsets are worked out from the kind table here, once, so that next is

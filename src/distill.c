@@ -242,13 +242,13 @@ static int add_name(struct distill *d, struct bk_btf *to, const char *name, uint
  * by 8. A module's strings are in the order its types first use them
  * (44,448 of amdgpu's 44,489), so the first uses (misses, then fills) walk
  * the cache in order, as the hardware prefetches it, and the names used
- * again (next, list, dev...) hit. Two
- * short strings in 8 bytes share a slot; a miss only costs adding the
- * string again, which finds it by content: the answer is the same.
- * A hashed slot did 5% worse on amdgpu; dropped too: a table with a slot
- * per byte (page faults), and an exact map by string number (a bitmap
- * with counts, whose rank and build cost what the misses do). Offsets put
- * into D stay right for S', which sees D's strings. */
+ * again (next, list, dev...) hit. Two short strings in 8 bytes share a
+ * slot; a miss only costs adding the string again, which finds it by
+ * content: the answer is the same. A hashed slot did 5% worse on amdgpu;
+ * dropped too: a table with a slot per byte (page faults), and an exact
+ * map by string number (a bitmap with counts, whose rank and build cost
+ * what the misses do). Offsets put into D stay right for S', which sees
+ * D's strings. */
 static int rewrite_str(struct distill *d, struct bk_btf *to, uint32_t *off)
 {
 	uint32_t src = *off;
