@@ -70,6 +70,36 @@ static inline void bk_field_iter_begin(struct bk_field_iter *it, struct bk_type 
 	}
 }
 
+/*
+ * Every ID field and every string field of t, in record order: the type's
+ * own, then each element's (its ID before its name). id(ctx, field) sees
+ * each ID; str(ctx, field, elem) each name, elem 0 for the type's own and
+ * k + 1 for element k's; a nonzero return from str stops the walk and is
+ * returned. One pass over the record where the two iterators make two;
+ * inline, so that constant callbacks are inlined into the caller's loop.
+ */
+static inline int bk_type_walk(struct bk_type *t, void *ctx, void (*id)(void *, uint32_t *),
+			       int (*str)(void *, uint32_t *, uint32_t))
+{
+	const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
+	if (!d)
+		return 0;
+	uint8_t *rest = (uint8_t *)(t + 1), *elems = rest + d->info_sz;
+	if (d->type_is_id)
+		id(ctx, &t->type);
+	for (unsigned k = 0; k < d->nr_fixed_ids; k++)
+		id(ctx, (uint32_t *)(void *)(rest + d->fixed_id_offs[k]));
+	int e = str(ctx, &t->name_off, 0);
+	for (uint32_t k = 0, n = d->elem_sz ? bk_vlen(t) : 0; !e && k < n; k++) {
+		uint8_t *elem = elems + (size_t)k * d->elem_sz;
+		if (d->elem_id_off >= 0)
+			id(ctx, (uint32_t *)(void *)(elem + d->elem_id_off));
+		if (d->elem_str_off >= 0)
+			e = str(ctx, (uint32_t *)(void *)(elem + d->elem_str_off), k + 1);
+	}
+	return e;
+}
+
 /* The name index: open hash of names to the first ID, chained by next[]. */
 struct bk_name_index {
 	uint32_t *heads;   /* hash bucket -> own index + 1 of the first type, 0 empty */

@@ -419,6 +419,18 @@ static int reserve_split(struct distill *d)
 
 /* S's own types come first in S', in their order and layout: one copy of
  * the whole section and its offsets, then each type rewritten in place. */
+static void own_id(void *ctx, uint32_t *f)
+{
+	*f = new_id(ctx, *f);
+}
+
+static int own_str(void *ctx, uint32_t *f, uint32_t elem)
+{
+	(void)elem;
+	struct distill *d = ctx;
+	return *f ? rewrite_str(d, d->nsplit, f) : 0;
+}
+
 static int copy_own_types(struct distill *d)
 {
 	struct bk_btf *b = d->nsplit;
@@ -428,11 +440,9 @@ static int copy_own_types(struct distill *d)
 	b->types_len = s->types_len;
 	b->nr_types = s->nr_types;
 	for (uint32_t i = 0; i < b->nr_types; i++) {
-		struct bk_type *t = bk_own_type(b, i);
-		int e = rewrite_strs(d, b, t);
+		int e = bk_type_walk(bk_own_type(b, i), d, own_id, own_str);
 		if (e)
 			return e;
-		rewrite_ids(d, t);
 	}
 	return 0;
 }

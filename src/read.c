@@ -134,28 +134,31 @@ static int field_error(const struct bk_btf *b, uint32_t id, struct bk_type *t, u
 	return bk_err_type(err, b, id, -EINVAL, "field out of range");
 }
 
-/* Every ID and string field of t in range? The hot loop of reading: it walks
- * the kind table's offsets directly rather than through the iterator. */
-static bool fields_in_range(const struct bk_type *t, const struct bk_kind_desc *d, uint32_t cnt,
-			    uint32_t str_end)
+/* Every ID and string field of t in range? The hot loop of reading: one
+ * walk, no branch per field (the verdict is or-ed up). */
+struct range_check {
+	uint32_t cnt, str_end, bad;
+};
+
+static void check_id(void *ctx, uint32_t *f)
 {
-	const uint32_t *rest = (const uint32_t *)(t + 1);
-	uint32_t bad = t->name_off >= str_end;
-	if (d->type_is_id)
-		bad |= t->type >= cnt;
-	for (unsigned k = 0; k < d->nr_fixed_ids; k++)
-		bad |= rest[d->fixed_id_offs[k] / 4] >= cnt;
-	if (d->elem_id_off < 0 && d->elem_str_off < 0)
-		return !bad;
-	uint32_t vlen = bk_vlen(t), step = d->elem_sz / 4;
-	const uint32_t *e = rest + d->info_sz / 4;
-	for (uint32_t i = 0; i < vlen; i++, e += step) {
-		if (d->elem_id_off >= 0)
-			bad |= e[d->elem_id_off / 4] >= cnt;
-		if (d->elem_str_off >= 0)
-			bad |= e[d->elem_str_off / 4] >= str_end;
-	}
-	return !bad;
+	struct range_check *c = ctx;
+	c->bad |= *f >= c->cnt;
+}
+
+static int check_str(void *ctx, uint32_t *f, uint32_t elem)
+{
+	(void)elem;
+	struct range_check *c = ctx;
+	c->bad |= *f >= c->str_end;
+	return 0;
+}
+
+static bool fields_in_range(struct bk_type *t, uint32_t cnt, uint32_t str_end)
+{
+	struct range_check c = {cnt, str_end, 0};
+	bk_type_walk(t, &c, check_id, check_str);
+	return !c.bad;
 }
 
 static int grow_offs(struct bk_btf *b, uint32_t n)
@@ -215,7 +218,7 @@ static int check_types(struct bk_btf *b, struct bk_error *err)
 	for (uint32_t i = 0; i < b->nr_types; i++) {
 		struct bk_type *t = bk_own_type(b, i);
 		unsigned kind = bk_kind(t);
-		if (!fields_in_range(t, &bk_kinds[kind], cnt, str_end))
+		if (!fields_in_range(t, cnt, str_end))
 			return field_error(b, b->start_id + i, t, cnt, str_end, err);
 		if (kind == BK_KIND_FUNC) {
 			const struct bk_type *p = bk_btf_type(b, t->type);

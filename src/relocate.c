@@ -581,43 +581,41 @@ static int unmapped_str(const struct reloc *r, uint32_t id, uint32_t elem, uint3
 			   what, off, bk_btf_str(r->dist, off));
 }
 
-/* Every ID and string field of every type, found through the kind table
- * (the field iterators' source, unrolled here: this loop is the cost of
- * relocating a large module). */
+/* What the walk over each type needs, and where a string failed. */
+struct rewrite_ctx {
+	const uint32_t *id_map, *str_map;
+	uint32_t dist_len, shift;
+	uint32_t bad_off; /* the offset that no name matched */
+};
+
+static void rewrite_id(void *ctx, uint32_t *f)
+{
+	*f = ((const struct rewrite_ctx *)ctx)->id_map[*f];
+}
+
+/* 0, or elem + 1 (see bk_type_walk) of a name that maps to nothing */
+static int rewrite_name(void *ctx, uint32_t *f, uint32_t elem)
+{
+	struct rewrite_ctx *c = ctx;
+	uint32_t orig = *f;
+	if (!rewrite_str(f, c->str_map, c->dist_len, c->shift)) {
+		c->bad_off = orig;
+		return (int)elem + 1;
+	}
+	return 0;
+}
+
+/* Every ID and string field of every type, in one walk of each record. */
 static int rewrite(const struct reloc *r, struct bk_btf *o, const uint32_t *str_map,
 		   struct bk_error *err)
 {
-	const uint32_t *map = r->id_map;
-	uint32_t dist_len = (uint32_t)r->dist->strs_len;
-	uint32_t shift = o->start_str_off - dist_len;
+	struct rewrite_ctx c = {r->id_map, str_map, (uint32_t)r->dist->strs_len, 0, 0};
+	c.shift = o->start_str_off - c.dist_len;
 	for (uint32_t i = 0; i < o->nr_types; i++) {
-		struct bk_type *t = bk_own_type(o, i);
-		const struct bk_kind_desc *d = &bk_kinds[bk_kind(t)];
-		uint8_t *rest = (uint8_t *)(t + 1), *elems = rest + d->info_sz;
-		uint32_t orig = t->name_off;
-		if (d->type_is_id)
-			t->type = map[t->type];
-		for (unsigned k = 0; k < d->nr_fixed_ids; k++) {
-			uint32_t *f = (uint32_t *)(rest + d->fixed_id_offs[k]);
-			*f = map[*f];
-		}
-		if (!rewrite_str(&t->name_off, str_map, dist_len, shift))
-			return unmapped_str(r, r->split->start_id + i, 0, orig, err);
-		if (!d->elem_sz)
-			continue;
-		for (uint32_t k = 0, n = bk_vlen(t); k < n; k++) {
-			uint8_t *e = elems + (size_t)k * d->elem_sz;
-			if (d->elem_id_off >= 0) {
-				uint32_t *f = (uint32_t *)(e + d->elem_id_off);
-				*f = map[*f];
-			}
-			if (d->elem_str_off < 0)
-				continue;
-			uint32_t *f = (uint32_t *)(e + d->elem_str_off);
-			orig = *f;
-			if (!rewrite_str(f, str_map, dist_len, shift))
-				return unmapped_str(r, r->split->start_id + i, k + 1, orig, err);
-		}
+		int bad = bk_type_walk(bk_own_type(o, i), &c, rewrite_id, rewrite_name);
+		if (bad)
+			return unmapped_str(r, r->split->start_id + i, (uint32_t)bad - 1, c.bad_off,
+					    err);
 	}
 	return 0;
 }

@@ -478,7 +478,19 @@ static void test_split_string_into_distilled_base(void **state)
 	struct bk_type td = {.name_off = 2, .info = bk_info(BK_KIND_TYPEDEF, 0, false), .type = 1};
 	assert_true(bk_btf_add_type(split, &td, sizeof(td)) > 0);
 	split = reread(split, dist);
-	expect_failure(split, base, "at no type's name");
+	expect_failure(split, base, "] TYPEDEF 'oo': name offset 2 ('oo') points into the "
+				    "distilled base's strings, but at no type's name");
+	bk_btf_free(split);
+	/* the same in a member's name: the message names the member */
+	split = bk_btf_new(dist);
+	struct {
+		struct bk_type t;
+		struct bk_member m[2];
+	} st = {{.info = bk_info(BK_KIND_STRUCT, 2, false), .size = 16},
+		{{.name_off = 1, .type = 1}, {.name_off = 2, .type = 1, .offset = 64}}};
+	assert_true(bk_btf_add_type(split, &st.t, sizeof(st)) > 0);
+	split = reread(split, dist);
+	expect_failure(split, base, "member 1: name offset 2 ('oo') points into");
 	bk_btf_free(split);
 	bk_btf_free(dist);
 	bk_btf_free(base);
