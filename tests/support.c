@@ -279,6 +279,34 @@ char *bkt_run(const char *cmdline, int *status, size_t *out_len)
 	return buf;
 }
 
+static char *vrun(int *status, size_t *out_len, const char *fmt, va_list ap)
+{
+	char cmd[8192];
+	int n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		fail_msg("command line too long: %.80s...", cmd);
+	return bkt_run(cmd, status, out_len);
+}
+
+char *bkt_runf(int *status, size_t *out_len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *out = vrun(status, out_len, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+int bkt_cmd(const char *fmt, ...)
+{
+	int st;
+	va_list ap;
+	va_start(ap, fmt);
+	free(vrun(&st, NULL, fmt, ap));
+	va_end(ap);
+	return st;
+}
+
 int bkt_mkdtemp(char *dir, size_t len, const char *tag)
 {
 	snprintf(dir, len, "/tmp/btfkit-%s-XXXXXX", tag);

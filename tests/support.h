@@ -49,5 +49,10 @@ int bkt_rmtree(const char *dir);
 
 /* Run a command line through the shell; capture stdout (and its exit status). */
 char *bkt_run(const char *cmdline, int *status, size_t *out_len);
+/* The same for a command line made with printf's format. */
+char *bkt_runf(int *status, size_t *out_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Run a formatted command line for its exit status alone. */
+int bkt_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -379,30 +379,6 @@ static const char *tmp(const char *name)
 	return b;
 }
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	int st;
-	free(bkt_run(cmd, &st, NULL));
-	return st;
-}
-
-static char *run_out(int *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static char *run_out(int *st, const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return bkt_run(cmd, st, NULL);
-}
-
 static void copy_file(const char *from, const char *to)
 {
 	size_t n;
@@ -447,16 +423,16 @@ static void test_cli_raw(void **state)
 		char wb[256], ws[256];
 		snprintf(wb, sizeof(wb), "distill/%s.base.btf", name);
 		snprintf(ws, sizeof(ws), "distill/%s.split.btf", name);
-		assert_int_equal(run("%s distill -B %s %s --base-out %s --split-out %s", bkt_tool(),
-				     bkt_vmlinux(KVER), bkt_module(KVER, mods[i]), tmp("b"), tmp("s")),
-				 0);
+		assert_int_equal(bkt_cmd("%s distill -B %s %s --base-out %s --split-out %s", bkt_tool(),
+				         bkt_vmlinux(KVER), bkt_module(KVER, mods[i]), tmp("b"), tmp("s")),
+				     0);
 		assert_same_file(tmp("b"), bkt_golden(wb));
 		assert_same_file(tmp("s"), bkt_golden(ws));
 
-		assert_int_equal(run("%s distill --hdr-len 24 -B %s %s --base-out %s --split-out %s",
-				     bkt_tool(), bkt_vmlinux(KVER), bkt_module(KVER, mods[i]),
-				     tmp("b24"), tmp("s24")),
-				 0);
+		assert_int_equal(bkt_cmd("%s distill --hdr-len 24 -B %s %s --base-out %s --split-out %s",
+				         bkt_tool(), bkt_vmlinux(KVER), bkt_module(KVER, mods[i]),
+				         tmp("b24"), tmp("s24")),
+				     0);
 		const char *pairs[2][2] = {{tmp("b24"), bkt_golden(wb)}, {tmp("s24"), bkt_golden(ws)}};
 		for (int k = 0; k < 2; k++) {
 			size_t n24, n32;
@@ -473,12 +449,12 @@ static void test_cli_raw(void **state)
 		}
 	}
 	/* usage errors: no -B; -o for a raw blob; nothing to write */
-	assert_int_equal(run("%s distill %s -o %s 2>/dev/null", bkt_tool(),
-			     bkt_module(KVER, mods[0]), tmp("x")), 2);
-	assert_int_equal(run("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
-			     bkt_vmlinux(KVER), bkt_module(KVER, mods[0]), tmp("x")), 2);
-	assert_int_equal(run("%s distill -B %s %s 2>/dev/null", bkt_tool(), bkt_vmlinux(KVER),
-			     bkt_module(KVER, mods[0])), 2);
+	assert_int_equal(bkt_cmd("%s distill %s -o %s 2>/dev/null", bkt_tool(),
+			         bkt_module(KVER, mods[0]), tmp("x")), 2);
+	assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
+			         bkt_vmlinux(KVER), bkt_module(KVER, mods[0]), tmp("x")), 2);
+	assert_int_equal(bkt_cmd("%s distill -B %s %s 2>/dev/null", bkt_tool(), bkt_vmlinux(KVER),
+			         bkt_module(KVER, mods[0])), 2);
 	assert_false(bkt_exists(tmp("x")));
 }
 
@@ -581,7 +557,7 @@ static void assert_loads_back(const char *out, const char *name)
 	bk_btf_free(s);
 
 	int st;
-	char *text = run_out(&st, "%s dump %s", bkt_tool(), out);
+	char *text = bkt_runf(&st, NULL, "%s dump %s", bkt_tool(), out);
 	assert_int_equal(st, 0);
 	snprintf(p, sizeof(p), "distill/%s.split.txt", name);
 	bkt_assert_text_file(text, strlen(text), bkt_golden(p));
@@ -604,35 +580,35 @@ static void test_cli_ko(void **state)
 		const char *strip = is_signed ? "--strip-signature" : "";
 		if (is_signed) {
 			/* refused without --strip-signature: exit 1, nothing written */
-			assert_int_equal(run("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
-					     bkt_vmlinux(KVER), in, out), 1);
+			assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
+					         bkt_vmlinux(KVER), in, out), 1);
 			assert_false(bkt_exists(out));
 			assert_same_file(in, bkt_shared(src));
 		}
 		/* the wrong vmlinux: exit 1, nothing written, the input intact */
-		assert_int_equal(run("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
-				     bkt_vmlinux(KVER_612), in, out), 1);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
+				         bkt_vmlinux(KVER_612), in, out), 1);
 		assert_false(bkt_exists(out));
 
-		assert_int_equal(run("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
-				     bkt_vmlinux(KVER), in, out), 0);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
+				         bkt_vmlinux(KVER), in, out), 0);
 		assert_same_file(in, bkt_shared(src));
 		assert_distilled_ko(in, out, name);
 		assert_loads_back(out, name);
 
 		/* already distilled: exit 0, left alone (in place too) */
 		copy_file(out, tmp("again.ko"));
-		assert_int_equal(run("%s distill -B %s %s --in-place 2>/dev/null", bkt_tool(),
-				     bkt_vmlinux(KVER), tmp("again.ko")), 0);
+		assert_int_equal(bkt_cmd("%s distill -B %s %s --in-place 2>/dev/null", bkt_tool(),
+				         bkt_vmlinux(KVER), tmp("again.ko")), 0);
 		assert_same_file(tmp("again.ko"), out);
 		/* --force distils it again: relocated onto vmlinux, then the same */
-		assert_int_equal(run("%s distill --force -B %s %s --in-place 2>/dev/null",
-				     bkt_tool(), bkt_vmlinux(KVER), tmp("again.ko")), 0);
+		assert_int_equal(bkt_cmd("%s distill --force -B %s %s --in-place 2>/dev/null",
+				         bkt_tool(), bkt_vmlinux(KVER), tmp("again.ko")), 0);
 		assert_same_file(tmp("again.ko"), out);
 
 		/* --in-place gives the same file as -o */
-		assert_int_equal(run("%s distill %s -B %s %s --in-place 2>/dev/null", bkt_tool(),
-				     strip, bkt_vmlinux(KVER), in), 0);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s --in-place 2>/dev/null", bkt_tool(),
+				         strip, bkt_vmlinux(KVER), in), 0);
 		assert_same_file(in, out);
 	}
 }
@@ -642,9 +618,9 @@ static void test_cli_warnings(void **state)
 {
 	(void)state;
 	int st;
-	char *text = run_out(&st, "%s distill -B %s %s --base-out %s --split-out %s 2>&1",
-			     bkt_tool(), bkt_vmlinux("running"),
-			     bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("ab"), tmp("as"));
+	char *text = bkt_runf(&st, NULL, "%s distill -B %s %s --base-out %s --split-out %s 2>&1",
+			            bkt_tool(), bkt_vmlinux("running"),
+			            bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("ab"), tmp("as"));
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(text, "warning"));
 	assert_non_null(strstr(text, "'bpf_map_desc'"));
@@ -652,9 +628,9 @@ static void test_cli_warnings(void **state)
 	free(text);
 	assert_same_file(tmp("ab"), bkt_golden("examples/vmlinux_bigsplit_ambig_dist_base.btf"));
 
-	text = run_out(&st, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
-		       bkt_tool(), bkt_vmlinux("running"),
-		       bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("sb"), tmp("ss"));
+	text = bkt_runf(&st, NULL, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
+		              bkt_tool(), bkt_vmlinux("running"),
+		              bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("sb"), tmp("ss"));
 	assert_int_equal(st, 1);
 	assert_non_null(strstr(text, "--strict"));
 	free(text);
@@ -662,9 +638,9 @@ static void test_cli_warnings(void **state)
 	assert_false(bkt_exists(tmp("ss")));
 
 	/* no warning, no noise */
-	text = run_out(&st, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
-		       bkt_tool(), bkt_vmlinux("running"),
-		       bkt_golden("examples/vmlinux_bigsplit.btf"), tmp("nb"), tmp("ns"));
+	text = bkt_runf(&st, NULL, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
+		              bkt_tool(), bkt_vmlinux("running"),
+		              bkt_golden("examples/vmlinux_bigsplit.btf"), tmp("nb"), tmp("ns"));
 	assert_int_equal(st, 0);
 	assert_string_equal(text, "");
 	free(text);

@@ -670,18 +670,6 @@ static void test_write_error(void **state)
 
 /* ---- the CLI ------------------------------------------------------------------- */
 
-static char *run(int *status, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static char *run(int *status, size_t *len, const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return bkt_run(cmd, status, len);
-}
-
 static void test_cli_goldens(void **state)
 {
 	(void)state;
@@ -690,16 +678,16 @@ static void test_cli_goldens(void **state)
 	size_t len;
 	snprintf(base, sizeof(base), "%s", bkt_vmlinux(DUMP_KVER));
 	snprintf(mod, sizeof(mod), "%s", bkt_module(DUMP_KVER, "kernel/lib/crc16"));
-	char *out = run(&st, &len, "'%s' dump -B '%s' '%s'", bkt_tool(), base, mod);
+	char *out = bkt_runf(&st, &len, "'%s' dump -B '%s' '%s'", bkt_tool(), base, mod);
 	assert_int_equal(st, 0);
 	bkt_assert_text_file(out, len, bkt_golden("dump/crc16.txt"));
 	free(out);
-	out = run(&st, &len, "'%s' dump -j --base '%s' '%s'", bkt_tool(), base, mod);
+	out = bkt_runf(&st, &len, "'%s' dump -j --base '%s' '%s'", bkt_tool(), base, mod);
 	assert_int_equal(st, 0);
 	bkt_assert_text_file(out, len, bkt_golden("dump/crc16.json"));
 	free(out);
-	out = run(&st, &len, "'%s' dump --json '%s'", bkt_tool(),
-		  bkt_golden("dump/crafted/kinds_base.btf"));
+	out = bkt_runf(&st, &len, "'%s' dump --json '%s'", bkt_tool(),
+		       bkt_golden("dump/crafted/kinds_base.btf"));
 	assert_int_equal(st, 0);
 	bkt_assert_text_file(out, len, bkt_golden("dump/crafted/kinds_base.json"));
 	free(out);
@@ -710,7 +698,7 @@ static void test_cli_json_parses(void **state)
 {
 	(void)state;
 	int st;
-	char *out = run(&st, NULL, "command -v python3 >/dev/null");
+	char *out = bkt_runf(&st, NULL, "command -v python3 >/dev/null");
 	free(out);
 	if (st)
 		skip();
@@ -725,10 +713,10 @@ static void test_cli_json_parses(void **state)
 		char base_opt[4200] = "";
 		if (files[i][1])
 			snprintf(base_opt, sizeof(base_opt), "-B '%s'", files[i][1]);
-		out = run(&st, NULL,
-			  "'%s' dump -j %s '%s' | python3 -c "
-			  "'import json,sys; d=json.load(sys.stdin); print(len(d[\"types\"]))'",
-			  bkt_tool(), base_opt, files[i][0]);
+		out = bkt_runf(&st, NULL,
+			       "'%s' dump -j %s '%s' | python3 -c "
+			       "'import json,sys; d=json.load(sys.stdin); print(len(d[\"types\"]))'",
+			       bkt_tool(), base_opt, files[i][0]);
 		if (st)
 			fail_msg("JSON of %s does not parse", files[i][0]);
 		assert_true(atoi(out) > 0);
@@ -747,33 +735,33 @@ static void test_cli_errors(void **state)
 	/* usage: exit 2, nothing on stdout */
 	const char *usage_cases[] = {"", "-j", "-x F", "a b", "-B"};
 	for (size_t i = 0; i < sizeof(usage_cases) / sizeof(usage_cases[0]); i++) {
-		out = run(&st, &len, "'%s' dump %s 2>/dev/null", tool, usage_cases[i]);
+		out = bkt_runf(&st, &len, "'%s' dump %s 2>/dev/null", tool, usage_cases[i]);
 		assert_int_equal(st, 2);
 		assert_int_equal(len, 0);
 		free(out);
 	}
 	/* --help: the usage text, exit 0 */
-	out = run(&st, NULL, "'%s' dump --help", tool);
+	out = bkt_runf(&st, NULL, "'%s' dump --help", tool);
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(out, "usage: btfkit dump [-B BASE] [-j|--json] FILE"));
 	free(out);
 	/* a missing file or base: I/O, exit 2, the path in the message */
-	out = run(&st, NULL, "'%s' dump /nonexistent/x.btf 2>&1", tool);
+	out = bkt_runf(&st, NULL, "'%s' dump /nonexistent/x.btf 2>&1", tool);
 	assert_int_equal(st, 2);
 	assert_non_null(strstr(out, "/nonexistent/x.btf"));
 	free(out);
-	out = run(&st, NULL, "'%s' dump -B /nonexistent/base '%s' 2>&1", tool,
-		  bkt_golden("dump/crafted/kinds_split.btf"));
+	out = bkt_runf(&st, NULL, "'%s' dump -B /nonexistent/base '%s' 2>&1", tool,
+		       bkt_golden("dump/crafted/kinds_split.btf"));
 	assert_int_equal(st, 2);
 	free(out);
 	/* a split blob without its base: invalid input, exit 1 */
-	out = run(&st, &len, "'%s' dump '%s' 2>/dev/null", tool,
-		  bkt_module(DUMP_KVER, "kernel/lib/crc16"));
+	out = bkt_runf(&st, &len, "'%s' dump '%s' 2>/dev/null", tool,
+		       bkt_module(DUMP_KVER, "kernel/lib/crc16"));
 	assert_int_equal(st, 1);
 	assert_int_equal(len, 0);
 	free(out);
 	/* standard output cannot be written: exit 2 with a message */
-	out = run(&st, NULL, "'%s' dump '%s' 2>&1 >/dev/full", tool, bkt_vmlinux("running"));
+	out = bkt_runf(&st, NULL, "'%s' dump '%s' 2>&1 >/dev/full", tool, bkt_vmlinux("running"));
 	assert_int_equal(st, 2);
 	assert_non_null(strstr(out, "No space left on device"));
 	free(out);
@@ -796,7 +784,7 @@ static void test_cli_truncated(void **state)
 		fclose(f);
 		int st;
 		size_t out_len;
-		char *out = run(&st, &out_len, "'%s' dump '%s' 2>/dev/null", bkt_tool(), path);
+		char *out = bkt_runf(&st, &out_len, "'%s' dump '%s' 2>/dev/null", bkt_tool(), path);
 		if (st != 1)
 			fail_msg("cut at %zu bytes: exit %d, want 1", cuts[i], st);
 		assert_int_equal(out_len, 0);

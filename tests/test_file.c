@@ -959,19 +959,6 @@ static void test_write_back_unwritable(void **state)
 /* ------------------------------------------------------------------ */
 /* btfkit extract                                                      */
 
-static int run_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_status(const char *fmt, ...)
-{
-	char cmd[2048];
-	int st;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	free(bkt_run(cmd, &st, NULL));
-	return st;
-}
-
 static void test_cli_extract(void **state)
 {
 	(void)state;
@@ -979,15 +966,15 @@ static void test_cli_extract(void **state)
 	const char *out = tmp("extract.btf");
 	snprintf(tool, sizeof(tool), "%s", bkt_tool());
 	for (size_t i = 0; i < NR_KOS; i++) {
-		assert_int_equal(run_status("%s extract %s -o %s", tool, ko_path(kos[i]), out), 0);
+		assert_int_equal(bkt_cmd("%s extract %s -o %s", tool, ko_path(kos[i]), out), 0);
 		size_t len;
 		char *got = bkt_read(out, &len);
 		bkt_assert_bytes_file(got, len, ko_module_blob(kos[i]));
 		free(got);
 	}
 	const char *o = bkt_golden("dump/crafted/pahole_local_mod.o");
-	assert_int_equal(run_status("%s extract --section .BTF.base %s --output %s", tool, o, out),
-			 0);
+	assert_int_equal(bkt_cmd("%s extract --section .BTF.base %s --output %s", tool, o, out),
+			0);
 	size_t len;
 	char *got = bkt_read(out, &len);
 	bkt_assert_bytes_file(got, len, bkt_golden("dump/crafted/pahole_local_mod.BTF.base"));
@@ -1009,17 +996,17 @@ static void test_cli_extract_errors(void **state)
 	const char *out = tmp("err.btf");
 	snprintf(tool, sizeof(tool), "%s", bkt_tool());
 	write_bytes(tmp("junk"), "junk", 4);
-	assert_int_equal(run_status("%s extract %s -o %s 2>/dev/null", tool, tmp("missing"), out), 2);
-	assert_int_equal(run_status("%s extract %s -o %s 2>/dev/null", tool, tmpdir, out), 2);
-	assert_int_equal(run_status("%s extract %s -o %s 2>/dev/null", tool, tmp("junk"), out), 1);
-	assert_int_equal(run_status("%s extract -s .BTF.base %s -o %s 2>/dev/null", tool,
-				    ko_path("crc16"), out), 1);
-	assert_int_equal(run_status("%s extract %s 2>/dev/null", tool, ko_path("crc16")), 2);
-	assert_int_equal(run_status("%s extract -s .text %s -o %s 2>/dev/null", tool,
-				    ko_path("crc16"), out), 2);
-	assert_int_equal(run_status("%s extract -o %s 2>/dev/null", tool, out), 2);
-	assert_int_equal(run_status("%s extract %s -o %s 2>/dev/null", tool, ko_path("crc16"),
-				    tmp("nodir/x")), 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmp("missing"), out), 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmpdir, out), 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmp("junk"), out), 1);
+	assert_int_equal(bkt_cmd("%s extract -s .BTF.base %s -o %s 2>/dev/null", tool,
+				 ko_path("crc16"), out), 1);
+	assert_int_equal(bkt_cmd("%s extract %s 2>/dev/null", tool, ko_path("crc16")), 2);
+	assert_int_equal(bkt_cmd("%s extract -s .text %s -o %s 2>/dev/null", tool,
+				 ko_path("crc16"), out), 2);
+	assert_int_equal(bkt_cmd("%s extract -o %s 2>/dev/null", tool, out), 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, ko_path("crc16"),
+				 tmp("nodir/x")), 2);
 	assert_false(bkt_exists(out));
 	/* the message names the file */
 	int st;
