@@ -313,6 +313,29 @@ int bkt_mkdtemp(char *dir, size_t len, const char *tag)
 	return mkdtemp(dir) ? 0 : -1;
 }
 
+char bkt_tmpdir[256];
+
+int bkt_tmpdir_setup(void **state)
+{
+	(void)state;
+	return bkt_mkdtemp(bkt_tmpdir, sizeof(bkt_tmpdir), "test");
+}
+
+int bkt_tmpdir_teardown(void **state)
+{
+	(void)state;
+	return bkt_rmtree(bkt_tmpdir);
+}
+
+const char *bkt_tmp(const char *name)
+{
+	static char bufs[8][512];
+	static unsigned i;
+	char *b = bufs[i++ % 8];
+	snprintf(b, sizeof(bufs[0]), "%s/%s", bkt_tmpdir, name);
+	return b;
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

@@ -47,6 +47,14 @@ int bkt_mkdtemp(char *dir, size_t len, const char *tag);
 /* Remove a directory tree (bkt_mkdtemp's); 0 or -1. */
 int bkt_rmtree(const char *dir);
 
+/* A scratch directory as a cmocka fixture: bkt_tmpdir_setup makes
+ * bkt_tmpdir, bkt_tmpdir_teardown removes it; bkt_tmp(NAME) is a path in
+ * it (eight rotating buffers: up to eight in one expression). */
+extern char bkt_tmpdir[256];
+int bkt_tmpdir_setup(void **state);
+int bkt_tmpdir_teardown(void **state);
+const char *bkt_tmp(const char *name);
+
 /* Run a command line through the shell; capture stdout (and its exit status). */
 char *bkt_run(const char *cmdline, int *status, size_t *out_len);
 /* The same for a command line made with printf's format. */

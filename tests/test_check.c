@@ -263,28 +263,20 @@ static void test_check_running(void **state)
 
 /* ---- module files: compressed, bound, no BTF, errors, determinism --------------- */
 
-static char tmpdir[256];
-
 static int setup_dir(void **state)
 {
-	(void)state;
-	if (bkt_mkdtemp(tmpdir, sizeof(tmpdir), "check"))
+	if (bkt_tmpdir_setup(state))
 		return -1;
 	char cmd[4096];
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p %s/sub && cp %s/crc16.ko %s/dummy.ko %s/ && cp %s/tcp_bbr.ko %s/sub/ && "
-		 "xz -k %s/dummy.ko && mv %s/dummy.ko.xz %s/sub/ && gzip -c %s/crc16.ko > %s/sub/crc16.ko.gz && "
-		 "head -c 100 %s/dummy.ko > %s/broken.ko && cp /bin/true %s/nobtf.ko && echo x > %s/notes.txt",
-		 tmpdir, bkt_shared("corpus/ko"), bkt_shared("corpus/ko"), tmpdir,
-		 bkt_shared("corpus/ko"), tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir, tmpdir,
-		 tmpdir, tmpdir, tmpdir);
+		 "xz -k %s/dummy.ko && mv %s/dummy.ko.xz %s/sub/ && "
+		 "gzip -c %s/crc16.ko > %s/sub/crc16.ko.gz && head -c 100 %s/dummy.ko > %s/broken.ko && "
+		 "cp /bin/true %s/nobtf.ko && echo x > %s/notes.txt",
+		 bkt_tmpdir, bkt_shared("corpus/ko"), bkt_shared("corpus/ko"), bkt_tmpdir,
+		 bkt_shared("corpus/ko"), bkt_tmpdir, bkt_tmpdir, bkt_tmpdir, bkt_tmpdir,
+		 bkt_tmpdir, bkt_tmpdir, bkt_tmpdir, bkt_tmpdir, bkt_tmpdir, bkt_tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-static int teardown_dir(void **state)
-{
-	(void)state;
-	return bkt_rmtree(tmpdir);
 }
 
 static void test_module_files(void **state)
@@ -293,7 +285,7 @@ static void test_module_files(void **state)
 	char cmd[8192];
 	int status;
 	snprintf(cmd, sizeof(cmd), "%s check -j -t 3 -B %s --built-against %s %s", bkt_tool(),
-		 bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), tmpdir);
+		 bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bkt_tmpdir);
 	char *out = bkt_run(cmd, &status, NULL);
 	/* sorted by path; notes.txt is not a module */
 	const char *want[][2] = {
@@ -322,7 +314,7 @@ static void test_module_files(void **state)
 
 	/* without --built-against: bound, and they fit their own kernel */
 	snprintf(cmd, sizeof(cmd), "%s check -j -B %s %s/sub/tcp_bbr.ko %s/dummy.ko", bkt_tool(),
-		 bkt_vmlinux("6.1.0-47-amd64"), tmpdir, tmpdir);
+		 bkt_vmlinux("6.1.0-47-amd64"), bkt_tmpdir, bkt_tmpdir);
 	out = bkt_run(cmd, &status, NULL);
 	assert_int_equal(status, 1);
 	assert_non_null(strstr(out, "\"status\":\"bound\",\"problems\":[{\"problem\":\"bound\",\"fits\":true"));
@@ -330,7 +322,7 @@ static void test_module_files(void **state)
 	free(out);
 	/* ... but not the 6.12 kernel */
 	snprintf(cmd, sizeof(cmd), "%s check -j -B %s %s/sub/tcp_bbr.ko", bkt_tool(),
-		 bkt_vmlinux("6.12.117+deb12-amd64"), tmpdir);
+		 bkt_vmlinux("6.12.117+deb12-amd64"), bkt_tmpdir);
 	out = bkt_run(cmd, &status, NULL);
 	assert_non_null(strstr(out, "\"fits\":false"));
 	free(out);
@@ -406,11 +398,11 @@ static void test_relocate_cli(void **state)
 	/* and -o writes what libbpf writes */
 	snprintf(cmd, sizeof(cmd), "%s relocate -B %s --dist-base %s %s -o %s/out.btf", bkt_tool(),
 		 bkt_vmlinux("6.1.0-56-amd64"), bkt_golden("distill/dummy.base.btf"),
-		 bkt_golden("distill/dummy.split.btf"), tmpdir);
+		 bkt_golden("distill/dummy.split.btf"), bkt_tmpdir);
 	free(bkt_run(cmd, &status, NULL));
 	assert_int_equal(status, 0);
 	char path[512];
-	snprintf(path, sizeof(path), "%s/out.btf", tmpdir);
+	snprintf(path, sizeof(path), "%s/out.btf", bkt_tmpdir);
 	size_t len;
 	char *got = bkt_read(path, &len);
 	bkt_assert_bytes_file(got, len, bkt_golden("relocate/dummy.6.1.0-56-amd64.btf"));
@@ -428,5 +420,5 @@ int main(void)
 		cmocka_unit_test(test_check_6_12),
 		cmocka_unit_test(test_check_running),
 	};
-	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+	return cmocka_run_group_tests(tests, setup_dir, bkt_tmpdir_teardown);
 }

@@ -368,17 +368,6 @@ static void test_warnings(void **state)
 
 /* ---- the CLI ------------------------------------------------------------------ */
 
-static char tmpdir[256];
-
-static const char *tmp(const char *name)
-{
-	static char bufs[8][512];
-	static unsigned i;
-	char *b = bufs[i++ % 8];
-	snprintf(b, 512, "%s/%s", tmpdir, name);
-	return b;
-}
-
 static void copy_file(const char *from, const char *to)
 {
 	size_t n;
@@ -400,18 +389,6 @@ static void assert_same_file(const char *a, const char *b)
 	free(data);
 }
 
-static int setup_tmp(void **state)
-{
-	(void)state;
-	return bkt_mkdtemp(tmpdir, sizeof(tmpdir), "distill");
-}
-
-static int teardown_tmp(void **state)
-{
-	(void)state;
-	return bkt_rmtree(tmpdir);
-}
-
 /* Raw split blob in, raw blobs out: libbpf's bytes; --hdr-len 24 gives the
  * same blobs with the classic header. */
 static void test_cli_raw(void **state)
@@ -423,17 +400,20 @@ static void test_cli_raw(void **state)
 		char wb[256], ws[256];
 		snprintf(wb, sizeof(wb), "distill/%s.base.btf", name);
 		snprintf(ws, sizeof(ws), "distill/%s.split.btf", name);
-		assert_int_equal(bkt_cmd("%s distill -B %s %s --base-out %s --split-out %s", bkt_tool(),
-				         bkt_vmlinux(KVER), bkt_module(KVER, mods[i]), tmp("b"), tmp("s")),
-				     0);
-		assert_same_file(tmp("b"), bkt_golden(wb));
-		assert_same_file(tmp("s"), bkt_golden(ws));
+		assert_int_equal(bkt_cmd("%s distill -B %s %s --base-out %s --split-out %s",
+					 bkt_tool(), bkt_vmlinux(KVER), bkt_module(KVER, mods[i]),
+					 bkt_tmp("b"), bkt_tmp("s")),
+				 0);
+		assert_same_file(bkt_tmp("b"), bkt_golden(wb));
+		assert_same_file(bkt_tmp("s"), bkt_golden(ws));
 
-		assert_int_equal(bkt_cmd("%s distill --hdr-len 24 -B %s %s --base-out %s --split-out %s",
-				         bkt_tool(), bkt_vmlinux(KVER), bkt_module(KVER, mods[i]),
-				         tmp("b24"), tmp("s24")),
-				     0);
-		const char *pairs[2][2] = {{tmp("b24"), bkt_golden(wb)}, {tmp("s24"), bkt_golden(ws)}};
+		assert_int_equal(
+			bkt_cmd("%s distill --hdr-len 24 -B %s %s --base-out %s --split-out %s",
+				bkt_tool(), bkt_vmlinux(KVER), bkt_module(KVER, mods[i]),
+				bkt_tmp("b24"), bkt_tmp("s24")),
+			0);
+		const char *pairs[2][2] = {{bkt_tmp("b24"), bkt_golden(wb)},
+					   {bkt_tmp("s24"), bkt_golden(ws)}};
 		for (int k = 0; k < 2; k++) {
 			size_t n24, n32;
 			unsigned char *b24 = (unsigned char *)bkt_read(pairs[k][0], &n24);
@@ -450,12 +430,15 @@ static void test_cli_raw(void **state)
 	}
 	/* usage errors: no -B; -o for a raw blob; nothing to write */
 	assert_int_equal(bkt_cmd("%s distill %s -o %s 2>/dev/null", bkt_tool(),
-			         bkt_module(KVER, mods[0]), tmp("x")), 2);
+				 bkt_module(KVER, mods[0]), bkt_tmp("x")),
+			 2);
 	assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
-			         bkt_vmlinux(KVER), bkt_module(KVER, mods[0]), tmp("x")), 2);
+				 bkt_vmlinux(KVER), bkt_module(KVER, mods[0]), bkt_tmp("x")),
+			 2);
 	assert_int_equal(bkt_cmd("%s distill -B %s %s 2>/dev/null", bkt_tool(), bkt_vmlinux(KVER),
-			         bkt_module(KVER, mods[0])), 2);
-	assert_false(bkt_exists(tmp("x")));
+				 bkt_module(KVER, mods[0])),
+			 2);
+	assert_false(bkt_exists(bkt_tmp("x")));
 }
 
 /* name -> bytes of every section of an ELF file */
@@ -573,42 +556,48 @@ static void test_cli_ko(void **state)
 		char src[512], name[64];
 		snprintf(src, sizeof(src), "corpus/ko/%s.ko", kos[i]);
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(kos[i], "."), kos[i]);
-		const char *in = tmp("in.ko"), *out = tmp("out.ko");
+		const char *in = bkt_tmp("in.ko"), *out = bkt_tmp("out.ko");
 		copy_file(bkt_shared(src), in);
 		remove(out);
 		bool is_signed = !strstr(kos[i], "nosig");
 		const char *strip = is_signed ? "--strip-signature" : "";
 		if (is_signed) {
 			/* refused without --strip-signature: exit 1, nothing written */
-			assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s 2>/dev/null", bkt_tool(),
-					         bkt_vmlinux(KVER), in, out), 1);
+			assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s 2>/dev/null",
+						 bkt_tool(), bkt_vmlinux(KVER), in, out),
+					 1);
 			assert_false(bkt_exists(out));
 			assert_same_file(in, bkt_shared(src));
 		}
 		/* the wrong vmlinux: exit 1, nothing written, the input intact */
-		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
-				         bkt_vmlinux(KVER_612), in, out), 1);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(),
+					 strip, bkt_vmlinux(KVER_612), in, out),
+				 1);
 		assert_false(bkt_exists(out));
 
-		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(), strip,
-				         bkt_vmlinux(KVER), in, out), 0);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s -o %s 2>/dev/null", bkt_tool(),
+					 strip, bkt_vmlinux(KVER), in, out),
+				 0);
 		assert_same_file(in, bkt_shared(src));
 		assert_distilled_ko(in, out, name);
 		assert_loads_back(out, name);
 
 		/* already distilled: exit 0, left alone (in place too) */
-		copy_file(out, tmp("again.ko"));
+		copy_file(out, bkt_tmp("again.ko"));
 		assert_int_equal(bkt_cmd("%s distill -B %s %s --in-place 2>/dev/null", bkt_tool(),
-				         bkt_vmlinux(KVER), tmp("again.ko")), 0);
-		assert_same_file(tmp("again.ko"), out);
+					 bkt_vmlinux(KVER), bkt_tmp("again.ko")),
+				 0);
+		assert_same_file(bkt_tmp("again.ko"), out);
 		/* --force distils it again: relocated onto vmlinux, then the same */
 		assert_int_equal(bkt_cmd("%s distill --force -B %s %s --in-place 2>/dev/null",
-				         bkt_tool(), bkt_vmlinux(KVER), tmp("again.ko")), 0);
-		assert_same_file(tmp("again.ko"), out);
+					 bkt_tool(), bkt_vmlinux(KVER), bkt_tmp("again.ko")),
+				 0);
+		assert_same_file(bkt_tmp("again.ko"), out);
 
 		/* --in-place gives the same file as -o */
-		assert_int_equal(bkt_cmd("%s distill %s -B %s %s --in-place 2>/dev/null", bkt_tool(),
-				         strip, bkt_vmlinux(KVER), in), 0);
+		assert_int_equal(bkt_cmd("%s distill %s -B %s %s --in-place 2>/dev/null",
+					 bkt_tool(), strip, bkt_vmlinux(KVER), in),
+				 0);
 		assert_same_file(in, out);
 	}
 }
@@ -619,28 +608,31 @@ static void test_cli_warnings(void **state)
 	(void)state;
 	int st;
 	char *text = bkt_runf(&st, NULL, "%s distill -B %s %s --base-out %s --split-out %s 2>&1",
-			            bkt_tool(), bkt_vmlinux("running"),
-			            bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("ab"), tmp("as"));
+			      bkt_tool(), bkt_vmlinux("running"),
+			      bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), bkt_tmp("ab"),
+			      bkt_tmp("as"));
 	assert_int_equal(st, 0);
 	assert_non_null(strstr(text, "warning"));
 	assert_non_null(strstr(text, "'bpf_map_desc'"));
 	assert_non_null(strstr(text, "'dir_entry'"));
 	free(text);
-	assert_same_file(tmp("ab"), bkt_golden("examples/vmlinux_bigsplit_ambig_dist_base.btf"));
+	assert_same_file(bkt_tmp("ab"),
+			 bkt_golden("examples/vmlinux_bigsplit_ambig_dist_base.btf"));
 
 	text = bkt_runf(&st, NULL, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
-		              bkt_tool(), bkt_vmlinux("running"),
-		              bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), tmp("sb"), tmp("ss"));
+			bkt_tool(), bkt_vmlinux("running"),
+			bkt_golden("examples/vmlinux_bigsplit_ambig.btf"), bkt_tmp("sb"),
+			bkt_tmp("ss"));
 	assert_int_equal(st, 1);
 	assert_non_null(strstr(text, "--strict"));
 	free(text);
-	assert_false(bkt_exists(tmp("sb")));
-	assert_false(bkt_exists(tmp("ss")));
+	assert_false(bkt_exists(bkt_tmp("sb")));
+	assert_false(bkt_exists(bkt_tmp("ss")));
 
 	/* no warning, no noise */
 	text = bkt_runf(&st, NULL, "%s distill --strict -B %s %s --base-out %s --split-out %s 2>&1",
-		              bkt_tool(), bkt_vmlinux("running"),
-		              bkt_golden("examples/vmlinux_bigsplit.btf"), tmp("nb"), tmp("ns"));
+			bkt_tool(), bkt_vmlinux("running"),
+			bkt_golden("examples/vmlinux_bigsplit.btf"), bkt_tmp("nb"), bkt_tmp("ns"));
 	assert_int_equal(st, 0);
 	assert_string_equal(text, "");
 	free(text);
@@ -650,9 +642,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_examples),
-		cmocka_unit_test_setup_teardown(test_cli_raw, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_cli_ko, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_cli_warnings, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_cli_raw, bkt_tmpdir_setup,
+						bkt_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_ko, bkt_tmpdir_setup, bkt_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_warnings, bkt_tmpdir_setup,
+						bkt_tmpdir_teardown),
 		cmocka_unit_test(test_bigsplit_on_running),
 		cmocka_unit_test(test_golden_modules),
 		cmocka_unit_test(test_errors),

@@ -713,10 +713,11 @@ static void test_cli_json_parses(void **state)
 		char base_opt[4200] = "";
 		if (files[i][1])
 			snprintf(base_opt, sizeof(base_opt), "-B '%s'", files[i][1]);
-		out = bkt_runf(&st, NULL,
-			       "'%s' dump -j %s '%s' | python3 -c "
-			       "'import json,sys; d=json.load(sys.stdin); print(len(d[\"types\"]))'",
-			       bkt_tool(), base_opt, files[i][0]);
+		out = bkt_runf(
+			&st, NULL,
+			"'%s' dump -j %s '%s' | python3 -c "
+			"'import json,sys; d=json.load(sys.stdin); print(len(d[\"types\"]))'",
+			bkt_tool(), base_opt, files[i][0]);
 		if (st)
 			fail_msg("JSON of %s does not parse", files[i][0]);
 		assert_true(atoi(out) > 0);

@@ -24,29 +24,6 @@ static const char *const kos[] = {
 };
 #define NR_KOS (sizeof(kos) / sizeof(kos[0]))
 
-static char tmpdir[256];
-
-static int setup(void **state)
-{
-	(void)state;
-	return bkt_mkdtemp(tmpdir, sizeof(tmpdir), "test-file");
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return bkt_rmtree(tmpdir);
-}
-
-static const char *tmp(const char *name)
-{
-	static char bufs[8][512];
-	static unsigned i;
-	char *b = bufs[i++ % 8];
-	snprintf(b, 512, "%s/%s", tmpdir, name);
-	return b;
-}
-
 static const char *ko_path(const char *ko)
 {
 	char rel[256];
@@ -204,8 +181,8 @@ static void test_signature_corrupt(void **state)
 	size_t len;
 	uint8_t *d = (uint8_t *)bkt_read(ko_path("crc16"), &len);
 	d[len - 28 - 4] = 0x7f; /* big-endian length's top byte */
-	write_bytes(tmp("badsig.ko"), d, len);
-	assert_open_fails(tmp("badsig.ko"), "signature");
+	write_bytes(bkt_tmp("badsig.ko"), d, len);
+	assert_open_fails(bkt_tmp("badsig.ko"), "signature");
 	free(d);
 }
 
@@ -392,11 +369,12 @@ static void test_compressed_modules(void **state)
 		char name[128];
 		snprintf(name, sizeof(name), "%s.ko", kos[i]);
 		sh("xz -9 -c '%s' > '%s.xz' && zstd -q -19 -c '%s' > '%s.zst' && "
-		   "gzip -9 -c '%s' > '%s.gz'", src, tmp(name), src, tmp(name), src, tmp(name));
+		   "gzip -9 -c '%s' > '%s.gz'",
+		   src, bkt_tmp(name), src, bkt_tmp(name), src, bkt_tmp(name));
 		static const char *const exts[] = {".xz", ".zst", ".gz"};
 		for (size_t j = 0; j < 3; j++) {
 			char path[600];
-			snprintf(path, sizeof(path), "%s%s", tmp(name), exts[j]);
+			snprintf(path, sizeof(path), "%s%s", bkt_tmp(name), exts[j]);
 			assert_same_content(path, src);
 			struct bk_file *f = open_ok(path);
 			assert_section_equals_file(f, ".BTF", ko_module_blob(kos[i]));
@@ -424,17 +402,17 @@ static void test_compressed_concatenated(void **state)
 {
 	(void)state;
 	const char *a = ko_path("crc16.nosig");
-	sh("xz -c '%s' > '%s' && head -c 1000 '%s' | xz -c >> '%s'", a, tmp("cat.xz"), a,
-	   tmp("cat.xz"));
-	sh("gzip -c '%s' > '%s' && head -c 1000 '%s' | gzip -c >> '%s'", a, tmp("cat.gz"), a,
-	   tmp("cat.gz"));
-	sh("zstd -q -c '%s' > '%s' && head -c 1000 '%s' | zstd -q -c >> '%s'", a, tmp("cat.zst"),
-	   a, tmp("cat.zst"));
+	sh("xz -c '%s' > '%s' && head -c 1000 '%s' | xz -c >> '%s'", a, bkt_tmp("cat.xz"), a,
+	   bkt_tmp("cat.xz"));
+	sh("gzip -c '%s' > '%s' && head -c 1000 '%s' | gzip -c >> '%s'", a, bkt_tmp("cat.gz"), a,
+	   bkt_tmp("cat.gz"));
+	sh("zstd -q -c '%s' > '%s' && head -c 1000 '%s' | zstd -q -c >> '%s'", a,
+	   bkt_tmp("cat.zst"), a, bkt_tmp("cat.zst"));
 	/* what they decompress to */
-	sh("{ cat '%s'; head -c 1000 '%s'; } > '%s'", a, a, tmp("cat.plain"));
-	assert_same_content(tmp("cat.xz"), tmp("cat.plain"));
-	assert_same_content(tmp("cat.gz"), tmp("cat.plain"));
-	assert_same_content(tmp("cat.zst"), tmp("cat.plain"));
+	sh("{ cat '%s'; head -c 1000 '%s'; } > '%s'", a, a, bkt_tmp("cat.plain"));
+	assert_same_content(bkt_tmp("cat.xz"), bkt_tmp("cat.plain"));
+	assert_same_content(bkt_tmp("cat.gz"), bkt_tmp("cat.plain"));
+	assert_same_content(bkt_tmp("cat.zst"), bkt_tmp("cat.plain"));
 }
 
 static void corrupt_variants(const char *src, const char *format)
@@ -444,15 +422,15 @@ static void corrupt_variants(const char *src, const char *format)
 	/* truncated at many lengths: always an error naming the format */
 	for (size_t cut = 1; cut < len; cut += len / 40 + 1) {
 		snprintf(name, sizeof(name), "cut.%s", format);
-		write_bytes(tmp(name), d, cut);
-		assert_open_fails(tmp(name), cut < 6 ? NULL : format);
+		write_bytes(bkt_tmp(name), d, cut);
+		assert_open_fails(bkt_tmp(name), cut < 6 ? NULL : format);
 	}
 	/* flipped bytes in the middle of the compressed data: the checks fail */
 	for (size_t at = len / 4; at < len - 8; at += len / 7 + 1) {
 		d[at] ^= 0x55;
 		snprintf(name, sizeof(name), "flip.%s", format);
-		write_bytes(tmp(name), d, len);
-		assert_open_fails(tmp(name), format);
+		write_bytes(bkt_tmp(name), d, len);
+		assert_open_fails(bkt_tmp(name), format);
 		d[at] ^= 0x55;
 	}
 	free(d);
@@ -462,16 +440,16 @@ static void test_compressed_corrupt(void **state)
 {
 	(void)state;
 	const char *src = ko_path("dummy.nosig");
-	sh("xz -c '%s' > '%s'", src, tmp("good.xz"));
-	sh("zstd -q -c '%s' > '%s'", src, tmp("good.zst"));
-	sh("gzip -c '%s' > '%s'", src, tmp("good.gz"));
-	corrupt_variants(tmp("good.xz"), "xz");
-	corrupt_variants(tmp("good.zst"), "zstd");
-	corrupt_variants(tmp("good.gz"), "gzip");
+	sh("xz -c '%s' > '%s'", src, bkt_tmp("good.xz"));
+	sh("zstd -q -c '%s' > '%s'", src, bkt_tmp("good.zst"));
+	sh("gzip -c '%s' > '%s'", src, bkt_tmp("good.gz"));
+	corrupt_variants(bkt_tmp("good.xz"), "xz");
+	corrupt_variants(bkt_tmp("good.zst"), "zstd");
+	corrupt_variants(bkt_tmp("good.gz"), "gzip");
 	/* trailing garbage after a gzip stream */
-	sh("cp '%s' '%s' && printf 'garbage' >> '%s'", tmp("good.gz"), tmp("trail.gz"),
-	   tmp("trail.gz"));
-	assert_open_fails(tmp("trail.gz"), "trailing");
+	sh("cp '%s' '%s' && printf 'garbage' >> '%s'", bkt_tmp("good.gz"), bkt_tmp("trail.gz"),
+	   bkt_tmp("trail.gz"));
+	assert_open_fails(bkt_tmp("trail.gz"), "trailing");
 }
 
 /* The output limit against decompression bombs, on 3 MiB of zeros. */
@@ -483,10 +461,10 @@ static void test_decompress_limit(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		char name[64];
 		snprintf(name, sizeof(name), "zeros.%s", fmts[i][0]);
-		sh("head -c %zu /dev/zero | %s -c > '%s'", unpacked, fmts[i][1], tmp(name));
+		sh("head -c %zu /dev/zero | %s -c > '%s'", unpacked, fmts[i][1], bkt_tmp(name));
 		size_t len;
 		struct bk_error err = {0};
-		void *d = bkt_read(tmp(name), &len);
+		void *d = bkt_read(bkt_tmp(name), &len);
 		size_t size = len;
 		assert_int_equal(bk_decompress(name, &d, &size, unpacked - 1, &err), -EFBIG);
 		assert_non_null(strstr(err.msg, "limit"));
@@ -508,8 +486,8 @@ static void test_truncated_elf(void **state)
 	char *d = bkt_read(ko_path("crc16.nosig"), &len);
 	/* the section header table is the file's end: every cut breaks it */
 	for (size_t cut = 0; cut < len; cut += 7) {
-		write_bytes(tmp("trunc.ko"), d, cut);
-		assert_open_fails(tmp("trunc.ko"), NULL);
+		write_bytes(bkt_tmp("trunc.ko"), d, cut);
+		assert_open_fails(bkt_tmp("trunc.ko"), NULL);
 	}
 	free(d);
 }
@@ -552,17 +530,17 @@ static void test_corrupt_headers(void **state)
 		uint8_t *d = malloc(len);
 		memcpy(d, orig, len);
 		apply_edit(d, &edits[i]);
-		write_bytes(tmp("hdr.ko"), d, len);
+		write_bytes(bkt_tmp("hdr.ko"), d, len);
 		print_message("  %s\n", edits[i].what);
-		assert_open_fails(tmp("hdr.ko"), edits[i].want);
+		assert_open_fails(bkt_tmp("hdr.ko"), edits[i].want);
 		free(d);
 	}
 	/* [21] .note.GNU-stack renamed .BTF: which .BTF would be meant? */
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)orig;
 	Elf64_Shdr *shdrs = (Elf64_Shdr *)(orig + eh->e_shoff);
 	shdrs[21].sh_name = shdrs[22].sh_name;
-	write_bytes(tmp("hdr.ko"), orig, len);
-	assert_open_fails(tmp("hdr.ko"), "two .BTF sections: [21] and [22]");
+	write_bytes(bkt_tmp("hdr.ko"), orig, len);
+	assert_open_fails(bkt_tmp("hdr.ko"), "two .BTF sections: [21] and [22]");
 	free(orig);
 }
 
@@ -603,21 +581,24 @@ static void test_scrambled_headers(void **state)
 static void test_not_btf(void **state)
 {
 	(void)state;
-	write_bytes(tmp("empty"), "", 0);
-	assert_open_fails(tmp("empty"), "empty");
-	write_bytes(tmp("text"), "hello, world\n", 13);
-	assert_open_fails(tmp("text"), "68 65 6c 6c 6f 2c 20 77");
-	write_bytes(tmp("short"), "\x7f" "EL", 3);
-	assert_open_fails(tmp("short"), "7f 45 4c");
+	write_bytes(bkt_tmp("empty"), "", 0);
+	assert_open_fails(bkt_tmp("empty"), "empty");
+	write_bytes(bkt_tmp("text"), "hello, world\n", 13);
+	assert_open_fails(bkt_tmp("text"), "68 65 6c 6c 6f 2c 20 77");
+	write_bytes(bkt_tmp("short"),
+		    "\x7f"
+		    "EL",
+		    3);
+	assert_open_fails(bkt_tmp("short"), "7f 45 4c");
 
 	struct bk_file *f = NULL;
 	struct bk_error err = {0};
-	assert_int_equal(bk_file_open(tmpdir, &f, &err), -EISDIR);
+	assert_int_equal(bk_file_open(bkt_tmpdir, &f, &err), -EISDIR);
 	assert_int_equal(bk_error_exit_status(&err), 2);
 	bk_error_clear(&err);
-	assert_int_equal(bk_file_open(tmp("missing"), &f, &err), -ENOENT);
+	assert_int_equal(bk_file_open(bkt_tmp("missing"), &f, &err), -ENOENT);
 	assert_int_equal(bk_error_exit_status(&err), 2);
-	assert_string_equal(err.file, tmp("missing"));
+	assert_string_equal(err.file, bkt_tmp("missing"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -754,7 +735,7 @@ static void test_write_back_modules(void **state)
 	for (size_t i = 0; i < NR_KOS; i++) {
 		char out_name[64], mod[64], rel[256];
 		snprintf(out_name, sizeof(out_name), "%s.out.ko", kos[i]);
-		const char *out = tmp(out_name);
+		const char *out = bkt_tmp(out_name);
 		write_distilled(kos[i], true, out);
 		assert_sections_kept(ko_path(kos[i]), out, edited, 1);
 		assert_binutils_agree(ko_path(kos[i]), out);
@@ -800,11 +781,11 @@ static void test_write_back_in_place(void **state)
 	assert_true(small_len < old_len);
 	struct bk_elf_section_edit ed = {".BTF", small, small_len};
 	struct bk_error err = {0};
-	assert_int_equal(bk_elf_write_sections(f, &ed, 1, false, tmp("inplace.ko"), &err), 0);
+	assert_int_equal(bk_elf_write_sections(f, &ed, 1, false, bkt_tmp("inplace.ko"), &err), 0);
 	static const char *const edited[] = {".BTF"};
-	assert_sections_kept(ko_path("dummy.nosig"), tmp("inplace.ko"), edited, 1);
-	assert_binutils_agree(ko_path("dummy.nosig"), tmp("inplace.ko"));
-	struct bk_file *o = open_ok(tmp("inplace.ko"));
+	assert_sections_kept(ko_path("dummy.nosig"), bkt_tmp("inplace.ko"), edited, 1);
+	assert_binutils_agree(ko_path("dummy.nosig"), bkt_tmp("inplace.ko"));
+	struct bk_file *o = open_ok(bkt_tmp("inplace.ko"));
 	const void *now;
 	size_t now_len;
 	assert_int_equal(bk_file_section(o, ".BTF", &now, &now_len), 0);
@@ -836,10 +817,11 @@ static void test_write_back_endian(void **state)
 			{".note.btfkit", "hello", 5},
 		};
 		struct bk_error err = {0};
-		assert_int_equal(bk_elf_write_sections(f, ed, 2, false, tmp("endian.o"), &err), 0);
-		assert_sections_kept(in, tmp("endian.o"), NULL, 0);
-		assert_binutils_agree(in, tmp("endian.o"));
-		struct bk_file *o = open_ok(tmp("endian.o"));
+		assert_int_equal(bk_elf_write_sections(f, ed, 2, false, bkt_tmp("endian.o"), &err),
+				 0);
+		assert_sections_kept(in, bkt_tmp("endian.o"), NULL, 0);
+		assert_binutils_agree(in, bkt_tmp("endian.o"));
+		struct bk_file *o = open_ok(bkt_tmp("endian.o"));
 		assert_section_equals_file(o, ".BTF", bkt_golden(objs[i][1]));
 		assert_section_equals_file(o, ".BTF.base", bkt_golden(objs[i][1]));
 		const void *note;
@@ -855,7 +837,7 @@ static void test_write_back_endian(void **state)
 static char *copy_to_tmp(const char *src, const char *name, size_t *len)
 {
 	char *d = bkt_read(src, len);
-	write_bytes(tmp(name), d, *len);
+	write_bytes(bkt_tmp(name), d, *len);
 	return d;
 }
 
@@ -887,19 +869,20 @@ static void test_write_back_signed_refused(void **state)
 	(void)state;
 	size_t len;
 	char *orig = copy_to_tmp(ko_path("crc16"), "signed.ko", &len);
-	struct bk_file *f = open_ok(tmp("signed.ko"));
+	struct bk_file *f = open_ok(bkt_tmp("signed.ko"));
 	struct bk_elf_section_edit ed = {".BTF.base", "x", 1};
 	struct bk_error err = {0};
-	assert_int_equal(bk_elf_write_sections(f, &ed, 1, false, tmp("signed.ko"), &err), -EPERM);
+	assert_int_equal(bk_elf_write_sections(f, &ed, 1, false, bkt_tmp("signed.ko"), &err),
+			 -EPERM);
 	assert_non_null(strstr(err.msg, "signature"));
 	assert_int_equal(bk_error_exit_status(&err), 1);
-	assert_file_bytes(tmp("signed.ko"), orig, len);
+	assert_file_bytes(bkt_tmp("signed.ko"), orig, len);
 
 	/* dropping the signature, written over the input itself */
 	bk_error_clear(&err);
-	assert_int_equal(bk_elf_write_sections(f, &ed, 1, true, tmp("signed.ko"), &err), 0);
+	assert_int_equal(bk_elf_write_sections(f, &ed, 1, true, bkt_tmp("signed.ko"), &err), 0);
 	bk_file_close(f);
-	f = open_ok(tmp("signed.ko"));
+	f = open_ok(bkt_tmp("signed.ko"));
 	const void *d;
 	size_t n;
 	assert_int_equal(bk_file_signature_len(f), 0);
@@ -918,12 +901,15 @@ static void test_write_back_refusals(void **state)
 	struct bk_elf_section_edit remove = {".BTF", NULL, 0}, shstr = {".shstrtab", "x", 1},
 				   bss = {".bss", "x", 1}, good = {".BTF", "x", 1};
 	struct bk_elf_section_edit twice[] = {good, good};
-	assert_int_equal(bk_elf_write_sections(f, &remove, 1, false, tmp("r.ko"), &err), -ENOTSUP);
-	assert_int_equal(bk_elf_write_sections(f, &shstr, 1, false, tmp("r.ko"), &err), -EINVAL);
-	assert_int_equal(bk_elf_write_sections(f, &bss, 1, false, tmp("r.ko"), &err), -EINVAL);
-	assert_int_equal(bk_elf_write_sections(f, twice, 2, false, tmp("r.ko"), &err), -EINVAL);
-	assert_int_equal(bk_elf_write_sections(raw, &good, 1, false, tmp("r.ko"), &err), -EINVAL);
-	assert_false(bkt_exists(tmp("r.ko")));
+	assert_int_equal(bk_elf_write_sections(f, &remove, 1, false, bkt_tmp("r.ko"), &err),
+			 -ENOTSUP);
+	assert_int_equal(bk_elf_write_sections(f, &shstr, 1, false, bkt_tmp("r.ko"), &err),
+			 -EINVAL);
+	assert_int_equal(bk_elf_write_sections(f, &bss, 1, false, bkt_tmp("r.ko"), &err), -EINVAL);
+	assert_int_equal(bk_elf_write_sections(f, twice, 2, false, bkt_tmp("r.ko"), &err), -EINVAL);
+	assert_int_equal(bk_elf_write_sections(raw, &good, 1, false, bkt_tmp("r.ko"), &err),
+			 -EINVAL);
+	assert_false(bkt_exists(bkt_tmp("r.ko")));
 	bk_file_close(f);
 	bk_file_close(raw);
 }
@@ -936,23 +922,23 @@ static void test_write_back_unwritable(void **state)
 	struct bk_elf_section_edit ed = {".BTF.base", "x", 1};
 	struct bk_error err = {0};
 	/* no such directory */
-	assert_true(bk_elf_write_sections(f, &ed, 1, false, tmp("nodir/out.ko"), &err) < 0);
+	assert_true(bk_elf_write_sections(f, &ed, 1, false, bkt_tmp("nodir/out.ko"), &err) < 0);
 	assert_int_equal(bk_error_exit_status(&err), 2);
 	/* the target is a directory: the rename fails after the temporary exists */
-	sh("mkdir -p '%s/target.ko'", tmp("busy"));
+	sh("mkdir -p '%s/target.ko'", bkt_tmp("busy"));
 	bk_error_clear(&err);
-	assert_true(bk_elf_write_sections(f, &ed, 1, false, tmp("busy/target.ko"), &err) < 0);
+	assert_true(bk_elf_write_sections(f, &ed, 1, false, bkt_tmp("busy/target.ko"), &err) < 0);
 	assert_int_equal(bk_error_exit_status(&err), 2);
-	assert_int_equal(dir_entries(tmp("busy")), 1);
+	assert_int_equal(dir_entries(bkt_tmp("busy")), 1);
 	/* a read-only directory (root may write anyway: then it succeeds) */
-	sh("mkdir -p '%s' && chmod 0555 '%s'", tmp("ro"), tmp("ro"));
+	sh("mkdir -p '%s' && chmod 0555 '%s'", bkt_tmp("ro"), bkt_tmp("ro"));
 	bk_error_clear(&err);
-	int e = bk_elf_write_sections(f, &ed, 1, false, tmp("ro/out.ko"), &err);
+	int e = bk_elf_write_sections(f, &ed, 1, false, bkt_tmp("ro/out.ko"), &err);
 	if (geteuid() != 0) {
 		assert_true(e < 0);
-		assert_int_equal(dir_entries(tmp("ro")), 0);
+		assert_int_equal(dir_entries(bkt_tmp("ro")), 0);
 	}
-	sh("chmod 0755 '%s'", tmp("ro"));
+	sh("chmod 0755 '%s'", bkt_tmp("ro"));
 	bk_file_close(f);
 }
 
@@ -963,7 +949,7 @@ static void test_cli_extract(void **state)
 {
 	(void)state;
 	char tool[512];
-	const char *out = tmp("extract.btf");
+	const char *out = bkt_tmp("extract.btf");
 	snprintf(tool, sizeof(tool), "%s", bkt_tool());
 	for (size_t i = 0; i < NR_KOS; i++) {
 		assert_int_equal(bkt_cmd("%s extract %s -o %s", tool, ko_path(kos[i]), out), 0);
@@ -973,8 +959,7 @@ static void test_cli_extract(void **state)
 		free(got);
 	}
 	const char *o = bkt_golden("dump/crafted/pahole_local_mod.o");
-	assert_int_equal(bkt_cmd("%s extract --section .BTF.base %s --output %s", tool, o, out),
-			0);
+	assert_int_equal(bkt_cmd("%s extract --section .BTF.base %s --output %s", tool, o, out), 0);
 	size_t len;
 	char *got = bkt_read(out, &len);
 	bkt_assert_bytes_file(got, len, bkt_golden("dump/crafted/pahole_local_mod.BTF.base"));
@@ -993,27 +978,31 @@ static void test_cli_extract_errors(void **state)
 {
 	(void)state;
 	char tool[512];
-	const char *out = tmp("err.btf");
+	const char *out = bkt_tmp("err.btf");
 	snprintf(tool, sizeof(tool), "%s", bkt_tool());
-	write_bytes(tmp("junk"), "junk", 4);
-	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmp("missing"), out), 2);
-	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmpdir, out), 2);
-	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, tmp("junk"), out), 1);
+	write_bytes(bkt_tmp("junk"), "junk", 4);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, bkt_tmp("missing"), out),
+			 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, bkt_tmpdir, out), 2);
+	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, bkt_tmp("junk"), out), 1);
 	assert_int_equal(bkt_cmd("%s extract -s .BTF.base %s -o %s 2>/dev/null", tool,
-				 ko_path("crc16"), out), 1);
+				 ko_path("crc16"), out),
+			 1);
 	assert_int_equal(bkt_cmd("%s extract %s 2>/dev/null", tool, ko_path("crc16")), 2);
-	assert_int_equal(bkt_cmd("%s extract -s .text %s -o %s 2>/dev/null", tool,
-				 ko_path("crc16"), out), 2);
+	assert_int_equal(
+		bkt_cmd("%s extract -s .text %s -o %s 2>/dev/null", tool, ko_path("crc16"), out),
+		2);
 	assert_int_equal(bkt_cmd("%s extract -o %s 2>/dev/null", tool, out), 2);
 	assert_int_equal(bkt_cmd("%s extract %s -o %s 2>/dev/null", tool, ko_path("crc16"),
-				 tmp("nodir/x")), 2);
+				 bkt_tmp("nodir/x")),
+			 2);
 	assert_false(bkt_exists(out));
 	/* the message names the file */
 	int st;
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "%s extract %s -o %s 2>&1", tool, tmp("junk"), out);
+	snprintf(cmd, sizeof(cmd), "%s extract %s -o %s 2>&1", tool, bkt_tmp("junk"), out);
 	char *msg = bkt_run(cmd, &st, NULL);
-	assert_non_null(strstr(msg, tmp("junk")));
+	assert_non_null(strstr(msg, bkt_tmp("junk")));
 	assert_non_null(strstr(msg, "6a 75 6e 6b"));
 	free(msg);
 }
@@ -1080,5 +1069,5 @@ int main(void)
 		cmocka_unit_test(test_cli_extract_errors),
 		cmocka_unit_test(test_vmlinux_load_memory),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, bkt_tmpdir_setup, bkt_tmpdir_teardown);
 }
