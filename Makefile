@@ -33,7 +33,7 @@ LDFLAGS ?=
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
 LIBS := -lelf -lz -llzma -lzstd
 
-LIB_SRCS := $(sort $(wildcard src/*.c))
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
 CLI_SRCS := $(sort $(wildcard cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)

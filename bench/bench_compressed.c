@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "decompress.h"
+#include "io/decompress.h"
 
 static const char *const modules[] = {"tcp_bbr.ko", "dummy.ko", "pcspkr.ko", "crc16.ko"};
 static const struct {

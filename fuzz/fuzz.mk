@@ -32,7 +32,7 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wext
 	-Iinclude -Isrc -Ifuzz -pthread -MMD -MP
 LIBS := -lelf -lz -llzma -lzstd
 
-LIB_SRCS := $(sort $(wildcard src/*.c))
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(FUZZ_B)/lib/%.o)
 COV_OBJS := $(LIB_SRCS:src/%.c=$(FUZZ_B)/cov/%.o)
 BINS := $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz_%)

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "decompress.h"
+#include "io/decompress.h"
 #include "support.h"
 
 #define KVER "6.1.0-47-amd64"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 struct bk_btf *bk_btf_new(const struct bk_btf *base)
 {

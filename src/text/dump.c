@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 #define OUT_CHUNK (256 * 1024) /* the buffer size when writing to a FILE */
 

@@ -5,7 +5,7 @@
 #ifndef BTFKIT_VALIDATE_INTERNAL_H
 #define BTFKIT_VALIDATE_INTERNAL_H
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 #include "btfkit/validate.h"
 
 /* The kernel's limits */

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 #define MAX_NEAR_MISSES 16
 /* libbpf keeps a composite's size in a 31-bit field when sorting */

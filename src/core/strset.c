@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The string set (strset.h): hashing, growing, bulk insertion. */
-#include "strset.h"
+#include "core/strset.h"
 
 #include <errno.h>
 #include <stdlib.h>

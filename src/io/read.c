@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 struct hdr {
 	uint32_t hdr_len, type_off, type_len, str_off, str_len, layout_off, layout_len;

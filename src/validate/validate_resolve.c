@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate_internal.h"
+#include "validate/validate_internal.h"
 
 #define DEPTH BK_VALIDATE_MAX_DEPTH
 

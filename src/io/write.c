@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 static void put32(uint8_t *p, uint32_t v, bool swap)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate_internal.h"
+#include "validate/validate_internal.h"
 
 /* A kind's rules: 0 when the record passes (a fault was reported otherwise). */
 typedef int (*kind_rules_fn)(struct kv *v, uint32_t id, const struct bk_type *t);

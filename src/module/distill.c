@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 #define MARKED UINT32_MAX
 

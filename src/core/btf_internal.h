@@ -7,7 +7,7 @@
 #include <pthread.h>
 
 #include "btfkit/btfkit.h"
-#include "strset.h"
+#include "core/strset.h"
 
 /* One row per kind: everything about a kind's shape. Sizing, byte order,
  * the field iterators, the read-time checks and dump all read it. */

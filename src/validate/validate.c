@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate_internal.h"
+#include "validate/validate_internal.h"
 
 static const char *const fault_names[BK_NR_FAULTS] = {
 	[BK_FAULT_NONE] = "none",

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 const char *bk_check_status_name(enum bk_check_status s)
 {

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 void bk_error_clear(struct bk_error *e)
 {

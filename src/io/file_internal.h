@@ -6,7 +6,7 @@
 
 #include <gelf.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 /* One ELF section as indexed at open: its header in host form and its name
  * (in libelf's copy of the section name table; NULL when unnamed). */

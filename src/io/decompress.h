@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 /* The most a compressed input may expand to: a guard against decompression
  * bombs (the largest real input, a vmlinux BTF, is a few MiB). */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 #define ID_FIELD(...) .nr_fixed_ids = sizeof((uint8_t[]){__VA_ARGS__}), .fixed_id_offs = {__VA_ARGS__}
 #define NO_ELEMS .elem_id_off = -1, .elem_str_off = -1

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btf_internal.h"
+#include "core/btf_internal.h"
 
 /* A type reference to check once its target is known. */
 struct asm_ref {

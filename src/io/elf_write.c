@@ -22,7 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "file_internal.h"
+#include "io/file_internal.h"
 
 struct out_sec {
 	GElf_Shdr shdr;

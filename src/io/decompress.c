@@ -13,7 +13,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "decompress.h"
+#include "io/decompress.h"
 
 static const uint8_t xz_magic[] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
 static const uint8_t zstd_magic[] = {0x28, 0xb5, 0x2f, 0xfd};
