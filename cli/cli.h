@@ -58,4 +58,7 @@ void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 
+/* dump --btf-ids (dump_btf_ids.c) */
+int cli_dump_btf_ids(const char *path, const char *base_path, bool json);
+
 #endif

@@ -8,6 +8,7 @@
 
 const char cmd_dump_usage[] =
 	"usage: btfkit dump [-B BASE] [-j|--json] FILE\n"
+	"       btfkit dump --btf-ids [-B VMLINUX] [-j] MODULE\n"
 	"\n"
 	"Print the BTF of FILE exactly as `bpftool btf dump file FILE` does (its raw\n"
 	"text format), or as `bpftool -j btf dump file FILE` with -j.\n"
@@ -22,6 +23,12 @@ const char cmd_dump_usage[] =
 	"                   When FILE also has a .BTF.base section (a distilled base),\n"
 	"                   its types are relocated onto BASE first.\n"
 	"  -j, --json       print JSON ({\"types\":[...]}) instead of text\n"
+	"      --btf-ids    print MODULE's .BTF_ids instead: every entry of its\n"
+	"                   BTF_ID lists, BTF_SETs and BTF_SET8s (kfunc sets), its\n"
+	"                   symbol, kind, name, ID and flags, and what the ID names\n"
+	"                   in the module's BTF (on .BTF.base when it has one, else on\n"
+	"                   -B VMLINUX, the kernel it was built against); an entry\n"
+	"                   that names another type or none is a FAULT (exit 1)\n"
 	"  -h, --help       show this help\n"
 	"\n"
 	"Without -B, an ELF file with a .BTF.base section is shown on top of that\n"
@@ -36,6 +43,7 @@ const char cmd_dump_usage[] =
 static const struct option long_opts[] = {
 	{"base", required_argument, NULL, 'B'},
 	{"json", no_argument, NULL, 'j'},
+	{"btf-ids", no_argument, NULL, 'I'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -43,6 +51,7 @@ int cmd_dump(int argc, char **argv)
 {
 	const char *base_path = NULL;
 	enum bk_dump_format fmt = BK_DUMP_TEXT;
+	bool btf_ids = false;
 	int c;
 	optind = 1;
 	/* ":" first: getopt stays quiet, the messages are ours */
@@ -54,6 +63,9 @@ int cmd_dump(int argc, char **argv)
 		case 'j':
 			fmt = BK_DUMP_JSON;
 			break;
+		case 'I':
+			btf_ids = true;
+			break;
 		case ':':
 			return cli_usage_error("dump", "%s needs an argument", argv[optind - 1]);
 		default:
@@ -62,6 +74,9 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("dump", argc - optind ? "one FILE only" : "FILE missing");
+
+	if (btf_ids)
+		return cli_dump_btf_ids(argv[optind], base_path, fmt == BK_DUMP_JSON);
 
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL, *btf = NULL;

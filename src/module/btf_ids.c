@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A module's .BTF_ids section, read as the kernel's resolve_btfids writes
+ * it (tools/bpf/resolve_btfids, include/linux/btf_ids.h), checked against
+ * the module's BTF, and rewritten into another numbering (distill,
+ * relocate): see include/btfkit/btf_ids.h for the layout.
+ *
+ * Reading goes by the symbols alone: the sets and the ID symbols are
+ * placed, every other 4-byte word outside the sets is a BTF_ID_UNUSED
+ * slot. The section's words are in the ELF file's byte order.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btfkit/btf_ids.h"
+#include "io/elf_symbols.h"
+
+#define BTF_ID_PREFIX "__BTF_ID__"
+
+/* resolve_btfids' kind words, and the kinds they look up */
+static const struct { const char *word; int kind; } id_kinds[] = {
+	{"func", BK_KIND_FUNC},
+	{"struct", BK_KIND_STRUCT},
+	{"union", BK_KIND_UNION},
+	{"typedef", BK_KIND_TYPEDEF},
+};
+
+struct reader {
+	const struct bk_file *f;
+	struct bk_btf_ids *ids;
+	size_t entries_cap;
+	struct bk_error *err;
+};
+
+static uint32_t load_word(bool big_endian, const uint8_t *data, uint32_t off)
+{
+	uint32_t v;
+	memcpy(&v, data + off, 4);
+	return big_endian != bk_host_big_endian() ? bk_bswap32(v) : v;
+}
+
+static uint32_t get_word(const struct bk_btf_ids *ids, uint32_t off)
+{
+	return load_word(ids->big_endian, ids->data, off);
+}
+
+static void put_word(const struct bk_btf_ids *ids, uint8_t *data, uint32_t off, uint32_t v)
+{
+	if (ids->big_endian != bk_host_big_endian())
+		v = bk_bswap32(v);
+	memcpy(data + off, &v, 4);
+}
+
+void bk_btf_ids_free(struct bk_btf_ids *ids)
+{
+	if (!ids)
+		return;
+	for (size_t i = 0; i < ids->nr_sets; i++) {
+		free(ids->sets[i].name);
+		free(ids->sets[i].symbol);
+	}
+	for (size_t i = 0; i < ids->nr_entries; i++) {
+		free(ids->entries[i].symbol);
+		free(ids->entries[i].name);
+	}
+	free(ids->sets);
+	free(ids->entries);
+	free(ids->data);
+	free(ids);
+}
+
+const char *bk_btf_ids_group_name(const struct bk_btf_ids *ids, const struct bk_btf_ids_entry *e)
+{
+	if (e->set < 0)
+		return "list";
+	return ids->sets[e->set].set8 ? "set8" : "set";
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+static int add_entry(struct reader *r, uint32_t off, int set, uint32_t flags)
+{
+	struct bk_btf_ids *ids = r->ids;
+	if (ids->nr_entries == r->entries_cap) {
+		size_t n = r->entries_cap ? 2 * r->entries_cap : 16;
+		struct bk_btf_ids_entry *e = realloc(ids->entries, n * sizeof(*e));
+		if (!e)
+			return bk_err(r->err, -ENOMEM, "out of memory");
+		ids->entries = e;
+		r->entries_cap = n;
+	}
+	struct bk_btf_ids_entry *e = &ids->entries[ids->nr_entries];
+	*e = (struct bk_btf_ids_entry){.offset = off, .set = set, .flags = flags,
+				       .id = get_word(ids, off)};
+	if (!(e->symbol = strdup("")) || !(e->name = strdup(""))) {
+		free(e->symbol);
+		return bk_err(r->err, -ENOMEM, "out of memory");
+	}
+	ids->nr_entries++;
+	return 0;
+}
+
+/* A set: __BTF_ID__set__NAME / __BTF_ID__set8__NAME, its size the header
+ * and its entries; its slots become entries without a symbol yet. */
+static int add_set(struct reader *r, const struct bk_elf_sym *s, const char *name, bool set8)
+{
+	struct bk_btf_ids *ids = r->ids;
+	uint64_t hdr = set8 ? 8 : 4, step = set8 ? 8 : 4;
+	if (!*name)
+		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s names no set", s->name);
+	if (s->size < hdr || (s->size - hdr) % step)
+		return bk_err(r->err, -EINVAL, ".BTF_ids: set %s: symbol size %llu is not a %s "
+			      "header and whole entries of %llu bytes", name,
+			      (unsigned long long)s->size, set8 ? "set8" : "set",
+			      (unsigned long long)step);
+	if (s->value > ids->size || s->size > ids->size - s->value)
+		return bk_err(r->err, -EINVAL, ".BTF_ids: set %s at offset %llu + %llu bytes ends "
+			      "past the end of the section (%zu bytes): truncated?", name,
+			      (unsigned long long)s->value, (unsigned long long)s->size, ids->size);
+	for (size_t i = 0; i < ids->nr_sets; i++)
+		if (!strcmp(ids->sets[i].name, name))
+			return bk_err(r->err, -EINVAL, ".BTF_ids: set %s is there twice", name);
+	struct bk_btf_ids_set *grown = realloc(ids->sets, (ids->nr_sets + 1) * sizeof(*grown));
+	if (!grown)
+		return bk_err(r->err, -ENOMEM, "out of memory");
+	ids->sets = grown;
+	struct bk_btf_ids_set *set = &ids->sets[ids->nr_sets];
+	*set = (struct bk_btf_ids_set){.set8 = set8, .offset = (uint32_t)s->value,
+				       .cnt = (uint32_t)((s->size - hdr) / step)};
+	set->stored_cnt = get_word(ids, set->offset);
+	set->flags = set8 ? get_word(ids, set->offset + 4) : 0;
+	if (!(set->name = strdup(name)) || !(set->symbol = strdup(s->name))) {
+		free(set->name);
+		return bk_err(r->err, -ENOMEM, "out of memory");
+	}
+	int idx = (int)ids->nr_sets++;
+	for (uint32_t k = 0; k < set->cnt; k++) {
+		uint32_t off = (uint32_t)(set->offset + hdr + k * step);
+		int e = add_entry(r, off, idx, set8 ? get_word(ids, off + 4) : 0);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* The set whose bytes hold offset off, or -1. */
+static int set_at(const struct bk_btf_ids *ids, uint64_t off)
+{
+	for (size_t i = 0; i < ids->nr_sets; i++) {
+		const struct bk_btf_ids_set *s = &ids->sets[i];
+		uint64_t step = s->set8 ? 8 : 4;
+		if (off >= s->offset && off < s->offset + step * (s->cnt + 1))
+			return (int)i;
+	}
+	return -1;
+}
+
+static struct bk_btf_ids_entry *entry_at(const struct bk_btf_ids *ids, uint64_t off)
+{
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		if (ids->entries[i].offset == off)
+			return &ids->entries[i];
+	return NULL;
+}
+
+/* __BTF_ID__<kind>__<name>__<n>: the kind word and the name, cut where
+ * resolve_btfids cuts it (at the last "__"). */
+static int parse_id_symbol(struct reader *r, const char *sym, int *kind, char **name)
+{
+	const char *rest = sym + strlen(BTF_ID_PREFIX);
+	for (size_t i = 0; i < sizeof(id_kinds) / sizeof(id_kinds[0]); i++) {
+		size_t n = strlen(id_kinds[i].word);
+		if (strncmp(rest, id_kinds[i].word, n) || strncmp(rest + n, "__", 2))
+			continue;
+		const char *start = rest + n + 2, *end = strrchr(start, '_');
+		if (!end || end == start || end[-1] != '_' || end - 1 == start)
+			return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s: no __<n> after the name",
+				      sym);
+		*kind = id_kinds[i].kind;
+		*name = strndup(start, (size_t)(end - 1 - start));
+		return *name ? 0 : bk_err(r->err, -ENOMEM, "out of memory");
+	}
+	return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s: unknown kind (func, struct, union, "
+		      "typedef, set and set8 are known)", sym);
+}
+
+/* An ID symbol: a slot of the set it lies in, or a list entry. */
+static int place_id(struct reader *r, const struct bk_elf_sym *s)
+{
+	struct bk_btf_ids *ids = r->ids;
+	int kind = 0, e;
+	char *name = NULL;
+	if (s->value > ids->size || ids->size - s->value < 4)
+		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s at offset %llu is past the end "
+			      "of the section (%zu bytes): truncated?", s->name,
+			      (unsigned long long)s->value, ids->size);
+	if ((e = parse_id_symbol(r, s->name, &kind, &name)))
+		return e;
+	struct bk_btf_ids_entry *en = entry_at(ids, s->value);
+	int set = set_at(ids, s->value);
+	if (set >= 0 && !en) {
+		free(name);
+		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s at offset %llu is inside set %s "
+			      "but not on one of its ID slots", s->name,
+			      (unsigned long long)s->value, ids->sets[set].name);
+	}
+	if (en && en->kind) {
+		free(name);
+		return bk_err(r->err, -EINVAL, ".BTF_ids: symbols %s and %s are at the same offset "
+			      "%llu", en->symbol, s->name, (unsigned long long)s->value);
+	}
+	if (!en) {
+		if ((e = add_entry(r, (uint32_t)s->value, -1, 0))) {
+			free(name);
+			return e;
+		}
+		en = &ids->entries[ids->nr_entries - 1];
+	}
+	char *symbol = strdup(s->name);
+	if (!symbol) {
+		free(name);
+		return bk_err(r->err, -ENOMEM, "out of memory");
+	}
+	free(en->symbol);
+	free(en->name);
+	en->symbol = symbol;
+	en->name = name;
+	en->kind = kind;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct bk_btf_ids_entry *x = a, *y = b;
+	return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+struct range { uint64_t start, end; };
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Words no symbol covers are BTF_ID_UNUSED slots of the lists; bytes
+ * short of a word mean the section does not hold what its symbols say. */
+static int add_unused(struct reader *r)
+{
+	struct bk_btf_ids *ids = r->ids;
+	size_t n = 0;
+	uint64_t pos = 0;
+	struct range *rs = malloc((ids->nr_sets + ids->nr_entries + 1) * sizeof(*rs));
+	if (!rs)
+		return bk_err(r->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < ids->nr_sets; i++) {
+		const struct bk_btf_ids_set *s = &ids->sets[i];
+		uint64_t step = s->set8 ? 8 : 4;
+		rs[n++] = (struct range){s->offset, s->offset + step * (s->cnt + 1ull)};
+	}
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		if (ids->entries[i].set < 0)
+			rs[n++] = (struct range){ids->entries[i].offset, ids->entries[i].offset + 4ull};
+	rs[n++] = (struct range){ids->size, ids->size};
+	qsort(rs, n, sizeof(*rs), cmp_range);
+	int e = 0;
+	for (size_t i = 0; i < n && !e; i++) {
+		if (rs[i].start < pos)
+			e = bk_err(r->err, -EINVAL, ".BTF_ids: entries overlap at offset %llu",
+				   (unsigned long long)rs[i].start);
+		else if ((rs[i].start - pos) % 4)
+			e = bk_err(r->err, -EINVAL, ".BTF_ids: %llu bytes at offset %llu are not "
+				   "whole 4-byte IDs (truncated?)",
+				   (unsigned long long)(rs[i].start - pos), (unsigned long long)pos);
+		for (; !e && pos < rs[i].start; pos += 4)
+			e = add_entry(r, (uint32_t)pos, -1, 0);
+		if (rs[i].end > pos)
+			pos = rs[i].end;
+	}
+	free(rs);
+	if (!e)
+		qsort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
+	return e;
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* Sets first (their slots are known from their size), then the IDs. */
+static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t nr)
+{
+	size_t nr_btf_id = 0;
+	int e;
+	for (size_t pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nr; i++) {
+			const char *n = syms[i].name;
+			if (!has_prefix(n, BTF_ID_PREFIX))
+				continue; /* a BTF_ID_LIST label or the section symbol */
+			const char *rest = n + strlen(BTF_ID_PREFIX);
+			bool set8 = has_prefix(rest, "set8__"), set = has_prefix(rest, "set__");
+			nr_btf_id += !pass;
+			if (pass == 0 && (set || set8))
+				e = add_set(r, &syms[i], rest + (set8 ? 6 : 5), set8);
+			else if (pass == 1 && !set && !set8)
+				e = place_id(r, &syms[i]);
+			else
+				e = 0;
+			if (e)
+				return e;
+		}
+	}
+	if (!nr_btf_id)
+		return bk_err(r->err, -EINVAL, ".BTF_ids has no __BTF_ID__ symbols: its entries "
+			      "cannot be told apart (stripped module?)");
+	return add_unused(r);
+}
+
+int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_error *err)
+{
+	const void *bytes;
+	size_t size, shndx, nr = 0;
+	struct bk_elf_sym *syms = NULL;
+	int e;
+	*out = NULL;
+	if ((e = bk_file_section_bytes(f, ".BTF_ids", &bytes, &size, err)))
+		return e;
+	struct bk_btf_ids *ids = calloc(1, sizeof(*ids));
+	if (!ids || !(ids->data = malloc(size ? size : 1))) {
+		free(ids);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
+	memcpy(ids->data, bytes, size);
+	ids->size = size;
+	ids->big_endian = f->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+	struct reader r = {.f = f, .ids = ids, .err = err};
+	shndx = bk_file_sec_index(f, ".BTF_ids");
+	e = bk_file_section_symbols(f, shndx, &syms, &nr, err);
+	if (e == -ENOENT)
+		e = bk_err(err, -EINVAL, ".BTF_ids cannot be read: the module has no symbol table");
+	if (!e)
+		e = read_symbols(&r, syms, nr);
+	free(syms);
+	if (e) {
+		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
+		bk_btf_ids_free(ids);
+		return e;
+	}
+	*out = ids;
+	return 0;
+}
+
+/* ---- checking -------------------------------------------------------------- */
+
+static bool names_type(const struct bk_btf *btf, const struct bk_type *t, int kind,
+		       const char *name)
+{
+	const char *n = bk_btf_name(btf, t);
+	return (int)bk_kind(t) == kind && n && !strcmp(n, name);
+}
+
+/* The entry of entry i's set whose symbol names the type t, or -1. */
+static long set_member(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf,
+		       const struct bk_type *t)
+{
+	int set = ids->entries[i].set;
+	for (size_t k = 0; k < ids->nr_entries; k++) {
+		const struct bk_btf_ids_entry *m = &ids->entries[k];
+		if (m->set == set && m->kind && names_type(btf, t, m->kind, m->name))
+			return (long)k;
+	}
+	return -1;
+}
+
+long bk_btf_ids_set_member(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf)
+{
+	const struct bk_btf_ids_entry *en = &ids->entries[i];
+	if (en->set < 0)
+		return (long)i;
+	const struct bk_type *t = en->id ? bk_btf_type(btf, en->id) : NULL;
+	return t ? set_member(ids, i, btf, t) : -1;
+}
+
+static int fault(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fault(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (why && len)
+		vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static int check_target(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf,
+			const struct bk_type *t, char *why, size_t len)
+{
+	const struct bk_btf_ids_entry *en = &ids->entries[i];
+	char label[200];
+	bk_type_label(btf, en->id, label, sizeof(label));
+	if (en->set < 0 && !names_type(btf, t, en->kind, en->name))
+		return fault(why, len, "ID %u names %s, not %s '%s'", en->id, label,
+			     bk_kind_name((unsigned)en->kind), en->name);
+	if (en->set >= 0 && set_member(ids, i, btf, t) < 0)
+		return fault(why, len, "ID %u names %s, which no symbol of set %s names", en->id,
+			     label, ids->sets[en->set].name);
+	if (en->set >= 0 && ids->sets[en->set].set8 && bk_kind(t) == BK_KIND_FUNC) {
+		const struct bk_type *proto = bk_btf_type(btf, t->type);
+		if (!proto || bk_kind(proto) != BK_KIND_FUNC_PROTO)
+			return fault(why, len, "ID %u names %s, whose type [%u] is not a "
+				     "FUNC_PROTO (the kernel's btf_check_kfunc_protos)", en->id,
+				     label, t->type);
+	}
+	return 0;
+}
+
+int bk_btf_ids_check_entry(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf,
+			   char *why, size_t len)
+{
+	const struct bk_btf_ids_entry *en = &ids->entries[i];
+	if (why && len)
+		why[0] = '\0';
+	if (!en->kind && en->set < 0)
+		return en->id ? fault(why, len, "an unused slot (BTF_ID_UNUSED) holds ID %u",
+				      en->id)
+			      : 0;
+	if (!en->id)
+		return fault(why, len, "ID 0: the name was not resolved when the module was built");
+	if (en->id >= bk_btf_type_cnt(btf))
+		return fault(why, len, "ID %u is past the last type [%u]", en->id,
+			     bk_btf_type_cnt(btf) - 1);
+	return check_target(ids, i, btf, bk_btf_type(btf, en->id), why, len);
+}
+
+/* ---- rewriting ----------------------------------------------------------- */
+
+static const char *entry_label(const struct bk_btf_ids *ids, const struct bk_btf_ids_entry *en,
+			       char *buf, size_t len)
+{
+	if (en->set >= 0)
+		snprintf(buf, len, "%s %s slot at offset %u", bk_btf_ids_group_name(ids, en),
+			 ids->sets[en->set].name, en->offset);
+	else if (en->kind)
+		snprintf(buf, len, "%s", en->symbol);
+	else
+		snprintf(buf, len, "unused slot at offset %u", en->offset);
+	return buf;
+}
+
+static int remap_entry(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *old,
+		       const uint32_t *map, uint32_t map_len, const struct bk_btf *new_btf,
+		       uint8_t *data, struct bk_error *err)
+{
+	const struct bk_btf_ids_entry *en = &ids->entries[i];
+	char why[400], where[200], label[200];
+	entry_label(ids, en, where, sizeof(where));
+	if (bk_btf_ids_check_entry(ids, i, old, why, sizeof(why)))
+		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s", where, why);
+	if (!en->kind && en->set < 0)
+		return 0; /* unused: stays 0 */
+	uint32_t nid = en->id < map_len ? map[en->id] : 0;
+	bk_type_label(old, en->id, label, sizeof(label));
+	if (!nid)
+		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s is not in the new "
+			      "numbering", where, label);
+	if (new_btf) {
+		const struct bk_type *o = bk_btf_type(old, en->id), *t = bk_btf_type(new_btf, nid);
+		const char *name = bk_btf_name(old, o);
+		if (!t || !names_type(new_btf, t, (int)bk_kind(o), name ? name : ""))
+			return bk_err(err, -EFAULT, "cannot rewrite .BTF_ids: %s: %s was mapped to "
+				      "ID %u, which is another type", where, label, nid);
+	}
+	put_word(ids, data, en->offset, nid);
+	return 0;
+}
+
+struct slot { uint32_t id, flags; };
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* resolve_btfids sorts each set by ID (the kernel binary-searches it);
+ * set8 pairs move with their flags. */
+static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s, uint8_t *data,
+		    struct bk_error *err)
+{
+	uint32_t hdr = s->set8 ? 8 : 4, step = hdr;
+	struct slot *slots = malloc((s->cnt ? s->cnt : 1) * sizeof(*slots));
+	if (!slots)
+		return bk_err(err, -ENOMEM, "out of memory");
+	for (uint32_t k = 0; k < s->cnt; k++) {
+		uint32_t off = s->offset + hdr + k * step;
+		slots[k].id = load_word(ids->big_endian, data, off);
+		slots[k].flags = s->set8 ? load_word(ids->big_endian, data, off + 4) : 0;
+	}
+	qsort(slots, s->cnt, sizeof(*slots), cmp_slot);
+	for (uint32_t k = 0; k < s->cnt; k++) {
+		uint32_t off = s->offset + hdr + k * step;
+		put_word(ids, data, off, slots[k].id);
+		if (s->set8)
+			put_word(ids, data, off + 4, slots[k].flags);
+	}
+	free(slots);
+	return 0;
+}
+
+int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, const uint32_t *map,
+		     uint32_t map_len, const struct bk_btf *new_btf, void **data, size_t *size,
+		     struct bk_error *err)
+{
+	uint8_t *out = malloc(ids->size ? ids->size : 1);
+	int e = 0;
+	*data = NULL;
+	*size = 0;
+	if (!out)
+		return bk_err(err, -ENOMEM, "out of memory");
+	memcpy(out, ids->data, ids->size);
+	for (size_t i = 0; i < ids->nr_entries && !e; i++)
+		e = remap_entry(ids, i, old, map, map_len, new_btf, out, err);
+	for (size_t i = 0; i < ids->nr_sets && !e; i++)
+		e = sort_set(ids, &ids->sets[i], out, err);
+	if (e) {
+		free(out);
+		return e;
+	}
+	*data = out;
+	*size = ids->size;
+	return 0;
+}
+
+int bk_btf_ids_base_types(const struct bk_btf_ids *ids, const struct bk_btf *btf, uint32_t **out,
+			  size_t *nr, struct bk_error *err)
+{
+	uint32_t start = bk_btf_start_id(btf), *list = NULL;
+	size_t n = 0;
+	*out = NULL;
+	*nr = 0;
+	for (size_t i = 0; i < ids->nr_entries; i++) {
+		const struct bk_btf_ids_entry *en = &ids->entries[i];
+		if (!en->id || en->id >= start || bk_btf_ids_check_entry(ids, i, btf, NULL, 0))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = list[k] == en->id;
+		if (seen)
+			continue;
+		uint32_t *grown = realloc(list, (n + 1) * sizeof(*list));
+		if (!grown) {
+			free(list);
+			return bk_err(err, -ENOMEM, "out of memory");
+		}
+		list = grown;
+		list[n++] = en->id;
+	}
+	for (size_t i = 1; i < n; i++) /* few: insertion sort */
+		for (size_t k = i; k && list[k - 1] > list[k]; k--) {
+			uint32_t t = list[k];
+			list[k] = list[k - 1];
+			list[k - 1] = t;
+		}
+	*out = list;
+	*nr = n;
+	return 0;
+}
