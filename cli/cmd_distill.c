@@ -41,6 +41,13 @@ const char cmd_distill_usage[] =
 	"      --strict        treat warnings as errors (exit 1, nothing written)\n"
 	"  -h, --help          show this help\n"
 	"\n"
+	".BTF_ids (kfunc sets and BTF_ID lists, found through the module's\n"
+	"__BTF_ID__ symbols) is rewritten into the distilled numbering, as the\n"
+	"kernel's resolve_btfids would have written it: list entries in place, set\n"
+	"IDs sorted. A kernel type it names is kept in .BTF.base even when .BTF does\n"
+	"not use it. A .BTF_ids that cannot be rewritten (no symbols, an entry that\n"
+	"names no type) is refused: exit 1, nothing written.\n"
+	"\n"
 	"Warnings: a distilled type that relocation would match with two or more\n"
 	"types of VMLINUX (e.g. two 'struct bpf_map_desc' of the same size) makes\n"
 	"relocation fail, even onto this very kernel; each one is named.\n"
@@ -81,6 +88,7 @@ struct distill_args {
 /* The two blobs and what they came from. */
 struct distilled {
 	struct bk_btf *split, *dist, *nsplit;
+	struct bk_btf_ids *ids, *new_ids; /* .BTF_ids: as read (in split's numbering), rewritten */
 	void *base_blob, *split_blob;
 	size_t base_size, split_size;
 };
@@ -90,6 +98,8 @@ static void distilled_free(struct distilled *d)
 	bk_btf_free(d->nsplit);
 	bk_btf_free(d->dist);
 	bk_btf_free(d->split);
+	bk_btf_ids_free(d->ids);
+	bk_btf_ids_free(d->new_ids);
 	free(d->base_blob);
 	free(d->split_blob);
 }
@@ -157,19 +167,54 @@ static void add_misfit_context(struct bk_error *err, const char *base_path)
 	err->msg[plen + mlen] = '\0';
 }
 
+/* A module already distilled, its BTF (and .BTF_ids, into d->ids' place)
+ * relocated onto base first. */
+static int load_relocated(const struct bk_file *f, const struct bk_btf *base, struct distilled *d,
+			  struct bk_error *err)
+{
+	struct bk_btf *old_dist, *old_split;
+	struct bk_btf_ids *moved = NULL;
+	int e = bk_module_distilled(f, NULL, &old_dist, &old_split, err);
+	if (e)
+		return e;
+	e = bk_relocate_module(old_split, base, NULL, d->ids, &d->split, &moved, err);
+	if (!e && moved) {
+		bk_btf_ids_free(d->ids);
+		d->ids = moved;
+	}
+	bk_btf_free(old_split);
+	bk_btf_free(old_dist);
+	return e;
+}
+
+/* The module's .BTF_ids (none: NULL): one that cannot be read is refused,
+ * distilling would leave its IDs pointing anywhere. */
+static int read_ids(const struct bk_file *f, struct distilled *d, struct bk_error *err)
+{
+	int e = bk_btf_ids_read(f, &d->ids, err);
+	if (e == -ENOENT) {
+		bk_error_clear(err);
+		return 0;
+	}
+	return e;
+}
+
 /* Load, check the fit, distill, weigh the warnings, serialize. */
 static int distill_module(const struct distill_args *a, const struct bk_file *f,
 			  const struct bk_btf *base, bool has_dist_base, struct distilled *d,
 			  struct bk_error *err)
 {
-	int e = has_dist_base ? bk_btf_load(a->module, base, &d->split, err)
-			      : bk_file_btf(f, ".BTF", base, &d->split, err);
+	int e = read_ids(f, d, err);
+	if (e)
+		return e;
+	e = has_dist_base ? load_relocated(f, base, d, err)
+			  : bk_file_btf(f, ".BTF", base, &d->split, err);
 	if (e && !err->io && e != -ENOENT && e != -ENOMEM)
 		add_misfit_context(err, a->base_path);
 	if (!e)
 		e = bk_split_check_base(d->split, err);
 	if (!e)
-		e = bk_distill(d->split, &d->dist, &d->nsplit, err);
+		e = bk_distill_module(d->split, d->ids, &d->dist, &d->nsplit, &d->new_ids, err);
 	if (e)
 		return e;
 	struct bk_distill_warnings w;
@@ -203,8 +248,11 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 		struct bk_elf_section_edit edits[] = {
 			{".BTF", d->split_blob, d->split_size},
 			{".BTF.base", d->base_blob, d->base_size},
+			{".BTF_ids", d->new_ids ? d->new_ids->data : NULL,
+			 d->new_ids ? d->new_ids->size : 0},
 		};
-		int e = bk_elf_write_sections(f, edits, 2, a->strip_signature, a->out, err);
+		int e = bk_elf_write_sections(f, edits, d->new_ids ? 3 : 2, a->strip_signature,
+					      a->out, err);
 		if (e)
 			return e;
 	}

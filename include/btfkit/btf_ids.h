@@ -2,6 +2,8 @@
 #ifndef BTFKIT_BTF_IDS_H
 #define BTFKIT_BTF_IDS_H
 #include "btfkit/btfkit.h"
+#include "btfkit/distill.h"
+#include "btfkit/relocate.h"
 
 #ifndef BK_API /* the export macro, when btfkit.h has none */
 #define BK_API
@@ -83,21 +85,38 @@ BK_API int bk_btf_ids_check_entry(const struct bk_btf_ids *ids, size_t i,
 BK_API long bk_btf_ids_set_member(const struct bk_btf_ids *ids, size_t i,
 				  const struct bk_btf *btf);
 
-/* The section rewritten into another numbering, as resolve_btfids would
- * write it: every ID through map (old ID -> new ID, map_len entries; the
- * old IDs must name what their symbols ask for in old), list entries in
- * place, each set's IDs sorted ascending (set8 pairs with their flags).
- * new_btf, when given, is checked to hold the same kind and name at each
- * new ID. malloc'd into *data (the section's size). Fails (-EINVAL) naming
- * the entry that cannot be rewritten; nothing is allocated then. */
+/* ids rewritten into another numbering, as resolve_btfids would write
+ * it: every ID through map (old ID -> new ID, map_len entries; the old IDs
+ * must name what their symbols ask for in old), list entries in place,
+ * each set's IDs sorted ascending (set8 pairs with their flags). new_btf,
+ * when given, is checked to hold the same kind and name at each new ID.
+ * The result (*out; its data are the new section bytes, of the same size)
+ * is freed with bk_btf_ids_free. Fails (-EINVAL) naming the entry that
+ * cannot be rewritten; nothing is allocated then. */
 BK_API int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old,
 			    const uint32_t *map, uint32_t map_len, const struct bk_btf *new_btf,
-			    void **data, size_t *size, struct bk_error *err);
+			    struct bk_btf_ids **out, struct bk_error *err);
 
 /* The base types (IDs below bk_btf_start_id(btf)) that the section's
  * entries name in btf, sorted, malloc'd (*nr 0 and NULL when none). */
 BK_API int bk_btf_ids_base_types(const struct bk_btf_ids *ids, const struct bk_btf *btf,
 				 uint32_t **out, size_t *nr, struct bk_error *err);
+
+/* bk_distill() for a whole module: split (its .BTF on the kernel it was
+ * built against) distilled keeping the base types ids names (may be NULL:
+ * no .BTF_ids), and ids rewritten into the distilled numbering (*new_ids,
+ * NULL without ids). Nothing is returned on failure. */
+BK_API int bk_distill_module(const struct bk_btf *split, const struct bk_btf_ids *ids,
+			     struct bk_btf **dist, struct bk_btf **nsplit,
+			     struct bk_btf_ids **new_ids, struct bk_error *err);
+
+/* bk_relocate_opts() for a whole module: split on its distilled base onto
+ * new_base, and ids (in split's numbering, may be NULL) rewritten into the
+ * result's. opts->id_map is not used. */
+BK_API int bk_relocate_module(const struct bk_btf *split, const struct bk_btf *new_base,
+			      const struct bk_relocate_opts *opts, const struct bk_btf_ids *ids,
+			      struct bk_btf **out, struct bk_btf_ids **new_ids,
+			      struct bk_error *err);
 
 #ifdef __cplusplus
 }

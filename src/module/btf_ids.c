@@ -510,28 +510,71 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 	return 0;
 }
 
+/* A deep copy of ids over new section bytes (taken over): the IDs and
+ * flags of the entries read again from them. */
+static int clone_over(const struct bk_btf_ids *ids, uint8_t *data, struct bk_btf_ids **out,
+		      struct bk_error *err)
+{
+	struct bk_btf_ids *c = calloc(1, sizeof(*c));
+	if (!c) {
+		free(data);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
+	c->data = data;
+	c->size = ids->size;
+	c->big_endian = ids->big_endian;
+	c->sets = calloc(ids->nr_sets + 1, sizeof(*c->sets));
+	c->entries = calloc(ids->nr_entries + 1, sizeof(*c->entries));
+	if (!c->sets || !c->entries)
+		goto nomem;
+	for (size_t i = 0; i < ids->nr_sets; i++, c->nr_sets++) {
+		c->sets[i] = ids->sets[i];
+		c->sets[i].name = strdup(ids->sets[i].name);
+		c->sets[i].symbol = strdup(ids->sets[i].symbol);
+		if (!c->sets[i].name || !c->sets[i].symbol) {
+			c->nr_sets++;
+			goto nomem;
+		}
+	}
+	for (size_t i = 0; i < ids->nr_entries; i++, c->nr_entries++) {
+		struct bk_btf_ids_entry *en = &c->entries[i];
+		*en = ids->entries[i];
+		en->symbol = strdup(ids->entries[i].symbol);
+		en->name = strdup(ids->entries[i].name);
+		if (!en->symbol || !en->name) {
+			c->nr_entries++;
+			goto nomem;
+		}
+		en->id = get_word(c, en->offset);
+		if (en->set >= 0 && c->sets[en->set].set8)
+			en->flags = get_word(c, en->offset + 4);
+	}
+	*out = c;
+	return 0;
+nomem:
+	bk_btf_ids_free(c);
+	return bk_err(err, -ENOMEM, "out of memory");
+}
+
 int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, const uint32_t *map,
-		     uint32_t map_len, const struct bk_btf *new_btf, void **data, size_t *size,
+		     uint32_t map_len, const struct bk_btf *new_btf, struct bk_btf_ids **out,
 		     struct bk_error *err)
 {
-	uint8_t *out = malloc(ids->size ? ids->size : 1);
+	uint8_t *data = malloc(ids->size ? ids->size : 1);
 	int e = 0;
-	*data = NULL;
-	*size = 0;
-	if (!out)
+	*out = NULL;
+	if (!data)
 		return bk_err(err, -ENOMEM, "out of memory");
-	memcpy(out, ids->data, ids->size);
+	memcpy(data, ids->data, ids->size);
 	for (size_t i = 0; i < ids->nr_entries && !e; i++)
-		e = remap_entry(ids, i, old, map, map_len, new_btf, out, err);
+		e = remap_entry(ids, i, old, map, map_len, new_btf, data, err);
 	for (size_t i = 0; i < ids->nr_sets && !e; i++)
-		e = sort_set(ids, &ids->sets[i], out, err);
+		e = sort_set(ids, &ids->sets[i], data, err);
 	if (e) {
-		free(out);
+		free(data);
 		return e;
 	}
-	*data = out;
-	*size = ids->size;
-	return 0;
+	return clone_over(ids, data, out, err);
 }
 
 int bk_btf_ids_base_types(const struct bk_btf_ids *ids, const struct bk_btf *btf, uint32_t **out,
@@ -567,4 +610,55 @@ int bk_btf_ids_base_types(const struct bk_btf_ids *ids, const struct bk_btf *btf
 	*out = list;
 	*nr = n;
 	return 0;
+}
+
+/* ---- distill and relocate, .BTF_ids kept right ---------------------------- */
+
+int bk_distill_module(const struct bk_btf *split, const struct bk_btf_ids *ids,
+		      struct bk_btf **dist, struct bk_btf **nsplit, struct bk_btf_ids **new_ids,
+		      struct bk_error *err)
+{
+	struct bk_distill_opts o = {0};
+	uint32_t *keep = NULL, *map = NULL;
+	int e;
+	*new_ids = NULL;
+	if (!ids)
+		return bk_distill(split, dist, nsplit, err);
+	if ((e = bk_btf_ids_base_types(ids, split, &keep, &o.nr_keep, err)))
+		return e;
+	o.keep_base_ids = keep;
+	o.id_map = &map;
+	e = bk_distill_opts(split, &o, dist, nsplit, err);
+	free(keep);
+	if (e)
+		return e;
+	e = bk_btf_ids_remap(ids, split, map, bk_btf_type_cnt(split), *nsplit, new_ids, err);
+	free(map);
+	if (e) {
+		bk_btf_free(*nsplit);
+		bk_btf_free(*dist);
+		*nsplit = *dist = NULL;
+	}
+	return e;
+}
+
+int bk_relocate_module(const struct bk_btf *split, const struct bk_btf *new_base,
+		       const struct bk_relocate_opts *opts, const struct bk_btf_ids *ids,
+		       struct bk_btf **out, struct bk_btf_ids **new_ids, struct bk_error *err)
+{
+	struct bk_relocate_opts o = opts ? *opts : (struct bk_relocate_opts){0};
+	uint32_t *map = NULL;
+	int e;
+	*new_ids = NULL;
+	if (ids)
+		o.id_map = &map;
+	if ((e = bk_relocate_opts(split, new_base, &o, out, err)) || !ids)
+		return e;
+	e = bk_btf_ids_remap(ids, split, map, bk_btf_type_cnt(split), *out, new_ids, err);
+	free(map);
+	if (e) {
+		bk_btf_free(*out);
+		*out = NULL;
+	}
+	return e;
 }

@@ -206,9 +206,29 @@ static int cmp_u32(const void *a, const void *b)
 
 /* An explicit stack, not recursion: base reference chains can be long.
  * The marked IDs end up sorted: D and S' take them in base-ID order. */
-static int mark_needed(struct distill *d)
+static int mark_needed(struct distill *d, const struct bk_distill_opts *opts)
 {
 	uint32_t end = bk_btf_type_cnt(d->split);
+	/* base types kept although S does not use them (named by .BTF_ids):
+	 * marked first, as if S referred to them */
+	for (size_t i = 0; opts && i < opts->nr_keep; i++) {
+		uint32_t id = opts->keep_base_ids[i];
+		int e = 0;
+		if (!id || id >= d->base_cnt)
+			continue;
+		if (undistillable(bk_kind(bk_btf_type(d->split, id)))) {
+			char label[160];
+			bk_type_label(d->split, id, label, sizeof(label));
+			return bk_err(d->err, -EINVAL, "base type %s is to be kept (named by "
+				      ".BTF_ids), but a base %s cannot be distilled", label,
+				      bk_kind_name(bk_kind(bk_btf_type(d->split, id))));
+		}
+		e = mark(d, id, 0);
+		while (!e && d->stack_len)
+			e = mark_refs(d, d->stack[--d->stack_len]);
+		if (e)
+			return e;
+	}
 	for (uint32_t id = d->base_cnt; id < end; id++) {
 		int e = mark_refs(d, id);
 		while (!e && d->stack_len)
@@ -460,8 +480,29 @@ static int build_split(struct distill *d)
 	return e;
 }
 
+/* Every ID of S (its base's included) -> its ID in D + S' (0: dropped). */
+static int make_id_map(const struct distill *d, uint32_t **out)
+{
+	uint32_t cnt = bk_btf_type_cnt(d->split);
+	uint32_t *map = calloc(cnt, sizeof(*map));
+	if (!map)
+		return bk_err(d->err, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < d->nr_marked; i++)
+		map[d->marked[i]] = u32map_get(&d->map, d->marked[i]);
+	for (uint32_t id = d->base_cnt; id < cnt; id++)
+		map[id] = id - d->id_shift;
+	*out = map;
+	return 0;
+}
+
 int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_btf **new_split,
 	       struct bk_error *err)
+{
+	return bk_distill_opts(split, NULL, dist_base, new_split, err);
+}
+
+int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *opts,
+		    struct bk_btf **dist_base, struct bk_btf **new_split, struct bk_error *err)
 {
 	const struct bk_btf *base = bk_btf_base(split);
 	if (!base) {
@@ -484,7 +525,7 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	}
 	/* write in the order the input had (libbpf does the same) */
 	d.dist->swapped = split->swapped;
-	e = mark_needed(&d);
+	e = mark_needed(&d, opts);
 	if (e)
 		goto out;
 	assign_ids(&d);
@@ -501,6 +542,8 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 		goto out;
 	}
 	e = build_split(&d);
+	if (!e && opts && opts->id_map)
+		e = make_id_map(&d, opts->id_map);
 	if (e)
 		goto out;
 	*dist_base = d.dist;
