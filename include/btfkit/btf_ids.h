@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #ifndef BTFKIT_BTF_IDS_H
 #define BTFKIT_BTF_IDS_H
-#include "btfkit/btfkit.h"
 #include "btfkit/distill.h"
+#include "btfkit/file.h"
 #include "btfkit/relocate.h"
-
-#ifndef BK_API /* the export macro, when btfkit.h has none */
-#define BK_API
-#endif
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -21,6 +21,7 @@ BK_API int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, str
 
 /* bk_distill() with options. */
 struct bk_distill_opts {
+	size_t sz; /* sizeof(struct bk_distill_opts): declare with BK_OPTS */
 	/* in, optional: base types to keep in the distilled base (and what
 	 * they refer to) although split does not refer to them, e.g. the ones
 	 * a module's .BTF_ids names; a module whose split BTF refers to all of
@@ -31,8 +32,9 @@ struct bk_distill_opts {
 	 * (0: not in the result), bk_btf_type_cnt(split) entries, malloc'd */
 	uint32_t **id_map;
 };
-int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *opts,
-		    struct bk_btf **dist_base, struct bk_btf **new_split, struct bk_error *err);
+BK_API int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *opts,
+			   struct bk_btf **dist_base, struct bk_btf **new_split,
+			   struct bk_error *err);
 
 /* Does split BTF fit its base? The reader checks that IDs and string
  * offsets are in range; this checks what it refers to in the base: a

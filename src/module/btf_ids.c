@@ -618,7 +618,7 @@ int bk_distill_module(const struct bk_btf *split, const struct bk_btf_ids *ids,
 		      struct bk_btf **dist, struct bk_btf **nsplit, struct bk_btf_ids **new_ids,
 		      struct bk_error *err)
 {
-	struct bk_distill_opts o = {0};
+	BK_OPTS(bk_distill_opts, o);
 	uint32_t *keep = NULL, *map = NULL;
 	int e;
 	*new_ids = NULL;
@@ -646,7 +646,11 @@ int bk_relocate_module(const struct bk_btf *split, const struct bk_btf *new_base
 		       const struct bk_relocate_opts *opts, const struct bk_btf_ids *ids,
 		       struct bk_btf **out, struct bk_btf_ids **new_ids, struct bk_error *err)
 {
-	struct bk_relocate_opts o = opts ? *opts : (struct bk_relocate_opts){0};
+	BK_OPTS(bk_relocate_opts, o);
+	if (opts) {
+		o.libbpf_quirks = opts->libbpf_quirks;
+		o.report = opts->report;
+	}
 	uint32_t *map = NULL;
 	int e;
 	*new_ids = NULL;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 #define MARKED UINT32_MAX
 
@@ -501,9 +502,14 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	return bk_distill_opts(split, NULL, dist_base, new_split, err);
 }
 
-int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *opts,
+int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *user_opts,
 		    struct bk_btf **dist_base, struct bk_btf **new_split, struct bk_error *err)
 {
+	struct bk_distill_opts o;
+	const struct bk_distill_opts *opts = &o;
+	int oe = bk_opts_load(&o, sizeof(o), user_opts, "bk_distill_opts", err);
+	if (oe)
+		return oe;
 	const struct bk_btf *base = bk_btf_base(split);
 	if (!base) {
 		bk_err_set_source(err, split->source, split->section);
