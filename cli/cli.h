@@ -58,6 +58,10 @@ void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 
+/* A module written back is compressed as it came (--in-place) or as the
+ * output's name says (-o): "xz", "zstd", "gzip" or NULL. */
+const char *cli_output_compression(const struct bk_file *f, const char *out, bool in_place);
+
 /* dump --btf-ids (dump_btf_ids.c) */
 int cli_dump_btf_ids(const char *path, const char *base_path, bool json);
 

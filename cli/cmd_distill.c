@@ -52,6 +52,11 @@ const char cmd_distill_usage[] =
 	"types of VMLINUX (e.g. two 'struct bpf_map_desc' of the same size) makes\n"
 	"relocation fail, even onto this very kernel; each one is named.\n"
 	"\n"
+	"A compressed module (.ko.xz, .ko.zst, .ko.gz) is written back compressed:\n"
+	"--in-place in the format it came in, -o in the one OUT's name says (xz with\n"
+	"the CRC32 check kmod expects, as kbuild writes it). --in-place on a symlink\n"
+	"replaces its target, keeping its mode and owner.\n"
+	"\n"
 	"A module that already has .BTF.base is left alone (exit 0) without\n"
 	"--force. Outputs are written whole or not at all.\n"
 	"\n"
@@ -251,8 +256,9 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 			{".BTF_ids", d->new_ids ? d->new_ids->data : NULL,
 			 d->new_ids ? d->new_ids->size : 0},
 		};
-		int e = bk_elf_write_sections(f, edits, d->new_ids ? 3 : 2, a->strip_signature,
-					      a->out, err);
+		BK_OPTS(bk_elf_write_opts, wo, .strip_signature = a->strip_signature,
+			.compression = cli_output_compression(f, a->out, a->in_place));
+		int e = bk_elf_write_sections_opts(f, edits, d->new_ids ? 3 : 2, &wo, a->out, err);
 		if (e)
 			return e;
 	}

@@ -41,3 +41,8 @@ int cli_finish_stdout(int status)
 	}
 	return status;
 }
+
+const char *cli_output_compression(const struct bk_file *f, const char *out, bool in_place)
+{
+	return in_place ? bk_file_compression(f) : bk_compression_for_name(out);
+}

@@ -84,9 +84,11 @@ BK_API int bk_file_btf(const struct bk_file *f, const char *section, const struc
  *   symbols and relocations stay valid. Sections stay at their offsets,
  *   except that a grown or new section (and .shstrtab when it grows) goes
  *   after the last one, and the section header table after those.
- * - Removing a section (data NULL) is not supported (-ENOTSUP); neither is
- *   replacing .shstrtab, an SHT_NOBITS or a compressed section, nor a raw
- *   blob as f (-EINVAL).
+ * - An edit with data NULL removes the section, when it is the last one
+ *   and nothing refers to it (no symbol is defined in it, no section links
+ *   to it): the other sections keep their indices. Any other removal is
+ *   not supported (-ENOTSUP); neither is replacing .shstrtab, an SHT_NOBITS
+ *   or a compressed section, nor a raw blob as f (-EINVAL).
  * - A signed kernel module (bk_file_signature_len(f) > 0): changing it voids
  *   its signature, so it is refused (-EPERM, exit status 1) unless
  *   strip_signature is true; then the output is the plain ELF, unsigned.
@@ -102,6 +104,25 @@ struct bk_elf_section_edit {
 BK_API int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 				 size_t nr_edits, bool strip_signature, const char *out_path,
 				 struct bk_error *err);
+
+/* The compression f was read in: "xz", "zstd", "gzip", or NULL. */
+BK_API const char *bk_file_compression(const struct bk_file *f);
+/* The compression an output name asks for: "xz" for *.xz, "zstd" for
+ * *.zst, "gzip" for *.gz, NULL for anything else. */
+BK_API const char *bk_compression_for_name(const char *path);
+
+/* bk_elf_write_sections() with options. */
+struct bk_elf_write_opts {
+	size_t sz; /* sizeof(struct bk_elf_write_opts): declare with BK_OPTS */
+	bool strip_signature;
+	/* the output compressed: "xz" (CRC32 check, 1 MiB dictionary: kbuild's
+	 * settings, what kmod reads), "zstd", "gzip"; NULL or "": plain ELF */
+	const char *compression;
+};
+BK_API int bk_elf_write_sections_opts(const struct bk_file *f,
+				      const struct bk_elf_section_edit *edits, size_t nr_edits,
+				      const struct bk_elf_write_opts *opts, const char *out_path,
+				      struct bk_error *err);
 
 #ifdef __cplusplus
 }

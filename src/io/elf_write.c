@@ -22,6 +22,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/opts_internal.h"
+#include "io/compress.h"
+#include "io/elf_symbols.h"
 #include "io/file_internal.h"
 
 struct out_sec {
@@ -44,6 +47,35 @@ static bool has_bytes(const GElf_Shdr *sh)
 /* ------------------------------------------------------------------ */
 /* What may be written                                                 */
 
+/* A section can go when it is the last (no other index moves) and nothing
+ * refers to it: no symbol defined in it, no section linking to it. */
+static int check_removal(const struct bk_file *f, const char *name, struct bk_error *err)
+{
+	size_t idx = bk_file_sec_index(f, name), nr_syms = 0;
+	struct bk_elf_sym *syms = NULL;
+	if (!idx)
+		return bk_err(err, -EINVAL, "cannot remove %s: there is no such section", name);
+	if (idx != f->nr_secs - 1 || idx == f->shstrndx || !f->ehdr.e_shnum)
+		return bk_err(err, -ENOTSUP, "cannot remove %s: only the last section can be "
+			      "removed, [%zu] of %zu is not", name, idx, f->nr_secs);
+	for (size_t i = 1; i < f->nr_secs; i++) {
+		const GElf_Shdr *sh = &f->secs[i].shdr;
+		bool info_is_sec = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA ||
+				   (sh->sh_flags & SHF_INFO_LINK);
+		if (sh->sh_link == idx || (info_is_sec && sh->sh_info == idx))
+			return bk_err(err, -ENOTSUP, "cannot remove %s: section [%zu] refers to it",
+				      name, i);
+	}
+	int e = bk_file_section_symbols(f, idx, &syms, &nr_syms, err);
+	free(syms);
+	if (e == -ENOENT)
+		e = 0;
+	if (!e && nr_syms)
+		e = bk_err(err, -ENOTSUP, "cannot remove %s: %zu symbols are defined in it", name,
+			   nr_syms);
+	return e;
+}
+
 static int check_edit(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 		      size_t i, struct bk_error *err)
 {
@@ -51,7 +83,7 @@ static int check_edit(const struct bk_file *f, const struct bk_elf_section_edit 
 	if (!ed->name || !ed->name[0])
 		return bk_err(err, -EINVAL, "section edit %zu has no name", i);
 	if (!ed->data)
-		return bk_err(err, -ENOTSUP, "removing a section (%s) is not supported", ed->name);
+		return check_removal(f, ed->name, err);
 	for (size_t j = 0; j < i; j++)
 		if (!strcmp(edits[j].name, ed->name))
 			return bk_err(err, -EINVAL, "section %s is edited twice", ed->name);
@@ -81,9 +113,16 @@ static int check_request(const struct bk_file *f, const struct bk_elf_section_ed
 			      "the module is signed (%zu-byte signature trailer) and changing it "
 			      "voids the signature: refusing unless the signature is dropped",
 			      f->sig_len);
-	for (size_t i = 0; i < nr_edits; i++)
+	size_t removed = 0, added = 0;
+	for (size_t i = 0; i < nr_edits; i++) {
 		if ((e = check_edit(f, edits, i, err)))
 			return e;
+		removed += !edits[i].data;
+		added += edits[i].data && !bk_file_find_sec(f, edits[i].name);
+	}
+	if (removed && added)
+		return bk_err(err, -ENOTSUP, "removing a section and adding one in the same "
+			      "write is not supported");
 	return 0;
 }
 
@@ -143,20 +182,22 @@ static int grow_shstrtab(const struct bk_file *f, const struct bk_elf_section_ed
 static int plan_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 			 size_t nr_edits, struct plan *p, struct bk_error *err)
 {
-	size_t added = 0;
-	for (size_t i = 0; i < nr_edits; i++)
+	size_t added = 0, removed = 0;
+	for (size_t i = 0; i < nr_edits; i++) {
 		added += !bk_file_find_sec(f, edits[i].name);
-	p->nr = f->nr_secs + added;
-	if (!(p->secs = calloc(p->nr ? p->nr : 1, sizeof(*p->secs))))
+		removed += !edits[i].data; /* only ever the last section */
+	}
+	p->nr = f->nr_secs + added - removed;
+	if (!(p->secs = calloc(f->nr_secs + added + 1, sizeof(*p->secs))))
 		return bk_err(err, -ENOMEM, "out of memory");
-	for (size_t i = 0; i < f->nr_secs; i++) {
+	for (size_t i = 0; i < p->nr && i < f->nr_secs; i++) {
 		struct out_sec *s = &p->secs[i];
 		s->shdr = f->secs[i].shdr;
 		s->bytes = i && has_bytes(&s->shdr) ? f->data + s->shdr.sh_offset : NULL;
 	}
 	for (size_t i = 0; i < nr_edits; i++) {
 		const struct bk_elf_sec *old = bk_file_find_sec(f, edits[i].name);
-		if (!old)
+		if (!old || !edits[i].data)
 			continue;
 		struct out_sec *s = &p->secs[old - f->secs];
 		s->bytes = edits[i].data;
@@ -315,18 +356,47 @@ static int render(const struct bk_file *f, const struct plan *p, uint64_t shoff,
 	return e;
 }
 
+/* The image compressed in place of itself. */
+static int compress_image(const char *format, void **image, size_t *size, struct bk_error *err)
+{
+	void *packed;
+	size_t packed_size;
+	int e = bk_compress(format, *image, *size, &packed, &packed_size, err);
+	if (e)
+		return e;
+	free(*image);
+	*image = packed;
+	*size = packed_size;
+	return 0;
+}
+
 int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 			  size_t nr_edits, bool strip_signature, const char *out_path,
 			  struct bk_error *err)
 {
+	BK_OPTS(bk_elf_write_opts, o, .strip_signature = strip_signature);
+	return bk_elf_write_sections_opts(f, edits, nr_edits, &o, out_path, err);
+}
+
+int bk_elf_write_sections_opts(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			       size_t nr_edits, const struct bk_elf_write_opts *user_opts,
+			       const char *out_path, struct bk_error *err)
+{
+	struct bk_elf_write_opts o;
 	struct plan p = {0};
 	uint64_t shoff;
 	void *image = NULL;
 	size_t size = 0;
-	int e = check_request(f, edits, nr_edits, strip_signature, err);
+	int e = bk_opts_load(&o, sizeof(o), user_opts, "bk_elf_write_opts", err);
+	if (e)
+		return e;
+	bool strip_signature = o.strip_signature;
+	e = check_request(f, edits, nr_edits, strip_signature, err);
 	if (!e && !(e = plan_sections(f, edits, nr_edits, &p, err)) &&
 	    !(e = place_sections(f, &p, &shoff, err)))
 		e = render(f, &p, shoff, &image, &size, err);
+	if (!e && o.compression && *o.compression)
+		e = compress_image(o.compression, &image, &size, err);
 	if (e && err && !err->file[0])
 		bk_err_set_source(err, f->name, NULL);
 	if (!e)

@@ -219,6 +219,7 @@ static int open_owned(void *data, size_t size, const char *name, struct bk_file 
 	}
 	f->data = data;
 	f->size = size;
+	f->compression = bk_compression_of(data, size);
 	if ((e = bk_decompress(name, (void **)&f->data, &f->size, BK_DECOMPRESS_MAX, err)))
 		goto fail;
 	if (f->size >= sizeof(elf_magic) && !memcmp(f->data, elf_magic, sizeof(elf_magic)))
@@ -271,6 +272,21 @@ void bk_file_close(struct bk_file *f)
 bool bk_file_is_elf(const struct bk_file *f) { return f->elf != NULL; }
 const char *bk_file_name(const struct bk_file *f) { return f->name; }
 size_t bk_file_signature_len(const struct bk_file *f) { return f->sig_len; }
+const char *bk_file_compression(const struct bk_file *f) { return f->compression; }
+
+const char *bk_compression_for_name(const char *path)
+{
+	static const struct { const char *suffix, *format; } names[] = {
+		{".xz", "xz"}, {".zst", "zstd"}, {".gz", "gzip"},
+	};
+	size_t len = strlen(path);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].suffix);
+		if (len > n && !strcmp(path + len - n, names[i].suffix))
+			return names[i].format;
+	}
+	return NULL;
+}
 
 const void *bk_file_data(const struct bk_file *f, size_t *size)
 {

@@ -20,6 +20,7 @@ struct bk_file {
 	uint8_t *data;     /* the whole content, decompressed; NULL once handed over */
 	size_t size;
 	size_t sig_len;    /* module signature trailer at the end, 0 when none */
+	const char *compression; /* as read: "xz", "zstd", "gzip", or NULL */
 	Elf *elf;          /* over data[0 .. size - sig_len); NULL for a raw blob */
 	GElf_Ehdr ehdr;
 	struct bk_elf_sec *secs;

@@ -144,6 +144,15 @@ static mode_t target_mode(const char *path)
 	return 0666 & ~um;
 }
 
+/* The new file keeps the old one's owner and group where we may give them
+ * (root may; anyone else keeps what they can: their own). */
+static void keep_owner(int fd, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && fchown(fd, st.st_uid, st.st_gid))
+		(void)!fchown(fd, (uid_t)-1, st.st_gid);
+}
+
 /* Temporary names are "NAME.btfkit-PID-...", beside NAME. A writer killed
  * (SIGKILL) in the microseconds between naming its file and renaming it
  * leaves one behind: the next write to NAME removes those whose writer is
@@ -204,6 +213,14 @@ int bk_write_file(const char *path, const void *data, size_t size, struct bk_err
 {
 	if (!strcmp(path, "-"))
 		return write_stdout(data, size, err);
+	/* a symlink is written through: its target is replaced, the link kept */
+	char resolved[PATH_MAX];
+	struct stat lst;
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		if (!realpath(path, resolved))
+			return bk_err_io(err, -errno, path, "cannot resolve the symlink");
+		path = resolved;
+	}
 	char dirbuf[PATH_MAX], namebuf[PATH_MAX], tmp[PATH_MAX + 48];
 	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
 	snprintf(namebuf, sizeof(namebuf), "%s", path);
@@ -221,6 +238,7 @@ int bk_write_file(const char *path, const void *data, size_t size, struct bk_err
 			return bk_err_io(err, -errno, path, "cannot create a temporary file");
 		named = true;
 	}
+	keep_owner(fd, path);
 	if ((e = write_all(fd, data, size)) || (fchmod(fd, target_mode(path)) && (e = -errno)) ||
 	    (fsync(fd) && (e = -errno)))
 		goto fail;
