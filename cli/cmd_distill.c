@@ -220,6 +220,8 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 		e = bk_split_check_base(d->split, err);
 	if (!e)
 		e = bk_distill_module(d->split, d->ids, &d->dist, &d->nsplit, &d->new_ids, err);
+	if (e && !err->file[0])
+		snprintf(err->file, sizeof(err->file), "%s", a->module);
 	if (e)
 		return e;
 	struct bk_distill_warnings w;

@@ -364,6 +364,8 @@ int cmd_relocate(int argc, char **argv)
 	const struct bk_btf_ids *ids = r.dist_ids ? r.dist_ids : r.ids;
 	if (bk_relocate_module(r.split, base, &opts, a.module_out ? ids : NULL, &r.out, &r.new_ids,
 			       &err)) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof(err.file), "%s", a.input);
 		if (rep)
 			report(&a, NULL, rep);
 		else

@@ -109,19 +109,19 @@ static int add_set(struct reader *r, const struct bk_elf_sym *s, const char *nam
 	struct bk_btf_ids *ids = r->ids;
 	uint64_t hdr = set8 ? 8 : 4, step = set8 ? 8 : 4;
 	if (!*name)
-		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s names no set", s->name);
+		return bk_err(r->err, -EINVAL, "symbol %s names no set", s->name);
 	if (s->size < hdr || (s->size - hdr) % step)
-		return bk_err(r->err, -EINVAL, ".BTF_ids: set %s: symbol size %llu is not a %s "
+		return bk_err(r->err, -EINVAL, "set %s: symbol size %llu is not a %s "
 			      "header and whole entries of %llu bytes", name,
 			      (unsigned long long)s->size, set8 ? "set8" : "set",
 			      (unsigned long long)step);
 	if (s->value > ids->size || s->size > ids->size - s->value)
-		return bk_err(r->err, -EINVAL, ".BTF_ids: set %s at offset %llu + %llu bytes ends "
+		return bk_err(r->err, -EINVAL, "set %s at offset %llu + %llu bytes ends "
 			      "past the end of the section (%zu bytes): truncated?", name,
 			      (unsigned long long)s->value, (unsigned long long)s->size, ids->size);
 	for (size_t i = 0; i < ids->nr_sets; i++)
 		if (!strcmp(ids->sets[i].name, name))
-			return bk_err(r->err, -EINVAL, ".BTF_ids: set %s is there twice", name);
+			return bk_err(r->err, -EINVAL, "set %s is there twice", name);
 	struct bk_btf_ids_set *grown = realloc(ids->sets, (ids->nr_sets + 1) * sizeof(*grown));
 	if (!grown)
 		return bk_err(r->err, -ENOMEM, "out of memory");
@@ -176,13 +176,13 @@ static int parse_id_symbol(struct reader *r, const char *sym, int *kind, char **
 			continue;
 		const char *start = rest + n + 2, *end = strrchr(start, '_');
 		if (!end || end == start || end[-1] != '_' || end - 1 == start)
-			return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s: no __<n> after the name",
+			return bk_err(r->err, -EINVAL, "symbol %s: no __<n> after the name",
 				      sym);
 		*kind = id_kinds[i].kind;
 		*name = strndup(start, (size_t)(end - 1 - start));
 		return *name ? 0 : bk_err(r->err, -ENOMEM, "out of memory");
 	}
-	return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s: unknown kind (func, struct, union, "
+	return bk_err(r->err, -EINVAL, "symbol %s: unknown kind (func, struct, union, "
 		      "typedef, set and set8 are known)", sym);
 }
 
@@ -193,7 +193,7 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 	int kind = 0, e;
 	char *name = NULL;
 	if (s->value > ids->size || ids->size - s->value < 4)
-		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s at offset %llu is past the end "
+		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is past the end "
 			      "of the section (%zu bytes): truncated?", s->name,
 			      (unsigned long long)s->value, ids->size);
 	if ((e = parse_id_symbol(r, s->name, &kind, &name)))
@@ -202,13 +202,13 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 	int set = set_at(ids, s->value);
 	if (set >= 0 && !en) {
 		free(name);
-		return bk_err(r->err, -EINVAL, ".BTF_ids: symbol %s at offset %llu is inside set %s "
+		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is inside set %s "
 			      "but not on one of its ID slots", s->name,
 			      (unsigned long long)s->value, ids->sets[set].name);
 	}
 	if (en && en->kind) {
 		free(name);
-		return bk_err(r->err, -EINVAL, ".BTF_ids: symbols %s and %s are at the same offset "
+		return bk_err(r->err, -EINVAL, "symbols %s and %s are at the same offset "
 			      "%llu", en->symbol, s->name, (unsigned long long)s->value);
 	}
 	if (!en) {
@@ -268,10 +268,10 @@ static int add_unused(struct reader *r)
 	int e = 0;
 	for (size_t i = 0; i < n && !e; i++) {
 		if (rs[i].start < pos)
-			e = bk_err(r->err, -EINVAL, ".BTF_ids: entries overlap at offset %llu",
+			e = bk_err(r->err, -EINVAL, "entries overlap at offset %llu",
 				   (unsigned long long)rs[i].start);
 		else if ((rs[i].start - pos) % 4)
-			e = bk_err(r->err, -EINVAL, ".BTF_ids: %llu bytes at offset %llu are not "
+			e = bk_err(r->err, -EINVAL, "%llu bytes at offset %llu are not "
 				   "whole 4-byte IDs (truncated?)",
 				   (unsigned long long)(rs[i].start - pos), (unsigned long long)pos);
 		for (; !e && pos < rs[i].start; pos += 4)
