@@ -29,8 +29,13 @@ struct bk_distill_opts {
 	const uint32_t *keep_base_ids;
 	size_t nr_keep;
 	/* out, optional: old ID -> new ID for every ID of split and its base
-	 * (0: not in the result), bk_btf_type_cnt(split) entries, malloc'd */
+	 * (0: not in the result), bk_btf_type_cnt(split) entries, malloc'd
+	 * (a base-sized array: for a few IDs, translate_ids is cheaper) */
 	uint32_t **id_map;
+	/* in/out, optional: IDs of split (its base's included) replaced by
+	 * their new IDs (0: not in the result) */
+	uint32_t *translate_ids;
+	size_t nr_translate;
 };
 BK_API int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *opts,
 			   struct bk_btf **dist_base, struct bk_btf **new_split,

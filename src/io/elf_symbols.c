@@ -57,8 +57,16 @@ int bk_file_section_symbols(const struct bk_file *f, size_t shndx, struct bk_elf
 	Elf_Data *xdata = shndx_data(f, st);
 	size_t count = sh->sh_size / sh->sh_entsize, n = 0;
 	struct bk_elf_sym *out = NULL;
+	/* libelf hands the table over in host form: ELF64 symbols are read in
+	 * place (a module has thousands; gelf_getsym copies each) */
+	const Elf64_Sym *syms64 = gelf_getclass(f->elf) == ELFCLASS64 && data->d_type == ELF_T_SYM
+					  ? data->d_buf : NULL;
+	if (syms64 && data->d_size / sizeof(*syms64) < count)
+		count = data->d_size / sizeof(*syms64);
 	for (size_t i = 1; i < count; i++) {
 		GElf_Sym sym;
+		if (syms64 && syms64[i].st_shndx != shndx && syms64[i].st_shndx != SHN_XINDEX)
+			continue;
 		if (!gelf_getsym(data, (int)i, &sym)) {
 			free(out);
 			return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: %s", i, elf_errmsg(-1));

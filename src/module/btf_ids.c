@@ -450,9 +450,28 @@ static const char *entry_label(const struct bk_btf_ids *ids, const struct bk_btf
 	return buf;
 }
 
+/* Old ID -> new ID: a dense map (relocate's), or a few pairs (distill's
+ * translation of just the IDs the section holds). 0: not in the result. */
+struct id_lookup {
+	const uint32_t *map;
+	uint32_t map_len;
+	const uint32_t *from, *to;
+	size_t nr_pairs;
+};
+
+static uint32_t lookup(const struct id_lookup *l, uint32_t id)
+{
+	if (l->map)
+		return id < l->map_len ? l->map[id] : 0;
+	for (size_t i = 0; i < l->nr_pairs; i++)
+		if (l->from[i] == id)
+			return l->to[i];
+	return 0;
+}
+
 static int remap_entry(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *old,
-		       const uint32_t *map, uint32_t map_len, const struct bk_btf *new_btf,
-		       uint8_t *data, struct bk_error *err)
+		       const struct id_lookup *map, const struct bk_btf *new_btf, uint8_t *data,
+		       struct bk_error *err)
 {
 	const struct bk_btf_ids_entry *en = &ids->entries[i];
 	char why[400], where[200], label[200];
@@ -461,7 +480,7 @@ static int remap_entry(const struct bk_btf_ids *ids, size_t i, const struct bk_b
 		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s", where, why);
 	if (!en->kind && en->set < 0)
 		return 0; /* unused: stays 0 */
-	uint32_t nid = en->id < map_len ? map[en->id] : 0;
+	uint32_t nid = lookup(map, en->id);
 	bk_type_label(old, en->id, label, sizeof(label));
 	if (!nid)
 		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s is not in the new "
@@ -556,9 +575,9 @@ nomem:
 	return bk_err(err, -ENOMEM, "out of memory");
 }
 
-int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, const uint32_t *map,
-		     uint32_t map_len, const struct bk_btf *new_btf, struct bk_btf_ids **out,
-		     struct bk_error *err)
+static int remap(const struct bk_btf_ids *ids, const struct bk_btf *old,
+		 const struct id_lookup *map, const struct bk_btf *new_btf,
+		 struct bk_btf_ids **out, struct bk_error *err)
 {
 	uint8_t *data = malloc(ids->size ? ids->size : 1);
 	int e = 0;
@@ -567,7 +586,7 @@ int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, con
 		return bk_err(err, -ENOMEM, "out of memory");
 	memcpy(data, ids->data, ids->size);
 	for (size_t i = 0; i < ids->nr_entries && !e; i++)
-		e = remap_entry(ids, i, old, map, map_len, new_btf, data, err);
+		e = remap_entry(ids, i, old, map, new_btf, data, err);
 	for (size_t i = 0; i < ids->nr_sets && !e; i++)
 		e = sort_set(ids, &ids->sets[i], data, err);
 	if (e) {
@@ -575,6 +594,14 @@ int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, con
 		return e;
 	}
 	return clone_over(ids, data, out, err);
+}
+
+int bk_btf_ids_remap(const struct bk_btf_ids *ids, const struct bk_btf *old, const uint32_t *map,
+		     uint32_t map_len, const struct bk_btf *new_btf, struct bk_btf_ids **out,
+		     struct bk_error *err)
+{
+	struct id_lookup l = {.map = map, .map_len = map_len};
+	return remap(ids, old, &l, new_btf, out, err);
 }
 
 int bk_btf_ids_base_types(const struct bk_btf_ids *ids, const struct bk_btf *btf, uint32_t **out,
@@ -619,26 +646,36 @@ int bk_distill_module(const struct bk_btf *split, const struct bk_btf_ids *ids,
 		      struct bk_error *err)
 {
 	BK_OPTS(bk_distill_opts, o);
-	uint32_t *keep = NULL, *map = NULL;
+	uint32_t *keep = NULL, *pairs;
 	int e;
 	*new_ids = NULL;
 	if (!ids)
 		return bk_distill(split, dist, nsplit, err);
 	if ((e = bk_btf_ids_base_types(ids, split, &keep, &o.nr_keep, err)))
 		return e;
+	/* the IDs the section holds, translated by distill: from[i] -> to[i] */
+	if (!(pairs = malloc(2 * (ids->nr_entries + 1) * sizeof(*pairs)))) {
+		free(keep);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
+	uint32_t *from = pairs, *to = pairs + ids->nr_entries + 1;
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		from[i] = to[i] = ids->entries[i].id;
 	o.keep_base_ids = keep;
-	o.id_map = &map;
+	o.translate_ids = to;
+	o.nr_translate = ids->nr_entries;
 	e = bk_distill_opts(split, &o, dist, nsplit, err);
 	free(keep);
-	if (e)
-		return e;
-	e = bk_btf_ids_remap(ids, split, map, bk_btf_type_cnt(split), *nsplit, new_ids, err);
-	free(map);
-	if (e) {
-		bk_btf_free(*nsplit);
-		bk_btf_free(*dist);
-		*nsplit = *dist = NULL;
+	if (!e) {
+		struct id_lookup l = {.from = from, .to = to, .nr_pairs = ids->nr_entries};
+		e = remap(ids, split, &l, *nsplit, new_ids, err);
+		if (e) {
+			bk_btf_free(*nsplit);
+			bk_btf_free(*dist);
+			*nsplit = *dist = NULL;
+		}
 	}
+	free(pairs);
 	return e;
 }
 

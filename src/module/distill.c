@@ -212,7 +212,7 @@ static int mark_needed(struct distill *d, const struct bk_distill_opts *opts)
 	uint32_t end = bk_btf_type_cnt(d->split);
 	/* base types kept although S does not use them (named by .BTF_ids):
 	 * marked first, as if S referred to them */
-	for (size_t i = 0; opts && i < opts->nr_keep; i++) {
+	for (size_t i = 0; i < opts->nr_keep; i++) {
 		uint32_t id = opts->keep_base_ids[i];
 		int e = 0;
 		if (!id || id >= d->base_cnt)
@@ -548,8 +548,12 @@ int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *us
 		goto out;
 	}
 	e = build_split(&d);
-	if (!e && opts && opts->id_map)
+	if (!e && opts->id_map)
 		e = make_id_map(&d, opts->id_map);
+	for (size_t i = 0; !e && i < opts->nr_translate; i++) {
+		uint32_t id = opts->translate_ids[i];
+		opts->translate_ids[i] = id < bk_btf_type_cnt(split) ? new_id(&d, id) : 0;
+	}
 	if (e)
 		goto out;
 	*dist_base = d.dist;
