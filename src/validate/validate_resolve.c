@@ -444,12 +444,11 @@ static int check_member_of(struct mcheck *c, bool kflag)
 	if (kflag && (c->offset >> 24))
 		return member_fault(c, BK_FAULT_BITFIELD, "bitfield_size on a non-integer member");
 	uint32_t size = 0;
+	if (bk_kind_is_composite(k))
+		return check_byte_member(c, c->mt->size);
 	switch (k) {
 	case BK_KIND_PTR:
 		return check_byte_member(c, KV_PTR_SIZE);
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-		return check_byte_member(c, c->mt->size);
 	case BK_KIND_ARRAY:
 		sized_type(c->r, &c->type_id, &size);
 		return check_byte_member(c, size);
