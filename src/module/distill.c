@@ -202,7 +202,7 @@ static int mark_needed(struct distill *d, const struct bk_distill_opts *opts)
 		int e = 0;
 		if (!id || id >= d->base_cnt)
 			continue;
-		if (undistillable(bk_kind(bk_btf_type(d->split, id)))) {
+		if (bk_kind_is_decl(bk_kind(bk_btf_type(d->split, id)))) {
 			char label[160];
 			bk_type_label(d->split, id, label, sizeof(label));
 			return bk_err(d->err, -EINVAL, "base type %s is to be kept (named by "
