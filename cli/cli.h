@@ -55,6 +55,8 @@ int cli_finish_stdout(int status);
  * report's problems as a JSON array */
 void cli_json_str(FILE *out, const char *s);
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
+/* the same without the brackets, to add more problems to the array */
+void cli_reloc_problems_json_items(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 

@@ -28,8 +28,17 @@ const char cmd_check_usage[] =
 	"  -q, --quiet               text: list only modules that do not relocate\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"      --kernel-relocates yes|no\n"
+	"                            whether the kernel relocates module BTF at load\n"
+	"                            (6.11 and later); default: told from its BTF\n"
+	"                            (FUNC 'btf_relocate', struct btf's base_id_map)\n"
 	"\n"
-	"status of a module: relocates | fails | bound | no-btf | error\n"
+	"status of a module: relocates | fails | bound | no-btf | error |\n"
+	"needs-rewrite (the kernel does not relocate at load, and the module fits it\n"
+	"only relocated: btfkit relocate -o writes one that loads). A module's\n"
+	".BTF_ids (kfunc sets, BTF_ID lists) must name what its symbols ask for, in\n"
+	"its numbering: else it fails (problem \"btf-ids\"). A bound module that\n"
+	"fits (a kernel's own modules checked against it) is a success.\n"
 	"\n"
 	"JSON Lines: one object per module, then one summary line:\n"
 	"  {\"module\": PATH, \"status\": STATUS, \"problems\": [PROBLEM...]}\n"
@@ -42,25 +51,31 @@ const char cmd_check_usage[] =
 	"      the type; \"text\": the problem in words}\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
+	"  PROBLEM for .BTF_ids: {\"problem\": \"btf-ids\", \"set\", \"symbol\",\n"
+	"    \"offset\", \"id\", \"text\"}; for 'needs-rewrite': {\"problem\":\n"
+	"    \"needs-rewrite\", \"text\"}. \"via\": \".BTF.base\" or \"built-against\"\n"
+	"    says what the module was relocated through\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
 	"    \"error\": counts; \"seconds\", \"threads\";\n"
 	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
 	"    the distilled types that break the most modules (10)}}\n"
 	"\n"
-	"exit status: 0 when no module fails, is bound or errs; 1 otherwise;\n"
-	"2 usage or I/O errors\n";
+	"exit status: 0 when every module relocates, fits as it is (bound) or has\n"
+	"no BTF; 1 otherwise (also: no module found under PATH); 2 usage or I/O\n"
+	"errors\n";
 
 struct check_args {
 	const char *base, *built_against;
 	bool json, quiet, quirks;
 	unsigned threads;
+	enum bk_kernel_relocates kernel_relocates;
 	char **paths;
 	int nr_paths;
 };
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_KERNEL_RELOCATES };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -68,6 +83,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"threads", required_argument, NULL, 't'},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{"kernel-relocates", required_argument, NULL, OPT_KERNEL_RELOCATES},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -85,6 +101,15 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
+		case OPT_KERNEL_RELOCATES:
+			if (!strcmp(optarg, "yes"))
+				a->kernel_relocates = BK_KERNEL_RELOCATES_YES;
+			else if (!strcmp(optarg, "no"))
+				a->kernel_relocates = BK_KERNEL_RELOCATES_NO;
+			else
+				return cli_usage_error("check", "--kernel-relocates is yes or no, "
+						       "not '%s'", optarg);
+			break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -111,14 +136,47 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r)
+static const char needs_rewrite_text[] =
+	"the kernel does not relocate module BTF at load (before 6.11): it fits only "
+	"relocated; btfkit relocate -B KERNEL_BTF MODULE -o OUT.ko writes one that loads";
+
+static void ids_problems_json(const struct bk_check_result *r, bool first)
+{
+	for (size_t i = 0; i < r->nr_ids_problems; i++) {
+		const struct bk_check_ids_problem *p = &r->ids_problems[i];
+		printf("%s{\"problem\":\"btf-ids\",\"set\":", first && !i ? "" : ",");
+		if (p->set[0])
+			cli_json_str(stdout, p->set);
+		else
+			fputs("null", stdout);
+		fputs(",\"symbol\":", stdout);
+		cli_json_str(stdout, p->symbol);
+		printf(",\"offset\":%u,\"id\":%u,\"text\":", p->offset, p->id);
+		cli_json_str(stdout, p->text);
+		putchar('}');
+	}
+}
+
+static void print_json(const struct bk_check_result *r, bool against)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
 	cli_json_str(stdout, r->module);
 	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
-	if (r->status == BK_CHECK_FAILS) {
-		cli_reloc_problems_json(stdout, r->report);
+	if (r->nr_ids_problems && !r->report) {
+		putchar('[');
+		ids_problems_json(r, true);
+		putchar(']');
+	} else if (r->status == BK_CHECK_NEEDS_REWRITE) {
+		fputs("[{\"problem\":\"needs-rewrite\",\"text\":", stdout);
+		cli_json_str(stdout, needs_rewrite_text);
+		fputs("}]", stdout);
+	} else if (r->status == BK_CHECK_FAILS) {
+		/* the relocation's problems, then .BTF_ids' in the same array */
+		putchar('[');
+		cli_reloc_problems_json_items(stdout, r->report);
+		ids_problems_json(r, !r->report || !r->report->nr_problems);
+		putchar(']');
 	} else if (r->status == BK_CHECK_BOUND) {
 		printf("[{\"problem\":\"bound\",\"fits\":%s,\"text\":", r->fits ? "true" : "false");
 		cli_json_str(stdout, r->fits ? "its split BTF reads on this kernel's BTF, but only "
@@ -132,27 +190,54 @@ static void print_json(const struct bk_check_result *r)
 	} else {
 		fputs("[]", stdout);
 	}
-	puts("}");
+	printf(",\"via\":%s}\n",
+	       r->had_base ? "\".BTF.base\"" : against ? "\"built-against\"" : "null");
 }
 
 static void print_text(const struct bk_check_result *r, bool quiet)
 {
 	char buf[1400];
-	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
+	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF ||
+		      (r->status == BK_CHECK_BOUND && r->fits)))
 		return;
 	printf("%-9s %s", bk_check_status_name(r->status), r->module);
-	if (r->status == BK_CHECK_BOUND)
+	if (r->status == BK_CHECK_RELOCATES)
+		printf(r->had_base ? " (through its .BTF.base)"
+				   : " (distilled against --built-against: it has no .BTF.base; "
+				     "btfkit distill writes one)");
+	else if (r->status == BK_CHECK_NEEDS_REWRITE)
+		printf(": %s", needs_rewrite_text);
+	else if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
 		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
-	if (r->status == BK_CHECK_FAILS)
+	for (size_t i = 0; i < r->nr_ids_problems; i++) {
+		const struct bk_check_ids_problem *p = &r->ids_problems[i];
+		printf("    .BTF_ids: %s%s%s%s at offset %u: %s\n", p->set[0] ? "set " : "", p->set,
+		       p->set[0] && p->symbol[0] ? " " : "", p->symbol, p->offset, p->text);
+	}
+	if (r->status == BK_CHECK_FAILS && r->report)
 		cli_reloc_problems_text(stdout, r->report, "    ");
 }
 
+/* Modules without .BTF.base whose .BTF does not read on --built-against:
+ * all of them means the wrong kernel, said once. */
+static size_t misfits(const struct bk_check_result *r, size_t n, size_t *without_base)
+{
+	size_t m = 0;
+	*without_base = 0;
+	for (size_t i = 0; i < n; i++) {
+		*without_base += r[i].status != BK_CHECK_NO_BTF && !r[i].had_base;
+		m += r[i].misfit;
+	}
+	return m;
+}
+
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
-			  const struct bk_check_summary *s, double seconds, unsigned threads)
+			  const struct bk_check_summary *s, double seconds, unsigned threads,
+			  bool kernel_relocates)
 {
 	if (a->json) {
 		printf("{\"summary\":{\"modules\":%zu", s->total);
@@ -170,14 +255,26 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 			cli_json_str(stdout, s->top[i].type);
 			printf(",\"modules\":%zu}", s->top[i].modules);
 		}
-		puts("]}}");
+		printf("],\"kernel_relocates\":%s,\"kernel_relocates_from\":\"%s\"}}\n",
+		       kernel_relocates ? "true" : "false", a->kernel_relocates ? "option" : "btf");
 		return;
 	}
 	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
-	       "%zu bound, %zu without BTF, %zu errors\n",
+	       "%zu bound, %zu without BTF, %zu errors, %zu need rewriting\n",
 	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
 	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
-	       s->count[BK_CHECK_ERROR]);
+	       s->count[BK_CHECK_ERROR], s->count[BK_CHECK_NEEDS_REWRITE]);
+	printf("the kernel %s module BTF at load (%s)\n",
+	       kernel_relocates ? "relocates" : "does not relocate",
+	       a->kernel_relocates ? "--kernel-relocates"
+	       : kernel_relocates ? "its BTF has btf_relocate / struct btf's base_id_map"
+				  : "its BTF has neither btf_relocate nor struct btf's base_id_map: "
+				    "before 6.11");
+	if (s->count[BK_CHECK_NEEDS_REWRITE])
+		printf("modules that need rewriting load once written for this kernel: btfkit "
+		       "relocate -B %s%s%s MODULE -o OUT.ko\n", a->base,
+		       a->built_against ? " --built-against " : "",
+		       a->built_against ? a->built_against : "");
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
 		for (size_t i = 0; i < s->nr_slowest; i++)
@@ -204,7 +301,8 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	       const struct bk_btf *against)
 {
 	BK_OPTS(bk_check_opts, opts, .kernel = kernel, .built_against = against,
-				     .libbpf_quirks = a->quirks, .threads = a->threads);
+				     .libbpf_quirks = a->quirks, .threads = a->threads,
+				     .kernel_relocates = a->kernel_relocates);
 	struct bk_check_result *res = NULL;
 	struct bk_check_summary sum;
 	struct bk_error err = {0};
@@ -213,6 +311,13 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	double t0 = now();
 	if (bk_check_collect((const char *const *)a->paths, (size_t)a->nr_paths, &files, &n, &err))
 		return cli_fail(&err);
+	if (!n) {
+		fprintf(stderr, "btfkit: no modules under %s%s: looked for *.ko, *.ko.xz, *.ko.zst, "
+			"*.ko.gz and *.btf (e.g. /lib/modules/VERSION)\n", a->paths[0],
+			a->nr_paths > 1 ? " ..." : "");
+		bk_check_free_files(files, n);
+		return EXIT_INVALID;
+	}
 	if (isatty(STDERR_FILENO))
 		opts.progress = progress;
 	if (bk_check_run(files, n, &opts, &res, &err) || bk_check_summarize(res, n, &sum)) {
@@ -220,13 +325,26 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_results_free(res, n);
 		return err.code ? cli_fail(&err) : EXIT_USAGE;
 	}
+	size_t without_base, nr_misfits = misfits(res, n, &without_base);
+	bool wrong_against = against && without_base && nr_misfits == without_base;
 	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+		if (a->json)
+			print_json(&res[i], against != NULL);
+		else if (!wrong_against || !res[i].misfit)
+			print_text(&res[i], a->quiet);
+	if (wrong_against)
+		fprintf(stderr, "btfkit: none of the %zu modules without .BTF.base fits "
+			"--built-against %s: it is not the kernel they were built for (give that "
+			"kernel's BTF: its vmlinux, or /sys/kernel/btf/vmlinux while it runs)\n",
+			without_base, a->built_against);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
-	print_summary(a, res, &sum, now() - t0, threads);
-	int status = sum.count[BK_CHECK_FAILS] || sum.count[BK_CHECK_BOUND] ||
-				     sum.count[BK_CHECK_ERROR]
+	print_summary(a, res, &sum, now() - t0, threads, bk_check_kernel_relocates(&opts));
+	size_t unfit = 0;
+	for (size_t i = 0; i < n; i++)
+		unfit += res[i].status == BK_CHECK_BOUND && !res[i].fits;
+	int status = sum.count[BK_CHECK_FAILS] || unfit || sum.count[BK_CHECK_ERROR] ||
+				     sum.count[BK_CHECK_NEEDS_REWRITE]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
 	bk_check_results_free(res, n);

@@ -87,8 +87,14 @@ static void cand_json(FILE *out, const struct bk_reloc_problem *p, const struct 
 
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep)
 {
-	char text[1200];
 	fputc('[', out);
+	cli_reloc_problems_json_items(out, rep);
+	fputc(']', out);
+}
+
+void cli_reloc_problems_json_items(FILE *out, const struct bk_reloc_report *rep)
+{
+	char text[1200];
 	for (size_t i = 0; rep && i < rep->nr_problems; i++) {
 		const struct bk_reloc_problem *p = &rep->problems[i];
 		fprintf(out, "%s{\"problem\":\"%s\",\"type_id\":%u,\"kind\":\"%s\",\"name\":", i ? "," : "",
@@ -112,7 +118,6 @@ void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep)
 		cli_json_str(out, bk_reloc_problem_str(p, text, sizeof(text)));
 		fputc('}', out);
 	}
-	fputc(']', out);
 }
 
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent)

@@ -195,8 +195,10 @@ static void check_against(const char *target)
 {
 	char cmd[8192];
 	int status;
-	snprintf(cmd, sizeof(cmd), "%s check -j -B %s --built-against %s %s", bkt_tool(),
-		 bkt_vmlinux(target), bkt_vmlinux(kver_src), bkt_data("modules/6.1.0-47-amd64"));
+	/* the matching rules alone: as if the kernel relocated at load */
+	snprintf(cmd, sizeof(cmd), "%s check -j --kernel-relocates yes -B %s --built-against %s %s",
+		 bkt_tool(), bkt_vmlinux(target), bkt_vmlinux(kver_src),
+		 bkt_data("modules/6.1.0-47-amd64"));
 	char *out = bkt_run(cmd, &status, NULL);
 	size_t relocates = json_count(out, "relocates"), fails = json_count(out, "fails");
 
@@ -284,8 +286,8 @@ static void test_module_files(void **state)
 	(void)state;
 	char cmd[8192];
 	int status;
-	snprintf(cmd, sizeof(cmd), "%s check -j -t 3 -B %s --built-against %s %s", bkt_tool(),
-		 bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bkt_tmpdir);
+	snprintf(cmd, sizeof(cmd), "%s check -j -t 3 --kernel-relocates yes -B %s --built-against %s %s",
+		 bkt_tool(), bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bkt_tmpdir);
 	char *out = bkt_run(cmd, &status, NULL);
 	/* sorted by path; notes.txt is not a module */
 	const char *want[][2] = {
@@ -316,7 +318,8 @@ static void test_module_files(void **state)
 	snprintf(cmd, sizeof(cmd), "%s check -j -B %s %s/sub/tcp_bbr.ko %s/dummy.ko", bkt_tool(),
 		 bkt_vmlinux("6.1.0-47-amd64"), bkt_tmpdir, bkt_tmpdir);
 	out = bkt_run(cmd, &status, NULL);
-	assert_int_equal(status, 1);
+	/* a kernel's own modules that fit it: a success */
+	assert_int_equal(status, 0);
 	assert_non_null(strstr(out, "\"status\":\"bound\",\"problems\":[{\"problem\":\"bound\",\"fits\":true"));
 	assert_non_null(strstr(out, "\"bound\":2"));
 	free(out);
@@ -325,6 +328,122 @@ static void test_module_files(void **state)
 		 bkt_vmlinux("6.12.117+deb12-amd64"), bkt_tmpdir);
 	out = bkt_run(cmd, &status, NULL);
 	assert_non_null(strstr(out, "\"fits\":false"));
+	assert_int_equal(status, 1);
+	free(out);
+}
+
+/* ---- predicting the kernel's load ------------------------------------------------ */
+
+static void test_kernel_relocates(void **state)
+{
+	(void)state;
+	static const struct { const char *kver; bool relocates; } k[] = {
+		{"6.1.0-47-amd64", false}, {"6.1.0-56-amd64", false},
+		{"6.12.107+deb12-amd64", true}, {"6.12.117+deb12-amd64", true}, {"running", true},
+	};
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		assert_int_equal(bk_kernel_relocates(bkt_vmlinux_btf(k[i].kver)), k[i].relocates);
+}
+
+/* One module through every case of a load: the kernel relocates or not (told
+ * from its BTF, or by option), through .BTF.base or --built-against, and
+ * the remedy (relocate -o) checked again. */
+static void test_predicts_load(void **state)
+{
+	(void)state;
+	char *out;
+	int st;
+	const char *bbr = bkt_shared("corpus/ko/tcp_bbr.ko");
+	char dist[300], fixed[300];
+	snprintf(dist, sizeof(dist), "%s/bbr.dist.ko", bkt_tmpdir);
+	snprintf(fixed, sizeof(fixed), "%s/bbr.fixed.ko", bkt_tmpdir);
+	/* 6.1.0-56 does not relocate: the module only fits relocated */
+	out = bkt_runf(&st, NULL, "%s check -B %s --built-against %s %s", bkt_tool(),
+		       bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bbr);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "needs-rewrite"));
+	assert_non_null(strstr(out, "btfkit relocate -B"));
+	assert_non_null(strstr(out, "does not relocate module BTF at load"));
+	free(out);
+	/* ... unless told it does */
+	out = bkt_runf(&st, NULL, "%s check -j --kernel-relocates yes -B %s --built-against %s %s",
+		       bkt_tool(), bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bbr);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\"status\":\"relocates\",\"problems\":[],\"via\":\"built-against\""));
+	assert_non_null(strstr(out, "\"kernel_relocates\":true,\"kernel_relocates_from\":\"option\""));
+	free(out);
+	/* 6.12 relocates, through a real .BTF.base */
+	assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s --strip-signature 2>/dev/null", bkt_tool(),
+				 bkt_vmlinux("6.1.0-47-amd64"), bbr, dist), 0);
+	out = bkt_runf(&st, NULL, "%s check -j -B %s %s", bkt_tool(),
+		       bkt_vmlinux("6.12.117+deb12-amd64"), dist);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\"status\":\"relocates\",\"problems\":[],\"via\":\".BTF.base\""));
+	assert_non_null(strstr(out, "\"kernel_relocates\":true,\"kernel_relocates_from\":\"btf\""));
+	free(out);
+	out = bkt_runf(&st, NULL, "%s check --kernel-relocates no -B %s %s", bkt_tool(),
+		       bkt_vmlinux("6.12.117+deb12-amd64"), dist);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "needs-rewrite"));
+	free(out);
+	/* the remedy: written for 6.1.0-56, it fits that kernel as it is */
+	assert_int_equal(bkt_cmd("%s relocate -B %s %s -o %s >/dev/null", bkt_tool(),
+				 bkt_vmlinux("6.1.0-56-amd64"), dist, fixed), 0);
+	out = bkt_runf(&st, NULL, "%s check -j -B %s %s", bkt_tool(), bkt_vmlinux("6.1.0-56-amd64"),
+		       fixed);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "\"status\":\"bound\",\"problems\":[{\"problem\":\"bound\",\"fits\":true"));
+	free(out);
+}
+
+/* .BTF_ids left in the old numbering (what distill did before it rewrote
+ * them): relocation alone says "relocates", the kernel would use IDs past
+ * the end: fails, one btf-ids problem per kfunc. */
+static void test_btf_ids_problems(void **state)
+{
+	(void)state;
+	char stale[300], ids[300];
+	snprintf(stale, sizeof(stale), "%s/bbr.stale.ko", bkt_tmpdir);
+	snprintf(ids, sizeof(ids), "%s/bbr.ids", bkt_tmpdir);
+	const char *bbr = bkt_shared("corpus/ko/tcp_bbr.ko");
+	assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s --strip-signature 2>/dev/null && "
+				 "objcopy --dump-section .BTF_ids=%s %s /dev/null && "
+				 "objcopy --update-section .BTF_ids=%s %s",
+				 bkt_tool(), bkt_vmlinux("6.1.0-47-amd64"), bbr, stale, ids, bbr, ids,
+				 stale), 0);
+	int st;
+	char *out = bkt_runf(&st, NULL, "%s check -j -B %s %s", bkt_tool(),
+			     bkt_vmlinux("6.12.117+deb12-amd64"), stale);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "\"status\":\"fails\",\"problems\":[{\"problem\":\"btf-ids\","
+				    "\"set\":\"tcp_bbr_check_kfunc_ids\",\"symbol\":"));
+	assert_non_null(strstr(out, "\"id\":100640,\"text\":\"ID 100640 is past the last type [65]\"}"));
+	size_t n = 0;
+	for (const char *p = out; (p = strstr(p, "\"btf-ids\"")); p++)
+		n++;
+	assert_int_equal(n, 8);
+	free(out);
+}
+
+/* Said plainly: no modules under a path; a --built-against no module fits. */
+static void test_said_plainly(void **state)
+{
+	(void)state;
+	char empty[300], *out;
+	int st;
+	snprintf(empty, sizeof(empty), "%s/empty", bkt_tmpdir);
+	assert_int_equal(bkt_cmd("mkdir -p %s", empty), 0);
+	out = bkt_runf(&st, NULL, "%s check -B %s %s 2>&1", bkt_tool(), bkt_vmlinux("6.1.0-56-amd64"),
+		       empty);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "no modules under"));
+	free(out);
+	out = bkt_runf(&st, NULL, "%s check -B %s --built-against %s %s 2>&1", bkt_tool(),
+		       bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.12.117+deb12-amd64"),
+		       bkt_data("modules/6.1.0-47-amd64/kernel/drivers/net"));
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "modules without .BTF.base fits --built-against"));
+	assert_null(strstr(out, "\nerror "));
 	free(out);
 }
 
@@ -413,6 +532,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_module_files),
+		cmocka_unit_test(test_kernel_relocates),
+		cmocka_unit_test(test_predicts_load),
+		cmocka_unit_test(test_btf_ids_problems),
+		cmocka_unit_test(test_said_plainly),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_relocate_cli),
 		cmocka_unit_test(test_deterministic),

@@ -25,11 +25,35 @@ enum bk_check_status {
 			     * works only on the kernel it was built against */
 	BK_CHECK_NO_BTF,    /* no .BTF section */
 	BK_CHECK_ERROR,     /* unreadable or invalid: error says why */
+	BK_CHECK_NEEDS_REWRITE, /* the kernel does not relocate module BTF at load
+				 * (before 6.11) and the module fits only after
+				 * relocation: `btfkit relocate -o` writes one that
+				 * loads */
 	BK_CHECK_NR_STATUS
 };
 
-/* "relocates", "fails", "bound", "no-btf", "error" */
+/* "relocates", "fails", "bound", "no-btf", "error", "needs-rewrite" */
 BK_API const char *bk_check_status_name(enum bk_check_status s);
+
+/* Does this kernel relocate a module's BTF onto its own at load time
+ * (Linux 6.11 and later)? Told from its BTF: a FUNC 'btf_relocate', or a
+ * member 'base_id_map' of struct btf. */
+BK_API bool bk_kernel_relocates(const struct bk_btf *kernel);
+
+enum bk_kernel_relocates {
+	BK_KERNEL_RELOCATES_AUTO = 0, /* told by bk_kernel_relocates() */
+	BK_KERNEL_RELOCATES_YES,
+	BK_KERNEL_RELOCATES_NO,
+};
+
+/* A .BTF_ids entry that does not hold what the kernel will use it as. */
+struct bk_check_ids_problem {
+	char set[96];     /* the set's name, "" for a list entry */
+	char symbol[160]; /* the entry's symbol, "" when none */
+	uint32_t offset;  /* in .BTF_ids */
+	uint32_t id;
+	char text[400];   /* the fault */
+};
 
 struct bk_check_opts {
 	size_t sz; /* sizeof(struct bk_check_opts): declare with BK_OPTS */
@@ -40,6 +64,7 @@ struct bk_check_opts {
 	/* called after each module, one call at a time, from any thread */
 	void (*progress)(size_t done, size_t total, void *ctx);
 	void *ctx;
+	enum bk_kernel_relocates kernel_relocates; /* AUTO: told from kernel */
 };
 
 struct bk_check_result {
@@ -50,6 +75,12 @@ struct bk_check_result {
 	struct bk_reloc_report *report; /* FAILS: every problem */
 	struct bk_error error;         /* FAILS, ERROR, BOUND when it does not fit */
 	double seconds;
+	/* .BTF_ids entries the kernel would misuse (status FAILS); a .BTF_ids
+	 * that cannot be read is one problem with offset and id 0 */
+	struct bk_check_ids_problem *ids_problems;
+	size_t nr_ids_problems;
+	/* ERROR: the module's .BTF does not fit --built-against */
+	bool misfit;
 };
 
 /* Check one module (a file: ELF, possibly compressed, or a raw blob). */
@@ -68,6 +99,9 @@ BK_API void bk_check_free_files(char **files, size_t n);
  * threads share them read-only. */
 BK_API int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
 			struct bk_check_result **results, struct bk_error *err);
+/* The kernel relocation behaviour bk_check_run used: opts' override, else
+ * bk_kernel_relocates(opts->kernel). */
+BK_API bool bk_check_kernel_relocates(const struct bk_check_opts *opts);
 BK_API void bk_check_results_free(struct bk_check_result *r, size_t n);
 
 /* A distilled type that breaks modules: "STRUCT 'device'" and how many. */

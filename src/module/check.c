@@ -16,11 +16,12 @@
 
 #include "core/btf_internal.h"
 #include "core/opts_internal.h"
+#include "module/check_load.h"
 
 const char *bk_check_status_name(enum bk_check_status s)
 {
 	static const char *const names[BK_CHECK_NR_STATUS] = {"relocates", "fails", "bound",
-							      "no-btf", "error"};
+							      "no-btf", "error", "needs-rewrite"};
 	return s < BK_CHECK_NR_STATUS ? names[s] : "unknown";
 }
 
@@ -69,9 +70,10 @@ static double now(void)
 }
 
 /* No .BTF.base and nothing to distill against: does the split BTF at least
- * read on the kernel's BTF (IDs, strings and what they refer to)? */
+ * read on the kernel's BTF (IDs, strings and what they refer to)? Its
+ * .BTF_ids are then in the kernel's numbering. */
 static void check_bound(const struct bk_file *f, const struct bk_check_opts *opts,
-			struct bk_check_result *res)
+			const struct bk_btf_ids *ids, struct bk_check_result *res)
 {
 	struct bk_btf *split = NULL;
 	res->status = BK_CHECK_BOUND;
@@ -79,25 +81,105 @@ static void check_bound(const struct bk_file *f, const struct bk_check_opts *opt
 		    bk_split_check_base(split, &res->error) == 0;
 	if (res->fits)
 		bk_error_clear(&res->error);
+	if (res->fits && ids && bk_check_ids(ids, split, res))
+		res->status = BK_CHECK_ERROR;
 	bk_btf_free(split);
 }
 
-static void relocate_module(const struct bk_file *f, const struct bk_check_opts *opts,
-			    struct bk_check_result *res)
+/* Relocation onto the kernel, then what the kernel makes of it: one that
+ * does not relocate at load (before 6.11) loads a module's .BTF as split
+ * BTF on its own, so a module that only fits after relocation needs it
+ * written back (btfkit relocate -o). */
+static void relocate_onto(const struct bk_btf *split, const struct bk_check_opts *opts,
+			  bool kernel_relocates, struct bk_check_result *res)
 {
-	struct bk_btf *dist, *split, *out = NULL;
+	struct bk_btf *out = NULL;
 	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
-	if (bk_module_distilled(f, opts->built_against, &dist, &split, &res->error)) {
-		res->status = BK_CHECK_ERROR;
-		return;
-	}
 	if (bk_relocate_opts(split, opts->kernel, &ro, &out, &res->error))
 		res->status = res->report ? BK_CHECK_FAILS : BK_CHECK_ERROR;
 	else
-		res->status = BK_CHECK_RELOCATES;
+		res->status = kernel_relocates ? BK_CHECK_RELOCATES : BK_CHECK_NEEDS_REWRITE;
 	bk_btf_free(out);
+}
+
+/* .BTF on its own .BTF.base: .BTF_ids are in the distilled numbering. */
+static void check_distilled(const struct bk_file *f, const struct bk_check_opts *opts,
+			    const struct bk_btf_ids *ids, bool kernel_relocates,
+			    struct bk_check_result *res)
+{
+	struct bk_btf *dist, *split;
+	if (bk_module_distilled(f, NULL, &dist, &split, &res->error)) {
+		res->status = BK_CHECK_ERROR;
+		return;
+	}
+	if (ids && bk_check_ids(ids, split, res))
+		res->status = BK_CHECK_ERROR;
+	else
+		relocate_onto(split, opts, kernel_relocates, res);
 	bk_btf_free(split);
 	bk_btf_free(dist);
+}
+
+/* No .BTF.base: read on the kernel it was built against (.BTF_ids are in
+ * that numbering) and distilled here, keeping what .BTF_ids names. On a
+ * kernel that does not relocate, a module built for that very kernel loads
+ * as it is: bound, and it fits. */
+static void check_built_against(const struct bk_file *f, const struct bk_check_opts *opts,
+				const struct bk_btf_ids *ids, bool kernel_relocates,
+				struct bk_check_result *res)
+{
+	struct bk_btf *full, *dist = NULL, *split = NULL;
+	struct bk_btf_ids *dist_ids = NULL;
+	if (bk_file_btf(f, ".BTF", opts->built_against, &full, &res->error) ||
+	    bk_split_check_base(full, &res->error)) {
+		res->status = BK_CHECK_ERROR;
+		res->misfit = !res->error.io && res->error.code != -ENOMEM;
+		bk_btf_free(full);
+		return;
+	}
+	if (ids && bk_check_ids(ids, full, res)) {
+		res->status = BK_CHECK_ERROR;
+	} else if (!kernel_relocates && bk_same_kernel(opts->built_against, opts->kernel)) {
+		res->status = BK_CHECK_BOUND;
+		res->fits = true;
+	} else if (bk_distill_module(full, res->nr_ids_problems ? NULL : ids, &dist, &split,
+				     &dist_ids, &res->error)) {
+		res->status = BK_CHECK_ERROR;
+	} else {
+		relocate_onto(split, opts, kernel_relocates, res);
+	}
+	bk_btf_ids_free(dist_ids);
+	bk_btf_free(split);
+	bk_btf_free(dist);
+	bk_btf_free(full);
+}
+
+static void check_file(const struct bk_file *f, const struct bk_check_opts *opts,
+		       struct bk_check_result *res)
+{
+	struct bk_btf_ids *ids = NULL;
+	bool kernel_relocates = bk_check_kernel_relocates(opts);
+	res->had_base = has_section(f, ".BTF.base");
+	if (!has_section(f, ".BTF")) {
+		res->status = BK_CHECK_NO_BTF;
+		return;
+	}
+	struct bk_error ids_err = {0};
+	int e = bk_btf_ids_read(f, &ids, &ids_err);
+	if (e && e != -ENOENT && bk_check_ids_unreadable(&ids_err, res)) {
+		res->status = BK_CHECK_ERROR;
+		return;
+	}
+	if (res->had_base)
+		check_distilled(f, opts, ids, kernel_relocates, res);
+	else if (!opts->built_against)
+		check_bound(f, opts, ids, res);
+	else
+		check_built_against(f, opts, ids, kernel_relocates, res);
+	/* the kernel would take the IDs as they are: the module fails */
+	if (res->nr_ids_problems && res->status != BK_CHECK_ERROR && res->status != BK_CHECK_FAILS)
+		res->status = BK_CHECK_FAILS;
+	bk_btf_ids_free(ids);
 }
 
 void bk_check_module(const char *path, const struct bk_check_opts *opts,
@@ -116,13 +198,7 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 	if (bk_file_open(path, &f, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
-		res->had_base = has_section(f, ".BTF.base");
-		if (!has_section(f, ".BTF"))
-			res->status = BK_CHECK_NO_BTF;
-		else if (!res->had_base && !opts->built_against)
-			check_bound(f, opts, res);
-		else
-			relocate_module(f, opts, res);
+		check_file(f, opts, res);
 		bk_file_close(f);
 	}
 	res->seconds = now() - t0;
@@ -304,6 +380,7 @@ void bk_check_results_free(struct bk_check_result *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(r[i].module);
 		bk_reloc_report_free(r[i].report);
+		free(r[i].ids_problems);
 	}
 	free(r);
 }
