@@ -130,8 +130,7 @@ static void check_built_against(const struct bk_file *f, const struct bk_check_o
 {
 	struct bk_btf *full, *dist = NULL, *split = NULL;
 	struct bk_btf_ids *dist_ids = NULL;
-	if (bk_file_btf(f, ".BTF", opts->built_against, &full, &res->error) ||
-	    bk_split_check_base(full, &res->error)) {
+	if (bk_file_btf(f, ".BTF", opts->built_against, &full, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 		res->misfit = !res->error.io && res->error.code != -ENOMEM;
 		bk_btf_free(full);
