@@ -222,17 +222,46 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 		cli_reloc_problems_text(stdout, r->report, "    ");
 }
 
-/* Modules without .BTF.base whose .BTF does not read on --built-against:
- * all of them means the wrong kernel, said once. */
-static size_t misfits(const struct bk_check_result *r, size_t n, size_t *without_base)
+/* Does the module's .BTF fit the kernel BTF it is said to be built for? */
+static bool fits(const char *path, const struct bk_btf *against)
 {
-	size_t m = 0;
+	struct bk_error err = {0};
+	struct bk_file *f;
+	struct bk_btf *b = NULL;
+	bool ok = !bk_file_open(path, &f, &err) && !bk_file_btf(f, ".BTF", against, &b, &err) &&
+		  !bk_split_check_base(b, &err);
+	bk_btf_free(b);
+	if (f)
+		bk_file_close(f);
+	return ok;
+}
+
+/* --built-against is the wrong kernel when no module without .BTF.base got
+ * past it and the first ones that failed do not even fit it (a few are
+ * enough to tell: checking every one would cost a pass over each). Then it
+ * is said once, not in 4,000 module errors. */
+static bool wrong_against(const struct bk_check_result *r, size_t n, const struct bk_btf *against,
+			  size_t *without_base)
+{
+	size_t tried = 0;
 	*without_base = 0;
+	if (!against)
+		return false;
 	for (size_t i = 0; i < n; i++) {
-		*without_base += r[i].status != BK_CHECK_NO_BTF && !r[i].had_base;
-		m += r[i].misfit;
+		if (r[i].status == BK_CHECK_NO_BTF || r[i].had_base)
+			continue;
+		(*without_base)++;
+		if (r[i].status != BK_CHECK_FAILS && r[i].status != BK_CHECK_ERROR)
+			return false;
 	}
-	return m;
+	for (size_t i = 0; i < n && tried < 8; i++) {
+		if (r[i].had_base || r[i].misfit || r[i].status == BK_CHECK_NO_BTF)
+			continue;
+		if (fits(r[i].module, against))
+			return false;
+		tried++;
+	}
+	return *without_base > 0;
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
@@ -325,14 +354,14 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_results_free(res, n);
 		return err.code ? cli_fail(&err) : EXIT_USAGE;
 	}
-	size_t without_base, nr_misfits = misfits(res, n, &without_base);
-	bool wrong_against = against && without_base && nr_misfits == without_base;
+	size_t without_base;
+	bool wrong = wrong_against(res, n, against, &without_base);
 	for (size_t i = 0; i < n; i++)
 		if (a->json)
 			print_json(&res[i], against != NULL);
-		else if (!wrong_against || !res[i].misfit)
+		else if (!wrong || res[i].had_base || res[i].status == BK_CHECK_NO_BTF)
 			print_text(&res[i], a->quiet);
-	if (wrong_against)
+	if (wrong)
 		fprintf(stderr, "btfkit: none of the %zu modules without .BTF.base fits "
 			"--built-against %s: it is not the kernel they were built for (give that "
 			"kernel's BTF: its vmlinux, or /sys/kernel/btf/vmlinux while it runs)\n",

@@ -147,18 +147,6 @@ static void check_built_against(const struct bk_file *f, const struct bk_check_o
 	} else {
 		relocate_onto(split, opts, kernel_relocates, res);
 	}
-	/* one that does not relocate may not even fit --built-against (read
-	 * there, it refers to kinds its fields cannot hold): the wrong kernel,
-	 * which is what to say; checked only then, it costs a pass */
-	struct bk_error misfit = {0};
-	if ((res->status == BK_CHECK_FAILS || res->status == BK_CHECK_ERROR) &&
-	    !res->nr_ids_problems && bk_split_check_base(full, &misfit)) {
-		bk_reloc_report_free(res->report);
-		res->report = NULL;
-		res->error = misfit;
-		res->status = BK_CHECK_ERROR;
-		res->misfit = true;
-	}
 	bk_btf_ids_free(dist_ids);
 	bk_btf_free(split);
 	bk_btf_free(dist);
