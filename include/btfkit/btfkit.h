@@ -119,7 +119,7 @@ size_t bk_type_size(const struct bk_type *t);
 
 struct bk_error {
 	int code;          /* negative errno; 0 when there was no error */
-	int reason;        /* a layer's stable fault code (validate: enum bk_fault), 0 none */
+	int reason;        /* a stable code: enum bk_reason (errors.h) or bk_fault, 0 none */
 	uint32_t type_id;  /* the type the fault is in, 0 when none */
 	int line, column;  /* text input (asm): where the fault is, 0 when none */
 	bool io;           /* reading or writing a file failed (not bad content) */
@@ -146,13 +146,8 @@ struct bk_btf;
 int bk_btf_parse(const void *data, size_t size, const struct bk_btf *base,
 		 const char *name, struct bk_btf **out, struct bk_error *err);
 
-/* Load a file: a raw blob or an ELF file, told apart by content. For ELF
- * the .BTF section is read. When base is NULL and the ELF file has a
- * .BTF.base section, that distilled base is loaded too and owned by the
- * result. When base is given and the file has .BTF.base, the split BTF is
- * relocated onto base (see bk_relocate). */
-int bk_btf_load(const char *path, const struct bk_btf *base, struct bk_btf **out,
-		struct bk_error *err);
+/* Loading a module's BTF, placed on a base (relocated through its
+ * .BTF.base): bk_btf_load in module.h. */
 
 /* Load one section of a file as BTF (".BTF" or ".BTF.base"); a raw blob
  * has only ".BTF". -ENOENT (exit 1) when the section is missing. */
@@ -344,5 +339,7 @@ int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_e
 #include "btfkit/distill.h"
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
+#include "btfkit/errors.h"
+#include "btfkit/module.h"
 
 #endif /* BTFKIT_H */
