@@ -147,7 +147,7 @@ static void print_warnings(const struct distill_args *a, const struct bk_distill
 static int distill_module(const struct distill_args *a, struct bk_module *m,
 			  const struct bk_btf *base, struct distilled *d, struct bk_error *err)
 {
-	struct bk_module_place_opts po = {.sz = sizeof(po), .check_fit = true};
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
 	int e = bk_module_place(m, base, &po, &d->split, err);
 	if (!e)
 		e = bk_distill(d->split, &d->dist, &d->nsplit, err);
@@ -167,7 +167,7 @@ static int distill_module(const struct distill_args *a, struct bk_module *m,
 			 nr_warnings, nr_warnings == 1 ? "" : "s");
 		return err->code;
 	}
-	struct bk_write_opts o = {.hdr_len = a->hdr_len};
+	BK_OPTS(bk_write_opts, o, .hdr_len = a->hdr_len);
 	e = bk_btf_write(d->dist, &o, &d->base_blob, &d->base_size, err);
 	if (!e)
 		e = bk_btf_write(d->nsplit, &o, &d->split_blob, &d->split_size, err);

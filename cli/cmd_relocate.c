@@ -189,8 +189,8 @@ static int relocate(const struct relocate_args *a, struct bk_module *m,
 		    const struct bk_btf *base, const struct bk_btf *against,
 		    struct bk_reloc_report **rep, struct bk_btf **out, struct bk_error *err)
 {
-	struct bk_module_place_opts po = {.sz = sizeof(po), .built_against = against,
-					  .libbpf_quirks = a->quirks, .report = rep};
+	BK_OPTS(bk_module_place_opts, po, .built_against = against, .libbpf_quirks = a->quirks,
+		.report = rep);
 	const struct bk_btf *dist, *split;
 	int e = bk_module_distilled(m, against, &dist, &split, err);
 	return e ? e : bk_module_place(m, base, &po, out, err);

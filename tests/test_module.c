@@ -101,7 +101,7 @@ static void test_place_without_dist_base(void **state)
 	struct bk_module *m = open_ok(bkt_module(KVER, DUMMY));
 	assert_false(bk_module_is_elf(m));
 	struct bk_btf *as_is = place_ok(m, bkt_vmlinux_btf(KVER), NULL);
-	struct bk_module_place_opts po = {.sz = sizeof(po), .built_against = bkt_vmlinux_btf(KVER)};
+	BK_OPTS(bk_module_place_opts, po, .built_against = bkt_vmlinux_btf(KVER));
 	struct bk_btf *moved = place_ok(m, bkt_vmlinux_btf(NEXT), &po);
 	assert_true(bk_btf_nr_types(moved) >= bk_btf_nr_types(as_is));
 	assert_int_equal(bk_btf_start_id(moved), bk_btf_type_cnt(bkt_vmlinux_btf(NEXT)));
@@ -183,7 +183,7 @@ static void test_misfit_is_named(void **state)
 	assert_non_null(strstr(err.msg, "built against another kernel?"));
 
 	/* distilling against the wrong kernel: the same */
-	struct bk_module_place_opts po = {.sz = sizeof(po), .built_against = bkt_vmlinux_btf(OTHER)};
+	BK_OPTS(bk_module_place_opts, po, .built_against = bkt_vmlinux_btf(OTHER));
 	bk_error_clear(&err);
 	assert_int_equal(bk_module_place(m, bkt_vmlinux_btf(KVER), &po, &out, &err), -EINVAL);
 	assert_int_equal(err.reason, BK_E_BASE_MISFIT);

@@ -1,10 +1,37 @@
 /* SPDX-License-Identifier: MIT */
+/* Errors: the record every fallible function fills. */
 #ifndef BTFKIT_ERRORS_H
 #define BTFKIT_ERRORS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btfkit/api.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+struct bk_error {
+	int code;          /* negative errno; 0 when there was no error */
+	int reason;        /* a stable code: enum bk_reason below, or validate's bk_fault */
+	uint32_t type_id;  /* the type the fault is in, 0 when none */
+	int line, column;  /* text input (asm): where the fault is, 0 when none */
+	bool io;           /* reading or writing a file failed (not bad content) */
+	char file[256];    /* the input the fault is in, "" when none */
+	char section[16];  /* ".BTF", ".BTF.base", or "" for a raw blob */
+	char msg[768];     /* the fault, e.g. "[12] PTR '(anon)': type_id 99 out of range" */
+};
+
+BK_API void bk_error_clear(struct bk_error *e);
+/* "file: section: msg" (parts that are empty left out); returns buf */
+BK_API const char *bk_error_str(const struct bk_error *e, char *buf, size_t len);
+/* the exit status a tool should give: 1 invalid input, 2 I/O or usage */
+BK_API int bk_error_exit_status(const struct bk_error *e);
 
 /* Why an operation failed: a stable code in struct bk_error's reason, next
  * to the errno in code. The numbers are part of the interface (they never
@@ -33,9 +60,9 @@ enum bk_reason {
 	/* reading a BTF blob */
 	BK_E_BTF_HEADER = 120,  /* header: truncated, magic, length, section layout */
 	BK_E_BTF_STRINGS = 121, /* the string section */
-	BK_E_BTF_TYPE = 122,    /* a record truncated, of an unknown kind, too many,
-				 * a FUNC not on a FUNC_PROTO */
-	BK_E_TYPE_ID = 123,     /* a type ID out of range (type_id says where) */
+	BK_E_BTF_TYPE = 122,    /* a record truncated, of an unknown kind, too many */
+	BK_E_TYPE_ID = 123,     /* a type ID out of range, or a FUNC's not a FUNC_PROTO
+				 * (type_id says where) */
 	BK_E_STR_OFF = 124,     /* a string offset out of range (type_id says where) */
 
 	/* modules and bases */
@@ -50,9 +77,9 @@ enum bk_reason {
 
 /* "io", "not-btf", "base-misfit", ... for the codes above 100, "none" for 0
  * (1..99: bk_fault_name), "unknown" for anything else */
-const char *bk_reason_name(int reason);
+BK_API const char *bk_reason_name(int reason);
 
 #ifdef __cplusplus
 }
 #endif
-#endif
+#endif /* BTFKIT_ERRORS_H */

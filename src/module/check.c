@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 const char *bk_check_status_name(enum bk_check_status s)
 {
@@ -35,7 +36,7 @@ static double now(void)
 static void check_bound(struct bk_module *m, const struct bk_check_opts *opts,
 			struct bk_check_result *res)
 {
-	struct bk_module_place_opts po = {.sz = sizeof(po), .check_fit = true};
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
 	struct bk_btf *split = NULL;
 	res->status = BK_CHECK_BOUND;
 	res->fits = bk_module_place(m, opts->kernel, &po, &split, &res->error) == 0;
@@ -46,9 +47,8 @@ static void relocate_module(struct bk_module *m, const struct bk_check_opts *opt
 			    struct bk_check_result *res)
 {
 	struct bk_btf *out = NULL;
-	struct bk_module_place_opts po = {.sz = sizeof(po), .built_against = opts->built_against,
-					  .libbpf_quirks = opts->libbpf_quirks,
-					  .report = &res->report};
+	BK_OPTS(bk_module_place_opts, po, .built_against = opts->built_against,
+		.libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
 	if (bk_module_place(m, opts->kernel, &po, &out, &res->error))
 		res->status = res->report ? BK_CHECK_FAILS : BK_CHECK_ERROR;
 	else
@@ -60,9 +60,15 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		     struct bk_check_result *res)
 {
 	struct bk_module *m;
+	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
 	res->module = strdup(path);
+	if (bk_opts_load(&o, sizeof(o), opts, "bk_check_opts", &res->error)) {
+		res->status = BK_CHECK_ERROR;
+		return;
+	}
+	opts = &o;
 	if (bk_module_open(path, &m, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
@@ -219,6 +225,11 @@ static unsigned nr_threads(const struct bk_check_opts *opts, size_t n)
 int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
 		 struct bk_check_result **results, struct bk_error *err)
 {
+	struct bk_check_opts o;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_check_opts", err);
+	if (e)
+		return e;
+	opts = &o;
 	struct runner r = {.files = files, .n = n, .opts = opts};
 	pthread_t tids[256];
 	unsigned nt = nr_threads(opts, n), started = 0;

@@ -18,6 +18,7 @@
 
 #include "btfkit/distill.h"
 #include "btfkit/relocate.h"
+#include "core/opts_internal.h"
 #include "module/module_internal.h"
 
 const char *bk_compression_name(enum bk_compression c)
@@ -211,14 +212,10 @@ static int relocate_onto(struct bk_module *m, const struct bk_btf *base,
 			 struct bk_error *err)
 {
 	const struct bk_btf *dist, *split;
-	struct bk_relocate_opts ro = {0};
-	int e = bk_module_distilled(m, opts ? opts->built_against : NULL, &dist, &split, err);
+	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = opts->libbpf_quirks, .report = opts->report);
+	int e = bk_module_distilled(m, opts->built_against, &dist, &split, err);
 	if (e)
 		return e;
-	if (opts) {
-		ro.libbpf_quirks = opts->libbpf_quirks;
-		ro.report = opts->report;
-	}
 	if ((e = bk_relocate_opts(split, base, &ro, out, err))) {
 		if (err && !err->file[0])
 			bk_err_set_source(err, bk_module_name(m), ".BTF");
@@ -235,13 +232,16 @@ int bk_module_place(struct bk_module *m, const struct bk_btf *base,
 		    const struct bk_module_place_opts *opts, struct bk_btf **out,
 		    struct bk_error *err)
 {
+	struct bk_module_place_opts o;
+	int e;
 	*out = NULL;
-	if (opts && opts->report)
-		*opts->report = NULL;
-	if (bk_module_has_dist_base(m) || (opts && opts->built_against))
-		return relocate_onto(m, base, opts, out, err);
-	int e = read_on(m, base, false, out, err);
-	if (e || !opts || !opts->check_fit)
+	if ((e = bk_opts_load(&o, sizeof(o), opts, "bk_module_place_opts", err)))
+		return e;
+	if (o.report)
+		*o.report = NULL;
+	if (bk_module_has_dist_base(m) || o.built_against)
+		return relocate_onto(m, base, &o, out, err);
+	if ((e = read_on(m, base, false, out, err)) || !o.check_fit)
 		return e;
 	if ((e = bk_split_check_base(*out, err))) {
 		bk_btf_free(*out);
