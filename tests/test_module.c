@@ -4,6 +4,8 @@
  * .BTF.base, distilled against --built-against, read as it is), with the
  * reason codes of its failures. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +245,116 @@ static void test_open_reasons(void **state)
 	assert_int_equal(bk_error_exit_status(&err), 2);
 }
 
+/* ------------------------------------------------------------------ */
+/* The tool: one exit-status rule in every command                     */
+
+/* The exit status of the tool's command line (stderr into err.txt). */
+static int tool(const char *args)
+{
+	return bkt_cmd("'%s' %s 2>'%s'", bkt_tool(), args, bkt_tmp("err.txt"));
+}
+
+static bool stderr_says(const char *needle)
+{
+	char *text = bkt_read(bkt_tmp("err.txt"), NULL);
+	bool found = text && strstr(text, needle);
+	free(text);
+	return found;
+}
+
+/* The command line (printf's format) exits with want. */
+__attribute__((format(printf, 2, 3)))
+static void expect_exit(int want, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int st = tool(cmd);
+	if (st != want)
+		fail_msg("btfkit %s: exit %d, want %d", cmd, st, want);
+}
+
+/* bad in every role a file has in a command: module, base, built-against */
+static void each_role(const char *bad_path, int want)
+{
+	/* the path helpers rotate a few static buffers: keep copies */
+	char bad[512], v[512], mod[512], a[512], b[512];
+	snprintf(bad, sizeof(bad), "%s", bad_path);
+	snprintf(v, sizeof(v), "%s", bkt_vmlinux(KVER));
+	snprintf(mod, sizeof(mod), "%s", bkt_module(KVER, DUMMY));
+	snprintf(a, sizeof(a), "%s", bkt_tmp("a"));
+	snprintf(b, sizeof(b), "%s", bkt_tmp("b"));
+	expect_exit(want, "dump '%s'", bad);
+	expect_exit(want, "dump -B '%s' '%s'", bad, mod);
+	expect_exit(want, "validate '%s'", bad);
+	expect_exit(want, "validate -B '%s' '%s'", bad, mod);
+	expect_exit(want, "distill -B '%s' '%s' --base-out '%s' --split-out '%s'", v, bad, a, b);
+	expect_exit(want, "distill -B '%s' '%s' --base-out '%s' --split-out '%s'", bad, mod, a, b);
+	expect_exit(want, "relocate -B '%s' '%s'", v, bad);
+	expect_exit(want, "relocate -B '%s' --built-against '%s' '%s'", bad, v, mod);
+	expect_exit(want, "relocate -B '%s' --built-against '%s' '%s'", v, bad, mod);
+	expect_exit(want, "relocate -B '%s' --dist-base '%s' '%s'", v, bad, mod);
+	expect_exit(want, "check -B '%s' '%s'", bad, mod);
+	expect_exit(want, "check -B '%s' --built-against '%s' '%s'", v, bad, mod);
+}
+
+/* 1 for any input that is not valid BTF or does not fit, whichever role
+ * it has; 2 for usage and I/O. */
+static void test_exit_status_rule(void **state)
+{
+	(void)state;
+	char v[512], other[512], mod[512], a[512], b[512];
+	snprintf(v, sizeof(v), "%s", bkt_vmlinux(KVER));
+	snprintf(other, sizeof(other), "%s", bkt_vmlinux(OTHER));
+	snprintf(mod, sizeof(mod), "%s", bkt_module(KVER, DUMMY));
+	snprintf(a, sizeof(a), "%s", bkt_tmp("a"));
+	snprintf(b, sizeof(b), "%s", bkt_tmp("b"));
+	FILE *f = fopen(bkt_tmp("junk"), "w");
+	assert_non_null(f);
+	fputs("not BTF at all\n", f);
+	assert_int_equal(fclose(f), 0);
+	each_role(bkt_tmp("junk"), 1);
+	each_role(bkt_tmp("absent"), 2);
+	/* a module or --built-against from another kernel: 1, and said so */
+	expect_exit(1, "relocate -B '%s' --built-against '%s' '%s'", v, other, mod);
+	assert_true(stderr_says("built against another kernel?"));
+	expect_exit(1, "distill -B '%s' '%s' --base-out '%s' --split-out '%s'", other, mod, a, b);
+	assert_true(stderr_says("built against another kernel?"));
+	/* a module without .BTF.base, nothing to distill it against: 1 */
+	expect_exit(1, "relocate -B '%s' '%s'", v, mod);
+	/* usage: 2 */
+	expect_exit(2, "relocate");
+	expect_exit(2, "check -B");
+	expect_exit(2, "dump --no-such-option x");
+}
+
+/* A corrupt module is corrupt: no "built against another kernel?" before
+ * the reader's message, whichever command reads it. */
+static void test_cli_never_rewrites(void **state)
+{
+	(void)state;
+	size_t len;
+	char *blob = bkt_read(bkt_module(KVER, DUMMY), &len), cmd[4096];
+	FILE *f = fopen(bkt_tmp("cut.btf"), "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(blob, 1, 100, f), 100);
+	assert_int_equal(fclose(f), 0);
+	free(blob);
+	char v[512], cut[512];
+	snprintf(v, sizeof(v), "%s", bkt_vmlinux(KVER));
+	snprintf(cut, sizeof(cut), "%s", bkt_tmp("cut.btf"));
+	snprintf(cmd, sizeof(cmd), "distill -B '%s' '%s' --base-out '%s' --split-out '%s'", v, cut,
+		 bkt_tmp("a"), bkt_tmp("b"));
+	assert_int_equal(tool(cmd), 1);
+	assert_true(stderr_says("type section at"));
+	assert_false(stderr_says("another kernel"));
+	snprintf(cmd, sizeof(cmd), "relocate -B '%s' --built-against '%s' '%s'", v, v, cut);
+	assert_int_equal(tool(cmd), 1);
+	assert_false(stderr_says("another kernel"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +367,8 @@ int main(void)
 		cmocka_unit_test(test_corrupt_blob_is_not_a_misfit),
 		cmocka_unit_test(test_no_dist_base),
 		cmocka_unit_test(test_open_reasons),
+		cmocka_unit_test(test_exit_status_rule),
+		cmocka_unit_test(test_cli_never_rewrites),
 	};
 	return cmocka_run_group_tests(tests, bkt_tmpdir_setup, bkt_tmpdir_teardown);
 }

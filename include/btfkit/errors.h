@@ -41,7 +41,7 @@ BK_API int bk_error_exit_status(const struct bk_error *e);
  *
  *   0        no reason recorded (a plain errno: out of memory, ...)
  *   1..99    enum bk_fault: the kernel's rules (bk_validate, validate.h)
- *   100..    the layers below: files, reading BTF, modules on bases
+ *   100..    the other layers: files, reading BTF, modules on bases, text
  *
  * The reason also says which exit status a tool gives: BK_E_IO (err->io)
  * is 2; every other failure on content is invalid input, 1. */
@@ -56,6 +56,7 @@ enum bk_reason {
 	BK_E_NO_SECTION = 104,  /* the section asked for is not in the file */
 	BK_E_SECTION = 105,     /* it is, but unusable: twice, SHT_NOBITS, compressed */
 	BK_E_SIGNATURE = 106,   /* a module signature trailer that does not add up */
+	BK_E_ELF_EDIT = 107,    /* a section edit ELF write-back cannot make */
 
 	/* reading a BTF blob */
 	BK_E_BTF_HEADER = 120,  /* header: truncated, magic, length, section layout */
@@ -73,6 +74,9 @@ enum bk_reason {
 	BK_E_DISTILL = 143,     /* refers to base types distill cannot take */
 	BK_E_RELOCATE = 144,    /* a distilled type cannot be placed on the new base */
 	BK_E_SIGNED = 145,      /* writing a signed module would void its signature */
+
+	/* text */
+	BK_E_ASM = 160,         /* text that does not assemble (line, column say where) */
 };
 
 /* "io", "not-btf", "base-misfit", ... for the codes above 100, "none" for 0

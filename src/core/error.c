@@ -123,6 +123,7 @@ const char *bk_reason_name(int reason)
 		[BK_E_NO_SECTION] = "no-section",
 		[BK_E_SECTION] = "section",
 		[BK_E_SIGNATURE] = "signature",
+		[BK_E_ELF_EDIT] = "elf-edit",
 		[BK_E_BTF_HEADER] = "btf-header",
 		[BK_E_BTF_STRINGS] = "btf-strings",
 		[BK_E_BTF_TYPE] = "btf-type",
@@ -134,6 +135,7 @@ const char *bk_reason_name(int reason)
 		[BK_E_DISTILL] = "distill",
 		[BK_E_RELOCATE] = "relocate",
 		[BK_E_SIGNED] = "signed",
+		[BK_E_ASM] = "asm",
 	};
 	if (reason == BK_E_NONE)
 		return "none";
