@@ -51,9 +51,12 @@ int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err);
 /* Flush stdout and report a write error (EPIPE, ENOSPC) as an I/O error. */
 int cli_finish_stdout(int status);
 
-/* relocate and check (cmd_relocate.c): a JSON string, and a relocation
- * report's problems as a JSON array */
+/* The one JSON string writer of the tool (dump's bpftool-exact output has
+ * its own, in the library): s quoted, with ", \ and control bytes escaped
+ * (\n \t \r \b \f, others \u00XX); NULL writes "". */
 void cli_json_str(FILE *out, const char *s);
+/* relocate and check (cmd_relocate.c): a relocation report's problems as
+ * a JSON array */
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the same without the brackets, to add more problems to the array */
 void cli_reloc_problems_json_items(FILE *out, const struct bk_reloc_report *rep);
@@ -62,7 +65,7 @@ void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const
 
 /* A module written back is compressed as it came (--in-place) or as the
  * output's name says (-o): "xz", "zstd", "gzip" or NULL. */
-const char *cli_output_compression(const struct bk_file *f, const char *out, bool in_place);
+const char *cli_output_compression(const struct bk_module *m, const char *out, bool in_place);
 
 /* dump --btf-ids (dump_btf_ids.c) */
 int cli_dump_btf_ids(const char *path, const char *base_path, bool json);

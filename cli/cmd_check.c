@@ -61,8 +61,8 @@ const char cmd_check_usage[] =
 	"    the distilled types that break the most modules (10)}}\n"
 	"\n"
 	"exit status: 0 when every module relocates, fits as it is (bound) or has\n"
-	"no BTF; 1 otherwise (also: no module found under PATH); 2 usage or I/O\n"
-	"errors\n";
+	"no BTF; 1 otherwise (also: no module found under PATH), or when KERNEL_BTF\n"
+	"or --built-against is not valid BTF; 2 usage or I/O errors\n";
 
 struct check_args {
 	const char *base, *built_against;
@@ -208,8 +208,8 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 	else if (r->status == BK_CHECK_NEEDS_REWRITE)
 		printf(": %s", needs_rewrite_text);
 	else if (r->status == BK_CHECK_BOUND)
-		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
-		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
+		printf(": no .BTF.base; %s",
+		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
@@ -391,9 +391,7 @@ int cmd_check(int argc, char **argv)
 		return status;
 	if (cli_load_base(a.base, &kernel, &err) || cli_load_base(a.built_against, &against, &err)) {
 		bk_btf_free(kernel);
-		/* the kernels are the tool's inputs, not the modules under test */
-		status = cli_fail(&err);
-		return status == EXIT_INVALID ? EXIT_USAGE : status;
+		return cli_fail(&err);
 	}
 	status = run(&a, kernel, against);
 	bk_btf_free(against);

@@ -20,9 +20,11 @@ const char cmd_distill_usage[] =
 	"module's BTF onto its own vmlinux BTF at load time, so the module keeps\n"
 	"working BTF across kernel builds.\n"
 	"\n"
-	"MODULE is a kernel module (.ko, ELF) or a raw split BTF blob. For ELF, the\n"
-	"output is MODULE with .BTF replaced and a .BTF.base section added; every\n"
-	"other section keeps its bytes. A raw blob has only the raw outputs.\n"
+	"MODULE is a kernel module (.ko, ELF; also compressed: .ko.xz, .ko.zst,\n"
+	".ko.gz, told by content; '-' is standard input) or a raw split BTF blob.\n"
+	"For ELF, the output is MODULE with .BTF replaced and a .BTF.base section\n"
+	"added; every other section keeps its bytes. A raw blob has only the raw\n"
+	"outputs. Binary output to standard output ('-') is refused on a terminal.\n"
 	"\n"
 	"options:\n"
 	"  -B, --base VMLINUX  the kernel's BTF the module was built against (raw\n"
@@ -157,46 +159,28 @@ static void print_warnings(const struct distill_args *a, const struct bk_distill
 		fprintf(stderr, "btfkit: %s: warning: %s\n", a->module, w->items[i].msg);
 }
 
-/* The reader's range checks failing on split BTF mostly mean the wrong
- * vmlinux: say so in front of its message. */
-static void add_misfit_context(struct bk_error *err, const char *base_path)
+/* A module already distilled, with .BTF_ids: its BTF relocated onto base
+ * and its .BTF_ids with it (into d->ids' place). */
+static int place_relocated(struct bk_module *m, const struct bk_btf *base, struct distilled *d,
+			   struct bk_error *err)
 {
-	char prefix[320];
-	snprintf(prefix, sizeof(prefix), "does not fit %.200s (built against another kernel?): ",
-		 base_path);
-	size_t plen = strlen(prefix), mlen = strlen(err->msg);
-	if (plen + mlen >= sizeof(err->msg))
-		mlen = sizeof(err->msg) - plen - 1;
-	memmove(err->msg + plen, err->msg, mlen);
-	memcpy(err->msg, prefix, plen);
-	err->msg[plen + mlen] = '\0';
-}
-
-/* A module already distilled, its BTF (and .BTF_ids, into d->ids' place)
- * relocated onto base first. */
-static int load_relocated(const struct bk_file *f, const struct bk_btf *base, struct distilled *d,
-			  struct bk_error *err)
-{
-	struct bk_btf *old_dist, *old_split;
+	const struct bk_btf *old_dist, *old_split;
 	struct bk_btf_ids *moved = NULL;
-	int e = bk_module_distilled(f, NULL, &old_dist, &old_split, err);
-	if (e)
-		return e;
-	e = bk_relocate_module(old_split, base, NULL, d->ids, &d->split, &moved, err);
-	if (!e && moved) {
+	int e = bk_module_distilled(m, NULL, &old_dist, &old_split, err);
+	if (!e)
+		e = bk_relocate_module(old_split, base, NULL, d->ids, &d->split, &moved, err);
+	if (!e) {
 		bk_btf_ids_free(d->ids);
 		d->ids = moved;
 	}
-	bk_btf_free(old_split);
-	bk_btf_free(old_dist);
 	return e;
 }
 
 /* The module's .BTF_ids (none: NULL): one that cannot be read is refused,
  * distilling would leave its IDs pointing anywhere. */
-static int read_ids(const struct bk_file *f, struct distilled *d, struct bk_error *err)
+static int read_ids(const struct bk_module *m, struct distilled *d, struct bk_error *err)
 {
-	int e = bk_btf_ids_read(f, &d->ids, err);
+	int e = bk_btf_ids_read(bk_module_file(m), &d->ids, err);
 	if (e == -ENOENT) {
 		bk_error_clear(err);
 		return 0;
@@ -204,20 +188,17 @@ static int read_ids(const struct bk_file *f, struct distilled *d, struct bk_erro
 	return e;
 }
 
-/* Load, check the fit, distill, weigh the warnings, serialize. */
-static int distill_module(const struct distill_args *a, const struct bk_file *f,
-			  const struct bk_btf *base, bool has_dist_base, struct distilled *d,
-			  struct bk_error *err)
+/* Place on the base (relocated from its .BTF.base with --force; checked to
+ * fit otherwise), distill keeping .BTF_ids right, weigh the warnings,
+ * serialize. */
+static int distill_module(const struct distill_args *a, struct bk_module *m,
+			  const struct bk_btf *base, struct distilled *d, struct bk_error *err)
 {
-	int e = read_ids(f, d, err);
-	if (e)
-		return e;
-	e = has_dist_base ? load_relocated(f, base, d, err)
-			  : bk_file_btf(f, ".BTF", base, &d->split, err);
-	if (e && !err->io && e != -ENOENT && e != -ENOMEM)
-		add_misfit_context(err, a->base_path);
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
+	int e = read_ids(m, d, err);
 	if (!e)
-		e = bk_split_check_base(d->split, err);
+		e = d->ids && bk_module_has_dist_base(m) ? place_relocated(m, base, d, err)
+							  : bk_module_place(m, base, &po, &d->split, err);
 	if (!e)
 		e = bk_distill_module(d->split, d->ids, &d->dist, &d->nsplit, &d->new_ids, err);
 	if (e && !err->file[0])
@@ -248,7 +229,7 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 /* Everything is computed before the first byte is written; each output is
  * written whole (temporary + rename). The module first: when it fails, no
  * raw blob is left claiming success. */
-static int write_outputs(const struct distill_args *a, const struct bk_file *f,
+static int write_outputs(const struct distill_args *a, const struct bk_module *m,
 			 const struct distilled *d, struct bk_error *err)
 {
 	if (a->out) {
@@ -259,8 +240,9 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 			 d->new_ids ? d->new_ids->size : 0},
 		};
 		BK_OPTS(bk_elf_write_opts, wo, .strip_signature = a->strip_signature,
-			.compression = cli_output_compression(f, a->out, a->in_place));
-		int e = bk_elf_write_sections_opts(f, edits, d->new_ids ? 3 : 2, &wo, a->out, err);
+			.compression = cli_output_compression(m, a->out, a->in_place));
+		int e = bk_elf_write_sections_opts(bk_module_file(m), edits, d->new_ids ? 3 : 2, &wo,
+						   a->out, err);
 		if (e)
 			return e;
 	}
@@ -275,16 +257,15 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 
 /* Refusals that need no BTF work: raw input for ELF output, a module
  * already distilled, a signature. *done is set when there is nothing to do. */
-static int precheck(const struct distill_args *a, const struct bk_file *f, bool has_dist_base,
-		    bool *done)
+static int precheck(const struct distill_args *a, const struct bk_module *m, bool *done)
 {
 	*done = false;
-	if (a->out && !bk_file_is_elf(f))
+	if (a->out && !bk_module_is_elf(m))
 		return cli_usage_error("distill",
 				       "%s is not an ELF file: -o/--in-place write modules; use "
 				       "--base-out and --split-out for a raw blob",
 				       a->module);
-	if (has_dist_base && !a->force) {
+	if (bk_module_has_dist_base(m) && !a->force) {
 		fprintf(stderr,
 			"btfkit: %s already has a .BTF.base (distilled base): left alone "
 			"(--force distils it again)\n",
@@ -292,7 +273,7 @@ static int precheck(const struct distill_args *a, const struct bk_file *f, bool 
 		*done = true;
 		return EXIT_OK;
 	}
-	if (a->out && bk_file_signature_len(f) && !a->strip_signature) {
+	if (a->out && bk_module_signature_len(m) && !a->strip_signature) {
 		fprintf(stderr,
 			"btfkit: %s is signed: changing its BTF voids the signature, so it is "
 			"left alone; --strip-signature writes it without the signature (sign "
@@ -313,31 +294,28 @@ int cmd_distill(int argc, char **argv)
 
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL;
-	struct bk_file *f = NULL;
+	struct bk_module *m = NULL;
 	struct distilled d = {0};
-	const void *sec;
-	size_t sec_size;
 	bool done;
-	if (cli_load_base(a.base_path, &base, &err) || bk_file_open(a.module, &f, &err)) {
+	if (cli_load_base(a.base_path, &base, &err) || bk_module_open(a.module, &m, &err)) {
 		st = cli_fail(&err);
 		goto out;
 	}
-	bool has_dist_base = bk_file_section(f, ".BTF.base", &sec, &sec_size) == 0;
-	st = precheck(&a, f, has_dist_base, &done);
+	st = precheck(&a, m, &done);
 	if (st || done)
 		goto out;
-	if (distill_module(&a, f, base, has_dist_base, &d, &err) || write_outputs(&a, f, &d, &err)) {
+	if (distill_module(&a, m, base, &d, &err) || write_outputs(&a, m, &d, &err)) {
 		st = cli_fail(&err);
 		goto out;
 	}
-	if (a.out && a.strip_signature && bk_file_signature_len(f))
+	if (a.out && a.strip_signature && bk_module_signature_len(m))
 		fprintf(stderr,
 			"btfkit: %s: the module signature was dropped: sign the module again "
 			"before loading it on a kernel that enforces signatures\n",
 			a.out);
 out:
 	distilled_free(&d);
-	bk_file_close(f);
+	bk_module_close(m);
 	bk_btf_free(base);
 	return st;
 }

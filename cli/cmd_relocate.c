@@ -52,29 +52,13 @@ const char cmd_relocate_usage[] =
 	"With --built-against OLD, a module without .BTF.base is distilled on OLD\n"
 	"and written for NEW_BASE in one step.\n"
 	"\n"
-	"exit status: 0 relocates (and written); 1 does not (also: a module without\n"
-	".BTF.base and no --built-against, a .BTF_ids that cannot be rewritten, a\n"
-	"signed module without --strip-signature); 2 bad input, usage or I/O\n";
+	"exit status: 0 relocates (and written); 1 does not, or invalid input (a\n"
+	"file that is not valid BTF, a module without .BTF.base and no\n"
+	"--built-against, a module that does not fit --built-against, a .BTF_ids\n"
+	"that cannot be rewritten, a signed module without --strip-signature);\n"
+	"2 usage or I/O\n";
 
 /* ---- shared with check: problems as JSON and text --------------------------- */
-
-void cli_json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", out);
-		else if (*p == '\t')
-			fputs("\\t", out);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
 
 static void cand_json(FILE *out, const struct bk_reloc_problem *p, const struct bk_reloc_cand *c)
 {
@@ -157,11 +141,11 @@ static int parse_args(int argc, char **argv, struct relocate_args *a)
 		{"base", required_argument, NULL, 'B'},
 		{"output", required_argument, NULL, 'o'},
 		{"in-place", no_argument, NULL, 'i'},
+		{"strip-signature", no_argument, NULL, OPT_STRIP_SIG},
 		{"json", no_argument, NULL, 'j'},
 		{"dist-base", required_argument, NULL, OPT_DIST_BASE},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
-		{"strip-signature", no_argument, NULL, OPT_STRIP_SIG},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -171,11 +155,11 @@ static int parse_args(int argc, char **argv, struct relocate_args *a)
 		case 'B': a->base = optarg; break;
 		case 'o': a->output = optarg; break;
 		case 'i': a->in_place = true; break;
+		case OPT_STRIP_SIG: a->strip_signature = true; break;
 		case 'j': a->json = true; break;
 		case OPT_DIST_BASE: a->dist_base = optarg; break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
-		case OPT_STRIP_SIG: a->strip_signature = true; break;
 		default: return cli_usage_error("relocate", "unknown option");
 		}
 	}
@@ -199,67 +183,19 @@ static int parse_args(int argc, char **argv, struct relocate_args *a)
 	return EXIT_OK;
 }
 
-/* Everything relocation reads and makes; freed by relocation_free. */
-struct relocation {
-	struct bk_file *f;                /* the module (NULL for --dist-base) */
-	struct bk_btf *against, *full;    /* --built-against, and .BTF on it */
-	struct bk_btf *dist, *split, *out;
-	struct bk_btf_ids *ids, *dist_ids, *new_ids; /* as read, distilled, relocated */
-	bool distilled_here;
-	bool invalid; /* the failure is the module's content: exit 1 */
-};
-
-static void relocation_free(struct relocation *r)
+/* The input as a module object; with --dist-base, a raw split blob given
+ * its distilled base. */
+static int open_input(const struct relocate_args *a, struct bk_module **m, struct bk_error *err)
 {
-	bk_btf_ids_free(r->new_ids);
-	bk_btf_ids_free(r->dist_ids);
-	bk_btf_ids_free(r->ids);
-	bk_btf_free(r->out);
-	bk_btf_free(r->split);
-	bk_btf_free(r->dist);
-	bk_btf_free(r->full);
-	bk_btf_free(r->against);
-	bk_file_close(r->f);
-}
-
-/* The module's .BTF_ids. Writing a module needs it right (an unreadable one
- * is refused); a report or a raw output does not use it. */
-static int read_ids(const struct relocate_args *a, struct relocation *r, struct bk_error *err)
-{
-	int e = bk_btf_ids_read(r->f, &r->ids, err);
-	if (e == -ENOENT || (e && !a->module_out)) {
-		bk_error_clear(err);
-		return 0;
-	}
-	r->invalid = e == -EINVAL;
-	return e;
-}
-
-/* The input as split BTF on its distilled base (r->split on r->dist), with
- * its .BTF_ids in that numbering (r->dist_ids, or r->ids as read). */
-static int load_input(const struct relocate_args *a, struct relocation *r, struct bk_error *err)
-{
-	const void *d;
-	size_t n;
-	int e;
-	if (a->dist_base) {
-		if ((e = bk_btf_load_section(a->dist_base, ".BTF", NULL, &r->dist, err)))
-			return e;
-		return bk_btf_load_section(a->input, ".BTF", r->dist, &r->split, err);
-	}
-	if ((e = cli_load_base(a->built_against, &r->against, err)) ||
-	    (e = bk_file_open(a->input, &r->f, err)) || (e = read_ids(a, r, err)))
+	struct bk_btf *dist;
+	int e = bk_module_open(a->input, m, err);
+	if (e || !a->dist_base)
 		return e;
-	if (!r->against || !bk_file_section(r->f, ".BTF.base", &d, &n))
-		return bk_module_distilled(r->f, NULL, &r->dist, &r->split, err);
-	/* no .BTF.base: distilled here, on the kernel it was built against */
-	r->distilled_here = true;
-	if ((e = bk_file_btf(r->f, ".BTF", r->against, &r->full, err)))
-		return e;
-	e = bk_distill_module(r->full, r->ids, &r->dist, &r->split, &r->dist_ids, err);
-	if (e && !err->file[0])
-		snprintf(err->file, sizeof(err->file), "%s", a->input);
-	r->invalid = e == -EINVAL;
+	if ((e = bk_btf_load_section(a->dist_base, ".BTF", NULL, &dist, err)) ||
+	    (e = bk_module_set_dist_base(*m, dist, err))) {
+		bk_module_close(*m);
+		*m = NULL;
+	}
 	return e;
 }
 
@@ -272,31 +208,6 @@ static int write_output(const char *path, const struct bk_btf *out, struct bk_er
 		e = bk_write_file(path, data, size, err);
 		free(data);
 	}
-	return e;
-}
-
-/* The module with .BTF the relocated split BTF (the bytes -o OUT.btf gets),
- * no .BTF.base, and .BTF_ids in the new base's numbering. */
-static int write_module(const struct relocate_args *a, const struct relocation *r,
-			struct bk_error *err)
-{
-	void *data;
-	size_t size, nr = 0;
-	const void *d;
-	int e = bk_btf_write(r->out, NULL, &data, &size, err);
-	if (e)
-		return e;
-	struct bk_elf_section_edit edits[3] = {{".BTF", data, size}};
-	nr = 1;
-	if (!bk_file_section(r->f, ".BTF.base", &d, &size))
-		edits[nr++] = (struct bk_elf_section_edit){".BTF.base", NULL, 0};
-	if (r->new_ids)
-		edits[nr++] = (struct bk_elf_section_edit){".BTF_ids", r->new_ids->data,
-							   r->new_ids->size};
-	BK_OPTS(bk_elf_write_opts, wo, .strip_signature = a->strip_signature,
-		.compression = cli_output_compression(r->f, a->output, a->in_place));
-	e = bk_elf_write_sections_opts(r->f, edits, nr, &wo, a->output, err);
-	free(data);
 	return e;
 }
 
@@ -321,72 +232,141 @@ static void report(const struct relocate_args *a, const struct bk_btf *out,
 	}
 }
 
-/* Refusals before any work: a raw blob or a signed module to write. */
-static int precheck(const struct relocate_args *a)
+/* The module with .BTF the relocated split BTF (the bytes -o OUT.btf gets),
+ * no .BTF.base, and .BTF_ids in the new base's numbering. */
+static int write_module(const struct relocate_args *a, const struct bk_module *m,
+			const struct bk_btf *out, const struct bk_btf_ids *new_ids,
+			struct bk_error *err)
 {
-	struct bk_error err = {0};
-	struct bk_file *f;
+	void *data;
+	size_t size, nr = 1;
+	const void *d;
+	int e = bk_btf_write(out, NULL, &data, &size, err);
+	if (e)
+		return e;
+	struct bk_elf_section_edit edits[3] = {{".BTF", data, size}};
+	if (!bk_file_section(bk_module_file(m), ".BTF.base", &d, &size))
+		edits[nr++] = (struct bk_elf_section_edit){".BTF.base", NULL, 0};
+	if (new_ids)
+		edits[nr++] = (struct bk_elf_section_edit){".BTF_ids", new_ids->data, new_ids->size};
+	BK_OPTS(bk_elf_write_opts, wo, .strip_signature = a->strip_signature,
+		.compression = cli_output_compression(m, a->output, a->in_place));
+	e = bk_elf_write_sections_opts(bk_module_file(m), edits, nr, &wo, a->output, err);
+	free(data);
+	return e;
+}
+
+/* Refusals before any work, for a module to write: a raw blob, a signed
+ * module without --strip-signature. */
+static int precheck(const struct relocate_args *a, const struct bk_module *m)
+{
 	if (!a->module_out)
 		return EXIT_OK;
-	if (bk_file_open(a->input, &f, &err))
-		return cli_fail(&err);
-	int st = EXIT_OK;
-	if (!bk_file_is_elf(f))
-		st = cli_usage_error("relocate", "%s is not an ELF module: write the raw split BTF "
-				     "with -o FILE.btf", a->input);
-	else if (bk_file_signature_len(f) && !a->strip_signature) {
+	if (!bk_module_is_elf(m))
+		return cli_usage_error("relocate", "%s is not an ELF module: write the raw split BTF "
+				       "with -o FILE.btf", a->input);
+	if (bk_module_signature_len(m) && !a->strip_signature) {
 		fprintf(stderr, "btfkit: %s is signed: rewriting it voids the signature, so it is "
 			"left alone; --strip-signature writes it unsigned (sign it again: see "
 			"'btfkit help relocate')\n", a->input);
-		st = EXIT_INVALID;
+		return EXIT_INVALID;
 	}
-	bk_file_close(f);
-	return st;
+	return EXIT_OK;
+}
+
+/* A module written back with .BTF_ids: the IDs follow the relocation (and
+ * the distillation first, for one without .BTF.base). */
+static int relocate_with_ids(const struct relocate_args *a, struct bk_module *m,
+			     const struct bk_btf *base, const struct bk_btf *against,
+			     const struct bk_btf_ids *ids, struct bk_reloc_report **rep,
+			     struct bk_btf **out, struct bk_btf_ids **new_ids,
+			     struct bk_error *err)
+{
+	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = a->quirks, .report = rep);
+	const struct bk_btf *dist, *split;
+	struct bk_btf *full = NULL, *d = NULL, *s = NULL;
+	struct bk_btf_ids *dist_ids = NULL;
+	int e;
+	if (bk_module_has_dist_base(m) || !against) {
+		e = bk_module_distilled(m, NULL, &dist, &split, err);
+		return e ? e : bk_relocate_module(split, base, &ro, ids, out, new_ids, err);
+	}
+	e = bk_file_btf(bk_module_file(m), ".BTF", against, &full, err);
+	if (!e)
+		e = bk_distill_module(full, ids, &d, &s, &dist_ids, err);
+	if (!e)
+		e = bk_relocate_module(s, base, &ro, dist_ids, out, new_ids, err);
+	bk_btf_ids_free(dist_ids);
+	bk_btf_free(s);
+	bk_btf_free(d);
+	bk_btf_free(full);
+	return e;
+}
+
+/* Relocation needs a distilled base (its own, or made against
+ * --built-against): bk_module_distilled says why there is none, then the
+ * module is placed on the new base from it. */
+static int relocate(const struct relocate_args *a, struct bk_module *m,
+		    const struct bk_btf *base, const struct bk_btf *against,
+		    struct bk_reloc_report **rep, struct bk_btf **out, struct bk_error *err)
+{
+	BK_OPTS(bk_module_place_opts, po, .built_against = against, .libbpf_quirks = a->quirks,
+		.report = rep);
+	const struct bk_btf *dist, *split;
+	int e = bk_module_distilled(m, against, &dist, &split, err);
+	return e ? e : bk_module_place(m, base, &po, out, err);
 }
 
 int cmd_relocate(int argc, char **argv)
 {
 	struct relocate_args a = {0};
-	struct bk_btf *base = NULL;
-	struct relocation r = {0};
+	struct bk_btf *base = NULL, *against = NULL, *out = NULL;
+	struct bk_module *m = NULL;
 	struct bk_reloc_report *rep = NULL;
+	struct bk_btf_ids *ids = NULL, *new_ids = NULL;
 	struct bk_error err = {0};
-	int status = parse_args(argc, argv, &a);
-	if (status || (status = precheck(&a)))
+	int status = parse_args(argc, argv, &a), e;
+	if (status)
 		return status;
-	int e = cli_load_base(a.base, &base, &err);
-	if (e || (e = load_input(&a, &r, &err))) {
-		bk_btf_free(base);
-		cli_fail(&err);
-		/* 1 is "does not relocate": a module without .BTF.base (and nothing
-		 * to distill it against) cannot, nor one whose .BTF_ids cannot be
-		 * rewritten; other bad input is 2 */
-		status = (e == -ENOENT && !err.io) || r.invalid ? EXIT_INVALID : EXIT_USAGE;
-		relocation_free(&r);
-		return status;
+	if (cli_load_base(a.base, &base, &err) || cli_load_base(a.built_against, &against, &err) ||
+	    open_input(&a, &m, &err)) {
+		status = cli_fail(&err);
+		goto out;
 	}
-	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = a.quirks, .report = &rep);
-	const struct bk_btf_ids *ids = r.dist_ids ? r.dist_ids : r.ids;
-	if (bk_relocate_module(r.split, base, &opts, a.module_out ? ids : NULL, &r.out, &r.new_ids,
-			       &err)) {
+	if ((status = precheck(&a, m)))
+		goto out;
+	/* a module written back needs its .BTF_ids right; a raw output does not
+	 * use them */
+	if (a.module_out && (e = bk_btf_ids_read(bk_module_file(m), &ids, &err)) && e != -ENOENT) {
+		status = cli_fail(&err);
+		goto out;
+	}
+	bk_error_clear(&err);
+	e = ids ? relocate_with_ids(&a, m, base, against, ids, &rep, &out, &new_ids, &err)
+		: relocate(&a, m, base, against, &rep, &out, &err);
+	if (e) {
+		/* a report: the module does not relocate (1); else err says why */
 		if (!err.file[0])
 			snprintf(err.file, sizeof(err.file), "%s", a.input);
 		if (rep)
 			report(&a, NULL, rep);
-		else
-			cli_fail(&err);
-		status = rep || (err.code == -EINVAL && !err.io) ? EXIT_INVALID : EXIT_USAGE;
-	} else if (a.output && (a.module_out ? write_module(&a, &r, &err)
-					     : write_output(a.output, r.out, &err))) {
+		status = rep ? EXIT_INVALID : cli_fail(&err);
+	} else if (a.output && (a.module_out ? write_module(&a, m, out, new_ids, &err)
+					     : write_output(a.output, out, &err))) {
 		status = cli_fail(&err);
 	} else {
-		report(&a, r.out, NULL);
-		if (a.module_out && a.strip_signature && bk_file_signature_len(r.f))
+		report(&a, out, NULL);
+		if (a.module_out && a.strip_signature && bk_module_signature_len(m))
 			fprintf(stderr, "btfkit: %s: the module signature was dropped: sign it again "
 				"before loading it on a kernel that enforces signatures\n", a.output);
 	}
+out:
+	bk_btf_ids_free(new_ids);
+	bk_btf_ids_free(ids);
 	bk_reloc_report_free(rep);
-	relocation_free(&r);
+	bk_btf_free(out);
+	bk_module_close(m);
+	bk_btf_free(against);
 	bk_btf_free(base);
 	return status;
 }

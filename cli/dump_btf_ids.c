@@ -9,26 +9,25 @@
 
 /* The BTF the section's IDs are in: .BTF on .BTF.base when the module has
  * one (not relocated: the IDs are in the distilled numbering), else .BTF
- * on the kernel it was built against. */
-static int numbering(const struct bk_file *f, const char *base_path, struct bk_btf **base,
-		     struct bk_btf **btf, struct bk_error *err)
+ * as it is on the kernel it was built against. */
+static int numbering(struct bk_module *m, const char *base_path, struct bk_btf **base,
+		     const struct bk_btf **btf, struct bk_btf **placed, struct bk_error *err)
 {
-	const void *d;
-	size_t n;
-	*base = *btf = NULL;
-	if (!bk_file_section(f, ".BTF.base", &d, &n)) {
-		int e = bk_file_btf(f, ".BTF.base", NULL, base, err);
-		return e ? e : bk_file_btf(f, ".BTF", *base, btf, err);
-	}
+	*base = *placed = NULL;
+	if (bk_module_has_dist_base(m))
+		return bk_module_own_btf(m, btf, err);
 	if (!base_path) {
 		bk_error_clear(err);
-		snprintf(err->file, sizeof(err->file), "%s", bk_file_name(f));
+		snprintf(err->file, sizeof(err->file), "%s", bk_module_name(m));
 		snprintf(err->msg, sizeof(err->msg), "no .BTF.base: give -B VMLINUX, the kernel's "
 			 "BTF the module was built against, to tell what its .BTF_ids name");
 		return err->code = -EINVAL;
 	}
 	int e = cli_load_base(base_path, base, err);
-	return e ? e : bk_file_btf(f, ".BTF", *base, btf, err);
+	if (!e)
+		e = bk_module_place(m, *base, NULL, placed, err);
+	*btf = *placed;
+	return e;
 }
 
 /* The symbol an entry is shown by: for a set slot, the set's symbol that
@@ -171,18 +170,19 @@ static int print_ids(const char *path, const struct bk_btf_ids *ids, const struc
 int cli_dump_btf_ids(const char *path, const char *base_path, bool json)
 {
 	struct bk_error err = {0};
-	struct bk_file *f = NULL;
-	struct bk_btf *base = NULL, *btf = NULL;
+	struct bk_module *m = NULL;
+	struct bk_btf *base = NULL, *placed = NULL;
+	const struct bk_btf *btf;
 	struct bk_btf_ids *ids = NULL;
 	int st;
-	if (bk_file_open(path, &f, &err) || bk_btf_ids_read(f, &ids, &err) ||
-	    numbering(f, base_path, &base, &btf, &err))
+	if (bk_module_open(path, &m, &err) || bk_btf_ids_read(bk_module_file(m), &ids, &err) ||
+	    numbering(m, base_path, &base, &btf, &placed, &err))
 		st = cli_fail(&err);
 	else
 		st = print_ids(path, ids, btf, json);
 	bk_btf_ids_free(ids);
-	bk_btf_free(btf);
+	bk_btf_free(placed);
 	bk_btf_free(base);
-	bk_file_close(f);
+	bk_module_close(m);
 	return st;
 }

@@ -18,5 +18,6 @@
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
 #include "btfkit/btf_ids.h"
+#include "btfkit/module.h"
 
 #endif /* BTFKIT_H */

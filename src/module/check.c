@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Check: which modules of a distribution relocate onto a kernel. Each
- * module is read (decompressed by bk_file_open), brought onto a distilled
- * base (its own .BTF.base, or distilled here against the kernel it was
- * built for) and relocated; modules are spread over threads that share
- * the kernels' BTF read-only.
+ * module is opened as a module object and placed on the kernel
+ * (bk_module_place: relocated from its .BTF.base, or distilled first
+ * against the kernel it was built for); modules are spread over threads
+ * that share the kernels' BTF read-only.
  */
 #include <dirent.h>
 #include <stdatomic.h>
@@ -25,43 +25,6 @@ const char *bk_check_status_name(enum bk_check_status s)
 	return s < BK_CHECK_NR_STATUS ? names[s] : "unknown";
 }
 
-static bool has_section(const struct bk_file *f, const char *name)
-{
-	const void *data;
-	size_t size;
-	return bk_file_section(f, name, &data, &size) == 0;
-}
-
-int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err)
-{
-	struct bk_btf *full;
-	int e;
-	*dist = *split = NULL;
-	if (has_section(f, ".BTF.base")) {
-		if ((e = bk_file_btf(f, ".BTF.base", NULL, dist, err)))
-			return e;
-		if ((e = bk_file_btf(f, ".BTF", *dist, split, err))) {
-			bk_btf_free(*dist);
-			*dist = NULL;
-		}
-		return e;
-	}
-	if (!built_against) {
-		bk_err_set_source(err, bk_file_name(f), NULL);
-		return bk_err(err, -ENOENT,
-			      "no .BTF.base section: its .BTF is split BTF on the exact kernel it "
-			      "was built for; give that kernel's BTF (--built-against) to distill it");
-	}
-	if ((e = bk_file_btf(f, ".BTF", built_against, &full, err)))
-		return e;
-	e = bk_distill(full, dist, split, err);
-	if (e && err && !err->file[0])
-		bk_err_set_source(err, bk_file_name(f), ".BTF");
-	bk_btf_free(full);
-	return e;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -72,15 +35,13 @@ static double now(void)
 /* No .BTF.base and nothing to distill against: does the split BTF at least
  * read on the kernel's BTF (IDs, strings and what they refer to)? Its
  * .BTF_ids are then in the kernel's numbering. */
-static void check_bound(const struct bk_file *f, const struct bk_check_opts *opts,
+static void check_bound(struct bk_module *m, const struct bk_check_opts *opts,
 			const struct bk_btf_ids *ids, struct bk_check_result *res)
 {
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
 	struct bk_btf *split = NULL;
 	res->status = BK_CHECK_BOUND;
-	res->fits = bk_file_btf(f, ".BTF", opts->kernel, &split, &res->error) == 0 &&
-		    bk_split_check_base(split, &res->error) == 0;
-	if (res->fits)
-		bk_error_clear(&res->error);
+	res->fits = bk_module_place(m, opts->kernel, &po, &split, &res->error) == 0;
 	if (res->fits && ids && bk_check_ids(ids, split, res))
 		res->status = BK_CHECK_ERROR;
 	bk_btf_free(split);
@@ -103,37 +64,32 @@ static void relocate_onto(const struct bk_btf *split, const struct bk_check_opts
 }
 
 /* .BTF on its own .BTF.base: .BTF_ids are in the distilled numbering. */
-static void check_distilled(const struct bk_file *f, const struct bk_check_opts *opts,
+static void check_distilled(struct bk_module *m, const struct bk_check_opts *opts,
 			    const struct bk_btf_ids *ids, bool kernel_relocates,
 			    struct bk_check_result *res)
 {
-	struct bk_btf *dist, *split;
-	if (bk_module_distilled(f, NULL, &dist, &split, &res->error)) {
+	const struct bk_btf *dist, *split;
+	if (bk_module_distilled(m, NULL, &dist, &split, &res->error))
 		res->status = BK_CHECK_ERROR;
-		return;
-	}
-	if (ids && bk_check_ids(ids, split, res))
+	else if (ids && bk_check_ids(ids, split, res))
 		res->status = BK_CHECK_ERROR;
 	else
 		relocate_onto(split, opts, kernel_relocates, res);
-	bk_btf_free(split);
-	bk_btf_free(dist);
 }
 
 /* No .BTF.base: read on the kernel it was built against (.BTF_ids are in
  * that numbering) and distilled here, keeping what .BTF_ids names. On a
  * kernel that does not relocate, a module built for that very kernel loads
  * as it is: bound, and it fits. */
-static void check_built_against(const struct bk_file *f, const struct bk_check_opts *opts,
+static void check_built_against(struct bk_module *m, const struct bk_check_opts *opts,
 				const struct bk_btf_ids *ids, bool kernel_relocates,
 				struct bk_check_result *res)
 {
 	struct bk_btf *full, *dist = NULL, *split = NULL;
 	struct bk_btf_ids *dist_ids = NULL;
-	if (bk_file_btf(f, ".BTF", opts->built_against, &full, &res->error)) {
+	if (bk_file_btf(bk_module_file(m), ".BTF", opts->built_against, &full, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 		res->misfit = !res->error.io && res->error.code != -ENOMEM;
-		bk_btf_free(full);
 		return;
 	}
 	if (ids && bk_check_ids(ids, full, res)) {
@@ -153,28 +109,28 @@ static void check_built_against(const struct bk_file *f, const struct bk_check_o
 	bk_btf_free(full);
 }
 
-static void check_file(const struct bk_file *f, const struct bk_check_opts *opts,
-		       struct bk_check_result *res)
+static void check_opened(struct bk_module *m, const struct bk_check_opts *opts,
+			 struct bk_check_result *res)
 {
 	struct bk_btf_ids *ids = NULL;
 	bool kernel_relocates = bk_check_kernel_relocates(opts);
-	res->had_base = has_section(f, ".BTF.base");
-	if (!has_section(f, ".BTF")) {
+	res->had_base = bk_module_has_dist_base(m);
+	if (!bk_module_has_btf(m)) {
 		res->status = BK_CHECK_NO_BTF;
 		return;
 	}
 	struct bk_error ids_err = {0};
-	int e = bk_btf_ids_read(f, &ids, &ids_err);
+	int e = bk_btf_ids_read(bk_module_file(m), &ids, &ids_err);
 	if (e && e != -ENOENT && bk_check_ids_unreadable(&ids_err, res)) {
 		res->status = BK_CHECK_ERROR;
 		return;
 	}
 	if (res->had_base)
-		check_distilled(f, opts, ids, kernel_relocates, res);
+		check_distilled(m, opts, ids, kernel_relocates, res);
 	else if (!opts->built_against)
-		check_bound(f, opts, ids, res);
+		check_bound(m, opts, ids, res);
 	else
-		check_built_against(f, opts, ids, kernel_relocates, res);
+		check_built_against(m, opts, ids, kernel_relocates, res);
 	/* the kernel would take the IDs as they are: the module fails */
 	if (res->nr_ids_problems && res->status != BK_CHECK_ERROR && res->status != BK_CHECK_FAILS)
 		res->status = BK_CHECK_FAILS;
@@ -184,7 +140,7 @@ static void check_file(const struct bk_file *f, const struct bk_check_opts *opts
 void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		     struct bk_check_result *res)
 {
-	struct bk_file *f;
+	struct bk_module *m;
 	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
@@ -194,11 +150,11 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		return;
 	}
 	opts = &o;
-	if (bk_file_open(path, &f, &res->error)) {
+	if (bk_module_open(path, &m, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
-		check_file(f, opts, res);
-		bk_file_close(f);
+		check_opened(m, opts, res);
+		bk_module_close(m);
 	}
 	res->seconds = now() - t0;
 }
