@@ -53,6 +53,16 @@ static void put_word(const struct bk_btf_ids *ids, uint8_t *data, uint32_t off, 
 	memcpy(data + off, &v, 4);
 }
 
+/* The "" of entries without a symbol: shared, never freed (most entries of
+ * a big set have none of their own after the sort is read). */
+static char no_name[1];
+
+static void free_name(char *s)
+{
+	if (s != no_name)
+		free(s);
+}
+
 void bk_btf_ids_free(struct bk_btf_ids *ids)
 {
 	if (!ids)
@@ -62,8 +72,8 @@ void bk_btf_ids_free(struct bk_btf_ids *ids)
 		free(ids->sets[i].symbol);
 	}
 	for (size_t i = 0; i < ids->nr_entries; i++) {
-		free(ids->entries[i].symbol);
-		free(ids->entries[i].name);
+		free_name(ids->entries[i].symbol);
+		free_name(ids->entries[i].name);
 	}
 	free(ids->sets);
 	free(ids->entries);
@@ -94,10 +104,7 @@ static int add_entry(struct reader *r, uint32_t off, int set, uint32_t flags)
 	struct bk_btf_ids_entry *e = &ids->entries[ids->nr_entries];
 	*e = (struct bk_btf_ids_entry){.offset = off, .set = set, .flags = flags,
 				       .id = get_word(ids, off)};
-	if (!(e->symbol = strdup("")) || !(e->name = strdup(""))) {
-		free(e->symbol);
-		return bk_err(r->err, -ENOMEM, "out of memory");
-	}
+	e->symbol = e->name = no_name;
 	ids->nr_entries++;
 	return 0;
 }
@@ -223,8 +230,8 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 		free(name);
 		return bk_err(r->err, -ENOMEM, "out of memory");
 	}
-	free(en->symbol);
-	free(en->name);
+	free_name(en->symbol);
+	free_name(en->name);
 	en->symbol = symbol;
 	en->name = name;
 	en->kind = kind;
@@ -558,8 +565,8 @@ static int clone_over(const struct bk_btf_ids *ids, uint8_t *data, struct bk_btf
 	for (size_t i = 0; i < ids->nr_entries; i++, c->nr_entries++) {
 		struct bk_btf_ids_entry *en = &c->entries[i];
 		*en = ids->entries[i];
-		en->symbol = strdup(ids->entries[i].symbol);
-		en->name = strdup(ids->entries[i].name);
+		en->symbol = ids->entries[i].kind ? strdup(ids->entries[i].symbol) : no_name;
+		en->name = ids->entries[i].kind ? strdup(ids->entries[i].name) : no_name;
 		if (!en->symbol || !en->name) {
 			c->nr_entries++;
 			goto nomem;
