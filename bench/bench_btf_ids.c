@@ -24,9 +24,9 @@ static void die(const struct bk_error *err)
 static double once(const struct bk_file *f, const struct bk_btf *vmlinux, bool ids)
 {
 	struct bk_error err = {0};
-	struct bk_btf *split, *d, *s;
+	struct bk_btf *split = NULL, *d = NULL, *s = NULL;
 	struct bk_btf_ids *in = NULL, *out = NULL;
-	void *b1, *b2;
+	void *b1 = NULL, *b2 = NULL;
 	size_t n1, n2;
 	double t0 = bench_now();
 	if (bk_file_btf(f, ".BTF", vmlinux, &split, &err) ||
