@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to the module layer: what reading (btf_ids.c) and rewriting
+ * (btf_ids_remap.c) a .BTF_ids section share. */
+#ifndef BTFKIT_BTF_IDS_INTERNAL_H
+#define BTFKIT_BTF_IDS_INTERNAL_H
+
+#include <string.h>
+
+#include "btfkit/btf_ids.h"
+#include "core/btf_internal.h"
+
+/* The section's words are in the ELF file's byte order. */
+static inline uint32_t bk_ids_load_word(bool big_endian, const uint8_t *data, uint32_t off)
+{
+	uint32_t v;
+	memcpy(&v, data + off, 4);
+	return big_endian != bk_host_big_endian() ? bk_bswap32(v) : v;
+}
+
+static inline uint32_t bk_ids_word(const struct bk_btf_ids *ids, uint32_t off)
+{
+	return bk_ids_load_word(ids->big_endian, ids->data, off);
+}
+
+static inline void bk_ids_put_word(const struct bk_btf_ids *ids, uint8_t *data, uint32_t off,
+				   uint32_t v)
+{
+	if (ids->big_endian != bk_host_big_endian())
+		v = bk_bswap32(v);
+	memcpy(data + off, &v, 4);
+}
+
+/* Is t the type of this kind and name? */
+static inline bool bk_ids_names_type(const struct bk_btf *btf, const struct bk_type *t, int kind,
+				     const char *name)
+{
+	const char *n = bk_btf_name(btf, t);
+	return (int)bk_kind(t) == kind && n && !strcmp(n, name);
+}
+
+/* The "" of entries without a symbol: shared, never freed. */
+extern char bk_ids_no_name[1];
+
+#endif
