@@ -39,6 +39,7 @@ CLI_COMMAND(asm);
 CLI_COMMAND(distill);
 CLI_COMMAND(relocate);
 CLI_COMMAND(check);
+CLI_COMMAND(diff);
 
 /* Print "btfkit: <error>" on stderr; returns the exit status it calls for. */
 int cli_fail(const struct bk_error *e);

@@ -344,5 +344,6 @@ int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_e
 #include "btfkit/distill.h"
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
+#include "btfkit/diff.h"
 
 #endif /* BTFKIT_H */
