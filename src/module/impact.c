@@ -88,14 +88,17 @@ static void reach(struct walker *w, const struct bk_btf *m, uint32_t id, bool by
 	}
 }
 
-/* Members embed what they reach; prototypes and variables reference it. */
+/* Members and variables embed what they reach; prototypes, and arrays
+ * seen on their own, reference it (a member of array type embeds through
+ * it: the chain goes on). As libbpf's distilled base counts it: a size
+ * change breaks what is embedded, a type that is gone breaks every use. */
 static void walk_module(struct walker *w, const struct bk_btf *m)
 {
 	for (uint32_t id = bk_btf_start_id(m); id < bk_btf_type_cnt(m); id++) {
 		const struct bk_type *t = bk_btf_type(m, id);
 		unsigned k = bk_kind(t);
-		bool by_value = k == BK_KIND_STRUCT || k == BK_KIND_UNION;
-		if (!by_value && k != BK_KIND_FUNC_PROTO && k != BK_KIND_VAR)
+		bool by_value = k == BK_KIND_STRUCT || k == BK_KIND_UNION || k == BK_KIND_VAR;
+		if (!by_value && k != BK_KIND_FUNC_PROTO && k != BK_KIND_ARRAY)
 			continue;
 		struct bk_field_iter it;
 		uint32_t *f;
@@ -157,11 +160,14 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static bool fails(const struct bk_diff_record *r)
+/* what relocation rejects: a type that is gone, whatever the use; one
+ * whose size changed (or that lost its definition) when embedded */
+static bool fails(const struct bk_diff_record *r, bool embed)
 {
 	if (r->op == BK_DIFF_REMOVED)
-		return r->cls == BK_DIFF_STRUCT || r->cls == BK_DIFF_UNION || r->cls == BK_DIFF_ENUM;
-	if (r->op != BK_DIFF_CHANGED)
+		return r->cls == BK_DIFF_STRUCT || r->cls == BK_DIFF_UNION || r->cls == BK_DIFF_ENUM ||
+		       r->cls == BK_DIFF_INT || r->cls == BK_DIFF_FLOAT;
+	if (r->op != BK_DIFF_CHANGED || !embed)
 		return false;
 	if (r->old_size >= 0 && r->new_size >= 0 && r->old_size != r->new_size)
 		return true;
@@ -195,10 +201,10 @@ static int tally(struct bk_diff_result *res, uint32_t module, const struct mod_r
 	bool fail = false;
 	for (size_t k = 0; k < m->n; k++) {
 		struct bk_diff_record *r = &res->records[m->v[k].rec];
+		fail |= fails(r, m->v[k].how & TOUCH_EMBED);
 		if (m->v[k].how & TOUCH_EMBED) {
 			if (add_embedder(r, module))
 				return -ENOMEM;
-			fail |= fails(r);
 			int64_t root = root_of(res, m->v[k].rec);
 			if (stamp[root] != module + 1u) {
 				stamp[root] = module + 1u;
