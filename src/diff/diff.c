@@ -379,13 +379,19 @@ static void diff_key(struct builder *b, size_t i, size_t j, size_t k, size_t l)
 		memcpy(ub, nv, (nb = nn) * sizeof(*ub));
 	const struct dentity *best_a = ua[0], *best_b = ub[0];
 	size_t best = SIZE_MAX;
+	uint64_t best_tie = UINT64_MAX;
 	struct dchanges c = {.arena = &b->arena};
 	const char *ot, *nt;
 	for (size_t x = 0; x < na && (na > 1 || nb > 1); x++) {
 		for (size_t y = 0; y < nb; y++) {
 			c.n = 0;
 			size_t cost = dcompare(&b->o, ua[x], &b->n, ub[y], &c, &ot, &nt);
-			if (cost < best) {
+			/* ties go to the pair with the least key made of both
+			 * signatures, unordered: the same pair OLD/NEW swapped */
+			uint64_t lo = ua[x]->sig < ub[y]->sig ? ua[x]->sig : ub[y]->sig;
+			uint64_t hi = ua[x]->sig ^ ub[y]->sig ^ lo, tie = dh_mix(lo, hi);
+			if (cost < best || (cost == best && tie < best_tie)) {
+				best_tie = tie;
 				best = cost;
 				best_a = ua[x];
 				best_b = ub[y];
@@ -481,10 +487,16 @@ static void match(struct builder *b)
 
 /* ---- cause ----------------------------------------------------------------------- */
 
+/* a type that changed size: a struct, union, enum or int, or a typedef
+ * whose target now has another size (cpumask_var_t: pointer <-> array) */
 static bool size_changed(const struct bk_diff_record *r)
 {
-	return r->op == BK_DIFF_CHANGED && r->old_size >= 0 && r->new_size >= 0 &&
-	       r->old_size != r->new_size;
+	if (r->op != BK_DIFF_CHANGED)
+		return false;
+	if (r->cls == BK_DIFF_TYPEDEF)
+		return r->nr_changes && r->changes[0].what == BK_DIFF_TARGET &&
+		       r->changes[0].old_size != r->changes[0].new_size;
+	return r->old_size >= 0 && r->new_size >= 0 && r->old_size != r->new_size;
 }
 
 /* only moves and the size changed: the candidates for "shifted" */
