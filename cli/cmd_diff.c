@@ -599,14 +599,14 @@ static int fail_input(const struct bk_error *e)
 
 static int run(const struct diff_args *a, struct bk_btf *old, struct bk_btf *nw)
 {
-	struct bk_diff_opts opts = {.sz = sizeof(opts)};
+	BK_OPTS(bk_diff_opts, opts);
 	struct bk_diff_result *res;
 	struct bk_error err = {0};
 	double t0 = now();
 	if (bk_diff(old, nw, &opts, &res, &err))
 		return fail_input(&err);
 	if (a->nr_modules) {
-		struct bk_diff_modules_opts mo = {.sz = sizeof(mo), .threads = a->threads};
+		BK_OPTS(bk_diff_modules_opts, mo, .threads = a->threads);
 		if (bk_diff_modules(res, old, a->modules, a->nr_modules, &mo, &err)) {
 			bk_diff_free(res);
 			return fail_input(&err);

@@ -28,7 +28,7 @@ static struct bk_btf *asm_text(const char *text, const struct bk_btf *base)
 
 static struct bk_diff_result *diff_btf(const struct bk_btf *a, const struct bk_btf *b)
 {
-	struct bk_diff_opts opts = {.sz = sizeof(opts)};
+	BK_OPTS(bk_diff_opts, opts);
 	struct bk_diff_result *res = NULL;
 	struct bk_error err;
 	char msg[1200];
@@ -667,7 +667,7 @@ static struct bk_diff_result *diff_modules(const char *from, const char *to, con
 	struct bk_error err;
 	char msg[1200];
 	struct bk_diff_result *r = diff_btf(bkt_vmlinux_btf(from), bkt_vmlinux_btf(to));
-	struct bk_diff_modules_opts mo = {.sz = sizeof(mo)};
+	BK_OPTS(bk_diff_modules_opts, mo);
 	modules_of(mods, &paths, nr);
 	if (bk_diff_modules(r, bkt_vmlinux_btf(from), (const char *const *)paths, *nr, &mo, &err))
 		fail_msg("modules: %s", bk_error_str(&err, msg, sizeof(msg)));

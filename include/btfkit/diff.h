@@ -2,7 +2,7 @@
 #ifndef BTFKIT_DIFF_H
 #define BTFKIT_DIFF_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,39 +122,40 @@ struct bk_diff_result {
 	struct bk_diff_private *priv;
 };
 
+/* declare with BK_OPTS(bk_diff_opts, opts): fields may be added after sz */
 struct bk_diff_opts {
-	size_t sz; /* sizeof(struct bk_diff_opts): fields may be added after it */
+	size_t sz;
 };
 
 /* "struct", "union", "enum", "typedef", "func", "var", "int", "float" */
-const char *bk_diff_class_name(enum bk_diff_class c);
-int bk_diff_class_by_name(const char *s);
-const char *bk_diff_op_name(enum bk_diff_op op);                   /* "added", ... */
-const char *bk_diff_severity_name(enum bk_diff_severity s);        /* "breaking", ... */
-int bk_diff_severity_by_name(const char *s);
-const char *bk_diff_what_name(enum bk_diff_what w);                /* "member-added", ... */
+BK_API const char *bk_diff_class_name(enum bk_diff_class c);
+BK_API int bk_diff_class_by_name(const char *s);
+BK_API const char *bk_diff_op_name(enum bk_diff_op op);                   /* "added", ... */
+BK_API const char *bk_diff_severity_name(enum bk_diff_severity s);        /* "breaking", ... */
+BK_API int bk_diff_severity_by_name(const char *s);
+BK_API const char *bk_diff_what_name(enum bk_diff_what w);                /* "member-added", ... */
 
 /* Diff old's own types against new's (for split BTF: the split parts, on
  * their bases). opts may be NULL. *out is freed with bk_diff_free; it
  * refers to old's and new's strings, so free it before them. */
-int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
-	    const struct bk_diff_opts *opts, struct bk_diff_result **out,
-	    struct bk_error *err);
-void bk_diff_free(struct bk_diff_result *r);
+BK_API int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
+		   const struct bk_diff_opts *opts, struct bk_diff_result **out,
+		   struct bk_error *err);
+BK_API void bk_diff_free(struct bk_diff_result *r);
 
 /* The record of a changed or removed old type, -1 when it has none. */
-int64_t bk_diff_record_of_old(const struct bk_diff_result *r, uint32_t old_id);
+BK_API int64_t bk_diff_record_of_old(const struct bk_diff_result *r, uint32_t old_id);
 
 /* Module impact (module layer): the modules at paths (files or directories,
  * as bk_check_collect takes them; split BTF built against old) are read and
  * each record gets the modules that embed or reference its type. */
 struct bk_diff_modules_opts {
-	size_t sz; /* sizeof(struct bk_diff_modules_opts) */
+	size_t sz;        /* BK_OPTS(bk_diff_modules_opts, opts, ...) */
 	unsigned threads; /* 0: every online CPU */
 };
-int bk_diff_modules(struct bk_diff_result *r, const struct bk_btf *old,
-		    const char *const *paths, size_t nr_paths,
-		    const struct bk_diff_modules_opts *opts, struct bk_error *err);
+BK_API int bk_diff_modules(struct bk_diff_result *r, const struct bk_btf *old,
+			   const char *const *paths, size_t nr_paths,
+			   const struct bk_diff_modules_opts *opts, struct bk_error *err);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/opts_internal.h"
 #include "diff/diff_internal.h"
 
 struct bk_diff_private {
@@ -666,10 +667,13 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	    const struct bk_diff_opts *opts, struct bk_diff_result **out, struct bk_error *err)
 {
 	struct builder b = {0};
-	struct bk_diff_result *res = calloc(1, sizeof(*res));
-	int e = -ENOMEM;
-	(void)opts;
+	struct bk_diff_opts o;
 	*out = NULL;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_diff_opts", err);
+	if (e)
+		return e;
+	e = -ENOMEM;
+	struct bk_diff_result *res = calloc(1, sizeof(*res));
 	if (!res || !(res->priv = calloc(1, sizeof(*res->priv))))
 		goto fail;
 	if (dside_init(&b.o, old) || dside_init(&b.n, new_btf) || collect(&b.o) || collect(&b.n))

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 enum { TOUCH_REF = 1, TOUCH_EMBED = 2 };
 
@@ -241,10 +242,11 @@ int bk_diff_modules(struct bk_diff_result *res, const struct bk_btf *old,
 		    const char *const *paths, size_t nr_paths,
 		    const struct bk_diff_modules_opts *opts, struct bk_error *err)
 {
+	struct bk_diff_modules_opts o;
 	char **files;
 	size_t n;
-	int e = bk_check_collect(paths, nr_paths, &files, &n, err);
-	if (e)
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_diff_modules_opts", err);
+	if (e || (e = bk_check_collect(paths, nr_paths, &files, &n, err)))
 		return e;
 	struct runner r = {.res = res, .old = old, .files = files, .n = n};
 	size_t nrec = res->nr_records ? res->nr_records : 1;
@@ -256,7 +258,7 @@ int bk_diff_modules(struct bk_diff_result *res, const struct bk_btf *old,
 	}
 	atomic_init(&r.next, 0);
 	pthread_t tids[256];
-	unsigned nt = nr_threads(opts && opts->sz >= sizeof(*opts) ? opts->threads : 0, n), started = 0;
+	unsigned nt = nr_threads(o.threads, n), started = 0;
 	while (started < nt && pthread_create(&tids[started], NULL, worker, &r) == 0)
 		started++;
 	if (!started)
