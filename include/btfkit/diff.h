@@ -146,6 +146,15 @@ BK_API void bk_diff_free(struct bk_diff_result *r);
 /* The record of a changed or removed old type, -1 when it has none. */
 BK_API int64_t bk_diff_record_of_old(const struct bk_diff_result *r, uint32_t old_id);
 
+/* The record of (cls, name), -1 when that type did not change. */
+BK_API int64_t bk_diff_find(const struct bk_diff_result *r, enum bk_diff_class cls,
+			    const char *name);
+/* Record i in words: "struct device 744 -> 752: member 'flags' (long
+ * unsigned int[1]) added at byte 744"; a shifted type adds the type it
+ * embeds and its root cause. Returns buf. */
+BK_API const char *bk_diff_explain(const struct bk_diff_result *r, size_t i, char *buf,
+				   size_t len);
+
 /* Module impact (module layer): the modules at paths (files or directories,
  * as bk_check_collect takes them; split BTF built against old) are read and
  * each record gets the modules that embed or reference its type. */
