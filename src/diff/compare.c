@@ -472,12 +472,6 @@ static void compare_int(const struct bk_type *a, const struct bk_type *b, struct
 	}
 }
 
-static bool has_size(unsigned kind)
-{
-	return kind == BK_KIND_STRUCT || kind == BK_KIND_UNION || kind == BK_KIND_ENUM ||
-	       kind == BK_KIND_ENUM64 || kind == BK_KIND_INT || kind == BK_KIND_FLOAT;
-}
-
 size_t dcompare(struct dside *o, const struct dentity *ea, struct dside *n,
 		const struct dentity *eb, struct dchanges *c, const char **old_text,
 		const char **new_text)
@@ -489,7 +483,7 @@ size_t dcompare(struct dside *o, const struct dentity *ea, struct dside *n,
 		change_vals(dchanges_push(c, BK_DIFF_DEFINITION, BK_DIFF_BREAKING), !ea->decl, !eb->decl);
 		return c->n - first;
 	}
-	if (has_size(bk_kind(a)) && has_size(bk_kind(b)) && a->size != b->size)
+	if (bk_kind_is_sized(bk_kind(a)) && bk_kind_is_sized(bk_kind(b)) && a->size != b->size)
 		change_vals(dchanges_push(c, BK_DIFF_SIZE, BK_DIFF_BREAKING), a->size, b->size);
 	switch (ea->cls) {
 	case BK_DIFF_STRUCT: case BK_DIFF_UNION:

@@ -285,13 +285,7 @@ static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_
 static int64_t size_of_entity(const struct dside *s, const struct dentity *e)
 {
 	const struct bk_type *t = bk_btf_type(s->btf, e->id);
-	switch (bk_kind(t)) {
-	case BK_KIND_STRUCT: case BK_KIND_UNION: case BK_KIND_ENUM: case BK_KIND_ENUM64:
-	case BK_KIND_INT: case BK_KIND_FLOAT:
-		return t->size;
-	default:
-		return -1;
-	}
+	return bk_kind_is_sized(bk_kind(t)) ? (int64_t)t->size : -1;
 }
 
 /* the distinct definitions of a key: FWDs only when there is nothing else;
@@ -534,8 +528,7 @@ static int64_t embedded_change(const struct builder *b, const struct bk_diff_res
 		unsigned k = bk_kind(t);
 		if (k == BK_KIND_ARRAY)
 			type = ((const struct bk_array *)bk_type_rest(t))->type;
-		else if (k == BK_KIND_TYPEDEF || k == BK_KIND_CONST || k == BK_KIND_VOLATILE ||
-			 k == BK_KIND_RESTRICT || k == BK_KIND_TYPE_TAG)
+		else if (bk_kind_is_modifier(k))
 			type = t->type;
 		else
 			return -1;

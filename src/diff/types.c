@@ -73,18 +73,17 @@ void dbuf_free(struct dbuf *b)
 
 /* ---- kinds as the diff sees them ------------------------------------------------ */
 
-static bool is_modifier(unsigned kind)
+/* a qualifier or type tag: the kind table's modifiers but the typedef */
+static bool is_qualifier(unsigned kind)
 {
-	return kind == BK_KIND_CONST || kind == BK_KIND_VOLATILE || kind == BK_KIND_RESTRICT ||
-	       kind == BK_KIND_TYPE_TAG;
+	return bk_kind_is_modifier(kind) && kind != BK_KIND_TYPEDEF;
 }
 
 uint32_t dtype_strip(const struct bk_btf *b, uint32_t id, bool through_typedef)
 {
 	for (int i = 0; i < MAX_CHAIN; i++) {
 		const struct bk_type *t = bk_btf_type(b, id);
-		if (!t || !(is_modifier(bk_kind(t)) ||
-			    (through_typedef && bk_kind(t) == BK_KIND_TYPEDEF)))
+		if (!t || !(through_typedef ? bk_kind_is_modifier(bk_kind(t)) : is_qualifier(bk_kind(t))))
 			return id;
 		id = t->type;
 	}
@@ -98,10 +97,9 @@ uint64_t dtype_size(const struct bk_btf *b, uint32_t id)
 		const struct bk_type *t = bk_btf_type(b, id);
 		if (!t)
 			return 0;
-		switch (bk_kind(t)) {
-		case BK_KIND_INT: case BK_KIND_STRUCT: case BK_KIND_UNION: case BK_KIND_ENUM:
-		case BK_KIND_ENUM64: case BK_KIND_FLOAT: case BK_KIND_DATASEC:
+		if (bk_kind_is_sized(bk_kind(t)))
 			return mult * t->size;
+		switch (bk_kind(t)) {
 		case BK_KIND_PTR:
 			return mult * 8;
 		case BK_KIND_ARRAY: {
@@ -112,12 +110,13 @@ uint64_t dtype_size(const struct bk_btf *b, uint32_t id)
 			id = a->type;
 			break;
 		}
-		case BK_KIND_TYPEDEF: case BK_KIND_CONST: case BK_KIND_VOLATILE:
-		case BK_KIND_RESTRICT: case BK_KIND_TYPE_TAG: case BK_KIND_VAR:
+		case BK_KIND_VAR:
 			id = t->type;
 			break;
 		default:
-			return 0;
+			if (!bk_kind_is_modifier(bk_kind(t)))
+				return 0;
+			id = t->type;
 		}
 	}
 	return 0;
@@ -306,7 +305,7 @@ static uint64_t leaf_hash(const struct bk_btf *b, const struct bk_type *t)
 static uint32_t parts(const struct bk_type *t, bool resolved, uint32_t *ids, uint32_t max)
 {
 	unsigned k = bk_kind(t);
-	if (k == BK_KIND_PTR || is_modifier(k) || (resolved && k == BK_KIND_TYPEDEF)) {
+	if (k == BK_KIND_PTR || is_qualifier(k) || (resolved && k == BK_KIND_TYPEDEF)) {
 		ids[0] = t->type;
 		return 1;
 	}
@@ -329,7 +328,7 @@ static uint64_t combine(const struct bk_type *t, bool resolved, const uint64_t *
 {
 	unsigned k = bk_kind(t);
 	uint64_t h = dh_mix(0x7e57, k);
-	if (k == BK_KIND_TYPE_TAG || (resolved && (k == BK_KIND_TYPEDEF || is_modifier(k))))
+	if (k == BK_KIND_TYPE_TAG || (resolved && (k == BK_KIND_TYPEDEF || is_qualifier(k))))
 		return child[0];
 	if (k == BK_KIND_ARRAY)
 		h = dh_mix(h, ((const struct bk_array *)bk_type_rest(t))->nelems);

@@ -76,15 +76,13 @@ static void reach(struct walker *w, const struct bk_btf *m, uint32_t id, bool by
 			by_value = false;
 			id = t->type;
 			break;
-		case BK_KIND_TYPEDEF: case BK_KIND_CONST: case BK_KIND_VOLATILE:
-		case BK_KIND_RESTRICT: case BK_KIND_TYPE_TAG:
-			id = t->type;
-			break;
 		case BK_KIND_ARRAY:
 			id = ((const struct bk_array *)bk_type_rest(t))->type;
 			break;
 		default:
-			return;
+			if (!bk_kind_is_modifier(bk_kind(t)))
+				return;
+			id = t->type;
 		}
 	}
 }
@@ -98,7 +96,7 @@ static void walk_module(struct walker *w, const struct bk_btf *m)
 	for (uint32_t id = bk_btf_start_id(m); id < bk_btf_type_cnt(m); id++) {
 		const struct bk_type *t = bk_btf_type(m, id);
 		unsigned k = bk_kind(t);
-		bool by_value = k == BK_KIND_STRUCT || k == BK_KIND_UNION || k == BK_KIND_VAR;
+		bool by_value = bk_kind_is_composite(k) || k == BK_KIND_VAR;
 		if (!by_value && k != BK_KIND_FUNC_PROTO && k != BK_KIND_ARRAY)
 			continue;
 		struct bk_field_iter it;
