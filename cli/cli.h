@@ -59,4 +59,13 @@ void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 
+/* check (check_why.c): the diff of the kernel a module set was built against
+ * and the kernel checked, when some module has a "size differs" (NULL
+ * otherwise); each such problem in words, as text lines or a JSON "why" */
+struct bk_diff_result *cli_check_diff(const struct bk_btf *against, const struct bk_btf *kernel,
+				      const struct bk_check_result *r, size_t n);
+void cli_check_why_text(const struct bk_diff_result *d, const struct bk_reloc_report *rep,
+			const char *indent);
+void cli_check_why_json(const struct bk_diff_result *d, const struct bk_reloc_report *rep);
+
 #endif

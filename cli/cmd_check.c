@@ -40,6 +40,9 @@ const char cmd_check_usage[] =
 	"      (ambiguous) or the near misses (same name, other kind or size);\n"
 	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
 	"      the type; \"text\": the problem in words}\n"
+	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
+	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
+	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
@@ -111,7 +114,7 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
@@ -132,10 +135,13 @@ static void print_json(const struct bk_check_result *r)
 	} else {
 		fputs("[]", stdout);
 	}
+	if (r->status == BK_CHECK_FAILS)
+		cli_check_why_json(why, r->report);
 	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, bool quiet)
+static void print_text(const struct bk_check_result *r, bool quiet,
+		       const struct bk_diff_result *why)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
@@ -147,8 +153,10 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
-	if (r->status == BK_CHECK_FAILS)
+	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_text(stdout, r->report, "    ");
+		cli_check_why_text(why, r->report, "    ");
+	}
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
@@ -220,8 +228,10 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_results_free(res, n);
 		return err.code ? cli_fail(&err) : EXIT_USAGE;
 	}
+	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
+	bk_diff_free(why);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
 	print_summary(a, res, &sum, now() - t0, threads);

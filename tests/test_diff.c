@@ -789,6 +789,36 @@ static void test_cli_split(void **state)
 	assert_int_equal(bkt_cmd("%s diff %s %s 2>/dev/null", bkt_tool(), m47, m47), 2);
 }
 
+/* check explains a "size differs" with the diff of --built-against and -B */
+static void test_check_why(void **state)
+{
+	(void)state;
+	int st;
+	size_t len;
+	const char *a = bkt_vmlinux("6.1.0-47-amd64"), *b = bkt_vmlinux("6.1.0-56-amd64");
+	const char *ahci = bkt_module("6.1.0-47-amd64", "kernel/drivers/ata/ahci");
+	const char *amd = bkt_module("6.1.0-47-amd64", "kernel/drivers/i2c/busses/i2c-amd8111");
+	char *out = bkt_runf(&st, &len, "%s check -B %s --built-against %s %s %s", bkt_tool(), b, a,
+			     ahci, amd);
+	assert_int_equal(st, 1);
+	assert_non_null(strstr(out, "    why: struct device 744 -> 752: member 'flags' "
+				    "(long unsigned int[1]) added at byte 744\n"));
+	assert_non_null(strstr(out, "    why: struct i2c_adapter 1056 -> 1064: members "
+				    "'locked_flags'..'addrs_in_instantiation' moved +64 bits (it embeds "
+				    "struct device; root cause: struct device 744 -> 752: member 'flags'"));
+	free(out);
+	out = bkt_runf(&st, &len, "%s check -j -B %s --built-against %s %s", bkt_tool(), b, a, ahci);
+	assert_non_null(strstr(out, ",\"why\":[{\"kind\":\"struct\",\"name\":\"device\","
+				    "\"size\":[744,752],\"cause\":\"root\",\"root\":{\"kind\":"
+				    "\"struct\",\"name\":\"device\"},\"text\":\"struct device 744 -> "
+				    "752: member 'flags' (long unsigned int[1]) added at byte 744\"}]}"));
+	free(out);
+	/* without --built-against there is nothing to diff: no why */
+	out = bkt_runf(&st, &len, "%s check -j -B %s %s", bkt_tool(), b, ahci);
+	assert_null(strstr(out, "\"why\""));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,6 +841,7 @@ int main(void)
 		cmocka_unit_test(test_modules_6_12),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_split),
+		cmocka_unit_test(test_check_why),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
