@@ -68,4 +68,13 @@ void cli_check_why_text(const struct bk_diff_result *d, const struct bk_reloc_re
 			const char *indent);
 void cli_check_why_json(const struct bk_diff_result *d, const struct bk_reloc_report *rep);
 
+/* check --report / --compare / --html (check_report.c), after the modules'
+ * lines and before the summary; returns an exit status (2: I/O) */
+struct cli_report_args {
+	bool report, json;
+	const char *compare, *html;
+};
+int cli_check_report(const struct cli_report_args *a, const char *kernel,
+		     const struct bk_check_result *r, size_t n);
+
 #endif

@@ -28,6 +28,12 @@ const char cmd_check_usage[] =
 	"  -q, --quiet               text: list only modules that do not relocate\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"      --report              after the modules: verdicts per subsystem, the\n"
+	"                            modules one type alone fails, the modules behind\n"
+	"                            each breaker (docs/check.md)\n"
+	"      --compare OLD.jsonl   the modules whose verdict changed since a previous\n"
+	"                            run (its -j output)\n"
+	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error\n"
 	"\n"
@@ -55,6 +61,7 @@ const char cmd_check_usage[] =
 
 struct check_args {
 	const char *base, *built_against;
+	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
 	char **paths;
@@ -63,7 +70,7 @@ struct check_args {
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_REPORT, OPT_COMPARE, OPT_HTML };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -71,6 +78,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"threads", required_argument, NULL, 't'},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{"report", no_argument, NULL, OPT_REPORT},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"html", required_argument, NULL, OPT_HTML},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -88,6 +98,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
+		case OPT_REPORT: a->report.report = true; break;
+		case OPT_COMPARE: a->report.compare = optarg; break;
+		case OPT_HTML: a->report.html = optarg; break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -232,6 +245,10 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	for (size_t i = 0; i < n; i++)
 		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
 	bk_diff_free(why);
+	struct cli_report_args ra = a->report;
+	ra.json = a->json;
+	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
+							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
 	print_summary(a, res, &sum, now() - t0, threads);
@@ -239,6 +256,8 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 				     sum.count[BK_CHECK_ERROR]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (report_status)
+		status = report_status;
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;
