@@ -17,6 +17,7 @@
 #include "btfkit/distill.h"
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
+#include "btfkit/module.h"
 #include "btfkit/diff.h"
 #include "btfkit/report.h"
 

@@ -107,21 +107,16 @@ static void walk_module(struct walker *w, const struct bk_btf *m)
 	}
 }
 
-static bool load(const char *path, const struct bk_btf *old, struct bk_btf **m)
+/* the module's BTF on old: as it is, or relocated through its .BTF.base */
+static bool load(const char *path, const struct bk_btf *old, struct bk_btf **out)
 {
 	struct bk_error err;
-	struct bk_file *f;
-	const void *data;
-	size_t size;
-	*m = NULL;
-	if (bk_file_open(path, &f, &err))
+	struct bk_module *m;
+	*out = NULL;
+	if (bk_module_open(path, &m, &err))
 		return false;
-	int e;
-	if (bk_file_section(f, ".BTF.base", &data, &size) == 0)
-		e = bk_btf_load(path, old, m, &err); /* relocated onto old */
-	else
-		e = bk_file_btf(f, ".BTF", old, m, &err);
-	bk_file_close(f);
+	int e = bk_module_place(m, old, NULL, out, &err);
+	bk_module_close(m);
 	return e == 0;
 }
 
