@@ -62,6 +62,14 @@ void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
 
+/* diff (diff_json.c): one record as a JSON line, the summary line; the
+ * words for a linkage and for INT encoding bits */
+void cli_diff_record_json(const struct bk_diff_result *res, size_t i);
+void cli_diff_summary_json(const struct bk_diff_result *res, const char *old, const char *new_path,
+			   double secs);
+const char *cli_linkage_name(int64_t linkage);
+void cli_encoding_text(int64_t encoding, char *buf, size_t len);
+
 /* check (check_why.c): the diff of the kernel a module set was built against
  * and the kernel checked, when some module has a "size differs" (NULL
  * otherwise); each such problem in words, as text lines or a JSON "why" */
