@@ -269,10 +269,11 @@ static void compare_aggr(struct dside *o, uint32_t a, struct dside *n, uint32_t 
 		c->oom = true;
 		goto out;
 	}
-	for (size_t i = 0; i < on; i++) {
-		struct fm *nm = find_path(nv, nn, i, ov[i].path_h);
+	for (size_t i = 0, next = 0; i < on; i++) {
+		struct fm *nm = find_path(nv, nn, next, ov[i].path_h);
 		if (!nm)
 			continue;
+		next = (size_t)(nm - nv) + 1;
 		ov[i].used = nm->used = true;
 		compare_matched(o, &ov[i], n, nm, c, ar, &last_moved);
 	}
@@ -328,9 +329,12 @@ static void enumerators_one_way(const struct bk_btf *x, const struct bk_type *tx
 				const struct bk_btf *y, const struct bk_type *ty, bool old_side,
 				struct dchanges *c)
 {
+	uint32_t next = 0; /* where the next one is most likely: after the last found */
 	for (uint32_t i = 0; i < bk_vlen(tx); i++) {
 		struct enumerator e = enumerator_at(x, tx, i);
-		int64_t j = find_enumerator(y, ty, i, e.name);
+		int64_t j = find_enumerator(y, ty, next, e.name);
+		if (j >= 0)
+			next = (uint32_t)j + 1;
 		if (j < 0) {
 			struct bk_diff_change *ch = dchanges_push(
 				c, old_side ? BK_DIFF_ENUMERATOR_REMOVED : BK_DIFF_ENUMERATOR_ADDED,

@@ -671,6 +671,11 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 		goto fail;
 	if (dside_init(&b.o, old) || dside_init(&b.n, new_btf) || collect(&b.o) || collect(&b.n))
 		goto fail;
+	/* at most one record per key: room for all, so that it never moves
+	 * (pages not written are never touched) */
+	b.cap = b.o.nr_ents + b.n.nr_ents + 1;
+	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))))
+		goto fail;
 	match(&b);
 	if (b.oom)
 		goto fail;
