@@ -243,7 +243,6 @@ static int collect(struct dside *s)
 		n++;
 	}
 	s->nr_ents = n;
-	qsort(s->ents, n, sizeof(*s->ents), cmp_entity);
 	return 0;
 }
 
@@ -251,7 +250,15 @@ static int collect(struct dside *s)
 
 struct drec {
 	struct bk_diff_record r;
-	uint32_t old_lo, old_hi; /* its entities in the old side's sorted array */
+	uint32_t *old_ids; /* the old definitions of its key (in the arena) */
+	size_t nr_old_ids;
+};
+
+/* one key's entities on one side, sorted by cmp_entity (definitions
+ * first, by signature) */
+struct group {
+	struct dentity *v;
+	size_t n, cap;
 };
 
 struct builder {
@@ -347,16 +354,27 @@ static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
 	return s;
 }
 
-/* old entities [i, j) and new [k, l) share a key */
-static void diff_key(struct builder *b, size_t i, size_t j, size_t k, size_t l)
+static void keep_old_ids(struct builder *b, struct drec *d, const struct group *g)
 {
-	const struct dentity *oe = &b->o.ents[i], *ne = &b->n.ents[k];
+	if (!(d->old_ids = darena_alloc(&b->arena, g->n * sizeof(uint32_t)))) {
+		b->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		d->old_ids[i] = g->v[i].id;
+	d->nr_old_ids = g->n;
+}
+
+/* a key with definitions on both sides */
+static void diff_key(struct builder *b, const struct group *og, const struct group *ng)
+{
+	const struct dentity *oe = og->v, *ne = ng->v;
 	const struct dentity *ov[MAX_VARIANTS], *nv[MAX_VARIANTS];
-	size_t on = distinct(oe, j - i, ov, MAX_VARIANTS), nn = distinct(ne, l - k, nv, MAX_VARIANTS);
+	size_t on = distinct(oe, og->n, ov, MAX_VARIANTS), nn = distinct(ne, ng->n, nv, MAX_VARIANTS);
 	bool same = on == nn;
 	for (size_t x = 0; same && x < on; x++)
 		same = has_sig(nv, nn, ov[x]->sig);
-	if (same && (fulls_within(oe, j - i, ne, l - k) || fulls_within(ne, l - k, oe, j - i)))
+	if (same && (fulls_within(oe, og->n, ne, ng->n) || fulls_within(ne, ng->n, oe, og->n)))
 		return;
 	/* pair the variants that have no equal on the other side, by least cost
 	 * (when one side has none left, any of its variants may pair) */
@@ -402,8 +420,7 @@ static void diff_key(struct builder *b, size_t i, size_t j, size_t k, size_t l)
 		return;
 	}
 	fill_side(d, &b->o, best_a, &b->n, best_b);
-	d->old_lo = (uint32_t)i;
-	d->old_hi = (uint32_t)j;
+	keep_old_ids(b, d, og);
 	d->r.old_variants = (uint32_t)on;
 	d->r.new_variants = (uint32_t)nn;
 	d->r.old_text = ot;
@@ -417,18 +434,18 @@ static void diff_key(struct builder *b, size_t i, size_t j, size_t k, size_t l)
 	free(c.v);
 }
 
-static void one_side(struct builder *b, const struct dentity *e, size_t lo, size_t hi, bool old)
+/* a key on one side only */
+static void one_side(struct builder *b, const struct group *g, bool old)
 {
-	const struct dentity *v[MAX_VARIANTS];
-	size_t nv = distinct(e, hi - lo, v, MAX_VARIANTS);
+	const struct dentity *v[MAX_VARIANTS], *e = g->v;
+	size_t nv = distinct(e, g->n, v, MAX_VARIANTS);
 	struct drec *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
 	if (!d)
 		return;
 	if (old) {
 		fill_side(d, &b->o, e, NULL, NULL);
 		d->r.old_variants = (uint32_t)nv;
-		d->old_lo = (uint32_t)lo;
-		d->old_hi = (uint32_t)hi;
+		keep_old_ids(b, d, g);
 	} else {
 		fill_side(d, NULL, NULL, &b->n, e);
 		d->r.new_variants = (uint32_t)nv;
@@ -444,40 +461,99 @@ static void one_side(struct builder *b, const struct dentity *e, size_t lo, size
 	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
 }
 
-static int cmp_key_only(const struct dentity *a, const struct dentity *b)
-{
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	return strcmp(a->name, b->name);
-}
+/* ---- matching: a hash join on the key, no sort ------------------------------------ */
 
-static size_t group_end(const struct dside *s, size_t i)
-{
-	size_t j = i + 1;
-	while (j < s->nr_ents && !cmp_key_only(&s->ents[i], &s->ents[j]))
-		j++;
-	return j;
-}
+struct dindex {
+	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
+	uint32_t *next; /* entity -> the next in its bucket, + 1 */
+	uint32_t mask;
+	uint8_t *seen;  /* entity already in a group */
+};
 
-static void match(struct builder *b)
+static int index_side(const struct dside *s, struct dindex *x)
 {
-	size_t i = 0, k = 0;
-	while ((i < b->o.nr_ents || k < b->n.nr_ents) && !b->oom) {
-		int c = i >= b->o.nr_ents   ? 1
-			: k >= b->n.nr_ents ? -1
-					    : cmp_key_only(&b->o.ents[i], &b->n.ents[k]);
-		size_t j = c <= 0 ? group_end(&b->o, i) : i, l = c >= 0 ? group_end(&b->n, k) : k;
-		if (c < 0)
-			one_side(b, &b->o.ents[i], i, j, true);
-		else if (c > 0)
-			one_side(b, &b->n.ents[k], k, l, false);
-		else
-			diff_key(b, i, j, k, l);
-		i = j;
-		k = l;
+	uint32_t size = 1;
+	while (size < 2 * s->nr_ents + 1)
+		size <<= 1;
+	x->mask = size - 1;
+	x->head = calloc(size, sizeof(uint32_t));
+	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
+	x->seen = calloc(s->nr_ents + 1, 1);
+	if (!x->head || !x->next || !x->seen)
+		return -ENOMEM;
+	/* backwards, so that each chain runs in ID order */
+	for (size_t i = s->nr_ents; i-- > 0;) {
+		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
+		x->next[i] = x->head[bucket];
+		x->head[bucket] = (uint32_t)i + 1;
 	}
+	return 0;
+}
+
+static void index_free(struct dindex *x)
+{
+	free(x->head);
+	free(x->next);
+	free(x->seen);
+}
+
+static bool same_key(const struct dentity *a, const struct dentity *b)
+{
+	return a->key == b->key && a->cls == b->cls && !strcmp(a->name, b->name);
+}
+
+/* the entities of e's key on side s into g, sorted; marks them seen */
+static int gather(const struct dside *s, struct dindex *x, const struct dentity *e, struct group *g)
+{
+	g->n = 0;
+	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
+		const struct dentity *c = &s->ents[at - 1];
+		if (!same_key(c, e))
+			continue;
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 16;
+			struct dentity *p = realloc(g->v, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			g->v = p;
+			g->cap = cap;
+		}
+		g->v[g->n++] = *c;
+		x->seen[at - 1] = 1;
+	}
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_entity);
+	return 0;
+}
+
+static int match(struct builder *b)
+{
+	struct dindex xo = {0}, xn = {0};
+	struct group go = {0}, gn = {0};
+	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
+	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
+		if (xo.seen[i])
+			continue;
+		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
+			e = -ENOMEM;
+		else if (!gn.n)
+			one_side(b, &go, true);
+		else
+			diff_key(b, &go, &gn);
+	}
+	for (size_t k = 0; !e && k < b->n.nr_ents && !b->oom; k++) {
+		if (xn.seen[k])
+			continue;
+		if (gather(&b->n, &xn, &b->n.ents[k], &gn))
+			e = -ENOMEM;
+		else
+			one_side(b, &gn, false);
+	}
+	free(go.v);
+	free(gn.v);
+	index_free(&xo);
+	index_free(&xn);
+	return e;
 }
 
 /* ---- cause ----------------------------------------------------------------------- */
@@ -611,8 +687,8 @@ static int finish(struct builder *b, struct bk_diff_result *res)
 	memset(res->priv->rec_of_old, 0xff, b->o.cnt * sizeof(int32_t));
 	for (size_t i = 0; i < b->nr; i++) {
 		res->records[i] = b->recs[i].r;
-		for (uint32_t e = b->recs[i].old_lo; e < b->recs[i].old_hi; e++)
-			res->priv->rec_of_old[b->o.ents[e].id] = (int32_t)i;
+		for (size_t e = 0; e < b->recs[i].nr_old_ids; e++)
+			res->priv->rec_of_old[b->recs[i].old_ids[e]] = (int32_t)i;
 	}
 	for (size_t i = 0; i < b->nr; i++)
 		find_shift(b, res, res->priv->rec_of_old, i);
@@ -676,8 +752,7 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	b.cap = b.o.nr_ents + b.n.nr_ents + 1;
 	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))))
 		goto fail;
-	match(&b);
-	if (b.oom)
+	if (match(&b) || b.oom)
 		goto fail;
 	e = finish(&b, res);
 	res->priv->arena = b.arena;
