@@ -579,6 +579,34 @@ static void test_corpus_self(void **state)
 	}
 }
 
+/* either byte order: a vmlinux written big-endian diffs empty against itself,
+ * and an ELF module against the raw blob of its .BTF */
+static void test_byte_order_and_elf(void **state)
+{
+	(void)state;
+	const struct bk_btf *le = bkt_vmlinux_btf("6.1.0-56-amd64");
+	BK_OPTS(bk_write_opts, wo, .endian = BK_ENDIAN_BIG);
+	struct bk_error err;
+	struct bk_btf *be = NULL;
+	void *blob;
+	size_t size;
+	assert_int_equal(bk_btf_write(le, &wo, &blob, &size, &err), 0);
+	assert_int_equal(bk_btf_parse(blob, size, NULL, "be", &be, &err), 0);
+	free(blob);
+	assert_true(bk_btf_big_endian(be));
+	struct bk_diff_result *r = diff_btf(be, le);
+	assert_int_equal(r->nr_records, 0);
+	bk_diff_free(r);
+	r = diff_btf(bkt_vmlinux_btf("6.1.0-47-amd64"), be);
+	assert_int_equal(find_rec(r, BK_DIFF_STRUCT, "device")->new_size, 752);
+	bk_diff_free(r);
+	bk_btf_free(be);
+	const char *base = bkt_vmlinux("6.1.0-47-amd64");
+	assert_int_equal(bkt_cmd("%s diff -B %s %s %s >/dev/null", bkt_tool(), base,
+				 bkt_shared("corpus/ko/tcp_bbr.ko"),
+				 bkt_module("6.1.0-47-amd64", "kernel/net/ipv4/tcp_bbr")), 0);
+}
+
 static void test_corpus_6_1_device(void **state)
 {
 	(void)state;
@@ -834,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_type_texts),
 		cmocka_unit_test(test_corpus_self),
+		cmocka_unit_test(test_byte_order_and_elf),
 		cmocka_unit_test(test_corpus_6_1_device),
 		cmocka_unit_test(test_corpus_6_12_char),
 		cmocka_unit_test(test_corpus_running),
