@@ -4,13 +4,17 @@
 #   make SAN=1 test      the same built with AddressSanitizer + UBSan, in build-san/
 #   make bench           benchmarks (bench/run.sh), medians of repeated runs
 #   make fuzz            libFuzzer targets (clang), run for FUZZ_SECONDS each
-#   make install PREFIX=/usr/local
+#   make man             the man pages (docs/man/*.scd, by scdoc), in build/man/
+#   make install PREFIX=/usr/local   (make uninstall with the same variables)
 CC ?= cc
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 DESTDIR ?=
 
 VERSION := 0.1.0
@@ -45,7 +49,7 @@ STATIC_LIB := $(B)/libbtfkit.a
 SHARED_LIB := $(B)/libbtfkit.so.$(VERSION)
 TOOL := $(B)/btfkit
 
-.PHONY: all lib tool tests test check bench fuzz install clean testdata
+.PHONY: all lib tool tests test check bench fuzz install uninstall clean testdata man
 # keep the objects of tests and benchmarks (make would delete them as intermediates)
 .SECONDARY:
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
@@ -69,11 +73,20 @@ $(SHARED_LIB): $(LIB_OBJS)
 $(TOOL): $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
 
+# ---- man pages ----------------------------------------------------------------
+MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
+MAN_PAGES := $(MAN_SRCS:docs/man/%.scd=$(B)/man/%)
+man: $(MAN_PAGES)
+$(B)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
+
 # ---- tests ------------------------------------------------------------------
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) $(LIBS) -lcmocka
 
-tests: $(TEST_BINS) $(TOOL)
+TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
+tests: $(TEST_BINS) $(TOOL) $(MAN_PAGES)
 
 # Decompressed copies of ../shared (corpus and goldens) for the tests: build
 # output, never committed.
@@ -82,7 +95,7 @@ testdata:
 	@SHARED=$(SHARED) sh tests/prepare-data.sh build/testdata
 
 test check: tests testdata
-	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS)
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS) $(TEST_SCRIPTS)
 
 # ---- benchmarks and fuzzing ---------------------------------------------------
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
@@ -105,8 +118,9 @@ fuzz:
 	@$(MAKE) -f fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS) run
 
 # ---- install --------------------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(PKGCONFIGDIR)
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/btfkit
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.a
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION)
@@ -115,6 +129,18 @@ install: all
 	install -m 0644 include/btfkit/*.h $(DESTDIR)$(INCLUDEDIR)/btfkit/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' btfkit.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 completion/btfkit.bash $(DESTDIR)$(BASHCOMPDIR)/btfkit
+
+# what install wrote, and nothing else (directories only when left empty)
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/btfkit $(DESTDIR)$(LIBDIR)/libbtfkit.a \
+	    $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libbtfkit.so $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc \
+	    $(DESTDIR)$(BASHCOMPDIR)/btfkit \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/btfkit/,$(notdir $(wildcard include/btfkit/*.h))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/btfkit 2>/dev/null
 
 clean:
 	rm -rf build build-san
