@@ -54,7 +54,7 @@ STATIC_LIB := $(B)/libbtfkit.a
 SHARED_LIB := $(B)/libbtfkit.so.$(VERSION)
 TOOL := $(B)/btfkit
 
-.PHONY: all lib tool tests test check bench fuzz install uninstall clean testdata man
+.PHONY: all lib tool tests test test-dkms check bench fuzz install uninstall clean testdata man
 # keep the objects of tests and benchmarks (make would delete them as intermediates)
 .SECONDARY:
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
@@ -109,6 +109,11 @@ testdata:
 
 test check: tests testdata
 	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS) tests/api.sh $(TEST_SCRIPTS)
+
+# The DKMS hook on a real module (contrib/dkms; needs dkms, dwarves and
+# linux-headers-6.1.0-47-amd64)
+test-dkms: all testdata
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh tests/dkms.sh
 
 # ---- benchmarks and fuzzing ---------------------------------------------------
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
