@@ -9,7 +9,8 @@ ver=$(sed -n 's/^VERSION := //p' Makefile)
 so=build/libbtfkit.so.$ver
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/DEBIAN"
-dpkg-gensymbols -q -plibbtfkit0 -P"$tmp" -e"$so" -v"$ver" -O"$tmp/symbols" -c0 >/dev/null
+: > "$tmp/empty" # from the library alone, not from the symbols file there is
+dpkg-gensymbols -q -plibbtfkit0 -P"$tmp" -I"$tmp/empty" -e"$so" -v"$ver" -O"$tmp/symbols" -c0 >/dev/null
 { head -1 "$tmp/symbols"; echo "* Build-Depends-Package: libbtfkit-dev"; tail -n +2 "$tmp/symbols"; } \
 	> debian/libbtfkit0.symbols
 echo "debian/libbtfkit0.symbols: $(grep -c '@Base' debian/libbtfkit0.symbols) symbols"
