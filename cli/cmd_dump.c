@@ -13,8 +13,12 @@ const char cmd_dump_usage[] =
 	"text format), or as `bpftool -j btf dump file FILE` with -j.\n"
 	"\n"
 	"FILE is a raw BTF blob (either byte order) or an ELF file (vmlinux, a kernel\n"
-	"module .ko, an object .o), whose .BTF section is read. Only FILE's own types\n"
-	"are printed: split BTF is numbered after its base.\n"
+	"module .ko, an object .o), whose .BTF section is read; it may be compressed\n"
+	"with xz, zstd or gzip (told by content); '-' is standard input. Only FILE's\n"
+	"own types are printed: split BTF is numbered after its base. As bpftool\n"
+	"does, a file of /sys/kernel/btf/ other than vmlinux (a module's BTF) is\n"
+	"read on /sys/kernel/btf/vmlinux when -B is not given (so is a file in any\n"
+	"directory .../kernel/btf/ that has a vmlinux).\n"
 	"\n"
 	"options:\n"
 	"  -B, --base BASE  FILE is split BTF on top of BASE (a raw blob or an ELF\n"
@@ -63,6 +67,7 @@ int cmd_dump(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("dump", argc - optind ? "one FILE only" : "FILE missing");
 
+	base_path = cli_auto_base(argv[optind], base_path);
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL, *btf = NULL;
 	int status = EXIT_OK, write_err = 0;

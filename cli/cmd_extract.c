@@ -20,7 +20,7 @@ const char cmd_extract_usage[] =
 	"  -s, --section NAME  the section to write: .BTF (default) or .BTF.base (the\n"
 	"                      distilled base BTF of a module)\n"
 	"  -o, --output OUT    the file to write (replaced atomically; '-' for standard\n"
-	"                      output)\n"
+	"                      output, which must not be a terminal)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"exit status:\n"
@@ -59,6 +59,8 @@ int cmd_extract(int argc, char **argv)
 		return cli_usage_error("extract", "-o OUT missing");
 	if (argc - optind != 1)
 		return cli_usage_error("extract", argc - optind ? "one FILE only" : "FILE missing");
+	if (cli_refuse_terminal("extract", out_path))
+		return EXIT_USAGE;
 
 	struct bk_error err = {0};
 	struct bk_file *f = NULL;

@@ -44,16 +44,19 @@ void cli_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		size_t n = cli_utf8_len(p);
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", out);
 		else if (*p == '\t')
 			fputs("\\t", out);
-		else if (*p < 0x20)
+		else if (*p < 0x20 || !n) /* a byte that is not UTF-8: its Latin-1 reading */
 			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
+		else {
+			fwrite(p, 1, n, out);
+			p += n - 1;
+		}
 	}
 	fputc('"', out);
 }
