@@ -68,4 +68,35 @@ check "dump .../kernel/btf/MOD is read on .../kernel/btf/vmlinux" same "$tmp/dum
 check "dump .../kernel/btf/vmlinux is base BTF" same "$tmp/dump.base" "$tmp/dump.vmlinux"
 ! "$TOOL" dump "$tmp/split.btf" > /dev/null 2>&1
 check "elsewhere a split file gets no automatic base" test $? -eq 0
+# check: '-', a file reached twice, quiet, plural, quoted paths, JSON for any bytes
+chk() { "$TOOL" check -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$@"; }
+mkdir "$tmp/mods"
+cp "$tmp/split.btf" "$tmp/mods/m.btf"
+ln -s m.btf "$tmp/mods/link.btf"
+chk "$tmp/mods" "$tmp/mods/m.btf" > "$tmp/c.out" 2>&1
+check "check: a symlink and its target, and a path given twice, are one module" \
+	grep -q "^1 module against" "$tmp/c.out"
+check "check: the module under its first path" grep -q "^relocates $tmp/mods/link.btf$" "$tmp/c.out"
+check "check: '1 relocates'" grep -q ": 1 relocates, 0 fail," "$tmp/c.out"
+chk - < "$tmp/split.btf" > "$tmp/c.stdin" 2>&1
+check "check - reads standard input" grep -q "^relocates -$" "$tmp/c.stdin"
+chk -q "$tmp/mods" > "$tmp/c.quiet" 2>&1
+check "check -q: nothing when every module relocates" test ! -s "$tmp/c.quiet"
+printf "[3] PTR '(anon)' type_id=2\n" | "$TOOL" asm -B "$tmp/base.btf" -o "$tmp/mods/two.btf"
+printf "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n" | "$TOOL" asm -o "$tmp/nofoo.btf"
+"$TOOL" check -q -B "$tmp/nofoo.btf" --built-against "$tmp/base.btf" "$tmp/mods" > "$tmp/c.q2" 2>&1
+check "check -q: the failing modules, then nothing: no blank line, no slowest" \
+	sh -c '[ "$(grep -c . "$1")" -ge 2 ] && ! grep -qE "^$|slowest|modules against" "$1" &&
+		grep -q "^fails     $2/mods/link.btf" "$1"' _ "$tmp/c.q2" "$tmp"
+cp "$tmp/split.btf" "$tmp/mods/a b.btf"
+cp "$tmp/split.btf" "$ff"
+chk "$tmp/mods/a b.btf" > "$tmp/c.quoted" 2>&1
+check "check: a path with a space in quotes" grep -qF "relocates '$tmp/mods/a b.btf'" "$tmp/c.quoted"
+chk -j "$ff" "$tmp/mods/a b.btf" > "$tmp/c.json" 2>&1
+jsonl_ok() { python3 -c 'import json, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+mods = [json.loads(l)["module"] for l in lines[:-1]]
+assert mods == [sys.argv[2] + "/mods/a b.btf", sys.argv[2] + "/\u00ff.btf"], mods  # path order
+assert json.loads(lines[-1])["summary"]["modules"] == 2' "$tmp/c.json" "$tmp"; }
+check "check -j: JSON Lines valid for a path that is not UTF-8" jsonl_ok
 finish
