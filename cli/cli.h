@@ -59,9 +59,6 @@ size_t cli_utf8_len(const unsigned char *s);
 void cli_print_path(FILE *out, const char *path);
 /* one or many: "1 module", "2 modules" */
 const char *cli_plural(unsigned long long n, const char *one, const char *many);
-/* Binary output (out_path "-", or NULL: standard output) to a terminal:
- * print the usage error and return true. */
-bool cli_refuse_terminal(const char *cmd, const char *out_path);
 /* The base to read FILE on: base when given; else, as bpftool does for
  * /sys/kernel/btf/<module>, the vmlinux beside a file (not vmlinux itself)
  * whose directory is .../kernel/btf; else NULL. */

@@ -59,8 +59,6 @@ int cmd_extract(int argc, char **argv)
 		return cli_usage_error("extract", "-o OUT missing");
 	if (argc - optind != 1)
 		return cli_usage_error("extract", argc - optind ? "one FILE only" : "FILE missing");
-	if (cli_refuse_terminal("extract", out_path))
-		return EXIT_USAGE;
 
 	struct bk_error err = {0};
 	struct bk_file *f = NULL;

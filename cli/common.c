@@ -120,15 +120,6 @@ const char *cli_plural(unsigned long long n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-bool cli_refuse_terminal(const char *cmd, const char *out_path)
-{
-	if ((out_path && strcmp(out_path, "-")) || !isatty(STDOUT_FILENO))
-		return false;
-	cli_usage_error(cmd, "will not write binary BTF to a terminal; use -o FILE or redirect "
-			     "standard output");
-	return true;
-}
-
 const char *cli_auto_base(const char *file, const char *base)
 {
 	static char vmlinux[4096];

@@ -52,9 +52,16 @@ check "validate -j lists every file, the unreadable one with its error" files_li
 
 # binary output never to a terminal (script(1) gives the command one)
 on_tty() { script -qec "$*" /dev/null > "$tmp/tty.out" 2>&1; }
-refused() { ! on_tty "$@" && grep -q 'will not write binary BTF to a terminal' "$tmp/tty.out"; }
+refused() { ! on_tty "$@" && grep -q 'will not write binary .* to a terminal' "$tmp/tty.out"; }
 check "extract -o - refuses a terminal" refused "$TOOL" extract "$tmp/one.btf" -o -
 check "asm refuses a terminal" refused "printf '' | $TOOL asm"
+check "distill --split-out - refuses a terminal" \
+	refused "$TOOL" distill -B "$tmp/base.btf" "$tmp/split.btf" --base-out "$tmp/d.base" --split-out -
+"$TOOL" distill -B "$tmp/base.btf" "$tmp/split.btf" --base-out "$tmp/dist.btf" --split-out "$tmp/dsplit.btf"
+check "relocate -o - refuses a terminal" \
+	refused "$TOOL" relocate -B "$tmp/base.btf" --dist-base "$tmp/dist.btf" "$tmp/dsplit.btf" -o -
+check "relocate -o - to a pipe works" sh -c '"$1" relocate -B "$2" --dist-base "$3" "$4" -o - | "$1" dump -B "$2" - | grep -q PTR' \
+	_ "$TOOL" "$tmp/base.btf" "$tmp/dist.btf" "$tmp/dsplit.btf"
 check "extract -o - to a pipe works" sh -c '"$1" extract "$2" -o - | cmp -s - "$2"' _ "$TOOL" "$tmp/one.btf"
 
 # bpftool's automatic base: /sys/kernel/btf/<module> is read on .../vmlinux

@@ -30,7 +30,8 @@ BK_API int bk_btf_load_section(const char *path, const char *section, const stru
 			       struct bk_btf **out, struct bk_error *err);
 
 /* Write a file through a temporary in the same directory, fsync and rename:
- * the old file is untouched on any failure. path "-" writes stdout. */
+ * the old file is untouched on any failure. path "-" writes stdout, unless
+ * it is a terminal (-ENOTTY, an I/O error: binary data is not for screens). */
 BK_API int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err);
 
 
