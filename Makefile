@@ -99,7 +99,7 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) $(LIBS) -lcmocka
 
 TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
-tests: $(TEST_BINS) $(TOOL) $(MAN_PAGES)
+tests: $(TEST_BINS) $(TOOL) $(SHARED_LIB) $(MAN_PAGES)
 
 # Decompressed copies of ../shared (corpus and goldens) for the tests: build
 # output, never committed.

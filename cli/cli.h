@@ -64,10 +64,14 @@ const char *cli_plural(unsigned long long n, const char *one, const char *many);
  * whose directory is .../kernel/btf; else NULL. */
 const char *cli_auto_base(const char *file, const char *base);
 
-/* relocate, check, validate (cmd_relocate.c): a JSON string (any bytes: a
- * byte that is not UTF-8 is written \u00XX, its Latin-1 reading), and a relocation
- * report's problems as a JSON array */
+/* The one JSON string writer of the tool (dump's bpftool-exact output has
+ * its own, in the library): s quoted, with ", \ and control bytes escaped
+ * (\n \t \r \b \f, others \u00XX), and every byte that is not part of
+ * valid UTF-8 written \u00XX (its Latin-1 reading), so that the JSON is
+ * valid whatever bytes a path holds; NULL writes "". */
 void cli_json_str(FILE *out, const char *s);
+/* relocate and check (cmd_relocate.c): a relocation report's problems as
+ * a JSON array */
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);

@@ -58,11 +58,6 @@ struct out {
 	unsigned faults;
 };
 
-static void json_string(const char *s)
-{
-	cli_json_str(stdout, s);
-}
-
 static int print_fault(const struct bk_error *e, void *ctx)
 {
 	struct out *o = ctx;
@@ -73,9 +68,9 @@ static int print_fault(const struct bk_error *e, void *ctx)
 		return 0;
 	}
 	printf("%s{\"type_id\":%u,\"reason\":", o->first_fault ? "" : ",", e->type_id);
-	json_string(bk_fault_name(e->reason));
+	cli_json_str(stdout, bk_fault_name(e->reason));
 	printf(",\"errno\":%d,\"message\":", -e->code);
-	json_string(e->msg);
+	cli_json_str(stdout, e->msg);
 	putchar('}');
 	o->first_fault = false;
 	return 0;
@@ -90,9 +85,9 @@ static void begin_file(struct out *o, const char *path, const char *section)
 	if (!o->json)
 		return;
 	printf("%s{\"file\":", first_file ? "" : ",");
-	json_string(path);
+	cli_json_str(stdout, path);
 	printf(",\"section\":");
-	json_string(section);
+	cli_json_str(stdout, section);
 	printf(",\"faults\":[");
 	first_file = false;
 }
@@ -147,9 +142,9 @@ static int unreadable(struct out *o, const char *path, const struct bk_error *er
 	if (o->json) {
 		char buf[1200];
 		printf("%s{\"file\":", first_file ? "" : ",");
-		json_string(path);
+		cli_json_str(stdout, path);
 		printf(",\"error\":");
-		json_string(bk_error_str(err, buf, sizeof(buf)));
+		cli_json_str(stdout, bk_error_str(err, buf, sizeof(buf)));
 		printf(",\"valid\":false}");
 		first_file = false;
 	}

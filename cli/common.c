@@ -35,6 +35,27 @@ int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err)
 	return bk_btf_load_section(path, ".BTF", NULL, base, err);
 }
 
+void cli_json_str(FILE *out, const char *s)
+{
+	static const char short_escape[0x20] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+						['\r'] = 'r', ['\t'] = 't'};
+	fputc('"', out);
+	size_t n;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 && short_escape[*p])
+			fprintf(out, "\\%c", short_escape[*p]);
+		else if (*p < 0x20 || !(n = cli_utf8_len(p)))
+			fprintf(out, "\\u%04x", *p); /* not UTF-8: its Latin-1 reading */
+		else {
+			fwrite(p, 1, n, out);
+			p += n - 1;
+		}
+	}
+	fputc('"', out);
+}
+
 int cli_finish_stdout(int status)
 {
 	if (fflush(stdout) || ferror(stdout)) {

@@ -240,7 +240,7 @@ static size_t ambiguities(const struct bk_btf *dsplit, const struct bk_btf *base
 {
 	struct bk_btf *out = NULL;
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts opts = {.libbpf_quirks = quirks, .report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = quirks, .report = &rep);
 	struct bk_error err = {0};
 	int e = bk_relocate_opts(dsplit, base, &opts, &out, &err);
 	assert_true(e ? rep != NULL : out != NULL);
@@ -516,7 +516,7 @@ static void test_size_key_31_bits(void **state)
 		split = reread(split, dist);
 		uint32_t *map = NULL;
 		struct bk_btf *out = NULL;
-		struct bk_relocate_opts opts = {.libbpf_quirks = quirks, .id_map = &map};
+		BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = quirks, .id_map = &map);
 		if (bk_relocate_opts(split, base, &opts, &out, &err))
 			fail_msg("embedded big: %s", errstr(&err));
 		assert_int_equal(map[big], small_id);
@@ -540,6 +540,7 @@ static void expect_failure(const struct bk_btf *split, const struct bk_btf *base
 	assert_null(out);
 	if (!strstr(err.msg, needle))
 		fail_msg("want '%s' in: %s", needle, errstr(&err));
+	assert_int_equal(err.reason, BK_E_RELOCATE);
 	assert_int_equal(bk_error_exit_status(&err), 1);
 }
 
@@ -626,7 +627,8 @@ static void test_corrupt_blobs(void **state)
 	uint32_t bad = str_len + 5;
 	memcpy(d + hdr_len, &bad, 4);
 	assert_true(bk_btf_parse(d, dlen, NULL, "dist", &dist, &err) < 0);
-	assert_non_null(strstr(err.msg, "out of range"));
+	assert_int_equal(err.reason, BK_E_STR_OFF);
+	assert_int_equal(err.type_id, 1);
 	/* the split PTR referring past every type */
 	char *good = bkt_read(ex("doc_dist_base", ".btf"), &dlen);
 	assert_int_equal(bk_btf_parse(good, dlen, NULL, "dist", &dist, &err), 0);
@@ -634,7 +636,8 @@ static void test_corrupt_blobs(void **state)
 	uint32_t far = 99;
 	memcpy(s + hdr_len + 8, &far, 4);
 	assert_true(bk_btf_parse(s, slen, dist, "split", &split, &err) < 0);
-	assert_non_null(strstr(err.msg, "out of range"));
+	assert_int_equal(err.reason, BK_E_TYPE_ID);
+	assert_int_equal(err.type_id, bk_btf_type_cnt(dist));
 	bk_btf_free(dist);
 	free(good);
 	free(d);

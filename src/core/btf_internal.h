@@ -189,6 +189,17 @@ static inline struct bk_type *bk_own_type(const struct bk_btf *b, uint32_t idx)
 /* Error helpers: fill e (may be NULL) and return code. */
 int bk_err(struct bk_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* ... with a stable reason (enum bk_reason, or bk_fault) */
+int bk_err_r(struct bk_error *e, int code, int reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A failure (code) of one stage gets that stage's reason, unless it has
+ * one already, is I/O or out of memory. Returns code. */
+int bk_err_tag(struct bk_error *e, int code, int reason);
+/* Add context in front of e's message ("context: message"), keeping its
+ * code and reason: the one way a layer above says where a fault was met
+ * (callers decide on e->reason whether the context applies). Returns
+ * e->code. */
+int bk_err_context(struct bk_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ... with the file and section of btf, and the type's ID */
 int bk_err_type(struct bk_error *e, const struct bk_btf *btf, uint32_t id, int code,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));

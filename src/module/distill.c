@@ -451,7 +451,8 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	const struct bk_btf *base = bk_btf_base(split);
 	if (!base) {
 		bk_err_set_source(err, split->source, split->section);
-		return bk_err(err, -EINVAL, "not split BTF: there is no base to distill");
+		return bk_err_r(err, -EINVAL, BK_E_NOT_SPLIT,
+				"not split BTF: there is no base to distill");
 	}
 	struct distill d = {.split = split, .base_cnt = bk_btf_type_cnt(base), .err = err};
 	int e = -ENOMEM;
@@ -469,7 +470,7 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	}
 	/* write in the order the input had (libbpf does the same) */
 	d.dist->swapped = split->swapped;
-	e = mark_needed(&d);
+	e = bk_err_tag(err, mark_needed(&d), BK_E_DISTILL);
 	if (e)
 		goto out;
 	assign_ids(&d);

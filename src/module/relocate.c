@@ -513,7 +513,7 @@ int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
 		*opts->id_map = NULL;
 	if (opts->report)
 		*opts->report = NULL;
-	if ((e = check_inputs(split, new_base, err)))
+	if ((e = bk_err_tag(err, check_inputs(split, new_base, err), BK_E_RELOCATE)))
 		return e;
 	r.split = split;
 	r.dist = split->base;
@@ -526,13 +526,13 @@ int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
 		return bk_err(err, e, "out of memory");
 	}
 	if (r.report->nr_problems) {
-		e = fail_with_report(&r, err);
+		e = bk_err_tag(err, fail_with_report(&r, err), BK_E_RELOCATE);
 		if (opts->report) {
 			*opts->report = r.report;
 			r.report = NULL;
 		}
 	} else {
-		e = build_output(&r, out, err);
+		e = bk_err_tag(err, build_output(&r, out, err), BK_E_RELOCATE);
 	}
 	if (!e && opts->id_map) {
 		*opts->id_map = r.id_map;

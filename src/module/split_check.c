@@ -114,7 +114,7 @@ int bk_split_check_base(const struct bk_btf *split, struct bk_error *err)
 	const struct bk_btf *base = bk_btf_base(split);
 	if (!base) {
 		bk_err_set_source(err, split->source, split->section);
-		return bk_err(err, -EINVAL, "not split BTF: there is no base");
+		return bk_err_r(err, -EINVAL, BK_E_NOT_SPLIT, "not split BTF: there is no base");
 	}
 	uint32_t base_cnt = bk_btf_type_cnt(base), end = bk_btf_type_cnt(split);
 	uint32_t base_strs = bk_btf_start_str_off(split);
@@ -123,7 +123,7 @@ int bk_split_check_base(const struct bk_btf *split, struct bk_error *err)
 		if (!e)
 			e = check_type_strs(split, base_strs, id, err);
 		if (e)
-			return e;
+			return bk_err_tag(err, e, BK_E_BASE_MISFIT);
 	}
 	return 0;
 }

@@ -74,7 +74,7 @@ static int vfail_at(struct asm_ctx *c, int line, int col, const char *fmt, va_li
 	if (c->err) {
 		char msg[sizeof(c->err->msg)];
 		vsnprintf(msg, sizeof(msg), fmt, ap);
-		bk_err(c->err, -EINVAL, "%s", msg);
+		bk_err_r(c->err, -EINVAL, BK_E_ASM, "%s", msg);
 		bk_err_set_source(c->err, c->file, NULL);
 		c->err->line = line;
 		c->err->column = col;
