@@ -67,7 +67,14 @@ int bk_err_context(struct bk_error *e, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(msg, e->msg, sizeof(msg));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, msg[0] ? msg : strerror(-e->code));
+	/* "prefix: message", the message cut where the record ends (done by
+	 * hand: gcc's -Wformat-truncation cannot see that cutting is meant) */
+	const char *rest = msg[0] ? msg : strerror(-e->code);
+	size_t n = strlen(prefix), room = sizeof(e->msg) - n - 3, r = strlen(rest);
+	memcpy(e->msg, prefix, n);
+	memcpy(e->msg + n, ": ", 2);
+	memcpy(e->msg + n + 2, rest, r < room ? r : room);
+	e->msg[n + 2 + (r < room ? r : room)] = '\0';
 	return e->code;
 }
 
