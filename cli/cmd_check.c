@@ -14,8 +14,10 @@ const char cmd_check_usage[] =
 	"\n"
 	"Tell which modules work on a kernel: each module's BTF is relocated onto\n"
 	"KERNEL_BTF (e.g. /sys/kernel/btf/vmlinux or a vmlinux file). PATH is a\n"
-	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), or a\n"
-	"directory searched for them (e.g. /lib/modules/<version>). A module without\n"
+	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), '-'\n"
+	"(standard input), or a directory searched for them (e.g.\n"
+	"/lib/modules/<version>); a file reached twice (a symlink and its target) is\n"
+	"checked once. A module without\n"
 	".BTF.base is distilled first against --built-against; without that option\n"
 	"it is 'bound': its split BTF works only on the exact kernel it was built\n"
 	"for (the report says whether its IDs and strings even fit KERNEL_BTF).\n"
@@ -25,13 +27,20 @@ const char cmd_check_usage[] =
 	"  -B, --base FILE           the kernel's BTF (required)\n"
 	"      --built-against FILE  the kernel BTF the modules were built against\n"
 	"  -j, --json                JSON Lines (below)\n"
-	"  -q, --quiet               text: list only modules that do not relocate\n"
+	"  -q, --quiet               text: list only modules that do not relocate,\n"
+	"                            no summary\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
 	"      --kernel-relocates yes|no\n"
 	"                            whether the kernel relocates module BTF at load\n"
 	"                            (6.11 and later); default: told from its BTF\n"
 	"                            (FUNC 'btf_relocate', struct btf's base_id_map)\n"
+	"      --report              after the modules: verdicts per subsystem, the\n"
+	"                            modules one type alone fails, the modules behind\n"
+	"                            each breaker (docs/check.md)\n"
+	"      --compare OLD.jsonl   the modules whose verdict changed since a previous\n"
+	"                            run (its -j output)\n"
+	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error |\n"
 	"needs-rewrite (the kernel does not relocate at load, and the module fits it\n"
@@ -49,6 +58,9 @@ const char cmd_check_usage[] =
 	"      (ambiguous) or the near misses (same name, other kind or size);\n"
 	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
 	"      the type; \"text\": the problem in words}\n"
+	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
+	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
+	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
 	"  PROBLEM for .BTF_ids: {\"problem\": \"btf-ids\", \"set\", \"symbol\",\n"
@@ -66,6 +78,7 @@ const char cmd_check_usage[] =
 
 struct check_args {
 	const char *base, *built_against;
+	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
 	enum bk_kernel_relocates kernel_relocates;
@@ -75,7 +88,8 @@ struct check_args {
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_KERNEL_RELOCATES };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_REPORT, OPT_COMPARE, OPT_HTML,
+	       OPT_KERNEL_RELOCATES };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -84,6 +98,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
 		{"kernel-relocates", required_argument, NULL, OPT_KERNEL_RELOCATES},
+		{"report", no_argument, NULL, OPT_REPORT},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"html", required_argument, NULL, OPT_HTML},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -110,6 +127,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 				return cli_usage_error("check", "--kernel-relocates is yes or no, "
 						       "not '%s'", optarg);
 			break;
+		case OPT_REPORT: a->report.report = true; break;
+		case OPT_COMPARE: a->report.compare = optarg; break;
+		case OPT_HTML: a->report.html = optarg; break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -157,11 +177,13 @@ static void ids_problems_json(const struct bk_check_result *r, bool first)
 	}
 }
 
-static void print_json(const struct bk_check_result *r, bool against)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why,
+		       bool against)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
 	cli_json_str(stdout, r->module);
+	printf(",\"via\":%s", r->had_base ? "\".BTF.base\"" : against ? "\"built-against\"" : "null");
 	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
 	if (r->nr_ids_problems && !r->report) {
 		putchar('[');
@@ -190,22 +212,21 @@ static void print_json(const struct bk_check_result *r, bool against)
 	} else {
 		fputs("[]", stdout);
 	}
-	printf(",\"via\":%s}\n",
-	       r->had_base ? "\".BTF.base\"" : against ? "\"built-against\"" : "null");
+	if (r->status == BK_CHECK_FAILS)
+		cli_check_why_json(why, r->report);
+	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, bool quiet)
+static void print_text(const struct bk_check_result *r, bool quiet,
+		       const struct bk_diff_result *why)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF ||
 		      (r->status == BK_CHECK_BOUND && r->fits)))
 		return;
-	printf("%-9s %s", bk_check_status_name(r->status), r->module);
-	if (r->status == BK_CHECK_RELOCATES)
-		printf(r->had_base ? " (through its .BTF.base)"
-				   : " (distilled against --built-against: it has no .BTF.base; "
-				     "btfkit distill writes one)");
-	else if (r->status == BK_CHECK_NEEDS_REWRITE)
+	printf("%-9s ", bk_check_status_name(r->status));
+	cli_print_path(stdout, r->module);
+	if (r->status == BK_CHECK_NEEDS_REWRITE)
 		printf(": %s", needs_rewrite_text);
 	else if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s",
@@ -218,8 +239,10 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 		printf("    .BTF_ids: %s%s%s%s at offset %u: %s\n", p->set[0] ? "set " : "", p->set,
 		       p->set[0] && p->symbol[0] ? " " : "", p->symbol, p->offset, p->text);
 	}
-	if (r->status == BK_CHECK_FAILS && r->report)
+	if (r->status == BK_CHECK_FAILS && r->report) {
 		cli_reloc_problems_text(stdout, r->report, "    ");
+		cli_check_why_text(why, r->report, "    ");
+	}
 }
 
 /* Does the module's .BTF fit the kernel BTF it is said to be built for? */
@@ -288,11 +311,27 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		       kernel_relocates ? "true" : "false", a->kernel_relocates ? "option" : "btf");
 		return;
 	}
-	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
-	       "%zu bound, %zu without BTF, %zu errors, %zu need rewriting\n",
-	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
-	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
-	       s->count[BK_CHECK_ERROR], s->count[BK_CHECK_NEEDS_REWRITE]);
+	if (a->quiet) /* quiet: the modules that do not relocate, nothing else */
+		return;
+	printf("\n%zu %s against ", s->total, cli_plural(s->total, "module", "modules"));
+	cli_print_path(stdout, a->base);
+	printf(" in %.2f s on %u %s: %zu relocate%s, %zu fail%s, %zu bound, %zu without BTF, "
+	       "%zu %s\n",
+	       seconds, threads, cli_plural(threads, "thread", "threads"),
+	       s->count[BK_CHECK_RELOCATES], cli_plural(s->count[BK_CHECK_RELOCATES], "s", ""),
+	       s->count[BK_CHECK_FAILS], cli_plural(s->count[BK_CHECK_FAILS], "s", ""),
+	       s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF], s->count[BK_CHECK_ERROR],
+	       cli_plural(s->count[BK_CHECK_ERROR], "error", "errors"));
+	size_t through_base = 0;
+	for (size_t i = 0; i < s->total; i++)
+		through_base += r[i].status == BK_CHECK_RELOCATES && r[i].had_base;
+	if (s->count[BK_CHECK_RELOCATES])
+		printf("relocated through their own .BTF.base: %zu; distilled here against "
+		       "--built-against (no .BTF.base: btfkit distill writes one): %zu\n",
+		       through_base, s->count[BK_CHECK_RELOCATES] - through_base);
+	if (s->count[BK_CHECK_NEEDS_REWRITE])
+		printf("%zu %s rewriting\n", s->count[BK_CHECK_NEEDS_REWRITE],
+		       cli_plural(s->count[BK_CHECK_NEEDS_REWRITE], "needs", "need"));
 	printf("the kernel %s module BTF at load (%s)\n",
 	       kernel_relocates ? "relocates" : "does not relocate",
 	       a->kernel_relocates ? "--kernel-relocates"
@@ -306,9 +345,11 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		       a->built_against ? a->built_against : "");
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
-		for (size_t i = 0; i < s->nr_slowest; i++)
-			printf("%s %s (%.2f ms)", i ? "," : "", r[s->slowest[i]].module,
-			       r[s->slowest[i]].seconds * 1e3);
+		for (size_t i = 0; i < s->nr_slowest; i++) {
+			fputs(i ? ", " : " ", stdout);
+			cli_print_path(stdout, r[s->slowest[i]].module);
+			printf(" (%.2f ms)", r[s->slowest[i]].seconds * 1e3);
+		}
 		putchar('\n');
 	}
 	if (s->nr_top) {
@@ -356,16 +397,22 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	}
 	size_t without_base;
 	bool wrong = wrong_against(res, n, against, &without_base);
+	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
 		if (a->json)
-			print_json(&res[i], against != NULL);
+			print_json(&res[i], why, against != NULL);
 		else if (!wrong || res[i].had_base || res[i].status == BK_CHECK_NO_BTF)
-			print_text(&res[i], a->quiet);
+			print_text(&res[i], a->quiet, why);
+	bk_diff_free(why);
 	if (wrong)
 		fprintf(stderr, "btfkit: none of the %zu modules without .BTF.base fits "
 			"--built-against %s: it is not the kernel they were built for (give that "
 			"kernel's BTF: its vmlinux, or /sys/kernel/btf/vmlinux while it runs)\n",
 			without_base, a->built_against);
+	struct cli_report_args ra = a->report;
+	ra.json = a->json;
+	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
+							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
 	print_summary(a, res, &sum, now() - t0, threads, bk_check_kernel_relocates(&opts));
@@ -376,6 +423,8 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 				     sum.count[BK_CHECK_NEEDS_REWRITE]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (report_status)
+		status = report_status;
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;

@@ -269,6 +269,8 @@ static int setup_dir(void **state)
 {
 	if (bkt_tmpdir_setup(state))
 		return -1;
+	if (!bkt_have_corpus())
+		return 0; /* the tests that use these files are skipped */
 	char cmd[4096];
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p %s/sub && cp %s/crc16.ko %s/dummy.ko %s/ && cp %s/tcp_bbr.ko %s/sub/ && "
@@ -369,7 +371,7 @@ static void test_predicts_load(void **state)
 	out = bkt_runf(&st, NULL, "%s check -j --kernel-relocates yes -B %s --built-against %s %s",
 		       bkt_tool(), bkt_vmlinux("6.1.0-56-amd64"), bkt_vmlinux("6.1.0-47-amd64"), bbr);
 	assert_int_equal(st, 0);
-	assert_non_null(strstr(out, "\"status\":\"relocates\",\"problems\":[],\"via\":\"built-against\""));
+	assert_non_null(strstr(out, "\"via\":\"built-against\",\"status\":\"relocates\",\"problems\":[]"));
 	assert_non_null(strstr(out, "\"kernel_relocates\":true,\"kernel_relocates_from\":\"option\""));
 	free(out);
 	/* 6.12 relocates, through a real .BTF.base */
@@ -378,7 +380,7 @@ static void test_predicts_load(void **state)
 	out = bkt_runf(&st, NULL, "%s check -j -B %s %s", bkt_tool(),
 		       bkt_vmlinux("6.12.117+deb12-amd64"), dist);
 	assert_int_equal(st, 0);
-	assert_non_null(strstr(out, "\"status\":\"relocates\",\"problems\":[],\"via\":\".BTF.base\""));
+	assert_non_null(strstr(out, "\"via\":\".BTF.base\",\"status\":\"relocates\",\"problems\":[]"));
 	assert_non_null(strstr(out, "\"kernel_relocates\":true,\"kernel_relocates_from\":\"btf\""));
 	free(out);
 	out = bkt_runf(&st, NULL, "%s check --kernel-relocates no -B %s %s", bkt_tool(),

@@ -19,5 +19,7 @@
 #include "btfkit/check.h"
 #include "btfkit/btf_ids.h"
 #include "btfkit/module.h"
+#include "btfkit/diff.h"
+#include "btfkit/report.h"
 
 #endif /* BTFKIT_H */
