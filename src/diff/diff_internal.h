@@ -84,10 +84,15 @@ struct dflat_frame {
 
 /* Members of a struct/union with anonymous inner aggregates folded in:
  * unnamed ones add no path step, named ones add "name." */
+/* at most this many members come out of one struct: anonymous types
+ * shared by several members (a DAG) could otherwise multiply */
+#define DFLAT_MAX_MEMBERS 65536
+
 struct dflat {
 	const struct dside *s;
 	struct dflat_frame st[32];
 	int top;
+	uint32_t emitted;
 	bool paths;               /* build path strings (else only hashes) */
 	char path[1024];
 };
