@@ -62,6 +62,13 @@ struct dside {
 
 int dside_init(struct dside *s, const struct bk_btf *btf);
 void dside_free(struct dside *s);
+/* the side's entities (entity.c), in ID order */
+int dside_collect(struct dside *s);
+/* by key, class, name; definitions before FWDs; by signature, then ID */
+int dentity_cmp(const void *x, const void *y);
+/* shifted_by, root and nr_shifted of every record (cause.c); rec_of_old
+ * maps the old side's IDs to records */
+void dcause(const struct dside *o, struct bk_diff_result *res, const int32_t *rec_of_old);
 
 /* text-equal hash (resolved: typedefs and qualifiers see through) */
 uint64_t dtype_hash(struct dside *s, uint32_t id, bool resolved);
