@@ -251,7 +251,9 @@ static struct {
 static const char *sfx(int section)
 {
 	static char b[16];
-	snprintf(b, sizeof(b), section ? "-%d" : "", section);
+	b[0] = 0;
+	if (section)
+		snprintf(b, sizeof(b), "-%d", section);
 	return b;
 }
 
@@ -284,7 +286,7 @@ static const char html_head[] =
 /* the chart: one stacked bar of verdicts per subsystem, the largest first */
 static void html_chart(FILE *f, const struct bk_check_report *rep, int section)
 {
-	size_t order[40], n = 0, max = 1;
+	size_t order[40] = {0}, n = 0, max = 1;
 	bool used[4096] = {0};
 	while (n < 40 && n < rep->nr_subsystems && rep->nr_subsystems <= 4096) {
 		size_t best = SIZE_MAX;

@@ -174,17 +174,16 @@ static bool fulls_within(const struct dentity *a, size_t na, const struct dentit
 
 #define MAX_VARIANTS 16
 
-static void fill_side(struct drec *d, const struct dside *o, const struct dentity *a,
-		      const struct dside *n, const struct dentity *b)
+static void fill_old(struct drec *d, const struct dside *o, const struct dentity *a)
 {
-	if (a) {
-		d->r.old_id = a->id;
-		d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
-	}
-	if (b) {
-		d->r.new_id = b->id;
-		d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
-	}
+	d->r.old_id = a->id;
+	d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
+}
+
+static void fill_new(struct drec *d, const struct dside *n, const struct dentity *b)
+{
+	d->r.new_id = b->id;
+	d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
 }
 
 static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
@@ -261,7 +260,8 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 		free(c.v);
 		return;
 	}
-	fill_side(d, &b->o, best_a, &b->n, best_b);
+	fill_old(d, &b->o, best_a);
+	fill_new(d, &b->n, best_b);
 	keep_old_ids(b, d, og);
 	d->r.old_variants = (uint32_t)on;
 	d->r.new_variants = (uint32_t)nn;
@@ -285,11 +285,11 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 	if (!d)
 		return;
 	if (old) {
-		fill_side(d, &b->o, e, NULL, NULL);
+		fill_old(d, &b->o, e);
 		d->r.old_variants = (uint32_t)nv;
 		keep_old_ids(b, d, g);
 	} else {
-		fill_side(d, NULL, NULL, &b->n, e);
+		fill_new(d, &b->n, e);
 		d->r.new_variants = (uint32_t)nv;
 	}
 	if (e->cls == BK_DIFF_FUNC) {
