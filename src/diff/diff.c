@@ -308,6 +308,7 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 struct dindex {
 	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
 	uint32_t *next; /* entity -> the next in its bucket, + 1 */
+	uint64_t *keys; /* entity -> its key: chains are walked without the entities */
 	uint32_t mask;
 	uint8_t *seen;  /* entity already in a group */
 };
@@ -320,9 +321,12 @@ static int index_side(const struct dside *s, struct dindex *x)
 	x->mask = size - 1;
 	x->head = calloc(size, sizeof(uint32_t));
 	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
+	x->keys = malloc((s->nr_ents + 1) * sizeof(uint64_t));
 	x->seen = calloc(s->nr_ents + 1, 1);
-	if (!x->head || !x->next || !x->seen)
+	if (!x->head || !x->next || !x->keys || !x->seen)
 		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_ents; i++)
+		x->keys[i] = s->ents[i].key;
 	/* backwards, so that each chain runs in ID order */
 	for (size_t i = s->nr_ents; i-- > 0;) {
 		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
@@ -336,6 +340,7 @@ static void index_free(struct dindex *x)
 {
 	free(x->head);
 	free(x->next);
+	free(x->keys);
 	free(x->seen);
 }
 
@@ -350,7 +355,7 @@ static int gather(const struct dside *s, struct dindex *x, const struct dentity 
 	g->n = 0;
 	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
 		const struct dentity *c = &s->ents[at - 1];
-		if (!same_key(c, e))
+		if (x->keys[at - 1] != e->key || !same_key(c, e))
 			continue;
 		if (g->n == g->cap) {
 			size_t cap = g->cap ? g->cap * 2 : 16;
@@ -374,6 +379,10 @@ static int match(struct builder *b)
 	struct group go = {0}, gn = {0};
 	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
 	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
+		if (i + 16 < b->o.nr_ents) { /* the buckets a few keys on: fetched by then */
+			__builtin_prefetch(&xo.head[(uint32_t)xo.keys[i + 16] & xo.mask]);
+			__builtin_prefetch(&xn.head[(uint32_t)xo.keys[i + 16] & xn.mask]);
+		}
 		if (xo.seen[i])
 			continue;
 		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
