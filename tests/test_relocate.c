@@ -240,7 +240,7 @@ static size_t ambiguities(const struct bk_btf *dsplit, const struct bk_btf *base
 {
 	struct bk_btf *out = NULL;
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts opts = {.libbpf_quirks = quirks, .report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = quirks, .report = &rep);
 	struct bk_error err = {0};
 	int e = bk_relocate_opts(dsplit, base, &opts, &out, &err);
 	assert_true(e ? rep != NULL : out != NULL);
@@ -516,7 +516,7 @@ static void test_size_key_31_bits(void **state)
 		split = reread(split, dist);
 		uint32_t *map = NULL;
 		struct bk_btf *out = NULL;
-		struct bk_relocate_opts opts = {.libbpf_quirks = quirks, .id_map = &map};
+		BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = quirks, .id_map = &map);
 		if (bk_relocate_opts(split, base, &opts, &out, &err))
 			fail_msg("embedded big: %s", errstr(&err));
 		assert_int_equal(map[big], small_id);
