@@ -67,7 +67,14 @@ int bk_err_context(struct bk_error *e, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(msg, e->msg, sizeof(msg));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, msg[0] ? msg : strerror(-e->code));
+	/* composed at full length, then cut to the record's size */
+	char whole[sizeof(prefix) + sizeof(msg) + 2];
+	snprintf(whole, sizeof(whole), "%s: %s", prefix, msg[0] ? msg : strerror(-e->code));
+	size_t n = strlen(whole);
+	if (n >= sizeof(e->msg))
+		n = sizeof(e->msg) - 1;
+	memcpy(e->msg, whole, n);
+	e->msg[n] = '\0';
 	return e->code;
 }
 
