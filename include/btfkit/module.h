@@ -96,7 +96,7 @@ struct bk_module_place_opts {
  *   offsets out of range for base (or, with opts->check_fit, what they
  *   refer to there: bk_split_check_base) fail with reason BK_E_BASE_MISFIT
  *   and a message that says it was built against another kernel.
- * opts may be NULL. */
+ * base is required (-EINVAL without); opts may be NULL (the defaults). */
 BK_API int bk_module_place(struct bk_module *m, const struct bk_btf *base,
 		    const struct bk_module_place_opts *opts, struct bk_btf **out,
 		    struct bk_error *err);

@@ -235,6 +235,10 @@ int bk_module_place(struct bk_module *m, const struct bk_btf *base,
 	struct bk_module_place_opts o;
 	int e;
 	*out = NULL;
+	if (!base) {
+		bk_err_set_source(err, bk_module_name(m), NULL);
+		return bk_err(err, -EINVAL, "no base to place the module on");
+	}
 	if ((e = bk_opts_load(&o, sizeof(o), opts, "bk_module_place_opts", err)))
 		return e;
 	if (o.report)
