@@ -56,7 +56,7 @@ BK_API bool bk_module_has_btf(const struct bk_module *m);
 BK_API bool bk_module_has_dist_base(const struct bk_module *m);
 
 /* Give a raw split blob its distilled base (relocate --dist-base): m takes
- * dist over (freed with m, also on failure). -EEXIST when m has one. */
+ * dist over (freed with m). It is used instead of a .BTF.base section. */
 BK_API int bk_module_set_dist_base(struct bk_module *m, struct bk_btf *dist, struct bk_error *err);
 
 /* Its BTF on the base it carries: .BTF on its distilled base, or plain .BTF

@@ -94,10 +94,9 @@ bool bk_module_has_dist_base(const struct bk_module *m)
 
 int bk_module_set_dist_base(struct bk_module *m, struct bk_btf *dist, struct bk_error *err)
 {
-	if (bk_module_has_dist_base(m)) {
-		bk_btf_free(dist);
+	if (!dist) {
 		bk_err_set_source(err, bk_module_name(m), NULL);
-		return bk_err(err, -EEXIST, "it has a distilled base already (.BTF.base)");
+		return bk_err(err, -EINVAL, "no distilled base given");
 	}
 	drop_btf(m);
 	m->dist = dist;
