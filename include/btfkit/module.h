@@ -40,6 +40,9 @@ BK_API const char *bk_compression_name(enum bk_compression c);
 /* Open a module file: read it whole, decompress it, index its ELF sections
  * and find its signature trailer. Nothing is parsed as BTF yet. */
 BK_API int bk_module_open(const char *path, struct bk_module **out, struct bk_error *err);
+/* The same over bytes in memory (copied); name is used in messages. */
+BK_API int bk_module_open_mem(const void *data, size_t size, const char *name,
+			      struct bk_module **out, struct bk_error *err);
 BK_API void bk_module_close(struct bk_module *m);
 
 BK_API const char *bk_module_name(const struct bk_module *m);
