@@ -14,8 +14,10 @@ const char cmd_check_usage[] =
 	"\n"
 	"Tell which modules work on a kernel: each module's BTF is relocated onto\n"
 	"KERNEL_BTF (e.g. /sys/kernel/btf/vmlinux or a vmlinux file). PATH is a\n"
-	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), or a\n"
-	"directory searched for them (e.g. /lib/modules/<version>). A module without\n"
+	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), '-'\n"
+	"(standard input), or a directory searched for them (e.g.\n"
+	"/lib/modules/<version>); a file reached twice (a symlink and its target) is\n"
+	"checked once. A module without\n"
 	".BTF.base is distilled first against --built-against; without that option\n"
 	"it is 'bound': its split BTF works only on the exact kernel it was built\n"
 	"for (the report says whether its IDs and strings even fit KERNEL_BTF).\n"
@@ -25,9 +27,16 @@ const char cmd_check_usage[] =
 	"  -B, --base FILE           the kernel's BTF (required)\n"
 	"      --built-against FILE  the kernel BTF the modules were built against\n"
 	"  -j, --json                JSON Lines (below)\n"
-	"  -q, --quiet               text: list only modules that do not relocate\n"
+	"  -q, --quiet               text: list only modules that do not relocate,\n"
+	"                            no summary\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"      --report              after the modules: verdicts per subsystem, the\n"
+	"                            modules one type alone fails, the modules behind\n"
+	"                            each breaker (docs/check.md)\n"
+	"      --compare OLD.jsonl   the modules whose verdict changed since a previous\n"
+	"                            run (its -j output)\n"
+	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error\n"
 	"\n"
@@ -40,6 +49,9 @@ const char cmd_check_usage[] =
 	"      (ambiguous) or the near misses (same name, other kind or size);\n"
 	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
 	"      the type; \"text\": the problem in words}\n"
+	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
+	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
+	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"reason\"\n"
 	"    (when it does not fit), \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"reason\", \"text\"}; \"reason\":\n"
@@ -54,6 +66,7 @@ const char cmd_check_usage[] =
 
 struct check_args {
 	const char *base, *built_against;
+	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
 	char **paths;
@@ -62,7 +75,7 @@ struct check_args {
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_REPORT, OPT_COMPARE, OPT_HTML };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -70,6 +83,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"threads", required_argument, NULL, 't'},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{"report", no_argument, NULL, OPT_REPORT},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"html", required_argument, NULL, OPT_HTML},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -87,6 +103,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
+		case OPT_REPORT: a->report.report = true; break;
+		case OPT_COMPARE: a->report.compare = optarg; break;
+		case OPT_HTML: a->report.html = optarg; break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -113,7 +132,7 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
@@ -138,23 +157,29 @@ static void print_json(const struct bk_check_result *r)
 	} else {
 		fputs("[]", stdout);
 	}
+	if (r->status == BK_CHECK_FAILS)
+		cli_check_why_json(why, r->report);
 	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, bool quiet)
+static void print_text(const struct bk_check_result *r, bool quiet,
+		       const struct bk_diff_result *why)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
 		return;
-	printf("%-9s %s", bk_check_status_name(r->status), r->module);
+	printf("%-9s ", bk_check_status_name(r->status));
+	cli_print_path(stdout, r->module);
 	if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s",
 		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
-	if (r->status == BK_CHECK_FAILS)
+	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_text(stdout, r->report, "    ");
+		cli_check_why_text(why, r->report, "    ");
+	}
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
@@ -179,16 +204,24 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		puts("]}}");
 		return;
 	}
-	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
-	       "%zu bound, %zu without BTF, %zu errors\n",
-	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
-	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
-	       s->count[BK_CHECK_ERROR]);
+	if (a->quiet) /* quiet: the modules that do not relocate, nothing else */
+		return;
+	printf("\n%zu %s against ", s->total, cli_plural(s->total, "module", "modules"));
+	cli_print_path(stdout, a->base);
+	printf(" in %.2f s on %u %s: %zu relocate%s, %zu fail%s, %zu bound, %zu without BTF, "
+	       "%zu %s\n",
+	       seconds, threads, cli_plural(threads, "thread", "threads"),
+	       s->count[BK_CHECK_RELOCATES], cli_plural(s->count[BK_CHECK_RELOCATES], "s", ""),
+	       s->count[BK_CHECK_FAILS], cli_plural(s->count[BK_CHECK_FAILS], "s", ""),
+	       s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF], s->count[BK_CHECK_ERROR],
+	       cli_plural(s->count[BK_CHECK_ERROR], "error", "errors"));
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
-		for (size_t i = 0; i < s->nr_slowest; i++)
-			printf("%s %s (%.2f ms)", i ? "," : "", r[s->slowest[i]].module,
-			       r[s->slowest[i]].seconds * 1e3);
+		for (size_t i = 0; i < s->nr_slowest; i++) {
+			fputs(i ? ", " : " ", stdout);
+			cli_print_path(stdout, r[s->slowest[i]].module);
+			printf(" (%.2f ms)", r[s->slowest[i]].seconds * 1e3);
+		}
 		putchar('\n');
 	}
 	if (s->nr_top) {
@@ -226,8 +259,14 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_results_free(res, n);
 		return err.code ? cli_fail(&err) : EXIT_USAGE;
 	}
+	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
+	bk_diff_free(why);
+	struct cli_report_args ra = a->report;
+	ra.json = a->json;
+	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
+							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
 	print_summary(a, res, &sum, now() - t0, threads);
@@ -235,6 +274,8 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 				     sum.count[BK_CHECK_ERROR]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (report_status)
+		status = report_status;
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;

@@ -236,6 +236,8 @@ int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len);
 int bk_btf_make_mutable(struct bk_btf *b);
 
 /* Read a whole file into memory. */
+/* path "-" reads standard input, named BK_STDIN_NAME in messages */
+#define BK_STDIN_NAME "<stdin>"
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err);
 
 #endif

@@ -303,8 +303,13 @@ int bk_btf_parse(const void *data, size_t size, const struct bk_btf *base, const
 
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* "-" is standard input, as bk_write_file's "-" is standard output
+	 * (a duplicate, so that closing it leaves stdin open) */
+	bool in = !strcmp(path, "-");
+	int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	if (in)
+		path = BK_STDIN_NAME;
 	if (fd < 0)
 		return bk_err_io(err, -errno, path, "cannot open");
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
