@@ -43,9 +43,10 @@ bool bkt_have_golden(void)
 
 static void need_shared_for(const char *rel);
 
-void bkt_need_corpus(void)
+void bkt_need_shared(void)
 {
 	need_shared_for("corpus");
+	need_shared_for("golden");
 }
 
 /* The process that runs the tests: a skip in a child it forked would
@@ -65,7 +66,7 @@ static void need_shared_for(const char *rel)
 	if (golden ? !bkt_have_golden() : !bkt_have_corpus()) {
 		if (getpid() != runner_pid) {
 			fprintf(stderr, "a forked child asked for %s without the corpus: call "
-					"bkt_need_corpus() in the test, before forking\n", rel);
+					"bkt_need_shared() in the test, before forking\n", rel);
 			_exit(1);
 		}
 		print_message("needs %s (absent from %s)\n", golden ? "the goldens" : "the corpus",
