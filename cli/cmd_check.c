@@ -273,7 +273,7 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	double t0 = now();
 	if (bk_check_collect((const char *const *)a->paths, (size_t)a->nr_paths, &files, &n, &err))
 		return cli_fail(&err);
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && !a->quiet) /* quiet: no progress either */
 		opts.progress = progress;
 	if (bk_check_run(files, n, &opts, &res, &err) || bk_check_summarize(res, n, &sum)) {
 		bk_check_free_files(files, n);
