@@ -29,7 +29,7 @@ static double once(const struct bk_file *f, const struct bk_btf *vmlinux, bool i
 	struct bk_btf *split = NULL, *d = NULL, *s = NULL;
 	struct bk_btf_ids *in = NULL, *out = NULL;
 	void *b1 = NULL, *b2 = NULL;
-	size_t n1, n2;
+	size_t n1 = 0, n2 = 0;
 	double t0 = bench_now();
 	if (bk_file_btf(f, ".BTF", vmlinux, &split, &err) ||
 	    (ids && bk_btf_ids_read(f, &in, &err)) ||
@@ -57,7 +57,7 @@ static double command(const char *vmlinux_path, const char *module, const char *
 	struct bk_btf_ids *in = NULL, *rewritten = NULL;
 	struct bk_file *f = NULL;
 	void *b1 = NULL, *b2 = NULL;
-	size_t n1, n2;
+	size_t n1 = 0, n2 = 0;
 	double t0 = bench_now();
 	if (bk_btf_load(vmlinux_path, NULL, &vmlinux, &err) || bk_file_open(module, &f, &err) ||
 	    bk_file_btf(f, ".BTF", vmlinux, &split, &err) ||
