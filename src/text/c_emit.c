@@ -1,0 +1,827 @@
+// SPDX-License-Identifier: MIT
+/*
+ * C syntax for one definition or declaration, as libbpf 1.8's btf_dump
+ * writes it: struct/union bodies with libbpf's padding and packed
+ * inference, enums, typedefs, declarators (pointers, arrays, function
+ * prototypes, qualifiers, type tags), and the ___N names.
+ *
+ * libbpf writes a declaration by recursion: an anonymous struct inside a
+ * declarator prints its members' declarators, which may hold another
+ * anonymous struct, and so on. Here the same steps are tasks on an
+ * explicit stack (struct task): a step that would recurse pushes what is
+ * left of itself and then the inner step. The order of the output is the
+ * same; the C stack stays flat however deep the nesting.
+ */
+#include <stdlib.h>
+
+#include "text/c_internal.h"
+
+/* libbpf's pfx(): one tab a level, at most 13 */
+static const char TABS[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t";
+#define MAX_TABS (sizeof(TABS) - 1)
+
+static void put_pfx(struct out *o, int lvl)
+{
+	put_bytes(o, TABS, lvl < (int)MAX_TABS ? (size_t)lvl : MAX_TABS);
+}
+
+/* ---- names: libbpf's type_names and ident_names ------------------------------ */
+
+struct name_slot {
+	const char *s; /* NULL: empty */
+	uint32_t len, hash, count;
+};
+
+static int name_map_grow(struct name_map *m)
+{
+	size_t cap = m->slots ? (m->mask + 1) * 2 : 4096;
+	struct name_slot *ns = calloc(cap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	for (size_t i = 0; m->slots && i <= m->mask; i++) {
+		if (!m->slots[i].s)
+			continue;
+		size_t j = m->slots[i].hash & (cap - 1);
+		while (ns[j].s)
+			j = (j + 1) & (cap - 1);
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->mask = cap - 1;
+	return 0;
+}
+
+/* How many times name has been given out, this time included (libbpf's
+ * btf_dump_name_dups). When memory runs out the name counts as new. */
+static uint32_t name_dups(struct name_map *m, const char *name)
+{
+	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(m))
+		return 1;
+	size_t len = strlen(name);
+	uint32_t h = bk_strset_hash(name, len);
+	size_t j = h & m->mask;
+	for (; m->slots[j].s; j = (j + 1) & m->mask) {
+		struct name_slot *s = &m->slots[j];
+		if (s->hash == h && s->len == len && !memcmp(s->s, name, len))
+			return ++s->count;
+	}
+	m->slots[j] = (struct name_slot){name, (uint32_t)len, h, 1};
+	m->used++;
+	return 1;
+}
+
+/* libbpf's btf_dump_resolve_name: the ___N of a named type, decided the
+ * first time the type is named. FWDs and empty enums keep their name. */
+static uint32_t resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
+{
+	const struct bk_type *t = d->types[id];
+	if (!t->name_off)
+		return 0;
+	if (d->state[id] & ST_NAME_DONE)
+		return d->dup[id];
+	d->state[id] |= ST_NAME_DONE;
+	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
+		return 0;
+	uint32_t dup = name_dups(map, c_name(d, t));
+	d->dup[id] = dup > 1 ? dup : 0;
+	return d->dup[id];
+}
+
+/* name or name___N, cut at 255 bytes as libbpf's snprintf into 256 does */
+static size_t format_name(char *buf, const char *name, uint32_t dup)
+{
+	size_t n = strlen(name);
+	if (!dup) {
+		memcpy(buf, name, n);
+		return n;
+	}
+	char tmp[280];
+	int k = snprintf(tmp, sizeof(tmp), "%.255s___%u", name, dup);
+	n = k < 255 ? (size_t)k : 255;
+	memcpy(buf, tmp, n);
+	return n;
+}
+
+static void put_name(struct cdump *d, const char *name, uint32_t dup)
+{
+	if (!dup) {
+		put_str(d->o, name);
+		return;
+	}
+	char buf[256];
+	put_bytes(d->o, buf, format_name(buf, name, dup));
+}
+
+static void put_type_name(struct cdump *d, uint32_t id)
+{
+	uint32_t dup = resolve_dup(d, id, &d->type_names);
+	put_name(d, c_name(d, d->types[id]), dup);
+}
+
+static void put_ident_name(struct cdump *d, uint32_t id)
+{
+	uint32_t dup = resolve_dup(d, id, &d->ident_names);
+	put_name(d, c_name(d, d->types[id]), dup);
+}
+
+/* ---- definitions without nested declarators ------------------------------------ */
+
+void c_emit_struct_fwd(struct cdump *d, uint32_t id)
+{
+	const struct bk_type *t = d->types[id];
+	if (bk_kind(t) == BK_KIND_STRUCT)
+		PUT_LIT(d->o, "struct");
+	else
+		PUT_LIT(d->o, "union");
+	if (t->name_off)
+		put_char(d->o, ' ');
+	put_type_name(d, id);
+}
+
+void c_emit_fwd_def(struct cdump *d, uint32_t id)
+{
+	if (bk_kflag(d->types[id]))
+		PUT_LIT(d->o, "union ");
+	else
+		PUT_LIT(d->o, "struct ");
+	put_type_name(d, id);
+}
+
+static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
+{
+	const char *name = c_str(d, name_off);
+	/* enumerators share a namespace with typedefs */
+	uint32_t dup = name_dups(&d->ident_names, name);
+	PUT_LIT(d->o, "\n");
+	put_pfx(d->o, lvl + 1);
+	put_str(d->o, name);
+	if (dup > 1) {
+		PUT_LIT(d->o, "___");
+		put_u64(d->o, dup);
+	}
+	PUT_LIT(d->o, " = ");
+}
+
+/* libbpf's size attributes: mode(byte) for 1-byte enums, mode(word) for
+ * 8-byte ones whose values would not make the compiler choose 8 bytes */
+static void put_enum_mode(struct cdump *d, const struct bk_type *t)
+{
+	if (t->size == 1) {
+		PUT_LIT(d->o, " __attribute__((mode(byte)))");
+		return;
+	}
+	if (t->size != 8 || d->ptr_sz != 8)
+		return;
+	bool needs_word = true;
+	if (bk_kind(t) == BK_KIND_ENUM64) {
+		const struct bk_enum64 *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < bk_vlen(t); i++)
+			if (v[i].val_hi32)
+				needs_word = false;
+	}
+	if (needs_word)
+		PUT_LIT(d->o, " __attribute__((mode(word)))");
+}
+
+void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
+	PUT_LIT(d->o, "enum");
+	if (t->name_off)
+		put_char(d->o, ' ');
+	put_type_name(d, id);
+	if (!vlen)
+		return;
+	PUT_LIT(d->o, " {");
+	if (bk_kind(t) == BK_KIND_ENUM) {
+		const struct bk_enum *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < vlen; i++, v++) {
+			put_enum_value_name(d, lvl, v->name_off);
+			if (is_signed)
+				put_i64(d->o, v->val);
+			else
+				put_u64(d->o, (uint32_t)v->val);
+			put_char(d->o, ',');
+		}
+	} else {
+		const struct bk_enum64 *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < vlen; i++, v++) {
+			uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
+			put_enum_value_name(d, lvl, v->name_off);
+			if (is_signed) {
+				put_i64(d->o, (int64_t)val);
+				PUT_LIT(d->o, "LL,");
+			} else {
+				put_u64(d->o, val);
+				PUT_LIT(d->o, "ULL,");
+			}
+		}
+	}
+	PUT_LIT(d->o, "\n");
+	put_pfx(d->o, lvl);
+	put_char(d->o, '}');
+	put_enum_mode(d, t);
+}
+
+/* GCC's __PolyN_t typedefs for Arm SIMD, which C compilers do not know */
+static const char *const missing_base_types[][2] = {
+	{"__Poly8_t", "unsigned char"},
+	{"__Poly16_t", "unsigned short"},
+	{"__Poly64_t", "unsigned long long"},
+	{"__Poly128_t", "unsigned __int128"},
+};
+
+void c_emit_missing_aliases(struct cdump *d, uint32_t id)
+{
+	/* naming the INT takes its name in the struct/union/enum namespace */
+	uint32_t dup = resolve_dup(d, id, &d->type_names);
+	const char *name = c_name(d, d->types[id]);
+	if (dup)
+		return; /* name___N is none of them */
+	for (size_t i = 0; i < sizeof(missing_base_types) / sizeof(missing_base_types[0]); i++) {
+		if (!strcmp(name, missing_base_types[i][0])) {
+			PUT_LIT(d->o, "typedef ");
+			put_str(d->o, missing_base_types[i][1]);
+			put_char(d->o, ' ');
+			put_str(d->o, name);
+			PUT_LIT(d->o, ";\n\n");
+			break;
+		}
+	}
+}
+
+/* ---- alignment, size and packing ------------------------------------------------ */
+
+static int64_t roundup64(int64_t x, int64_t y)
+{
+	return y ? (x + y - 1) / y * y : x;
+}
+
+/* libbpf's btf_is_struct_packed */
+static bool struct_is_packed(struct cdump *d, const struct bk_type *t)
+{
+	const struct bk_member *m = bk_type_rest(t);
+	int max_align = 1;
+	for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
+		int align = c_align_of(d, m->type);
+		if (align > 0 && !bk_member_bitfield_size(t, m) && m->offset % (8u * align))
+			return true;
+		if (align > max_align)
+			max_align = align;
+	}
+	return t->size % max_align != 0;
+}
+
+/* libbpf's btf_dump_emit_bit_padding: fill cur_off..next_off (bits) with
+ * `long: 64;`-style anonymous bitfields, relying on natural alignment
+ * where it gives the same layout */
+static void put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
+			    bool in_bitfield, int lvl)
+{
+	const struct {
+		const char *name;
+		int bits;
+	} pads[] = {{"long", d->ptr_sz * 8}, {"int", 32}, {"short", 16}, {"char", 8}};
+	const int nr_pads = 4;
+	int64_t new_off = 0;
+	int pad_bits = 0;
+	const char *pad_type = NULL;
+	if (cur_off >= next_off)
+		return;
+	for (int i = 0; i < nr_pads; i++) {
+		pad_bits = pads[i].bits;
+		pad_type = pads[i].name;
+		new_off = roundup64(cur_off, pad_bits);
+		if (new_off <= next_off)
+			break;
+	}
+	if (new_off > cur_off && new_off <= next_off) {
+		if (in_bitfield ||
+		    (new_off == next_off && roundup64(cur_off, (int64_t)next_align * 8) != new_off) ||
+		    (new_off != next_off && next_off - new_off <= new_off - cur_off)) {
+			PUT_LIT(d->o, "\n");
+			put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, in_bitfield ? new_off - cur_off : 0);
+			put_char(d->o, ';');
+		}
+		cur_off = new_off;
+	}
+	while (cur_off != next_off) {
+		int64_t bits = next_off - cur_off < pad_bits ? next_off - cur_off : pad_bits;
+		if (bits == pad_bits) {
+			PUT_LIT(d->o, "\n");
+			put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, pad_bits);
+			put_char(d->o, ';');
+			cur_off += bits;
+			continue;
+		}
+		/* the remainder: the smallest type that holds it */
+		for (int i = nr_pads - 1; i >= 0; i--) {
+			pad_type = pads[i].name;
+			pad_bits = pads[i].bits;
+			if (pad_bits < bits)
+				continue;
+			PUT_LIT(d->o, "\n");
+			put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, bits);
+			put_char(d->o, ';');
+			cur_off += bits;
+			break;
+		}
+		if (pad_bits < bits)
+			break; /* pointer size 0: nothing holds it (cannot happen) */
+	}
+}
+
+/* ---- the declarator machine ------------------------------------------------------- */
+
+enum task_op {
+	T_DECL,       /* push id's chain, then print it (btf_dump_emit_type_decl) */
+	T_CHAIN,      /* print a chain view (btf_dump_emit_type_chain) */
+	T_RESET,      /* drop a chain's ids from the decl stack */
+	T_ARRAY_END,  /* ")" unless multidimensional, then "[n]" */
+	T_CLOSE,      /* ")" */
+	T_PARAMS,     /* a prototype's parameter list, from param i */
+	T_MEMBER,     /* a struct/union body, from member i */
+	T_MEMBER_END, /* after member i's declarator: ": bits;" */
+};
+
+struct task {
+	uint8_t op;
+	bool flag;    /* T_CHAIN: last_was_ptr; T_MEMBER*: prev_bitfield; T_ARRAY_END: multidim */
+	bool packed;  /* T_MEMBER* */
+	int lvl;
+	uint32_t id, i;
+	uint32_t lo, cnt; /* T_CHAIN: the view decl.v[lo .. lo + cnt) */
+	const char *fname;
+	int64_t off;  /* T_MEMBER*: bit offset after the previous member */
+};
+
+/* pushed tasks never fail silently: on ENOMEM the machine stops with it */
+static struct task *push_task(struct cdump *d, enum task_op op)
+{
+	if (d->nr_tasks == d->tasks_cap) {
+		size_t cap = d->tasks_cap ? d->tasks_cap * 2 : 256;
+		struct task *nt = realloc(d->tasks, cap * sizeof(*nt));
+		if (!nt)
+			return NULL;
+		d->tasks = nt;
+		d->tasks_cap = cap;
+	}
+	struct task *t = (struct task *)d->tasks + d->nr_tasks++;
+	memset(t, 0, sizeof(*t));
+	t->op = (uint8_t)op;
+	return t;
+}
+
+static bool is_mod(const struct bk_type *t)
+{
+	unsigned k = bk_kind(t);
+	return k == BK_KIND_VOLATILE || k == BK_KIND_CONST || k == BK_KIND_RESTRICT ||
+	       k == BK_KIND_TYPE_TAG;
+}
+
+/* const/volatile/restrict at the top of the view, written before a type */
+static void put_mods(struct cdump *d, struct task *c)
+{
+	for (; c->cnt; c->cnt--) {
+		switch (bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]])) {
+		case BK_KIND_VOLATILE:
+			PUT_LIT(d->o, "volatile ");
+			break;
+		case BK_KIND_CONST:
+			PUT_LIT(d->o, "const ");
+			break;
+		case BK_KIND_RESTRICT:
+			PUT_LIT(d->o, "restrict ");
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+/* qualifiers of arrays and prototypes mean nothing in C (GCC quirks) */
+static void drop_mods(struct cdump *d, struct task *c)
+{
+	while (c->cnt && is_mod(d->types[d->decl.v[c->lo + c->cnt - 1]]))
+		c->cnt--;
+}
+
+static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
+{
+	if (name[0] && !last_was_ptr)
+		put_char(d->o, ' ');
+	put_str(d->o, name);
+}
+
+static int run_decl(struct cdump *d, struct task *task)
+{
+	uint32_t id = task->id, start = (uint32_t)d->decl.n;
+	const char *fname = task->fname;
+	int lvl = task->lvl;
+	/* a chain longer than there are types goes round a loop */
+	for (uint32_t steps = 0;; steps++) {
+		const struct bk_type *t = d->types[id];
+		if (steps > d->n)
+			return bk_err_type(d->err, d->btf, id, -ELOOP,
+					   "%s: type loop in a declaration", bk_kind_name(bk_kind(t)));
+		if (u32vec_push(&d->decl, id))
+			return -ENOMEM;
+		if (!id)
+			break;
+		unsigned k = bk_kind(t);
+		if (k == BK_KIND_PTR || k == BK_KIND_VOLATILE || k == BK_KIND_CONST ||
+		    k == BK_KIND_RESTRICT || k == BK_KIND_FUNC_PROTO || k == BK_KIND_TYPE_TAG)
+			id = t->type;
+		else if (k == BK_KIND_ARRAY)
+			id = ((const struct bk_array *)bk_type_rest(t))->type;
+		else
+			break; /* a named or terminal type (or one C cannot declare) */
+	}
+	struct task *r = push_task(d, T_RESET), *c;
+	if (!r)
+		return -ENOMEM;
+	r->lo = start;
+	if (!(c = push_task(d, T_CHAIN)))
+		return -ENOMEM;
+	c->lo = start;
+	c->cnt = (uint32_t)d->decl.n - start;
+	c->fname = fname;
+	c->lvl = lvl;
+	c->flag = true;
+	return 0;
+}
+
+static int push_member(struct cdump *d, uint32_t id, uint32_t i, int lvl, int64_t off,
+		       bool prev_bitfield, bool packed)
+{
+	struct task *m = push_task(d, T_MEMBER);
+	if (!m)
+		return -ENOMEM;
+	m->id = id;
+	m->i = i;
+	m->lvl = lvl;
+	m->off = off;
+	m->flag = prev_bitfield;
+	m->packed = packed;
+	return 0;
+}
+
+/* "struct name {" and the members, as tasks (btf_dump_emit_struct_def) */
+static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	bool packed = bk_kind(t) == BK_KIND_STRUCT && struct_is_packed(d, t);
+	c_emit_struct_fwd(d, id);
+	PUT_LIT(d->o, " {");
+	return push_member(d, id, 0, lvl, 0, false, packed);
+}
+
+static void end_struct_def(struct cdump *d, struct task *m)
+{
+	const struct bk_type *t = d->types[m->id];
+	if (bk_kind(t) == BK_KIND_STRUCT)
+		put_bit_padding(d, m->off, (int64_t)t->size * 8, c_align_of(d, m->id), false,
+				m->lvl + 1);
+	if (bk_vlen(t) || t->size) {
+		PUT_LIT(d->o, "\n");
+		put_pfx(d->o, m->lvl);
+	}
+	put_char(d->o, '}');
+	if (m->packed)
+		PUT_LIT(d->o, " __attribute__((packed))");
+}
+
+static int run_member(struct cdump *d, struct task m)
+{
+	const struct bk_type *t = d->types[m.id];
+	if (m.i >= bk_vlen(t)) {
+		end_struct_def(d, &m);
+		return 0;
+	}
+	const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + m.i;
+	int64_t m_sz = bk_member_bitfield_size(t, mem), m_off = bk_member_bit_offset(t, mem);
+	int m_align = m.packed ? 1 : c_align_of(d, mem->type);
+	put_bit_padding(d, m.off, m_off, m_align, m.flag && m_sz, m.lvl + 1);
+	PUT_LIT(d->o, "\n");
+	put_pfx(d->o, m.lvl + 1);
+	struct task *e = push_task(d, T_MEMBER_END), *decl;
+	if (!e)
+		return -ENOMEM;
+	*e = m;
+	e->op = T_MEMBER_END;
+	if (m_sz) {
+		e->off = m_off + m_sz;
+		e->flag = true;
+	} else {
+		int64_t sz = c_resolve_size(d, mem->type);
+		e->off = m_off + (sz > 0 ? sz : 0) * 8;
+		e->flag = false;
+	}
+	if (!(decl = push_task(d, T_DECL)))
+		return -ENOMEM;
+	decl->id = mem->type;
+	decl->fname = c_str(d, mem->name_off);
+	decl->lvl = m.lvl + 1;
+	return 0;
+}
+
+static void put_type_tag(struct cdump *d, const struct bk_type *t)
+{
+	if (bk_kflag(t)) {
+		PUT_LIT(d->o, " __attribute__((");
+		put_str(d->o, c_name(d, t));
+		PUT_LIT(d->o, "))");
+	} else {
+		PUT_LIT(d->o, " __attribute__((btf_type_tag(\"");
+		put_str(d->o, c_name(d, t));
+		PUT_LIT(d->o, "\")))");
+	}
+}
+
+/* After an array or a prototype that has more of the chain to print: the
+ * rest goes in parentheses (for a prototype) and the suffix after it. */
+static int push_chain_rest(struct cdump *d, struct task *c)
+{
+	struct task *n = push_task(d, T_CHAIN);
+	if (!n)
+		return -ENOMEM;
+	*n = *c;
+	n->op = T_CHAIN;
+	n->flag = true; /* the inner chain starts afresh */
+	return 0;
+}
+
+static int push_params(struct cdump *d, uint32_t id, int lvl)
+{
+	struct task *p = push_task(d, T_PARAMS);
+	if (!p)
+		return -ENOMEM;
+	p->id = id;
+	p->lvl = lvl;
+	return 0;
+}
+
+/* One turn of btf_dump_emit_type_chain; returns with *done set when the
+ * chain is finished or continues in pushed tasks. */
+static int chain_step(struct cdump *d, struct task *c, bool *done)
+{
+	uint32_t id = d->decl.v[c->lo + --c->cnt];
+	const struct bk_type *t = d->types[id];
+	unsigned kind = bk_kind(t);
+	if (!id) {
+		put_mods(d, c);
+		PUT_LIT(d->o, "void");
+		c->flag = false;
+		return 0;
+	}
+	switch (kind) {
+	case BK_KIND_INT:
+	case BK_KIND_FLOAT:
+		put_mods(d, c);
+		put_str(d->o, c_name(d, t));
+		break;
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION:
+		put_mods(d, c);
+		if (!t->name_off) {
+			/* inline anonymous struct/union: the rest of the chain after it */
+			struct task saved = *c;
+			saved.flag = false;
+			struct task *n = push_task(d, T_CHAIN);
+			if (!n)
+				return -ENOMEM;
+			*n = saved;
+			*done = true;
+			return start_struct_def(d, id, c->lvl);
+		}
+		c_emit_struct_fwd(d, id);
+		break;
+	case BK_KIND_ENUM:
+	case BK_KIND_ENUM64:
+		put_mods(d, c);
+		if (!t->name_off)
+			c_emit_enum_def(d, id, c->lvl);
+		else {
+			PUT_LIT(d->o, "enum ");
+			put_type_name(d, id);
+		}
+		break;
+	case BK_KIND_FWD:
+		put_mods(d, c);
+		c_emit_fwd_def(d, id);
+		break;
+	case BK_KIND_TYPEDEF:
+		put_mods(d, c);
+		put_ident_name(d, id);
+		break;
+	case BK_KIND_PTR:
+		if (c->flag)
+			put_char(d->o, '*');
+		else
+			PUT_LIT(d->o, " *");
+		break;
+	case BK_KIND_VOLATILE:
+		PUT_LIT(d->o, " volatile");
+		break;
+	case BK_KIND_CONST:
+		PUT_LIT(d->o, " const");
+		break;
+	case BK_KIND_RESTRICT:
+		PUT_LIT(d->o, " restrict");
+		break;
+	case BK_KIND_TYPE_TAG:
+		put_mods(d, c);
+		put_type_tag(d, t);
+		break;
+	case BK_KIND_ARRAY: {
+		const struct bk_array *a = bk_type_rest(t);
+		*done = true;
+		drop_mods(d, c);
+		if (!c->cnt) {
+			put_decl_name(d, c->fname, c->flag);
+			put_char(d->o, '[');
+			put_u64(d->o, a->nelems);
+			put_char(d->o, ']');
+			return 0;
+		}
+		bool multidim = bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]]) == BK_KIND_ARRAY;
+		if (c->fname[0] && !c->flag)
+			put_char(d->o, ' ');
+		if (!multidim)
+			put_char(d->o, '(');
+		struct task *e = push_task(d, T_ARRAY_END);
+		if (!e)
+			return -ENOMEM;
+		e->flag = multidim;
+		e->i = a->nelems;
+		return push_chain_rest(d, c);
+	}
+	case BK_KIND_FUNC_PROTO:
+		*done = true;
+		drop_mods(d, c);
+		if (!c->cnt) {
+			put_decl_name(d, c->fname, c->flag);
+			return push_params(d, id, c->lvl);
+		}
+		PUT_LIT(d->o, " (");
+		int e = push_params(d, id, c->lvl);
+		if (e || !push_task(d, T_CLOSE))
+			return e ? e : -ENOMEM;
+		return push_chain_rest(d, c);
+	default:
+		/* not a type C declares (FUNC, VAR, ...): libbpf warns and stops */
+		*done = true;
+		return 0;
+	}
+	c->flag = kind == BK_KIND_PTR;
+	return 0;
+}
+
+static int run_chain(struct cdump *d, struct task c)
+{
+	bool done = false;
+	while (c.cnt && !done) {
+		int e = chain_step(d, &c, &done);
+		if (e)
+			return e;
+	}
+	if (!done)
+		put_decl_name(d, c.fname, c.flag);
+	return 0;
+}
+
+static int run_params(struct cdump *d, struct task p)
+{
+	const struct bk_type *t = d->types[p.id];
+	const struct bk_param *par = bk_type_rest(t);
+	uint32_t vlen = bk_vlen(t);
+	if (!p.i) {
+		put_char(d->o, '(');
+		/* no parameters, or clang's single void one: (void) */
+		if (!vlen || (vlen == 1 && !par[0].type)) {
+			PUT_LIT(d->o, "void)");
+			return 0;
+		}
+	}
+	if (p.i >= vlen) {
+		put_char(d->o, ')');
+		return 0;
+	}
+	if (p.i)
+		PUT_LIT(d->o, ", ");
+	if (p.i == vlen - 1 && !par[p.i].type) {
+		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+		return 0;
+	}
+	struct task *n = push_task(d, T_PARAMS), *decl;
+	if (!n)
+		return -ENOMEM;
+	*n = p;
+	n->i = p.i + 1;
+	if (!(decl = push_task(d, T_DECL)))
+		return -ENOMEM;
+	decl->id = par[p.i].type;
+	decl->fname = c_str(d, par[p.i].name_off);
+	decl->lvl = p.lvl;
+	return 0;
+}
+
+static int run_tasks(struct cdump *d)
+{
+	int e = 0;
+	while (d->nr_tasks && !e && !d->o->err) {
+		struct task t = ((struct task *)d->tasks)[--d->nr_tasks];
+		switch (t.op) {
+		case T_DECL:
+			e = run_decl(d, &t);
+			break;
+		case T_CHAIN:
+			e = run_chain(d, t);
+			break;
+		case T_RESET:
+			d->decl.n = t.lo;
+			break;
+		case T_ARRAY_END:
+			if (!t.flag)
+				put_char(d->o, ')');
+			put_char(d->o, '[');
+			put_u64(d->o, t.i);
+			put_char(d->o, ']');
+			break;
+		case T_CLOSE:
+			put_char(d->o, ')');
+			break;
+		case T_PARAMS:
+			e = run_params(d, t);
+			break;
+		case T_MEMBER:
+			e = run_member(d, t);
+			break;
+		case T_MEMBER_END:
+			if (t.flag) {
+				PUT_LIT(d->o, ": ");
+				put_i64(d->o, t.off - bk_member_bit_offset(d->types[t.id],
+					(const struct bk_member *)bk_type_rest(d->types[t.id]) + t.i));
+			}
+			put_char(d->o, ';');
+			e = push_member(d, t.id, t.i + 1, t.lvl, t.off, t.flag, t.packed);
+			break;
+		}
+	}
+	d->nr_tasks = 0;
+	d->decl.n = 0;
+	if (!e && d->o->err)
+		e = d->o->err;
+	return e;
+}
+
+int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl)
+{
+	struct task *t = push_task(d, T_DECL);
+	if (!t)
+		return -ENOMEM;
+	t->id = id;
+	t->fname = fname;
+	t->lvl = lvl;
+	return run_tasks(d);
+}
+
+int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl)
+{
+	int e = start_struct_def(d, id, lvl);
+	return e ? e : run_tasks(d);
+}
+
+int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	uint32_t dup = resolve_dup(d, id, &d->ident_names);
+	size_t n = format_name(d->tname, c_name(d, t), dup);
+	d->tname[n] = '\0';
+	/* old GCC's __gnuc_va_list on void: make it valid */
+	if (!t->type && !strcmp(d->tname, "__gnuc_va_list")) {
+		PUT_LIT(d->o, "typedef __builtin_va_list __gnuc_va_list");
+		return 0;
+	}
+	PUT_LIT(d->o, "typedef ");
+	return c_emit_decl(d, t->type, d->tname, lvl);
+}
+
+void c_emit_fini(struct cdump *d)
+{
+	free(d->tasks);
+	free(d->type_names.slots);
+	free(d->ident_names.slots);
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to src/text: the C printer (`bpftool btf dump file F format c`,
+ * which is libbpf's btf_dump under bpftool's header and sort).
+ *
+ * c_order.c: what is known per type before printing (the end of each
+ * modifier chain, alignment, the pointer size), bpftool's sort, the
+ * topological order of definitions, the driver and the kfunc block.
+ * c_emit.c: definitions and declarations in C syntax, and the ___N names.
+ *
+ * Nothing here recurses over the type graph: every walk that libbpf does
+ * recursively runs on an explicit stack on the heap, so that a chain of a
+ * million types needs no more C stack than a chain of one.
+ */
+#ifndef BTFKIT_TEXT_C_INTERNAL_H
+#define BTFKIT_TEXT_C_INTERNAL_H
+
+#include "core/btf_internal.h"
+#include "text/out.h"
+
+/* type_states bits (libbpf's per-type aux state) */
+enum {
+	ST_ORDERING = 1 << 0,  /* topological order: on the current path */
+	ST_ORDERED = 1 << 1,   /* topological order: done */
+	ST_EMITTING = 1 << 2,  /* emit: being defined (a forward decl may be needed) */
+	ST_EMITTED = 1 << 3,   /* emit: done */
+	ST_FWD_EMITTED = 1 << 4,
+	ST_NAME_DONE = 1 << 5, /* its ___N suffix is decided (dup) */
+	ST_REFERENCED = 1 << 6, /* some type refers to it */
+};
+
+#define ALIGN_UNSET INT32_MIN
+
+/* a growable array of u32 */
+struct u32vec {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* name -> number of times it was given out (libbpf's type_names and
+ * ident_names maps) */
+struct name_map {
+	struct name_slot *slots;
+	size_t mask, used;
+};
+
+struct frame {
+	uint32_t id, i;
+	uint8_t phase;
+	bool flag;   /* order: through_ptr; emit: unused */
+	bool strong; /* order, prototypes: some part is a strong link */
+	uint32_t cont; /* emit: the containing struct (0: top level) */
+};
+
+enum { PH_START, PH_PTR, PH_MEMBERS, PH_TYPEDEF, PH_PROTO, PH_STRUCT_END };
+
+struct fstack {
+	struct frame *f;
+	size_t n, cap;
+	size_t limit; /* deeper than this is a loop libbpf would never leave */
+};
+
+struct cdump {
+	const struct bk_btf *btf;
+	uint32_t n;                  /* types, void included: last ID + 1 */
+	const struct bk_type **types; /* by ID; [0] a zeroed void */
+	uint8_t *state;              /* ST_* by ID */
+	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
+	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
+	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
+	int32_t *align;              /* btf__align_of, memoised; ALIGN_UNSET */
+	int ptr_sz;
+	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
+	struct u32vec work;          /* scratch stack of the walks */
+	struct fstack fs;            /* ordering's and emitting's frames */
+	struct align_frame *astack;  /* c_align_of's stack */
+	size_t nr_astack, astack_cap;
+	char tname[256];             /* the typedef being defined, with its ___N */
+	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
+	size_t nr_tasks, tasks_cap;
+	struct name_map type_names, ident_names;
+	struct out *o;
+	struct bk_error *err;
+};
+
+int u32vec_push(struct u32vec *s, uint32_t v);
+
+static inline const char *c_str(const struct cdump *d, uint32_t off)
+{
+	const char *s = bk_btf_str(d->btf, off);
+	return s ? s : "";
+}
+
+static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
+{
+	return t->name_off ? c_str(d, t->name_off) : "";
+}
+
+static inline bool c_is_composite(const struct bk_type *t)
+{
+	return bk_kind(t) == BK_KIND_STRUCT || bk_kind(t) == BK_KIND_UNION;
+}
+
+/* libbpf's btf__align_of (0 when it has none), btf__resolve_size */
+int c_align_of(struct cdump *d, uint32_t id);
+int64_t c_resolve_size(const struct cdump *d, uint32_t id);
+
+/* c_order.c: the pointer size, referenced types, chain ends (and type
+ * loops through them: -ELOOP); then one root's definitions, in order, onto
+ * d->queue (libbpf's btf_dump_order_type); emitting one queued definition
+ * after what it needs (btf_dump_emit_type) */
+int c_prepare(struct cdump *d);
+int c_order(struct cdump *d, uint32_t root);
+int c_emit_type(struct cdump *d, uint32_t id);
+
+/* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */
+int c_sort_types(struct cdump *d, uint32_t *ids);
+
+/* c_emit.c: libbpf's btf_dump_emit_* of one thing */
+void c_emit_struct_fwd(struct cdump *d, uint32_t id);
+void c_emit_fwd_def(struct cdump *d, uint32_t id);
+void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl);
+void c_emit_missing_aliases(struct cdump *d, uint32_t id);
+int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl);
+int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
+/* btf_dump_emit_type_decl(id, fname, lvl) */
+int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl);
+void c_emit_fini(struct cdump *d);
+
+#endif
