@@ -99,8 +99,7 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->types[0] = &void_type;
 	for (uint32_t id = 1; id < d->n; id++)
 		d->types[id] = bk_btf_type(btf, id);
-	for (uint32_t id = 0; id < d->n; id++)
-		d->align[id] = ALIGN_UNSET;
+	memset(d->align, 0xff, d->n); /* ALIGN_UNSET */
 	/* void is always there */
 	d->state[0] = ST_ORDERED | ST_EMITTED;
 	return c_prepare(d);
@@ -142,6 +141,11 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids);
+		/* the sort's own tables: not needed after it */
+		free(d->end);
+		free(d->chain_hash);
+		d->end = NULL;
+		d->chain_hash = NULL;
 		if (e) {
 			free(ids);
 			return e;

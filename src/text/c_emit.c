@@ -27,9 +27,10 @@ static void put_pfx(struct out *o, int lvl)
 
 /* ---- names: libbpf's type_names and ident_names ------------------------------ */
 
+/* names are kept as string offsets: twelve bytes a slot */
 struct name_slot {
-	const char *s; /* NULL: empty */
-	uint32_t len, hash, count;
+	uint32_t off, hash;
+	uint32_t count; /* 0: an empty slot */
 };
 
 static int name_map_grow(struct name_map *m)
@@ -39,10 +40,10 @@ static int name_map_grow(struct name_map *m)
 	if (!ns)
 		return -ENOMEM;
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
-		if (!m->slots[i].s)
+		if (!m->slots[i].count)
 			continue;
 		size_t j = m->slots[i].hash & (cap - 1);
-		while (ns[j].s)
+		while (ns[j].count)
 			j = (j + 1) & (cap - 1);
 		ns[j] = m->slots[i];
 	}
@@ -52,21 +53,26 @@ static int name_map_grow(struct name_map *m)
 	return 0;
 }
 
-/* How many times name has been given out, this time included (libbpf's
- * btf_dump_name_dups). When memory runs out the name counts as new. */
-static uint32_t name_dups(struct name_map *m, const char *name)
+/* How many times the name at name_off has been given out, this time
+ * included (libbpf's btf_dump_name_dups): by content, as strings may be
+ * repeated at other offsets. When memory runs out the name counts as new. */
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
 {
 	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(m))
 		return 1;
+	const char *name = c_str(d, name_off);
 	size_t len = strlen(name);
 	uint32_t h = bk_strset_hash(name, len);
 	size_t j = h & m->mask;
-	for (; m->slots[j].s; j = (j + 1) & m->mask) {
+	for (; m->slots[j].count; j = (j + 1) & m->mask) {
 		struct name_slot *s = &m->slots[j];
-		if (s->hash == h && s->len == len && !memcmp(s->s, name, len))
+		if (s->hash != h)
+			continue;
+		const char *cand = c_str(d, s->off);
+		if (s->off == name_off || (!strncmp(cand, name, len) && !cand[len]))
 			return ++s->count;
 	}
-	m->slots[j] = (struct name_slot){name, (uint32_t)len, h, 1};
+	m->slots[j] = (struct name_slot){name_off, h, 1};
 	m->used++;
 	return 1;
 }
@@ -83,7 +89,7 @@ static uint32_t resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 	d->state[id] |= ST_NAME_DONE;
 	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
 		return 0;
-	uint32_t dup = name_dups(map, c_name(d, t));
+	uint32_t dup = name_dups(d, map, t->name_off);
 	d->dup[id] = dup > 1 ? dup : 0;
 	return d->dup[id];
 }
@@ -152,7 +158,7 @@ static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
 	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
-	uint32_t dup = name_dups(&d->ident_names, name);
+	uint32_t dup = name_dups(d, &d->ident_names, name_off);
 	PUT_LIT(d->o, "\n");
 	put_pfx(d->o, lvl + 1);
 	put_str(d->o, name);

@@ -29,7 +29,8 @@ enum {
 	ST_REFERENCED = 1 << 6, /* some type refers to it */
 };
 
-#define ALIGN_UNSET INT32_MIN
+#define ALIGN_UNSET (-1)
+#define ALIGN_VISITING (-2)
 
 /* a growable array of u32 */
 struct u32vec {
@@ -68,7 +69,7 @@ struct cdump {
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
-	int32_t *align;              /* btf__align_of, memoised; ALIGN_UNSET */
+	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
 	struct u32vec queue;         /* the definitions one dump_type orders */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */

@@ -18,7 +18,6 @@
 
 #define END_UNSET UINT32_MAX
 #define END_VISITING (UINT32_MAX - 1)
-#define ALIGN_VISITING (INT32_MIN + 1)
 #define MAX_ROOT_IDS 16
 
 int u32vec_push(struct u32vec *s, uint32_t v)
@@ -199,7 +198,7 @@ static int align_struct_step(struct cdump *d, struct align_frame *f)
 		if (a == ALIGN_VISITING)
 			a = 0; /* a struct inside itself: ordering reports it */
 		if (a <= 0) {
-			d->align[f->id] = a;
+			d->align[f->id] = (int8_t)a;
 			return 1;
 		}
 		if (a > f->max)
@@ -210,7 +209,7 @@ static int align_struct_step(struct cdump *d, struct align_frame *f)
 			return 1;
 		}
 	}
-	d->align[f->id] = t->size % f->max ? 1 : f->max;
+	d->align[f->id] = (int8_t)(t->size % f->max ? 1 : f->max);
 	return 1;
 }
 
@@ -237,9 +236,9 @@ int c_align_of(struct cdump *d, uint32_t id)
 			if (a == ALIGN_UNSET)
 				r = push_align(d, next);
 			else
-				d->align[f->id] = a == ALIGN_VISITING ? 0 : a;
+				d->align[f->id] = (int8_t)(a == ALIGN_VISITING ? 0 : a);
 		} else {
-			d->align[f->id] = align_leaf(d, t);
+			d->align[f->id] = (int8_t)align_leaf(d, t);
 		}
 		if (r < 0) {
 			d->nr_astack = base;

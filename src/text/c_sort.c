@@ -47,12 +47,11 @@ static uint64_t be_prefix(const char *s)
 	return k << (8 * (8 - i));
 }
 
-struct sorter {
-	struct cdump *d;
-	const char **sname;   /* by ID */
-	uint64_t *k1, *k2;    /* by ID: rank and sort-name prefix, own-name prefix */
-	uint64_t *hash;       /* by ID: the full hash, once computed */
-	uint8_t *have_hash;
+/* one type in a run of equal keys, and what breaks the tie */
+struct tie {
+	uint64_t oprefix, hash;
+	uint32_t id;
+	bool have_hash;
 };
 
 /* the hash of a chain's end with include_members false */
@@ -97,33 +96,6 @@ static uint64_t type_hash(const struct cdump *d, uint32_t id)
 	return d->chain_hash[id] + h;
 }
 
-static uint64_t full_hash(struct sorter *s, uint32_t id)
-{
-	if (!s->have_hash[id]) {
-		s->hash[id] = type_hash(s->d, id);
-		s->have_hash[id] = 1;
-	}
-	return s->hash[id];
-}
-
-static int compare(struct sorter *s, uint32_t a, uint32_t b)
-{
-	if (s->k1[a] != s->k1[b])
-		return s->k1[a] < s->k1[b] ? -1 : 1;
-	int r = strcmp(s->sname[a], s->sname[b]);
-	if (r)
-		return r;
-	if (s->k2[a] != s->k2[b])
-		return s->k2[a] < s->k2[b] ? -1 : 1;
-	r = strcmp(c_name(s->d, s->d->types[a]), c_name(s->d, s->d->types[b]));
-	if (r)
-		return r;
-	uint64_t ha = full_hash(s, a), hb = full_hash(s, b);
-	if (ha != hb)
-		return ha < hb ? -1 : 1;
-	return a < b ? -1 : a > b;
-}
-
 static unsigned rank_of(const struct cdump *d, uint32_t id)
 {
 	const struct bk_type *t = d->types[id];
@@ -161,40 +133,131 @@ static const char *sort_name_of(const struct cdump *d, uint32_t id)
 	return c_name(d, t);
 }
 
-/* insertion sort of runs, then bottom-up merges: no recursion */
-static int merge_sort(struct sorter *s, uint32_t *ids, size_t n)
+static uint64_t tie_hash(const struct cdump *d, struct tie *t)
 {
-	const size_t RUN = 16;
+	if (!t->have_hash) {
+		t->hash = type_hash(d, t->id);
+		t->have_hash = true;
+	}
+	return t->hash;
+}
+
+/* bpftool's btf_type_compare for two types whose rank and first seven
+ * sort-name bytes are equal */
+static int compare_tie(const struct cdump *d, struct tie *a, struct tie *b)
+{
+	int r = strcmp(sort_name_of(d, a->id), sort_name_of(d, b->id));
+	if (r)
+		return r;
+	if (a->oprefix != b->oprefix)
+		return a->oprefix < b->oprefix ? -1 : 1;
+	r = strcmp(c_name(d, d->types[a->id]), c_name(d, d->types[b->id]));
+	if (r)
+		return r;
+	uint64_t ha = tie_hash(d, a), hb = tie_hash(d, b);
+	if (ha != hb)
+		return ha < hb ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* insertion sort of short runs, then bottom-up merges: no recursion */
+static int sort_ties(const struct cdump *d, struct tie *v, size_t n, struct tie *tmp)
+{
+	const size_t RUN = 8;
 	for (size_t lo = 0; lo < n; lo += RUN) {
 		size_t hi = lo + RUN < n ? lo + RUN : n;
 		for (size_t i = lo + 1; i < hi; i++) {
-			uint32_t v = ids[i];
+			struct tie x = v[i];
 			size_t j = i;
-			for (; j > lo && compare(s, v, ids[j - 1]) < 0; j--)
-				ids[j] = ids[j - 1];
-			ids[j] = v;
+			for (; j > lo && compare_tie(d, &x, &v[j - 1]) < 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
 		}
 	}
-	uint32_t *tmp = malloc(n * sizeof(*tmp)), *src = ids, *dst = tmp;
-	if (!tmp)
-		return -ENOMEM;
+	struct tie *src = v, *dst = tmp;
 	for (size_t w = RUN; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
-				dst[k++] = compare(s, src[j], src[i]) < 0 ? src[j++] : src[i++];
+				dst[k++] = compare_tie(d, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
 				dst[k++] = src[j++];
 		}
-		uint32_t *x = src;
+		struct tie *x = src;
 		src = dst;
 		dst = x;
 	}
-	if (src != ids)
-		memcpy(ids, src, n * sizeof(*ids));
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	return 0;
+}
+
+struct rec {
+	uint64_t key; /* rank in the top byte, then seven bytes of the sort name */
+	uint32_t id;
+};
+
+/* LSD radix sort on the key, 11 bits a pass: stable, so equal keys stay
+ * in ID order */
+static void radix_sort(struct rec *v, struct rec *tmp, size_t n)
+{
+	enum { BITS = 11, BUCKETS = 1 << BITS };
+	_Static_assert(BITS * 6 >= 64, "six passes cover the key");
+	for (unsigned shift = 0; shift < 64; shift += BITS) {
+		size_t count[BUCKETS] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(v[i].key >> shift) & (BUCKETS - 1)]++;
+		if (count[(v[0].key >> shift) & (BUCKETS - 1)] == n)
+			continue; /* one digit for all: nothing moves */
+		size_t sum = 0;
+		for (size_t b = 0; b < BUCKETS; b++) {
+			size_t c = count[b];
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i].key >> shift) & (BUCKETS - 1)]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+}
+
+/* each run of equal keys by the rest of bpftool's compare */
+static int sort_runs(struct cdump *d, const struct rec *v, size_t n, uint32_t *ids)
+{
+	struct tie *ties = NULL, *tmp = NULL;
+	size_t cap = 0;
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		for (hi = lo + 1; hi < n && v[hi].key == v[lo].key; hi++)
+			;
+		size_t len = hi - lo;
+		if (len == 1) {
+			ids[lo] = v[lo].id;
+			continue;
+		}
+		if (len > cap) {
+			free(ties);
+			free(tmp);
+			cap = len;
+			ties = malloc(cap * sizeof(*ties));
+			tmp = malloc(cap * sizeof(*tmp));
+			if (!ties || !tmp) {
+				free(ties);
+				free(tmp);
+				return -ENOMEM;
+			}
+		}
+		for (size_t i = 0; i < len; i++) {
+			uint32_t id = v[lo + i].id;
+			ties[i] = (struct tie){be_prefix(c_name(d, d->types[id])), 0, id, false};
+		}
+		sort_ties(d, ties, len, tmp);
+		for (size_t i = 0; i < len; i++)
+			ids[lo + i] = ties[i].id;
+	}
+	free(ties);
 	free(tmp);
 	return 0;
 }
@@ -202,29 +265,19 @@ static int merge_sort(struct sorter *s, uint32_t *ids, size_t n)
 int c_sort_types(struct cdump *d, uint32_t *ids)
 {
 	uint32_t n = d->n;
-	struct sorter s = {.d = d};
-	s.sname = malloc(n * sizeof(*s.sname));
-	s.k1 = malloc(n * sizeof(*s.k1));
-	s.k2 = malloc(n * sizeof(*s.k2));
-	s.hash = malloc(n * sizeof(*s.hash));
-	s.have_hash = calloc(n, 1);
+	struct rec *v = malloc(n * sizeof(*v)), *tmp = malloc(n * sizeof(*tmp));
 	int err = -ENOMEM;
-	if (!s.sname || !s.k1 || !s.k2 || !s.hash || !s.have_hash)
-		goto out;
-	for (uint32_t id = 0; id < n; id++) {
-		s.sname[id] = sort_name_of(d, id);
-		/* the rank in the top byte, then 7 bytes of the sort name; a
-		 * tie on it still needs the strcmp */
-		s.k1[id] = (uint64_t)rank_of(d, id) << 56 | be_prefix(s.sname[id]) >> 8;
-		s.k2[id] = be_prefix(c_name(d, d->types[id]));
-		ids[id] = id;
+	if (v && tmp) {
+		for (uint32_t id = 0; id < n; id++) {
+			v[id].key = (uint64_t)rank_of(d, id) << 56 | be_prefix(sort_name_of(d, id)) >> 8;
+			v[id].id = id;
+		}
+		radix_sort(v, tmp, n);
+		free(tmp);
+		tmp = NULL;
+		err = sort_runs(d, v, n, ids);
 	}
-	err = merge_sort(&s, ids, n);
-out:
-	free(s.sname);
-	free(s.k1);
-	free(s.k2);
-	free(s.hash);
-	free(s.have_hash);
+	free(v);
+	free(tmp);
 	return err;
 }
