@@ -440,8 +440,7 @@ static int run_decl(struct cdump *d, struct task *task)
 	for (uint32_t steps = 0;; steps++) {
 		const struct bk_type *t = d->types[id];
 		if (steps > d->n)
-			return bk_err_type(d->err, d->btf, id, -ELOOP,
-					   "%s: type loop in a declaration", bk_kind_name(bk_kind(t)));
+			return bk_err_type(d->err, d->btf, id, -ELOOP, "type loop in a declaration");
 		if (u32vec_push(&d->decl, id))
 			return -ENOMEM;
 		if (!id)

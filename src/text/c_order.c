@@ -95,8 +95,7 @@ static int resolve_chains(struct cdump *d)
 		}
 		if (d->end[x] == END_VISITING)
 			return bk_err_type(d->err, d->btf, x, -ELOOP,
-					   "%s: type loop through typedefs, modifiers, pointers or arrays",
-					   bk_kind_name(bk_kind(d->types[x])));
+					   "type loop through typedefs, modifiers, pointers or arrays");
 		if (d->end[x] == END_UNSET) { /* not a chain kind: its own end */
 			d->end[x] = x;
 			d->chain_hash[x] = 0;
@@ -324,8 +323,8 @@ static int enqueue(struct cdump *d, uint32_t id)
 
 static int order_loop_error(struct cdump *d, uint32_t id)
 {
-	return bk_err_type(d->err, d->btf, id, -ELOOP, "%s: unsatisfiable type cycle",
-			   bk_kind_name(bk_kind(d->types[id])));
+	return bk_err_type(d->err, d->btf, id, -ELOOP,
+			   "unsatisfiable type cycle (no C declaration can write it)");
 }
 
 /* Start a frame: returns 1 with *ret set when it is done at once, 0 when
