@@ -27,8 +27,7 @@ BK_API int bk_dump_mem(const struct bk_btf *btf, enum bk_dump_format fmt, char *
 /* Printing: C (`bpftool btf dump file F format c`, the vmlinux.h that BPF
  * programs include)                                                   */
 
-/* Options, as libbpf's: sz is sizeof the struct the caller was built with,
- * so that fields added later read as zero for older callers. Zeroed
+/* Options that can grow (declare them with BK_OPTS, which sets sz). Zeroed
  * options (or NULL) print every type in bpftool 7.8's sorted order. */
 struct bk_dump_c_opts {
 	size_t sz;
@@ -50,12 +49,12 @@ struct bk_dump_c_opts {
  * too, as bpftool does. Errors: -EINVAL (bad options, root ID out of
  * range), -ELOOP (a type loop no C declaration can write: err names the
  * type; nothing is printed then), -ENOMEM, or a write error (as bk_dump). */
-int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE *out,
-	      struct bk_error *err);
+BK_API int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE *out,
+		     struct bk_error *err);
 
 /* The same into memory: *text is malloc'd and NUL-terminated. */
-int bk_dump_c_mem(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, char **text,
-		  size_t *len, struct bk_error *err);
+BK_API int bk_dump_c_mem(const struct bk_btf *btf, const struct bk_dump_c_opts *opts,
+			 char **text, size_t *len, struct bk_error *err);
 
 #ifdef __cplusplus
 }

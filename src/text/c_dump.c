@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "core/opts_internal.h"
 #include "text/c_internal.h"
 
 #define MAX_ROOT_IDS 16
@@ -43,21 +44,13 @@ static const char footer[] =
 	"\n"
 	"#endif /* __VMLINUX_H__ */\n";
 
-/* the caller's options, as far as it knows them (libbpf's OPTS rules) */
+/* the caller's options, as far as it knows them */
 static int read_opts(const struct bk_dump_c_opts *in, struct bk_dump_c_opts *o,
 		     struct bk_error *err)
 {
-	memset(o, 0, sizeof(*o));
-	if (!in)
-		return 0;
-	if (in->sz < sizeof(in->sz))
-		return bk_err(err, -EINVAL, "bk_dump_c_opts: sz %zu too small", in->sz);
-	size_t known = in->sz < sizeof(*o) ? in->sz : sizeof(*o);
-	for (size_t i = sizeof(*o); i < in->sz; i++)
-		if (((const unsigned char *)in)[i])
-			return bk_err(err, -EINVAL, "bk_dump_c_opts: unknown options set");
-	memcpy(o, in, known);
-	o->sz = sizeof(*o);
+	int e = bk_opts_load(o, sizeof(*o), in, "bk_dump_c_opts", err);
+	if (e)
+		return e;
 	if (o->nr_root_ids > MAX_ROOT_IDS)
 		return bk_err(err, -E2BIG, "only %d root IDs are supported", MAX_ROOT_IDS);
 	if (o->nr_root_ids && !o->root_ids)
