@@ -87,10 +87,14 @@ struct cdump {
 
 int u32vec_push(struct u32vec *s, uint32_t v);
 
+/* bk_btf_str inline ("" when out of range): names are read everywhere */
 static inline const char *c_str(const struct cdump *d, uint32_t off)
 {
-	const char *s = bk_btf_str(d->btf, off);
-	return s ? s : "";
+	const struct bk_btf *b = d->btf;
+	while (off < b->start_str_off && b->base)
+		b = b->base;
+	off -= b->start_str_off;
+	return off < b->strs_len ? b->strs + off : "";
 }
 
 static inline const char *c_name(const struct cdump *d, const struct bk_type *t)

@@ -44,11 +44,12 @@ static uint64_t be_prefix(const char *s)
 	int i = 0;
 	for (; i < 8 && s[i]; i++)
 		k = k << 8 | (unsigned char)s[i];
-	return k << (8 * (8 - i));
+	return i ? k << (8 * (8 - i)) : 0;
 }
 
 /* one type in a run of equal keys, and what breaks the tie */
 struct tie {
+	const char *sname, *oname;
 	uint64_t oprefix, hash;
 	uint32_t id;
 	bool have_hash;
@@ -146,12 +147,13 @@ static uint64_t tie_hash(const struct cdump *d, struct tie *t)
  * sort-name bytes are equal */
 static int compare_tie(const struct cdump *d, struct tie *a, struct tie *b)
 {
-	int r = strcmp(sort_name_of(d, a->id), sort_name_of(d, b->id));
+	/* names are mostly deduplicated: the same string is the same pointer */
+	int r = a->sname == b->sname ? 0 : strcmp(a->sname, b->sname);
 	if (r)
 		return r;
 	if (a->oprefix != b->oprefix)
 		return a->oprefix < b->oprefix ? -1 : 1;
-	r = strcmp(c_name(d, d->types[a->id]), c_name(d, d->types[b->id]));
+	r = a->oname == b->oname ? 0 : strcmp(a->oname, b->oname);
 	if (r)
 		return r;
 	uint64_t ha = tie_hash(d, a), hb = tie_hash(d, b);
@@ -251,7 +253,9 @@ static int sort_runs(struct cdump *d, const struct rec *v, size_t n, uint32_t *i
 		}
 		for (size_t i = 0; i < len; i++) {
 			uint32_t id = v[lo + i].id;
-			ties[i] = (struct tie){be_prefix(c_name(d, d->types[id])), 0, id, false};
+			const char *oname = c_name(d, d->types[id]);
+			ties[i] = (struct tie){sort_name_of(d, id), oname, be_prefix(oname), 0, id,
+					       false};
 		}
 		sort_ties(d, ties, len, tmp);
 		for (size_t i = 0; i < len; i++)
