@@ -49,10 +49,9 @@ static uint64_t be_prefix(const char *s)
 
 /* one type in a run of equal keys, and what breaks the tie */
 struct tie {
-	const char *sname, *oname;
-	uint64_t oprefix, hash;
+	const char *sname;
+	uint64_t oprefix;
 	uint32_t id;
-	bool have_hash;
 };
 
 /* the hash of a chain's end with include_members false */
@@ -80,11 +79,10 @@ static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
 	return d->chain_hash[id] + end_hash(d, d->end[id]);
 }
 
-/* btf_type_disambig_hash(id, true): a struct at the end of the chain mixes
- * in its members' names and their types' hashes */
-static uint64_t type_hash(const struct cdump *d, uint32_t id)
+/* btf_type_disambig_hash(id, true) is the chain's part plus this of its
+ * end: a struct there mixes in its members' names and their types' hashes */
+static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 {
-	uint32_t e = d->end[id];
 	const struct bk_type *t = d->types[e];
 	uint64_t h = end_hash(d, e);
 	if (c_is_composite(t)) {
@@ -94,7 +92,7 @@ static uint64_t type_hash(const struct cdump *d, uint32_t id)
 			h = h * 31 + member_type_hash(d, m->type);
 		}
 	}
-	return d->chain_hash[id] + h;
+	return h;
 }
 
 static unsigned rank_of(const struct cdump *d, uint32_t id)
@@ -134,18 +132,26 @@ static const char *sort_name_of(const struct cdump *d, uint32_t id)
 	return c_name(d, t);
 }
 
-static uint64_t tie_hash(const struct cdump *d, struct tie *t)
+/* the hashes of chain ends with members, by the end's ID */
+struct hash_memo {
+	uint64_t *hash;
+	uint8_t *have;
+};
+
+static uint64_t tie_hash(const struct cdump *d, struct hash_memo *memo, const struct tie *t)
 {
-	if (!t->have_hash) {
-		t->hash = type_hash(d, t->id);
-		t->have_hash = true;
+	uint32_t e = d->end[t->id];
+	if (!(memo->have[e / 8] & (1u << (e % 8)))) {
+		memo->hash[e] = end_hash_members(d, e);
+		memo->have[e / 8] |= (uint8_t)(1u << (e % 8));
 	}
-	return t->hash;
+	return d->chain_hash[t->id] + memo->hash[e];
 }
 
 /* bpftool's btf_type_compare for two types whose rank and first seven
  * sort-name bytes are equal */
-static int compare_tie(const struct cdump *d, struct tie *a, struct tie *b)
+static int compare_tie(const struct cdump *d, struct hash_memo *memo, struct tie *a,
+		       struct tie *b)
 {
 	/* names are mostly deduplicated: the same string is the same pointer */
 	int r = a->sname == b->sname ? 0 : strcmp(a->sname, b->sname);
@@ -153,17 +159,19 @@ static int compare_tie(const struct cdump *d, struct tie *a, struct tie *b)
 		return r;
 	if (a->oprefix != b->oprefix)
 		return a->oprefix < b->oprefix ? -1 : 1;
-	r = a->oname == b->oname ? 0 : strcmp(a->oname, b->oname);
+	const char *oa = c_name(d, d->types[a->id]), *ob = c_name(d, d->types[b->id]);
+	r = oa == ob ? 0 : strcmp(oa, ob);
 	if (r)
 		return r;
-	uint64_t ha = tie_hash(d, a), hb = tie_hash(d, b);
+	uint64_t ha = tie_hash(d, memo, a), hb = tie_hash(d, memo, b);
 	if (ha != hb)
 		return ha < hb ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
 /* insertion sort of short runs, then bottom-up merges: no recursion */
-static int sort_ties(const struct cdump *d, struct tie *v, size_t n, struct tie *tmp)
+static int sort_ties(const struct cdump *d, struct hash_memo *memo, struct tie *v, size_t n,
+		     struct tie *tmp)
 {
 	const size_t RUN = 8;
 	for (size_t lo = 0; lo < n; lo += RUN) {
@@ -171,7 +179,7 @@ static int sort_ties(const struct cdump *d, struct tie *v, size_t n, struct tie 
 		for (size_t i = lo + 1; i < hi; i++) {
 			struct tie x = v[i];
 			size_t j = i;
-			for (; j > lo && compare_tie(d, &x, &v[j - 1]) < 0; j--)
+			for (; j > lo && compare_tie(d, memo, &x, &v[j - 1]) < 0; j--)
 				v[j] = v[j - 1];
 			v[j] = x;
 		}
@@ -182,7 +190,7 @@ static int sort_ties(const struct cdump *d, struct tie *v, size_t n, struct tie 
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
 			while (i < mid && j < hi)
-				dst[k++] = compare_tie(d, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
+				dst[k++] = compare_tie(d, memo, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
 			while (i < mid)
 				dst[k++] = src[i++];
 			while (j < hi)
@@ -197,22 +205,30 @@ static int sort_ties(const struct cdump *d, struct tie *v, size_t n, struct tie 
 	return 0;
 }
 
-struct rec {
-	uint64_t key; /* rank in the top byte, then seven bytes of the sort name */
-	uint32_t id;
+/*
+ * One word a type: the rank (4 bits), as much of the sort name's prefix as
+ * fits, and the ID in the low id_bits. Sorting the words by their high
+ * bits (a stable LSD radix sort over words that start in ID order) orders
+ * by rank and prefix, ties in ID order; the ID comes back from the low bits.
+ */
+struct keys {
+	unsigned id_bits;
+	uint64_t id_mask;
 };
 
-/* LSD radix sort on the key, 11 bits a pass: stable, so equal keys stay
- * in ID order */
-static void radix_sort(struct rec *v, struct rec *tmp, size_t n)
+static uint64_t pack_key(const struct keys *k, unsigned rank, const char *sname, uint32_t id)
+{
+	return (uint64_t)rank << 60 | (be_prefix(sname) >> 4 & ~k->id_mask & (~0ull >> 4)) | id;
+}
+
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit)
 {
 	enum { BITS = 11, BUCKETS = 1 << BITS };
-	_Static_assert(BITS * 6 >= 64, "six passes cover the key");
-	for (unsigned shift = 0; shift < 64; shift += BITS) {
+	for (unsigned shift = low_bit; shift < 64; shift += BITS) {
 		size_t count[BUCKETS] = {0};
 		for (size_t i = 0; i < n; i++)
-			count[(v[i].key >> shift) & (BUCKETS - 1)]++;
-		if (count[(v[0].key >> shift) & (BUCKETS - 1)] == n)
+			count[(v[i] >> shift) & (BUCKETS - 1)]++;
+		if (count[(v[0] >> shift) & (BUCKETS - 1)] == n)
 			continue; /* one digit for all: nothing moves */
 		size_t sum = 0;
 		for (size_t b = 0; b < BUCKETS; b++) {
@@ -221,22 +237,25 @@ static void radix_sort(struct rec *v, struct rec *tmp, size_t n)
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[count[(v[i].key >> shift) & (BUCKETS - 1)]++] = v[i];
+			tmp[count[(v[i] >> shift) & (BUCKETS - 1)]++] = v[i];
 		memcpy(v, tmp, n * sizeof(*v));
 	}
 }
 
-/* each run of equal keys by the rest of bpftool's compare */
-static int sort_runs(struct cdump *d, const struct rec *v, size_t n, uint32_t *ids)
+/* each run of equal keys by the rest of bpftool's compare; the hashes of
+ * struct ends (with members: the costly part) memoised in memo */
+static int sort_runs(struct cdump *d, const struct keys *k, const uint64_t *v, size_t n,
+		     uint32_t *ids, struct hash_memo *memo)
 {
 	struct tie *ties = NULL, *tmp = NULL;
 	size_t cap = 0;
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
-		for (hi = lo + 1; hi < n && v[hi].key == v[lo].key; hi++)
+		uint64_t key = v[lo] & ~k->id_mask;
+		for (hi = lo + 1; hi < n && (v[hi] & ~k->id_mask) == key; hi++)
 			;
 		size_t len = hi - lo;
 		if (len == 1) {
-			ids[lo] = v[lo].id;
+			ids[lo] = (uint32_t)(v[lo] & k->id_mask);
 			continue;
 		}
 		if (len > cap) {
@@ -252,12 +271,11 @@ static int sort_runs(struct cdump *d, const struct rec *v, size_t n, uint32_t *i
 			}
 		}
 		for (size_t i = 0; i < len; i++) {
-			uint32_t id = v[lo + i].id;
-			const char *oname = c_name(d, d->types[id]);
-			ties[i] = (struct tie){sort_name_of(d, id), oname, be_prefix(oname), 0, id,
-					       false};
+			uint32_t id = (uint32_t)(v[lo + i] & k->id_mask);
+			ties[i] = (struct tie){sort_name_of(d, id), be_prefix(c_name(d, d->types[id])),
+					       id};
 		}
-		sort_ties(d, ties, len, tmp);
+		sort_ties(d, memo, ties, len, tmp);
 		for (size_t i = 0; i < len; i++)
 			ids[lo + i] = ties[i].id;
 	}
@@ -269,19 +287,27 @@ static int sort_runs(struct cdump *d, const struct rec *v, size_t n, uint32_t *i
 int c_sort_types(struct cdump *d, uint32_t *ids)
 {
 	uint32_t n = d->n;
-	struct rec *v = malloc(n * sizeof(*v)), *tmp = malloc(n * sizeof(*tmp));
+	struct keys k = {1, 1};
+	while (k.id_bits < 32 && (1ull << k.id_bits) < n)
+		k.id_bits++;
+	k.id_mask = (1ull << k.id_bits) - 1;
+	uint64_t *v = malloc(n * sizeof(*v)), *tmp = malloc(n * sizeof(*tmp));
+	struct hash_memo memo = {0};
 	int err = -ENOMEM;
 	if (v && tmp) {
-		for (uint32_t id = 0; id < n; id++) {
-			v[id].key = (uint64_t)rank_of(d, id) << 56 | be_prefix(sort_name_of(d, id)) >> 8;
-			v[id].id = id;
-		}
-		radix_sort(v, tmp, n);
-		free(tmp);
+		for (uint32_t id = 0; id < n; id++)
+			v[id] = pack_key(&k, rank_of(d, id), sort_name_of(d, id), id);
+		radix_sort(v, tmp, n, k.id_bits);
+		/* the scratch becomes the hash memo */
+		memo.hash = tmp;
+		memo.have = calloc(n / 8 + 1, 1);
 		tmp = NULL;
-		err = sort_runs(d, v, n, ids);
+		if (memo.have)
+			err = sort_runs(d, &k, v, n, ids, &memo);
 	}
 	free(v);
 	free(tmp);
+	free(memo.hash);
+	free(memo.have);
 	return err;
 }
