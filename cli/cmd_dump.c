@@ -9,7 +9,9 @@
 #include "cli.h"
 
 const char cmd_dump_usage[] =
-	"usage: btfkit dump [-B BASE] [--format raw|json|c] [-j] [C options] FILE\n"
+	"usage: btfkit dump [-B BASE] [-j|--json] FILE\n"
+	"       btfkit dump [-B BASE] --format raw|json|c [--unsorted] [--root-id ID]...\n"
+	"                   [--bpftool-quirks] FILE\n"
 	"\n"
 	"Print the BTF of FILE exactly as `bpftool btf dump file FILE` does: its raw\n"
 	"text format, JSON (`bpftool -j`), or C (`format c`, the vmlinux.h that BPF\n"
