@@ -146,8 +146,11 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		first = o->bpftool_quirks ? 1 : 0;
 	}
 	int e = 0;
-	for (size_t i = first; i < d->n && !e; i++)
-		e = c_order(d, ids ? ids[i] : (uint32_t)i);
+	for (size_t i = first; i < d->n && !e; i++) {
+		uint32_t id = ids ? ids[i] : (uint32_t)i;
+		if (!(d->state[id] & ST_ORDERED)) /* else c_order has nothing to do */
+			e = c_order(d, id);
+	}
 	free(ids);
 	return e;
 }
@@ -245,7 +248,8 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	if (!e) {
 		put_bytes(o, header, sizeof(header) - 1);
 		for (size_t i = 0; i < d.queue.n && !e; i++)
-			e = c_emit_type(&d, d.queue.v[i]);
+			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
+				e = c_emit_type(&d, d.queue.v[i]);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -431,12 +431,11 @@ static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
 	put_str(d->o, name);
 }
 
-static int run_decl(struct cdump *d, struct task *task)
+/* Push id's declaration chain onto d->decl (libbpf's decl_stack): the
+ * modifiers, pointers, arrays and prototypes down to a named or terminal
+ * type. A chain longer than there are types goes round a loop. */
+static int build_chain(struct cdump *d, uint32_t id)
 {
-	uint32_t id = task->id, start = (uint32_t)d->decl.n;
-	const char *fname = task->fname;
-	int lvl = task->lvl;
-	/* a chain longer than there are types goes round a loop */
 	for (uint32_t steps = 0;; steps++) {
 		const struct bk_type *t = d->types[id];
 		if (steps > d->n)
@@ -444,7 +443,7 @@ static int run_decl(struct cdump *d, struct task *task)
 		if (u32vec_push(&d->decl, id))
 			return -ENOMEM;
 		if (!id)
-			break;
+			return 0;
 		unsigned k = bk_kind(t);
 		if (k == BK_KIND_PTR || k == BK_KIND_VOLATILE || k == BK_KIND_CONST ||
 		    k == BK_KIND_RESTRICT || k == BK_KIND_FUNC_PROTO || k == BK_KIND_TYPE_TAG)
@@ -452,8 +451,64 @@ static int run_decl(struct cdump *d, struct task *task)
 		else if (k == BK_KIND_ARRAY)
 			id = ((const struct bk_array *)bk_type_rest(t))->type;
 		else
-			break; /* a named or terminal type (or one C cannot declare) */
+			return 0;
 	}
+}
+
+/* Whether printing the chain at decl.v[start..] needs no nested step: no
+ * prototype, no anonymous struct/union (defined inline), no array with
+ * more than qualifiers outside it. Most members' declarations are. */
+static bool chain_is_flat(const struct cdump *d, size_t start)
+{
+	bool only_mods_outside = true;
+	for (size_t k = start; k < d->decl.n; k++) {
+		const struct bk_type *t = d->types[d->decl.v[k]];
+		switch (bk_kind(t)) {
+		case BK_KIND_FUNC_PROTO:
+			return false;
+		case BK_KIND_STRUCT:
+		case BK_KIND_UNION:
+			if (!t->name_off && d->decl.v[k])
+				return false;
+			break;
+		case BK_KIND_ARRAY:
+			if (!only_mods_outside)
+				return false;
+			break;
+		default:
+			break;
+		}
+		if (!is_mod(t) || !d->decl.v[k])
+			only_mods_outside = false;
+	}
+	return true;
+}
+
+/* Print a flat declaration at once: 1; or 0 (nothing printed) when it
+ * needs the task machine; <0 on error. */
+static int run_chain(struct cdump *d, struct task c);
+
+static int decl_now(struct cdump *d, uint32_t id, const char *fname, int lvl)
+{
+	size_t start = d->decl.n;
+	int e = build_chain(d, id);
+	if (!e && chain_is_flat(d, start)) {
+		struct task c = {.op = T_CHAIN, .flag = true, .lvl = lvl, .lo = (uint32_t)start,
+				 .cnt = (uint32_t)(d->decl.n - start), .fname = fname};
+		e = run_chain(d, c);
+		d->decl.n = start;
+		return e ? e : 1;
+	}
+	d->decl.n = start;
+	return e;
+}
+
+static int run_decl(struct cdump *d, struct task *task)
+{
+	uint32_t start = (uint32_t)d->decl.n;
+	int e = build_chain(d, task->id);
+	if (e)
+		return e;
 	struct task *r = push_task(d, T_RESET), *c;
 	if (!r)
 		return -ENOMEM;
@@ -462,8 +517,8 @@ static int run_decl(struct cdump *d, struct task *task)
 		return -ENOMEM;
 	c->lo = start;
 	c->cnt = (uint32_t)d->decl.n - start;
-	c->fname = fname;
-	c->lvl = lvl;
+	c->fname = task->fname;
+	c->lvl = task->lvl;
 	c->flag = true;
 	return 0;
 }
@@ -511,35 +566,51 @@ static void end_struct_def(struct cdump *d, struct task *m)
 static int run_member(struct cdump *d, struct task m)
 {
 	const struct bk_type *t = d->types[m.id];
-	if (m.i >= bk_vlen(t)) {
-		end_struct_def(d, &m);
+	for (;; m.i++) {
+		if (m.i >= bk_vlen(t)) {
+			end_struct_def(d, &m);
+			return 0;
+		}
+		const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + m.i;
+		int64_t m_sz = bk_member_bitfield_size(t, mem), m_off = bk_member_bit_offset(t, mem);
+		int m_align = m.packed ? 1 : c_align_of(d, mem->type);
+		put_bit_padding(d, m.off, m_off, m_align, m.flag && m_sz, m.lvl + 1);
+		PUT_LIT(d->o, "\n");
+		put_pfx(d->o, m.lvl + 1);
+		int64_t next_off;
+		if (m_sz) {
+			next_off = m_off + m_sz;
+		} else {
+			int64_t sz = c_resolve_size(d, mem->type);
+			next_off = m_off + (sz > 0 ? sz : 0) * 8;
+		}
+		const char *fname = c_str(d, mem->name_off);
+		int r = decl_now(d, mem->type, fname, m.lvl + 1);
+		if (r < 0)
+			return r;
+		m.off = next_off;
+		m.flag = m_sz != 0;
+		if (r == 1) {
+			if (m_sz) {
+				PUT_LIT(d->o, ": ");
+				put_i64(d->o, m_sz);
+			}
+			put_char(d->o, ';');
+			continue;
+		}
+		/* a nested declaration: the rest after it */
+		struct task *e = push_task(d, T_MEMBER_END), *decl;
+		if (!e)
+			return -ENOMEM;
+		*e = m;
+		e->op = T_MEMBER_END;
+		if (!(decl = push_task(d, T_DECL)))
+			return -ENOMEM;
+		decl->id = mem->type;
+		decl->fname = fname;
+		decl->lvl = m.lvl + 1;
 		return 0;
 	}
-	const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + m.i;
-	int64_t m_sz = bk_member_bitfield_size(t, mem), m_off = bk_member_bit_offset(t, mem);
-	int m_align = m.packed ? 1 : c_align_of(d, mem->type);
-	put_bit_padding(d, m.off, m_off, m_align, m.flag && m_sz, m.lvl + 1);
-	PUT_LIT(d->o, "\n");
-	put_pfx(d->o, m.lvl + 1);
-	struct task *e = push_task(d, T_MEMBER_END), *decl;
-	if (!e)
-		return -ENOMEM;
-	*e = m;
-	e->op = T_MEMBER_END;
-	if (m_sz) {
-		e->off = m_off + m_sz;
-		e->flag = true;
-	} else {
-		int64_t sz = c_resolve_size(d, mem->type);
-		e->off = m_off + (sz > 0 ? sz : 0) * 8;
-		e->flag = false;
-	}
-	if (!(decl = push_task(d, T_DECL)))
-		return -ENOMEM;
-	decl->id = mem->type;
-	decl->fname = c_str(d, mem->name_off);
-	decl->lvl = m.lvl + 1;
-	return 0;
 }
 
 static void put_type_tag(struct cdump *d, const struct bk_type *t)
@@ -730,11 +801,16 @@ static int run_params(struct cdump *d, struct task p)
 		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
 		return 0;
 	}
+	int r = decl_now(d, par[p.i].type, c_str(d, par[p.i].name_off), p.lvl);
+	if (r < 0)
+		return r;
 	struct task *n = push_task(d, T_PARAMS), *decl;
 	if (!n)
 		return -ENOMEM;
 	*n = p;
 	n->i = p.i + 1;
+	if (r == 1)
+		return 0;
 	if (!(decl = push_task(d, T_DECL)))
 		return -ENOMEM;
 	decl->id = par[p.i].type;
@@ -781,7 +857,8 @@ static int run_tasks(struct cdump *d)
 					(const struct bk_member *)bk_type_rest(d->types[t.id]) + t.i));
 			}
 			put_char(d->o, ';');
-			e = push_member(d, t.id, t.i + 1, t.lvl, t.off, t.flag, t.packed);
+			t.i++;
+			e = run_member(d, t);
 			break;
 		}
 	}
@@ -794,6 +871,9 @@ static int run_tasks(struct cdump *d)
 
 int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl)
 {
+	int r = decl_now(d, id, fname, lvl);
+	if (r)
+		return r < 0 ? r : 0;
 	struct task *t = push_task(d, T_DECL);
 	if (!t)
 		return -ENOMEM;

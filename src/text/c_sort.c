@@ -50,7 +50,7 @@ static uint64_t be_prefix(const char *s)
 /* one type in a run of equal keys, and what breaks the tie */
 struct tie {
 	const char *sname;
-	uint64_t oprefix;
+	uint64_t oprefix, hash;
 	uint32_t id;
 };
 
@@ -138,14 +138,14 @@ struct hash_memo {
 	uint8_t *have;
 };
 
-static uint64_t tie_hash(const struct cdump *d, struct hash_memo *memo, const struct tie *t)
+static uint64_t tie_hash(const struct cdump *d, struct hash_memo *memo, uint32_t id)
 {
-	uint32_t e = d->end[t->id];
+	uint32_t e = d->end[id];
 	if (!(memo->have[e / 8] & (1u << (e % 8)))) {
 		memo->hash[e] = end_hash_members(d, e);
 		memo->have[e / 8] |= (uint8_t)(1u << (e % 8));
 	}
-	return d->chain_hash[t->id] + memo->hash[e];
+	return d->chain_hash[id] + memo->hash[e];
 }
 
 /* bpftool's btf_type_compare for two types whose rank and first seven
@@ -163,9 +163,9 @@ static int compare_tie(const struct cdump *d, struct hash_memo *memo, struct tie
 	r = oa == ob ? 0 : strcmp(oa, ob);
 	if (r)
 		return r;
-	uint64_t ha = tie_hash(d, memo, a), hb = tie_hash(d, memo, b);
-	if (ha != hb)
-		return ha < hb ? -1 : 1;
+	(void)memo;
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
@@ -273,7 +273,7 @@ static int sort_runs(struct cdump *d, const struct keys *k, const uint64_t *v, s
 		for (size_t i = 0; i < len; i++) {
 			uint32_t id = (uint32_t)(v[lo + i] & k->id_mask);
 			ties[i] = (struct tie){sort_name_of(d, id), be_prefix(c_name(d, d->types[id])),
-					       id};
+					       tie_hash(d, memo, id), id};
 		}
 		sort_ties(d, memo, ties, len, tmp);
 		for (size_t i = 0; i < len; i++)
