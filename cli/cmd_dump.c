@@ -29,6 +29,7 @@ const char cmd_dump_usage[] =
 	"                      its types are relocated onto BASE first.\n"
 	"  --format FMT        raw (the default), json, or c\n"
 	"  -j, --json          the same as --format json\n"
+	"  -p, --pretty        JSON indented as `bpftool -p` prints it (implies JSON)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"C options (--format c):\n"
@@ -53,6 +54,7 @@ enum { OPT_FORMAT = 256, OPT_UNSORTED, OPT_ROOT_ID, OPT_QUIRKS };
 static const struct option long_opts[] = {
 	{"base", required_argument, NULL, 'B'},
 	{"json", no_argument, NULL, 'j'},
+	{"pretty", no_argument, NULL, 'p'},
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"unsorted", no_argument, NULL, OPT_UNSORTED},
 	{"root-id", required_argument, NULL, OPT_ROOT_ID},
@@ -66,6 +68,7 @@ struct dump_args {
 	const char *base_path;
 	enum dump_fmt fmt;
 	bool c_only; /* a C option was given */
+	bool pretty;
 	uint32_t roots[16];
 	struct bk_dump_c_opts c;
 };
@@ -91,13 +94,16 @@ static int parse_args(int argc, char **argv, struct dump_args *a)
 	int c;
 	optind = 1;
 	/* ":" first: getopt stays quiet, the messages are ours */
-	while ((c = getopt_long(argc, argv, ":B:j", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":B:jp", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
 			a->base_path = optarg;
 			break;
 		case 'j':
 			a->fmt = FMT_JSON;
+			break;
+		case 'p':
+			a->pretty = true;
 			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "raw"))
@@ -127,6 +133,11 @@ static int parse_args(int argc, char **argv, struct dump_args *a)
 			return cli_usage_error("dump", "unknown option %s", argv[optind - 1]);
 		}
 	}
+	/* bpftool: -p is JSON, pretty */
+	if (a->pretty && a->fmt == FMT_RAW)
+		a->fmt = FMT_JSON;
+	if (a->pretty && a->fmt == FMT_C)
+		return cli_usage_error("dump", "--pretty is for JSON, not --format c");
 	if (a->c_only && a->fmt != FMT_C)
 		return cli_usage_error("dump", "--unsorted, --root-id and --bpftool-quirks "
 					       "need --format c");
@@ -155,7 +166,9 @@ int cmd_dump(int argc, char **argv)
 			write_err = e, status = EXIT_USAGE;
 		else if (e)
 			status = cli_fail(&err);
-	} else if ((write_err = bk_dump(btf, a.fmt == FMT_JSON ? BK_DUMP_JSON : BK_DUMP_TEXT,
+	} else if ((write_err = bk_dump(btf, a.fmt == FMT_RAW ? BK_DUMP_TEXT
+					: a.pretty	     ? BK_DUMP_JSON_PRETTY
+							     : BK_DUMP_JSON,
 					stdout))) {
 		/* stdout's error flag is set: cli_finish_stdout (in main)
 		 * reports it once, from errno */

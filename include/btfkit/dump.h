@@ -12,7 +12,8 @@ extern "C" {
 
 /* Printing: bpftool's raw text and JSON                               */
 
-enum bk_dump_format { BK_DUMP_TEXT, BK_DUMP_JSON };
+/* BK_DUMP_JSON_PRETTY: the JSON indented as `bpftool -p -j` prints it */
+enum bk_dump_format { BK_DUMP_TEXT, BK_DUMP_JSON, BK_DUMP_JSON_PRETTY };
 
 /* Print btf's own types as `bpftool btf dump file` does (text) or
  * `bpftool -j btf dump file` (JSON), byte for byte: a split BTF prints only

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "text/json_pretty.h"
 #include "text/out.h"
 
 /*
@@ -467,6 +468,31 @@ static void dump_types(struct out *o, const struct bk_btf *btf)
 		PUT_LIT(o, "]}\n");
 }
 
+/* -p: the compact JSON collected, then re-indented into o */
+static void dump_pretty(struct out *o, const struct bk_btf *btf)
+{
+	struct out compact;
+	if (out_open(&compact, NULL)) {
+		o->err = -ENOMEM;
+		return;
+	}
+	compact.json = true;
+	dump_types(&compact, btf);
+	if (compact.err)
+		o->err = compact.err;
+	else
+		bk_json_pretty(compact.buf, compact.len, o);
+	free(compact.buf);
+}
+
+static void dump_any(struct out *o, const struct bk_btf *btf, enum bk_dump_format fmt)
+{
+	if (fmt == BK_DUMP_JSON_PRETTY)
+		dump_pretty(o, btf);
+	else
+		dump_types(o, btf);
+}
+
 int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *file)
 {
 	struct out o = {.cap = OUT_CHUNK, .file = file, .json = fmt == BK_DUMP_JSON};
@@ -474,7 +500,7 @@ int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *file)
 	if (!o.buf)
 		return -ENOMEM;
 	errno = 0;
-	dump_types(&o, btf);
+	dump_any(&o, btf, fmt);
 	out_flush(&o);
 	free(o.buf);
 	if (o.err)
@@ -490,7 +516,7 @@ int bk_dump_mem(const struct bk_btf *btf, enum bk_dump_format fmt, char **text, 
 	o.buf = malloc(o.cap);
 	if (!o.buf)
 		return -ENOMEM;
-	dump_types(&o, btf);
+	dump_any(&o, btf, fmt);
 	if (!o.err && out_reserve(&o, 1))
 		o.buf[o.len] = '\0';
 	if (o.err) {
