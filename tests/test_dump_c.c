@@ -432,6 +432,35 @@ static void test_cli(void **state)
 	assert_int_equal(status, 0);
 	bkt_assert_text_file(out, len, bkt_golden("dump/crafted/kinds_base.json"));
 	free(out);
+	/* -p: bpftool -p's indentation (checked against bpftool 7.8 built from
+	 * source); without the whitespace outside strings, the compact golden */
+	out = bkt_runf(&status, &len, "%s dump -p %s", bkt_tool(),
+		       bkt_golden("dump/crafted/kinds_base.btf"));
+	assert_int_equal(status, 0);
+	static const char pretty_start[] = "{\n    \"types\": [{\n            \"id\": 1,\n"
+					   "            \"kind\": \"INT\",\n";
+	assert_int_equal(strncmp(out, pretty_start, sizeof(pretty_start) - 1), 0);
+	assert_non_null(strstr(out, "\n        },{\n            \"id\": 2,\n"));
+	assert_non_null(strstr(out, "\"members\": [{\n                    \"name\": \"a\",\n"));
+	char *compact = malloc(len + 1);
+	size_t k = 0;
+	bool in_str = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = out[i];
+		if (in_str && c == '\\') {
+			compact[k++] = c;
+			compact[k++] = out[++i];
+			continue;
+		}
+		if (c == '"')
+			in_str = !in_str;
+		if (in_str || (c != ' ' && c != '\n'))
+			compact[k++] = c;
+	}
+	compact[k++] = '\n';
+	bkt_assert_text_file(compact, k, bkt_golden("dump/crafted/kinds_base.json"));
+	free(compact);
+	free(out);
 	out = bkt_runf(&status, &len, "%s help dump", bkt_tool());
 	assert_non_null(strstr(out, "--bpftool-quirks"));
 	free(out);
