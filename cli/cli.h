@@ -50,10 +50,28 @@ int cli_help(const char *cmd);
 int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err);
 /* Flush stdout and report a write error (EPIPE, ENOSPC) as an I/O error. */
 int cli_finish_stdout(int status);
+/* The length of the valid UTF-8 sequence at s (1..4); 0 when the byte
+ * at s does not start one (a JSON or text writer escapes it). */
+size_t cli_utf8_len(const unsigned char *s);
+/* A path in a line of text: as it is when it is one plain word, else in
+ * single quotes, with ' and \ escaped and bytes that are control or not
+ * UTF-8 as \xNN. */
+void cli_print_path(FILE *out, const char *path);
+/* one or many: "1 module", "2 modules" */
+const char *cli_plural(unsigned long long n, const char *one, const char *many);
+/* The base to read FILE on: base when given; else, as bpftool does for
+ * /sys/kernel/btf/<module>, the vmlinux beside a file (not vmlinux itself)
+ * whose directory is .../kernel/btf; else NULL. */
+const char *cli_auto_base(const char *file, const char *base);
 
-/* relocate and check (cmd_relocate.c): a JSON string, and a relocation
- * report's problems as a JSON array */
+/* The one JSON string writer of the tool (dump's bpftool-exact output has
+ * its own, in the library): s quoted, with ", \ and control bytes escaped
+ * (\n \t \r \b \f, others \u00XX), and every byte that is not part of
+ * valid UTF-8 written \u00XX (its Latin-1 reading), so that the JSON is
+ * valid whatever bytes a path holds; NULL writes "". */
 void cli_json_str(FILE *out, const char *s);
+/* relocate and check (cmd_relocate.c): a relocation report's problems as
+ * a JSON array */
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);

@@ -14,8 +14,10 @@ const char cmd_check_usage[] =
 	"\n"
 	"Tell which modules work on a kernel: each module's BTF is relocated onto\n"
 	"KERNEL_BTF (e.g. /sys/kernel/btf/vmlinux or a vmlinux file). PATH is a\n"
-	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), or a\n"
-	"directory searched for them (e.g. /lib/modules/<version>). A module without\n"
+	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), '-'\n"
+	"(standard input), or a directory searched for them (e.g.\n"
+	"/lib/modules/<version>); a file reached twice (a symlink and its target) is\n"
+	"checked once. A module without\n"
 	".BTF.base is distilled first against --built-against; without that option\n"
 	"it is 'bound': its split BTF works only on the exact kernel it was built\n"
 	"for (the report says whether its IDs and strings even fit KERNEL_BTF).\n"
@@ -25,7 +27,8 @@ const char cmd_check_usage[] =
 	"  -B, --base FILE           the kernel's BTF (required)\n"
 	"      --built-against FILE  the kernel BTF the modules were built against\n"
 	"  -j, --json                JSON Lines (below)\n"
-	"  -q, --quiet               text: list only modules that do not relocate\n"
+	"  -q, --quiet               text: list only modules that do not relocate,\n"
+	"                            no summary\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
 	"\n"
@@ -47,8 +50,8 @@ const char cmd_check_usage[] =
 	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
 	"    the distilled types that break the most modules (10)}}\n"
 	"\n"
-	"exit status: 0 when no module fails, is bound or errs; 1 otherwise;\n"
-	"2 usage or I/O errors\n";
+	"exit status: 0 when no module fails, is bound or errs; 1 otherwise, or when\n"
+	"KERNEL_BTF or --built-against is not valid BTF; 2 usage or I/O errors\n";
 
 struct check_args {
 	const char *base, *built_against;
@@ -140,10 +143,11 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
 		return;
-	printf("%-9s %s", bk_check_status_name(r->status), r->module);
+	printf("%-9s ", bk_check_status_name(r->status));
+	cli_print_path(stdout, r->module);
 	if (r->status == BK_CHECK_BOUND)
-		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
-		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
+		printf(": no .BTF.base; %s",
+		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
@@ -173,16 +177,24 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		puts("]}}");
 		return;
 	}
-	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
-	       "%zu bound, %zu without BTF, %zu errors\n",
-	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
-	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
-	       s->count[BK_CHECK_ERROR]);
+	if (a->quiet) /* quiet: the modules that do not relocate, nothing else */
+		return;
+	printf("\n%zu %s against ", s->total, cli_plural(s->total, "module", "modules"));
+	cli_print_path(stdout, a->base);
+	printf(" in %.2f s on %u %s: %zu relocate%s, %zu fail%s, %zu bound, %zu without BTF, "
+	       "%zu %s\n",
+	       seconds, threads, cli_plural(threads, "thread", "threads"),
+	       s->count[BK_CHECK_RELOCATES], cli_plural(s->count[BK_CHECK_RELOCATES], "s", ""),
+	       s->count[BK_CHECK_FAILS], cli_plural(s->count[BK_CHECK_FAILS], "s", ""),
+	       s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF], s->count[BK_CHECK_ERROR],
+	       cli_plural(s->count[BK_CHECK_ERROR], "error", "errors"));
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
-		for (size_t i = 0; i < s->nr_slowest; i++)
-			printf("%s %s (%.2f ms)", i ? "," : "", r[s->slowest[i]].module,
-			       r[s->slowest[i]].seconds * 1e3);
+		for (size_t i = 0; i < s->nr_slowest; i++) {
+			fputs(i ? ", " : " ", stdout);
+			cli_print_path(stdout, r[s->slowest[i]].module);
+			printf(" (%.2f ms)", r[s->slowest[i]].seconds * 1e3);
+		}
 		putchar('\n');
 	}
 	if (s->nr_top) {
@@ -244,9 +256,7 @@ int cmd_check(int argc, char **argv)
 		return status;
 	if (cli_load_base(a.base, &kernel, &err) || cli_load_base(a.built_against, &against, &err)) {
 		bk_btf_free(kernel);
-		/* the kernels are the tool's inputs, not the modules under test */
-		status = cli_fail(&err);
-		return status == EXIT_INVALID ? EXIT_USAGE : status;
+		return cli_fail(&err);
 	}
 	status = run(&a, kernel, against);
 	bk_btf_free(against);

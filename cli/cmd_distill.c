@@ -20,9 +20,11 @@ const char cmd_distill_usage[] =
 	"module's BTF onto its own vmlinux BTF at load time, so the module keeps\n"
 	"working BTF across kernel builds.\n"
 	"\n"
-	"MODULE is a kernel module (.ko, ELF) or a raw split BTF blob. For ELF, the\n"
-	"output is MODULE with .BTF replaced and a .BTF.base section added; every\n"
-	"other section keeps its bytes. A raw blob has only the raw outputs.\n"
+	"MODULE is a kernel module (.ko, ELF; also compressed: .ko.xz, .ko.zst,\n"
+	".ko.gz, told by content; '-' is standard input) or a raw split BTF blob.\n"
+	"For ELF, the output is MODULE with .BTF replaced and a .BTF.base section\n"
+	"added; every other section keeps its bytes. A raw blob has only the raw\n"
+	"outputs. Binary output to standard output ('-') is refused on a terminal.\n"
 	"\n"
 	"options:\n"
 	"  -B, --base VMLINUX  the kernel's BTF the module was built against (raw\n"
@@ -142,32 +144,13 @@ static void print_warnings(const struct distill_args *a, const struct bk_distill
 		fprintf(stderr, "btfkit: %s: warning: %s\n", a->module, w->items[i].msg);
 }
 
-/* The reader's range checks failing on split BTF mostly mean the wrong
- * vmlinux: say so in front of its message. */
-static void add_misfit_context(struct bk_error *err, const char *base_path)
+/* Place on the base (relocated from its .BTF.base with --force; checked to
+ * fit otherwise), distill, weigh the warnings, serialize. */
+static int distill_module(const struct distill_args *a, struct bk_module *m,
+			  const struct bk_btf *base, struct distilled *d, struct bk_error *err)
 {
-	char prefix[320];
-	snprintf(prefix, sizeof(prefix), "does not fit %.200s (built against another kernel?): ",
-		 base_path);
-	size_t plen = strlen(prefix), mlen = strlen(err->msg);
-	if (plen + mlen >= sizeof(err->msg))
-		mlen = sizeof(err->msg) - plen - 1;
-	memmove(err->msg + plen, err->msg, mlen);
-	memcpy(err->msg, prefix, plen);
-	err->msg[plen + mlen] = '\0';
-}
-
-/* Load, check the fit, distill, weigh the warnings, serialize. */
-static int distill_module(const struct distill_args *a, const struct bk_file *f,
-			  const struct bk_btf *base, bool has_dist_base, struct distilled *d,
-			  struct bk_error *err)
-{
-	int e = has_dist_base ? bk_btf_load(a->module, base, &d->split, err)
-			      : bk_file_btf(f, ".BTF", base, &d->split, err);
-	if (e && !err->io && e != -ENOENT && e != -ENOMEM)
-		add_misfit_context(err, a->base_path);
-	if (!e)
-		e = bk_split_check_base(d->split, err);
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
+	int e = bk_module_place(m, base, &po, &d->split, err);
 	if (!e)
 		e = bk_distill(d->split, &d->dist, &d->nsplit, err);
 	if (e)
@@ -196,7 +179,7 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 /* Everything is computed before the first byte is written; each output is
  * written whole (temporary + rename). The module first: when it fails, no
  * raw blob is left claiming success. */
-static int write_outputs(const struct distill_args *a, const struct bk_file *f,
+static int write_outputs(const struct distill_args *a, const struct bk_module *m,
 			 const struct distilled *d, struct bk_error *err)
 {
 	if (a->out) {
@@ -204,7 +187,8 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 			{".BTF", d->split_blob, d->split_size},
 			{".BTF.base", d->base_blob, d->base_size},
 		};
-		int e = bk_elf_write_sections(f, edits, 2, a->strip_signature, a->out, err);
+		int e = bk_elf_write_sections(bk_module_file(m), edits, 2, a->strip_signature,
+					      a->out, err);
 		if (e)
 			return e;
 	}
@@ -219,16 +203,15 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 
 /* Refusals that need no BTF work: raw input for ELF output, a module
  * already distilled, a signature. *done is set when there is nothing to do. */
-static int precheck(const struct distill_args *a, const struct bk_file *f, bool has_dist_base,
-		    bool *done)
+static int precheck(const struct distill_args *a, const struct bk_module *m, bool *done)
 {
 	*done = false;
-	if (a->out && !bk_file_is_elf(f))
+	if (a->out && !bk_module_is_elf(m))
 		return cli_usage_error("distill",
 				       "%s is not an ELF file: -o/--in-place write modules; use "
 				       "--base-out and --split-out for a raw blob",
 				       a->module);
-	if (has_dist_base && !a->force) {
+	if (bk_module_has_dist_base(m) && !a->force) {
 		fprintf(stderr,
 			"btfkit: %s already has a .BTF.base (distilled base): left alone "
 			"(--force distils it again)\n",
@@ -236,7 +219,7 @@ static int precheck(const struct distill_args *a, const struct bk_file *f, bool 
 		*done = true;
 		return EXIT_OK;
 	}
-	if (a->out && bk_file_signature_len(f) && !a->strip_signature) {
+	if (a->out && bk_module_signature_len(m) && !a->strip_signature) {
 		fprintf(stderr,
 			"btfkit: %s is signed: changing its BTF voids the signature, so it is "
 			"left alone; --strip-signature writes it without the signature (sign "
@@ -257,31 +240,28 @@ int cmd_distill(int argc, char **argv)
 
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL;
-	struct bk_file *f = NULL;
+	struct bk_module *m = NULL;
 	struct distilled d = {0};
-	const void *sec;
-	size_t sec_size;
 	bool done;
-	if (cli_load_base(a.base_path, &base, &err) || bk_file_open(a.module, &f, &err)) {
+	if (cli_load_base(a.base_path, &base, &err) || bk_module_open(a.module, &m, &err)) {
 		st = cli_fail(&err);
 		goto out;
 	}
-	bool has_dist_base = bk_file_section(f, ".BTF.base", &sec, &sec_size) == 0;
-	st = precheck(&a, f, has_dist_base, &done);
+	st = precheck(&a, m, &done);
 	if (st || done)
 		goto out;
-	if (distill_module(&a, f, base, has_dist_base, &d, &err) || write_outputs(&a, f, &d, &err)) {
+	if (distill_module(&a, m, base, &d, &err) || write_outputs(&a, m, &d, &err)) {
 		st = cli_fail(&err);
 		goto out;
 	}
-	if (a.out && a.strip_signature && bk_file_signature_len(f))
+	if (a.out && a.strip_signature && bk_module_signature_len(m))
 		fprintf(stderr,
 			"btfkit: %s: the module signature was dropped: sign the module again "
 			"before loading it on a kernel that enforces signatures\n",
 			a.out);
 out:
 	distilled_free(&d);
-	bk_file_close(f);
+	bk_module_close(m);
 	bk_btf_free(base);
 	return st;
 }

@@ -3,6 +3,7 @@
 #define BTFKIT_CHECK_H
 
 #include "btfkit/file.h"
+#include "btfkit/module.h"
 #include "btfkit/relocate.h"
 
 #ifdef __cplusplus
@@ -10,13 +11,6 @@ extern "C" {
 #endif
 
 /* Check: many modules against one kernel (the relocate layer's API). */
-
-/* A module's BTF ready to relocate: its .BTF on its .BTF.base; or, when
- * it has none, its .BTF read on built_against and distilled on the fly.
- * Without .BTF.base and without built_against: -ENOENT, err says so.
- * Free *split before *dist. */
-BK_API int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			       struct bk_btf **dist, struct bk_btf **split, struct bk_error *err);
 
 enum bk_check_status {
 	BK_CHECK_RELOCATES, /* relocates onto the kernel */
@@ -57,8 +51,10 @@ BK_API void bk_check_module(const char *path, const struct bk_check_opts *opts,
 			    struct bk_check_result *res);
 
 /* Expand paths: directories are walked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz
- * and *.btf; files are taken as they are. The list is sorted. -errno (I/O,
- * err filled) when a path cannot be read. */
+ * and *.btf; files are taken as they are ("-" is standard input). The list
+ * is sorted, and a file reached twice (a symlink and its target, a path
+ * given twice: the same device and inode) is in it once, under its first
+ * path. -errno (I/O, err filled) when a path cannot be read. */
 BK_API int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
 			    struct bk_error *err);
 BK_API void bk_check_free_files(char **files, size_t n);

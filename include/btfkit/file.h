@@ -16,13 +16,8 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 /* Loading BTF from files                                              */
 
-/* Load a file: a raw blob or an ELF file, told apart by content. For ELF
- * the .BTF section is read. When base is NULL and the ELF file has a
- * .BTF.base section, that distilled base is loaded too and owned by the
- * result. When base is given and the file has .BTF.base, the split BTF is
- * relocated onto base (see bk_relocate). */
-BK_API int bk_btf_load(const char *path, const struct bk_btf *base, struct bk_btf **out,
-		       struct bk_error *err);
+/* Loading a module's BTF, placed on a base (relocated through its
+ * .BTF.base): bk_btf_load in module.h. */
 
 /* Load one section of a file as BTF (".BTF" or ".BTF.base"); a raw blob
  * has only ".BTF". -ENOENT (exit 1) when the section is missing. */
@@ -30,7 +25,8 @@ BK_API int bk_btf_load_section(const char *path, const char *section, const stru
 			       struct bk_btf **out, struct bk_error *err);
 
 /* Write a file through a temporary in the same directory, fsync and rename:
- * the old file is untouched on any failure. path "-" writes stdout. */
+ * the old file is untouched on any failure. path "-" writes stdout, unless
+ * it is a terminal (-ENOTTY, an I/O error: binary data is not for screens). */
 BK_API int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err);
 
 
@@ -40,7 +36,8 @@ BK_API int bk_write_file(const char *path, const void *data, size_t size, struct
 struct bk_file;
 
 /* Read a whole file (decompressing .xz/.zst/.gz by content) and, when it is
- * ELF, index its sections. */
+ * ELF, index its sections. path "-" reads standard input (named "<stdin>");
+ * so do bk_btf_load and bk_btf_load_section. */
 BK_API int bk_file_open(const char *path, struct bk_file **out, struct bk_error *err);
 BK_API int bk_file_open_mem(const void *data, size_t size, const char *name, struct bk_file **out,
 			    struct bk_error *err);

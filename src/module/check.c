@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Check: which modules of a distribution relocate onto a kernel. Each
- * module is read (decompressed by bk_file_open), brought onto a distilled
- * base (its own .BTF.base, or distilled here against the kernel it was
- * built for) and relocated; modules are spread over threads that share
- * the kernels' BTF read-only.
+ * module is opened as a module object and placed on the kernel
+ * (bk_module_place: relocated from its .BTF.base, or distilled first
+ * against the kernel it was built for); modules are spread over threads
+ * that share the kernels' BTF read-only.
  */
 #include <dirent.h>
 #include <stdatomic.h>
@@ -24,43 +24,6 @@ const char *bk_check_status_name(enum bk_check_status s)
 	return s < BK_CHECK_NR_STATUS ? names[s] : "unknown";
 }
 
-static bool has_section(const struct bk_file *f, const char *name)
-{
-	const void *data;
-	size_t size;
-	return bk_file_section(f, name, &data, &size) == 0;
-}
-
-int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err)
-{
-	struct bk_btf *full;
-	int e;
-	*dist = *split = NULL;
-	if (has_section(f, ".BTF.base")) {
-		if ((e = bk_file_btf(f, ".BTF.base", NULL, dist, err)))
-			return e;
-		if ((e = bk_file_btf(f, ".BTF", *dist, split, err))) {
-			bk_btf_free(*dist);
-			*dist = NULL;
-		}
-		return e;
-	}
-	if (!built_against) {
-		bk_err_set_source(err, bk_file_name(f), NULL);
-		return bk_err(err, -ENOENT,
-			      "no .BTF.base section: its .BTF is split BTF on the exact kernel it "
-			      "was built for; give that kernel's BTF (--built-against) to distill it");
-	}
-	if ((e = bk_file_btf(f, ".BTF", built_against, &full, err)))
-		return e;
-	e = bk_distill(full, dist, split, err);
-	if (e && err && !err->file[0])
-		bk_err_set_source(err, bk_file_name(f), ".BTF");
-	bk_btf_free(full);
-	return e;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -70,40 +33,33 @@ static double now(void)
 
 /* No .BTF.base and nothing to distill against: does the split BTF at least
  * read on the kernel's BTF (IDs, strings and what they refer to)? */
-static void check_bound(const struct bk_file *f, const struct bk_check_opts *opts,
+static void check_bound(struct bk_module *m, const struct bk_check_opts *opts,
 			struct bk_check_result *res)
 {
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
 	struct bk_btf *split = NULL;
 	res->status = BK_CHECK_BOUND;
-	res->fits = bk_file_btf(f, ".BTF", opts->kernel, &split, &res->error) == 0 &&
-		    bk_split_check_base(split, &res->error) == 0;
-	if (res->fits)
-		bk_error_clear(&res->error);
+	res->fits = bk_module_place(m, opts->kernel, &po, &split, &res->error) == 0;
 	bk_btf_free(split);
 }
 
-static void relocate_module(const struct bk_file *f, const struct bk_check_opts *opts,
+static void relocate_module(struct bk_module *m, const struct bk_check_opts *opts,
 			    struct bk_check_result *res)
 {
-	struct bk_btf *dist, *split, *out = NULL;
-	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
-	if (bk_module_distilled(f, opts->built_against, &dist, &split, &res->error)) {
-		res->status = BK_CHECK_ERROR;
-		return;
-	}
-	if (bk_relocate_opts(split, opts->kernel, &ro, &out, &res->error))
+	struct bk_btf *out = NULL;
+	BK_OPTS(bk_module_place_opts, po, .built_against = opts->built_against,
+		.libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
+	if (bk_module_place(m, opts->kernel, &po, &out, &res->error))
 		res->status = res->report ? BK_CHECK_FAILS : BK_CHECK_ERROR;
 	else
 		res->status = BK_CHECK_RELOCATES;
 	bk_btf_free(out);
-	bk_btf_free(split);
-	bk_btf_free(dist);
 }
 
 void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		     struct bk_check_result *res)
 {
-	struct bk_file *f;
+	struct bk_module *m;
 	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
@@ -113,17 +69,17 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		return;
 	}
 	opts = &o;
-	if (bk_file_open(path, &f, &res->error)) {
+	if (bk_module_open(path, &m, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
-		res->had_base = has_section(f, ".BTF.base");
-		if (!has_section(f, ".BTF"))
+		res->had_base = bk_module_has_dist_base(m);
+		if (!bk_module_has_btf(m))
 			res->status = BK_CHECK_NO_BTF;
 		else if (!res->had_base && !opts->built_against)
-			check_bound(f, opts, res);
+			check_bound(m, opts, res);
 		else
-			relocate_module(f, opts, res);
-		bk_file_close(f);
+			relocate_module(m, opts, res);
+		bk_module_close(m);
 	}
 	res->seconds = now() - t0;
 }
@@ -202,6 +158,51 @@ void bk_check_free_files(char **files, size_t n)
 	free(files);
 }
 
+/* A file reached twice (a symlink beside its target, a path given twice)
+ * is checked once, under its first path in path order. Files are told
+ * apart by device and inode, links followed; "-" (standard input) and
+ * files that cannot be stat'ed are kept (their error is reported later). */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	size_t index;
+};
+
+static int cmp_file_id(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static size_t drop_same_files(char **files, size_t n)
+{
+	struct file_id *ids = malloc((n ? n : 1) * sizeof(*ids));
+	size_t nr = 0, kept = 0;
+	if (!ids)
+		return n; /* checked twice rather than not at all */
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(files[i], "-") && stat(files[i], &st) == 0)
+			ids[nr++] = (struct file_id){st.st_dev, st.st_ino, i};
+	}
+	qsort(ids, nr, sizeof(*ids), cmp_file_id);
+	for (size_t i = 1; i < nr; i++) {
+		if (ids[i].dev == ids[i - 1].dev && ids[i].ino == ids[i - 1].ino) {
+			free(files[ids[i].index]); /* a later path of the same file */
+			files[ids[i].index] = NULL;
+		}
+	}
+	free(ids);
+	for (size_t i = 0; i < n; i++)
+		if (files[i])
+			files[kept++] = files[i];
+	return kept;
+}
+
 int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
 		     struct bk_error *err)
 {
@@ -209,7 +210,9 @@ int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, s
 	int e = 0;
 	for (size_t i = 0; i < nr_paths && !e; i++) {
 		struct stat st;
-		if (stat(paths[i], &st))
+		if (!strcmp(paths[i], "-")) /* standard input: one module */
+			e = push(&out, paths[i]);
+		else if (stat(paths[i], &st))
 			e = bk_err_io(err, -errno, paths[i], "cannot read");
 		else
 			e = S_ISDIR(st.st_mode) ? push(&queue, paths[i]) : push(&out, paths[i]);
@@ -223,6 +226,7 @@ int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, s
 	}
 	if (out.n)
 		qsort(out.items, out.n, sizeof(*out.items), cmp_str);
+	out.n = drop_same_files(out.items, out.n);
 	*files = out.items;
 	*nr_files = out.n;
 	return 0;
