@@ -350,13 +350,20 @@ static void test_nested_compiles(void **state)
 }
 
 /* Module headers (split on their vmlinux: the whole base and the module):
- * the sample modules, and every Nth of the corpus (each prints all of
- * vmlinux; BK_CORPUS_STRIDE thins the corpus further). */
-#define MODULE_STRIDE 40
+ * every 40th module of the corpus by default, as each prints all of
+ * vmlinux (BK_CDUMP_MODULE_STRIDE=1: every module; BK_CORPUS_STRIDE thins
+ * the corpus first). */
+static size_t module_stride(void)
+{
+	const char *s = getenv("BK_CDUMP_MODULE_STRIDE");
+	long v = s ? strtol(s, NULL, 10) : 0;
+	return v > 0 ? (size_t)v : 40;
+}
 
 static void check_modules(const char *kver)
 {
 	char **mods;
+	const size_t MODULE_STRIDE = module_stride();
 	size_t n = bkt_corpus_modules(kver, &mods), done = 0;
 	const struct bk_btf *base = bkt_vmlinux_btf(kver);
 	assert_true(n > 0);
