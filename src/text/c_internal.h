@@ -6,7 +6,8 @@
  * c_order.c: what is known per type before printing (the end of each
  * modifier chain, alignment, the pointer size), bpftool's sort, the
  * topological order of definitions, the driver and the kfunc block.
- * c_emit.c: definitions and declarations in C syntax, and the ___N names.
+ * c_defs.c: the ___N names, enums, forward declarations, struct layout.
+ * c_emit.c: declarators and the struct bodies and typedefs that hold them.
  *
  * Nothing here recurses over the type graph: every walk that libbpf does
  * recursively runs on an explicit stack on the heap, so that a chain of a
@@ -122,7 +123,17 @@ int c_emit_type(struct cdump *d, uint32_t id);
 /* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */
 int c_sort_types(struct cdump *d, uint32_t *ids);
 
-/* c_emit.c: libbpf's btf_dump_emit_* of one thing */
+/* c_defs.c: names, definitions without declarators, struct layout */
+void c_put_pfx(struct out *o, int lvl);
+uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
+size_t c_format_name(char *buf, const char *name, uint32_t dup);
+void c_put_type_name(struct cdump *d, uint32_t id);
+void c_put_ident_name(struct cdump *d, uint32_t id);
+bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
+void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
+		       bool in_bitfield, int lvl);
+
+/* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
 void c_emit_fwd_def(struct cdump *d, uint32_t id);
 void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl);
