@@ -39,6 +39,7 @@ CLI_COMMAND(asm);
 CLI_COMMAND(distill);
 CLI_COMMAND(relocate);
 CLI_COMMAND(check);
+CLI_COMMAND(diff);
 
 /* Print "btfkit: <error>" on stderr; returns the exit status it calls for. */
 int cli_fail(const struct bk_error *e);
@@ -75,5 +76,31 @@ void cli_json_str(FILE *out, const char *s);
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);
+
+/* diff (diff_json.c): one record as a JSON line, the summary line; the
+ * words for a linkage and for INT encoding bits */
+void cli_diff_record_json(const struct bk_diff_result *res, size_t i);
+void cli_diff_summary_json(const struct bk_diff_result *res, const char *old, const char *new_path,
+			   double secs);
+const char *cli_linkage_name(int64_t linkage);
+void cli_encoding_text(int64_t encoding, char *buf, size_t len);
+
+/* check (check_why.c): the diff of the kernel a module set was built against
+ * and the kernel checked, when some module has a "size differs" (NULL
+ * otherwise); each such problem in words, as text lines or a JSON "why" */
+struct bk_diff_result *cli_check_diff(const struct bk_btf *against, const struct bk_btf *kernel,
+				      const struct bk_check_result *r, size_t n);
+void cli_check_why_text(const struct bk_diff_result *d, const struct bk_reloc_report *rep,
+			const char *indent);
+void cli_check_why_json(const struct bk_diff_result *d, const struct bk_reloc_report *rep);
+
+/* check --report / --compare / --html (check_report.c), after the modules'
+ * lines and before the summary; returns an exit status (2: I/O) */
+struct cli_report_args {
+	bool report, json;
+	const char *compare, *html;
+};
+int cli_check_report(const struct cli_report_args *a, const char *kernel,
+		     const struct bk_check_result *r, size_t n);
 
 #endif

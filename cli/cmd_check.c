@@ -31,6 +31,12 @@ const char cmd_check_usage[] =
 	"                            no summary\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"      --report              after the modules: verdicts per subsystem, the\n"
+	"                            modules one type alone fails, the modules behind\n"
+	"                            each breaker (docs/check.md)\n"
+	"      --compare OLD.jsonl   the modules whose verdict changed since a previous\n"
+	"                            run (its -j output)\n"
+	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error\n"
 	"\n"
@@ -43,6 +49,9 @@ const char cmd_check_usage[] =
 	"      (ambiguous) or the near misses (same name, other kind or size);\n"
 	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
 	"      the type; \"text\": the problem in words}\n"
+	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
+	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
+	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
@@ -55,6 +64,7 @@ const char cmd_check_usage[] =
 
 struct check_args {
 	const char *base, *built_against;
+	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
 	char **paths;
@@ -63,7 +73,7 @@ struct check_args {
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_REPORT, OPT_COMPARE, OPT_HTML };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -71,6 +81,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"threads", required_argument, NULL, 't'},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{"report", no_argument, NULL, OPT_REPORT},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"html", required_argument, NULL, OPT_HTML},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -88,6 +101,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
+		case OPT_REPORT: a->report.report = true; break;
+		case OPT_COMPARE: a->report.compare = optarg; break;
+		case OPT_HTML: a->report.html = optarg; break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -114,7 +130,7 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
@@ -135,10 +151,13 @@ static void print_json(const struct bk_check_result *r)
 	} else {
 		fputs("[]", stdout);
 	}
+	if (r->status == BK_CHECK_FAILS)
+		cli_check_why_json(why, r->report);
 	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, bool quiet)
+static void print_text(const struct bk_check_result *r, bool quiet,
+		       const struct bk_diff_result *why)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
@@ -151,8 +170,10 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
-	if (r->status == BK_CHECK_FAILS)
+	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_text(stdout, r->report, "    ");
+		cli_check_why_text(why, r->report, "    ");
+	}
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
@@ -232,8 +253,14 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_results_free(res, n);
 		return err.code ? cli_fail(&err) : EXIT_USAGE;
 	}
+	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
+	bk_diff_free(why);
+	struct cli_report_args ra = a->report;
+	ra.json = a->json;
+	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
+							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
 	print_summary(a, res, &sum, now() - t0, threads);
@@ -241,6 +268,8 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 				     sum.count[BK_CHECK_ERROR]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (report_status)
+		status = report_status;
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;

@@ -29,7 +29,7 @@ for cmd in $(help_commands); do
 		check "'btfkit $cmd -<TAB>' offers $opt" offers "$opt" "$cmd" -
 	done
 done
-check "btfkit di<TAB>" offers_exactly "distill " di
+check "btfkit dis<TAB>" offers_exactly "distill " dis
 check "btfkit dump --j<TAB>" offers_exactly "--json " dump --j
 check "btfkit check -t <TAB>: a number, no files" offers_exactly "" check -t ""
 check "btfkit extract F -s <TAB>" offers_exactly ".BTF .BTF.base " extract F -s ""
