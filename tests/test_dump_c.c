@@ -468,6 +468,19 @@ static void test_cli(void **state)
 	bkt_assert_text_file(compact, k, bkt_golden("dump/crafted/kinds_base.json"));
 	free(compact);
 	free(out);
+	/* a full disk: I/O, exit 2, one message */
+	out = bkt_runf(&status, &len, "%s dump --format c %s 2>&1 >/dev/full", bkt_tool(),
+		       bkt_vmlinux("running"));
+	assert_int_equal(status, 2);
+	assert_int_equal(count(out, "btfkit: "), 1);
+	assert_non_null(strstr(out, "No space left on device"));
+	free(out);
+	FILE *full = fopen("/dev/full", "w");
+	assert_non_null(full);
+	struct bk_error err = {0};
+	assert_int_equal(bk_dump_c(bkt_vmlinux_btf("running"), NULL, full, &err), -ENOSPC);
+	assert_true(err.io);
+	fclose(full);
 	out = bkt_runf(&status, &len, "%s help dump", bkt_tool());
 	assert_non_null(strstr(out, "--bpftool-quirks"));
 	free(out);

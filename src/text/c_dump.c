@@ -255,9 +255,11 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 		put_bytes(o, footer, sizeof(footer) - 1);
 	}
 	cdump_fini(&d);
+	if (o->err && (!e || e == o->err))
+		return o->err; /* a write failure (or out of memory): the caller reports it */
 	if (e == -ENOMEM && !err->code)
 		bk_err(err, e, "out of memory");
-	return e ? e : o->err;
+	return e;
 }
 
 int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE *file,
@@ -273,8 +275,8 @@ int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE 
 	errno = 0;
 	int e = dump_c(btf, opts, &o, err);
 	int we = out_close_file(&o);
-	if (!e && we)
-		e = bk_err_io(err, we, "standard output", "write");
+	if (we && (!e || e == we))
+		e = bk_err_io(err, we, "output", "write");
 	return e;
 }
 
@@ -294,6 +296,8 @@ int bk_dump_c_mem(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, c
 	if (e) {
 		o.err = o.err ? o.err : e;
 		out_close_mem(&o, text, len);
+		if (e == -ENOMEM && !err->code)
+			bk_err(err, e, "out of memory");
 		return e;
 	}
 	return out_close_mem(&o, text, len);
