@@ -47,9 +47,10 @@ struct bk_dump_c_opts {
  * after the types it needs (forward declarations where a cycle needs
  * one), the `extern` prototypes of the kfuncs, byte for byte as bpftool
  * 7.8 (on libbpf 1.8) prints them. A split BTF prints its base's types
- * too, as bpftool does. Errors: -EINVAL (bad options, root ID out of
- * range), -ELOOP (a type loop no C declaration can write: err names the
- * type; nothing is printed then), -ENOMEM, or a write error (as bk_dump). */
+ * too, as bpftool does. Errors: -EINVAL (bad options, a root ID out of
+ * range or repeated), -E2BIG (more than 16 root IDs), -ELOOP (a type loop
+ * no C declaration can write: err names the type; nothing is printed
+ * then), -ENOMEM, or a write error (err->io set; errno left set too). */
 BK_API int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE *out,
 		     struct bk_error *err);
 
