@@ -52,8 +52,10 @@ const char cmd_check_usage[] =
 	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
 	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
 	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
-	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
-	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
+	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"reason\"\n"
+	"    (when it does not fit), \"text\"}\n"
+	"  PROBLEM for 'error': {\"problem\": \"error\", \"reason\", \"text\"}; \"reason\":\n"
+	"    a stable code (\"base-misfit\", \"not-btf\", \"elf\", ...; errors.h)\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
 	"    \"error\": counts; \"seconds\", \"threads\";\n"
 	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
@@ -139,13 +141,17 @@ static void print_json(const struct bk_check_result *r, const struct bk_diff_res
 	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_json(stdout, r->report);
 	} else if (r->status == BK_CHECK_BOUND) {
-		printf("[{\"problem\":\"bound\",\"fits\":%s,\"text\":", r->fits ? "true" : "false");
+		printf("[{\"problem\":\"bound\",\"fits\":%s,", r->fits ? "true" : "false");
+		if (!r->fits)
+			printf("\"reason\":\"%s\",", bk_reason_name(r->error.reason));
+		fputs("\"text\":", stdout);
 		cli_json_str(stdout, r->fits ? "its split BTF reads on this kernel's BTF, but only "
 					       "the kernel it was built for is sure to match"
 					     : error_text(&r->error, buf, sizeof(buf)));
 		fputs("}]", stdout);
 	} else if (r->status == BK_CHECK_ERROR) {
-		fputs("[{\"problem\":\"error\",\"text\":", stdout);
+		printf("[{\"problem\":\"error\",\"reason\":\"%s\",\"text\":",
+		       bk_reason_name(r->error.reason));
 		cli_json_str(stdout, error_text(&r->error, buf, sizeof(buf)));
 		fputs("}]", stdout);
 	} else {
