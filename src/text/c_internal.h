@@ -3,9 +3,10 @@
  * Private to src/text: the C printer (`bpftool btf dump file F format c`,
  * which is libbpf's btf_dump under bpftool's header and sort).
  *
- * c_order.c: what is known per type before printing (the end of each
- * modifier chain, alignment, the pointer size), bpftool's sort, the
- * topological order of definitions, the driver and the kfunc block.
+ * c_dump.c: the driver (header, modes, kfunc block); c_sort.c: bpftool's
+ * sort; c_types.c: what is known per type before printing (chain ends,
+ * alignment, the pointer size); c_order.c: the topological order of
+ * definitions and the emitting of what each needs.
  * c_defs.c: the ___N names, enums, forward declarations, struct layout.
  * c_emit.c: declarators and the struct bodies and typedefs that hold them.
  *
@@ -108,15 +109,34 @@ static inline bool c_is_composite(const struct bk_type *t)
 	return bk_kind(t) == BK_KIND_STRUCT || bk_kind(t) == BK_KIND_UNION;
 }
 
-/* libbpf's btf__align_of (0 when it has none), btf__resolve_size */
+/* libbpf's str_hash: h * 31 + c over the bytes as (signed) char; bpftool's
+ * sort hashes names with it */
+static inline uint64_t c_str_hash(const char *s)
+{
+	uint64_t h = 0;
+	for (; *s; s++)
+		h = h * 31 + (uint64_t)(int64_t)(signed char)*s;
+	return h;
+}
+
+/* the next link of a typedef/modifier/pointer/array chain */
+static inline uint32_t c_chain_next(const struct bk_type *t)
+{
+	if (bk_kind(t) == BK_KIND_ARRAY)
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	return t->type;
+}
+
+/* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
 int c_align_of(struct cdump *d, uint32_t id);
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 
-/* c_order.c: the pointer size, referenced types, chain ends (and type
- * loops through them: -ELOOP); then one root's definitions, in order, onto
- * d->queue (libbpf's btf_dump_order_type); emitting one queued definition
- * after what it needs (btf_dump_emit_type) */
+/* c_types.c: the pointer size, referenced types, chain ends (and type
+ * loops through them: -ELOOP) */
 int c_prepare(struct cdump *d);
+/* c_order.c: one root's definitions, in order, onto d->queue (libbpf's
+ * btf_dump_order_type); emitting one queued definition after what it
+ * needs (btf_dump_emit_type) */
 int c_order(struct cdump *d, uint32_t root);
 int c_emit_type(struct cdump *d, uint32_t id);
 

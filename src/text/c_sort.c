@@ -24,18 +24,9 @@
 
 #define RANK_MAX 10
 
-/* libbpf's str_hash: h * 31 + c over the bytes as (signed) char */
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 0;
-	for (; *s; s++)
-		h = h * 31 + (uint64_t)(int64_t)(signed char)*s;
-	return h;
-}
-
 static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off)
 {
-	return name_off ? h * 31 + str_hash(c_str(d, name_off)) : h;
+	return name_off ? h * 31 + c_str_hash(c_str(d, name_off)) : h;
 }
 
 static uint64_t be_prefix(const char *s)
