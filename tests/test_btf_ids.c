@@ -10,6 +10,7 @@
  * and flags, its IDs ascending). A module rewritten right names the same
  * things before and after, in any numbering.
  */
+#include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -669,6 +670,24 @@ static void test_crafted_refused(void **state)
 		assert_false(bkt_exists(out));
 		assert_int_equal(bkt_cmd("%s dump --btf-ids -B %s %s >/dev/null 2>&1", bkt_tool(),
 					 tp("base.btf"), m), 1);
+		/* the library's failure: invalid input, reason btf-ids */
+		struct bk_file *f;
+		struct bk_btf_ids *ids = NULL;
+		struct bk_error err = {0};
+		assert_int_equal(bk_file_open(m, &f, &err), 0);
+		int e = bk_btf_ids_read(f, &ids, &err);
+		if (!e) { /* read, but it cannot be rewritten */
+			struct bk_btf *btf = bkt_load(m, crafted_base("base.btf")), *d, *sp;
+			struct bk_btf_ids *rewritten = NULL;
+			e = bk_distill_module(btf, ids, &d, &sp, &rewritten, &err);
+			assert_null(rewritten);
+			bk_btf_free(btf);
+		}
+		assert_int_equal(e, -EINVAL);
+		assert_int_equal(err.reason, BK_E_BTF_IDS);
+		assert_int_equal(bk_error_exit_status(&err), 1);
+		bk_btf_ids_free(ids);
+		bk_file_close(f);
 	}
 }
 

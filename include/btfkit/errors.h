@@ -74,6 +74,8 @@ enum bk_reason {
 	BK_E_DISTILL = 143,     /* refers to base types distill cannot take */
 	BK_E_RELOCATE = 144,    /* a distilled type cannot be placed on the new base */
 	BK_E_SIGNED = 145,      /* writing a signed module would void its signature */
+	BK_E_BTF_IDS = 146,     /* a .BTF_ids that cannot be read, or rewritten into
+				 * another numbering (docs/btf_ids.md) */
 
 	/* text */
 	BK_E_ASM = 160,         /* text that does not assemble (line, column say where) */

@@ -144,6 +144,7 @@ const char *bk_reason_name(int reason)
 		[BK_E_DISTILL] = "distill",
 		[BK_E_RELOCATE] = "relocate",
 		[BK_E_SIGNED] = "signed",
+		[BK_E_BTF_IDS] = "btf-ids",
 		[BK_E_ASM] = "asm",
 	};
 	if (reason == BK_E_NONE)

@@ -333,6 +333,7 @@ int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_
 		e = read_symbols(&r, syms, nr);
 	free(syms);
 	if (e) {
+		bk_err_tag(err, e, BK_E_BTF_IDS);
 		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
 		bk_btf_ids_free(ids);
 		return e;

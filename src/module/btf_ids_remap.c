@@ -167,7 +167,7 @@ static int remap(const struct bk_btf_ids *ids, const struct bk_btf *old,
 		e = sort_set(ids, &ids->sets[i], data, err);
 	if (e) {
 		free(data);
-		return e;
+		return bk_err_tag(err, e, BK_E_BTF_IDS);
 	}
 	return clone_over(ids, data, out, err);
 }
