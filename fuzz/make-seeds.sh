@@ -16,7 +16,7 @@ trap 'rm -f "$SEP_FILE"' EXIT
 printf '\n#btfkit-part#\n' >"$SEP_FILE"
 
 rm -rf "$OUT"
-for t in raw elf asm dump distill dumpc; do mkdir -p "$OUT/$t"; done
+for t in raw elf asm dump distill dumpc btfids; do mkdir -p "$OUT/$t"; done
 
 # join OUT FILE... : the files joined by the part separator
 join() {
@@ -112,7 +112,15 @@ join "$OUT/asm/kinds_split_distilled.txt" "$EX/kinds_dist_base.btf" \
 	"$EX/kinds_split_distilled.txt"
 join "$OUT/asm/pahole_local_mod.txt" "$CR/pahole_local_mod.BTF.base" "$CR/pahole_local_mod.BTF.txt"
 
+# btfids: modules with a .BTF_ids (a set8 of kfuncs), as built and distilled
+cp "$SHARED/corpus/ko/tcp_bbr.ko" "$OUT/btfids/"
+if [ -x build/btfkit ]; then
+	build/btfkit distill -B "$DATA/vmlinux/6.1.0-47-amd64.btf" "$SHARED/corpus/ko/tcp_bbr.ko" \
+		-o "$OUT/btfids/tcp_bbr.distilled.ko" --strip-signature 2>/dev/null
+fi
+
 du -sh "$OUT"
-for t in raw elf asm dump distill dumpc; do
+for t in raw elf asm dump distill dumpc btfids; do
 	echo "$t: $(ls "$OUT/$t" | wc -l) seeds"
 done
+
