@@ -332,6 +332,15 @@ struct bk_elf_section_edit {
 int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 			  size_t nr_edits, bool strip_signature, const char *out_path,
 			  struct bk_error *err);
+/* The same image, malloc'd into *image instead of written. Both refuse
+ * (-EINVAL, nothing written) an input whose parts overlap (sections, the
+ * ELF header, the section or program header table), a section to be moved
+ * that asks for more than a page of alignment, and, having read the image
+ * back, any difference from the input other than the edits: the output is
+ * the input with the edits, or there is none. */
+int bk_elf_sections_image(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			  size_t nr_edits, bool strip_signature, void **image, size_t *size,
+			  struct bk_error *err);
 
 #ifdef __cplusplus
 }
