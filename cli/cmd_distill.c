@@ -193,28 +193,33 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 	return e;
 }
 
-/* Everything is computed before the first byte is written; each output is
- * written whole (temporary + rename). The module first: when it fails, no
- * raw blob is left claiming success. */
+/* Everything is computed before the first byte is written, and the
+ * outputs land as a set: all of them replaced, or none. */
 static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 			 const struct distilled *d, struct bk_error *err)
 {
+	struct bk_output outs[3];
+	size_t n = 0;
+	void *image = NULL;
+	size_t image_size = 0;
+	int e = 0;
 	if (a->out) {
 		struct bk_elf_section_edit edits[] = {
 			{".BTF", d->split_blob, d->split_size},
 			{".BTF.base", d->base_blob, d->base_size},
 		};
-		int e = bk_elf_write_sections(f, edits, 2, a->strip_signature, a->out, err);
-		if (e)
-			return e;
+		e = bk_elf_sections_image(f, edits, 2, a->strip_signature, &image, &image_size,
+					  err);
+		outs[n++] = (struct bk_output){a->out, image, image_size};
 	}
 	if (a->base_out) {
-		int e = bk_write_file(a->base_out, d->base_blob, d->base_size, err);
-		if (!e)
-			e = bk_write_file(a->split_out, d->split_blob, d->split_size, err);
-		return e;
+		outs[n++] = (struct bk_output){a->base_out, d->base_blob, d->base_size};
+		outs[n++] = (struct bk_output){a->split_out, d->split_blob, d->split_size};
 	}
-	return 0;
+	if (!e)
+		e = bk_write_files(outs, n, err);
+	free(image);
+	return e;
 }
 
 /* Refusals that need no BTF work: raw input for ELF output, a module

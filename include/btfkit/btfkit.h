@@ -263,6 +263,19 @@ int bk_btf_write(const struct bk_btf *btf, const struct bk_write_opts *opts, voi
 /* Write a file through a temporary in the same directory, fsync and rename:
  * the old file is untouched on any failure. path "-" writes stdout. */
 int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err);
+/* Several outputs of one command, landing as a set: every file is written
+ * and synced to a temporary first, and only then are they all renamed into
+ * place; any failure before that leaves every target as it was (and a
+ * failed rename is undone). Only a SIGKILL or power cut between the first
+ * and the last rename can leave some targets new and some old. "-" (at
+ * most meaningful once) is written after the files are in place. The
+ * error names the output that failed. */
+struct bk_output {
+	const char *path;
+	const void *data;
+	size_t size;
+};
+int bk_write_files(const struct bk_output *outs, size_t n, struct bk_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Input files: raw blobs or ELF (libelf), possibly compressed          */
