@@ -28,7 +28,12 @@ endif
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CFLAGS ?= $(OPT)
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -Isrc -fPIC -pthread
+# The public headers are all that cli/, bench/ and fuzz/ see; the library
+# also sees src/ and exports only what include/btfkit/ marks BK_API; tests
+# may reach into src/ on purpose.
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -fPIC -pthread
+LIB_CFLAGS := $(BASE_CFLAGS) -Isrc -DBTFKIT_BUILDING -fvisibility=hidden
+TEST_CFLAGS := $(BASE_CFLAGS) -Isrc
 LDFLAGS ?=
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS) -pthread
 LIBS := -lelf -lz -llzma -lzstd
@@ -53,9 +58,17 @@ all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
 lib: $(STATIC_LIB) $(SHARED_LIB)
 tool: $(TOOL)
 
+$(B)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -MMD -MP -c $< -o $@
 
 $(STATIC_LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -82,7 +95,7 @@ testdata:
 	@SHARED=$(SHARED) sh tests/prepare-data.sh build/testdata
 
 test check: tests testdata
-	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS)
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS) tests/api.sh
 
 # ---- benchmarks and fuzzing ---------------------------------------------------
 BENCH_SRCS := $(sort $(wildcard bench/*.c))

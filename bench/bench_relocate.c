@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 	}
 	qsort(by_size, n, sizeof(*by_size), cmp_sized);
 	for (size_t k = n / 2; k < n; k++) {
-		struct bk_check_opts o = {.kernel = new_base, .built_against = old, .threads = 1};
+		BK_OPTS(bk_check_opts, o, .kernel = new_base, .built_against = old, .threads = 1);
 		struct bk_check_result r;
 		bk_check_module(by_size[k].path, &o, &r);
 		bool ok = r.status == BK_CHECK_RELOCATES;
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
 
 	double t[5];
 	for (int i = 0; i < 5; i++) {
-		struct bk_check_opts o = {.kernel = new_base, .built_against = old, .threads = 2};
+		BK_OPTS(bk_check_opts, o, .kernel = new_base, .built_against = old, .threads = 2);
 		struct bk_check_result *res;
 		double t0 = now();
 		bk_check_run(files, n, &o, &res, &err);

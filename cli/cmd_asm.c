@@ -177,7 +177,7 @@ static int assemble_and_write(const struct asm_opts *o, const struct bk_btf *bas
 
 int cmd_asm(int argc, char **argv)
 {
-	struct asm_opts o = {0};
+	struct asm_opts o = {.wr = {.sz = sizeof(o.wr)}};
 	int st = parse_args(argc, argv, &o);
 	if (st != EXIT_OK)
 		return st;

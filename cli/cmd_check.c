@@ -203,8 +203,8 @@ static double now(void)
 static int run(const struct check_args *a, const struct bk_btf *kernel,
 	       const struct bk_btf *against)
 {
-	struct bk_check_opts opts = {.kernel = kernel, .built_against = against,
-				     .libbpf_quirks = a->quirks, .threads = a->threads};
+	BK_OPTS(bk_check_opts, opts, .kernel = kernel, .built_against = against,
+				     .libbpf_quirks = a->quirks, .threads = a->threads);
 	struct bk_check_result *res = NULL;
 	struct bk_check_summary sum;
 	struct bk_error err = {0};

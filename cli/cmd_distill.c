@@ -186,7 +186,7 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 			 nr_warnings, nr_warnings == 1 ? "" : "s");
 		return err->code;
 	}
-	struct bk_write_opts o = {.hdr_len = a->hdr_len};
+	BK_OPTS(bk_write_opts, o, .hdr_len = a->hdr_len);
 	e = bk_btf_write(d->dist, &o, &d->base_blob, &d->base_size, err);
 	if (!e)
 		e = bk_btf_write(d->nsplit, &o, &d->split_blob, &d->split_size, err);

@@ -225,7 +225,7 @@ int cmd_relocate(int argc, char **argv)
 		 * to distill it against) cannot; other bad input is 2 */
 		return e == -ENOENT && !err.io ? EXIT_INVALID : EXIT_USAGE;
 	}
-	struct bk_relocate_opts opts = {.libbpf_quirks = a.quirks, .report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = a.quirks, .report = &rep);
 	if (bk_relocate_opts(split, base, &opts, &out, &err)) {
 		if (rep)
 			report(&a, NULL, rep);

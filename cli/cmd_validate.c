@@ -174,7 +174,7 @@ static int check_file(struct out *o, const char *path, const struct bk_btf *base
 int cmd_validate(int argc, char **argv)
 {
 	const char *base_path = NULL;
-	struct bk_validate_opts opts = {0};
+	BK_OPTS(bk_validate_opts, opts);
 	struct out o = {0};
 	int c;
 	optind = 1;

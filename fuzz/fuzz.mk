@@ -29,7 +29,9 @@ FUZZ_OPTS_distill := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_SAN_EXTRA ?=
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined $(FUZZ_SAN_EXTRA)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Werror \
-	-Iinclude -Isrc -Ifuzz -pthread -MMD -MP
+	-Iinclude -Ifuzz -pthread -MMD -MP
+# the library also sees its own sources; the targets see only include/
+FUZZ_LIB_CFLAGS := $(FUZZ_CFLAGS) -Isrc -DBTFKIT_BUILDING
 LIBS := -lelf -lz -llzma -lzstd
 
 LIB_SRCS := $(sort $(wildcard src/*/*.c))
@@ -46,7 +48,7 @@ all: $(BINS)
 
 $(FUZZ_B)/lib/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) $(SAN) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(SAN) -fsanitize=fuzzer -o $@ $< $(LIB_OBJS) $(LIBS)
@@ -67,7 +69,7 @@ $(FUZZ_TARGETS:%=run-%): run-%: $(FUZZ_B)/fuzz_%
 # once over the seeds and the working corpora (-runs=0 executes each input).
 $(FUZZ_B)/cov/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fprofile-instr-generate -fcoverage-mapping -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) -fprofile-instr-generate -fcoverage-mapping -c $< -o $@
 
 $(FUZZ_B)/cov_%: fuzz/fuzz_%.c fuzz/fuzz.h $(COV_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping \

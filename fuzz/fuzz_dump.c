@@ -26,7 +26,7 @@ static int count_fault(const struct bk_error *e, void *ctx)
 static int check_validate(const struct bk_btf *btf)
 {
 	struct faults all = {0}, first = {0};
-	struct bk_validate_opts all_opts = {.first_only = false}, first_opts = {.first_only = true};
+	BK_OPTS(bk_validate_opts, all_opts, .first_only = false); BK_OPTS(bk_validate_opts, first_opts, .first_only = true);
 	int e_all = bk_validate(btf, &all_opts, count_fault, &all);
 	int e_first = bk_validate(btf, &first_opts, count_fault, &first);
 	if (all.bad || first.bad)

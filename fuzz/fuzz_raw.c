@@ -40,8 +40,8 @@ static struct bk_btf *small_base(void)
 static int check_byte_orders(const struct bk_btf *btf)
 {
 	bool big = bk_btf_big_endian(btf);
-	struct bk_write_opts other = {.endian = big ? BK_ENDIAN_LITTLE : BK_ENDIAN_BIG};
-	struct bk_write_opts native = {.endian = BK_ENDIAN_NATIVE};
+	BK_OPTS(bk_write_opts, other, .endian = big ? BK_ENDIAN_LITTLE : BK_ENDIAN_BIG);
+	BK_OPTS(bk_write_opts, native, .endian = BK_ENDIAN_NATIVE);
 	struct bk_error err = {0};
 	struct bk_btf *swapped = NULL;
 	void *w_other = NULL, *w_native = NULL, *w_back = NULL;

@@ -369,12 +369,12 @@ static void test_relocate(void **state)
 static void test_endian(void **state)
 {
 	(void)state;
-	struct bk_write_opts big = {.endian = BK_ENDIAN_BIG};
+	BK_OPTS(bk_write_opts, big, .endian = BK_ENDIAN_BIG);
 	struct bk_btf *btf = asm_file(bkt_golden("dump/endian/doc_base.be.btf.txt"), NULL);
 	assert_blob_is(btf, &big, bkt_golden("dump/endian/doc_base.be.btf"));
 	bk_btf_free(btf);
 	/* a module: libbpf kept the 24-byte header of pahole's blob */
-	struct bk_write_opts big24 = {.endian = BK_ENDIAN_BIG, .hdr_len = 24};
+	BK_OPTS(bk_write_opts, big24, .endian = BK_ENDIAN_BIG, .hdr_len = 24);
 	btf = asm_file(bkt_golden("dump/endian/crc16.be.btf.txt"), bkt_vmlinux_btf("6.1.0-47-amd64"));
 	assert_blob_is(btf, &big24, bkt_golden("dump/endian/crc16.be.btf"));
 	bk_btf_free(btf);

@@ -101,7 +101,8 @@ static void test_byte_order_round_trip(void **state)
 	(void)state;
 	struct bk_error err = {0};
 	const struct bk_btf *b = bkt_vmlinux_btf("running");
-	struct bk_write_opts big = {.endian = BK_ENDIAN_BIG}, little = {.endian = BK_ENDIAN_LITTLE};
+	BK_OPTS(bk_write_opts, big, .endian = BK_ENDIAN_BIG);
+	BK_OPTS(bk_write_opts, little, .endian = BK_ENDIAN_LITTLE);
 	void *be, *le, *orig;
 	size_t be_len, le_len, orig_len;
 	struct bk_btf *back;
@@ -133,7 +134,7 @@ static void test_golden_big_endian_split(void **state)
 	size_t len, want_len;
 	const struct bk_btf *base = bkt_vmlinux_btf("6.1.0-47-amd64");
 	struct bk_btf *b = parse_file(bkt_golden("dump/endian/crc16.be.btf"), base, &data, &len);
-	struct bk_write_opts little = {.endian = BK_ENDIAN_LITTLE};
+	BK_OPTS(bk_write_opts, little, .endian = BK_ENDIAN_LITTLE);
 	void *out;
 	size_t out_len;
 	assert_true(bk_btf_big_endian(b));
@@ -160,7 +161,8 @@ static void test_layout_header(void **state)
 	assert_writes_back(b, data, len, "pahole_layout_base.btf");
 	/* and its byte-swapped twin keeps the layout entries */
 	struct bk_error err = {0};
-	struct bk_write_opts big = {.endian = BK_ENDIAN_BIG}, little = {.endian = BK_ENDIAN_LITTLE};
+	BK_OPTS(bk_write_opts, big, .endian = BK_ENDIAN_BIG);
+	BK_OPTS(bk_write_opts, little, .endian = BK_ENDIAN_LITTLE);
 	void *be, *le;
 	size_t be_len, le_len;
 	struct bk_btf *back;

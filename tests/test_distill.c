@@ -24,7 +24,7 @@
 
 static char *blob_of(const struct bk_btf *btf, uint32_t hdr_len, size_t *size)
 {
-	struct bk_write_opts o = {.hdr_len = hdr_len};
+	BK_OPTS(bk_write_opts, o, .hdr_len = hdr_len);
 	struct bk_error err = {0};
 	void *data = NULL;
 	char msg[1200];

@@ -183,7 +183,7 @@ static void compare(struct tally *t, const char *what, const uint8_t *d, size_t 
 	t->blobs++;
 	int kerr = kernel_load(d, n, false);
 	struct first f = {0};
-	struct bk_validate_opts o = {.first_only = true};
+	BK_OPTS(bk_validate_opts, o, .first_only = true);
 	bk_validate_blob(d, n, NULL, what, NULL, &o, keep_first, &f);
 	bool krej = kerr != 0, brej = f.n != 0;
 	if (krej != brej) {

@@ -183,7 +183,7 @@ static int fault_count(const struct bk_error *e, void *ctx)
 static int op_validate(void *arg)
 {
 	unsigned n = 0;
-	struct bk_validate_opts opts = {0};
+	BK_OPTS(bk_validate_opts, opts);
 	int e = bk_validate(arg, &opts, fault_count, &n);
 	CHECK(e == 0 || e == -EINVAL, "bk_validate returned %d", e);
 	CHECK((e == 0) == (n == 0), "verdict %d with %u faults", e, n);
@@ -598,7 +598,7 @@ static void self_loops(struct bk_btf **base_out, struct bk_btf **split_out)
 static int op_validate_refuses(void *arg)
 {
 	unsigned n = 0;
-	struct bk_validate_opts opts = {0};
+	BK_OPTS(bk_validate_opts, opts);
 	int e = bk_validate(arg, &opts, fault_count, &n);
 	CHECK(e == -EINVAL && n > 0, "loops passed validation (%d, %u faults)", e, n);
 	return 0;

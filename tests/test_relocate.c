@@ -95,7 +95,7 @@ static void check_one(const char *dist_path, const char *split_path, const struc
 	struct bk_btf *dist = bkt_load(dist_path, NULL);
 	struct bk_btf *split = bkt_load(split_path, dist);
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts opts = {.libbpf_quirks = quirks, .report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = quirks, .report = &rep);
 	struct bk_error err = {0};
 	struct bk_btf *out = NULL;
 	size_t before_len, after_len;
@@ -236,7 +236,7 @@ static void test_struct_matches_struct_only(void **state)
 	struct bk_btf *enum_only = load_example("quirk_enum_only_base", NULL);
 	struct bk_btf *out = NULL;
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts opts = {.report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .report = &rep);
 	struct bk_error err = {0};
 	uint32_t fs_struct[4], fs_enum[4];
 	assert_int_equal(bk_btf_find(base, "fs", BK_KIND_STRUCT, fs_struct, 4), 1);
@@ -329,14 +329,14 @@ static void test_fwd_matches_by_own_kflag(void **state)
 	struct bk_btf *out = NULL;
 	struct bk_error err = {0};
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts quirks = {.libbpf_quirks = true, .report = &rep};
+	BK_OPTS(bk_relocate_opts, quirks, .libbpf_quirks = true, .report = &rep);
 	assert_int_equal(bk_relocate_opts(split, base, &quirks, &out, &err), -EINVAL);
 	assert_int_equal(rep->nr_problems, 2);
 	assert_int_equal(rep->problems[rep->primary].dist_id, fwd_s);
 	bk_reloc_report_free(rep);
 
 	uint32_t *map = NULL;
-	struct bk_relocate_opts fixed = {.id_map = &map};
+	BK_OPTS(bk_relocate_opts, fixed, .id_map = &map);
 	if (bk_relocate_opts(split, base, &fixed, &out, &err))
 		fail_msg("%s", errstr(&err));
 	assert_int_equal(map[fwd_s], struct_id);
@@ -387,7 +387,7 @@ static void test_every_problem(void **state)
 	struct bk_btf *out = NULL;
 	struct bk_error err = {0};
 	struct bk_reloc_report *rep = NULL;
-	struct bk_relocate_opts opts = {.report = &rep};
+	BK_OPTS(bk_relocate_opts, opts, .report = &rep);
 	assert_int_equal(bk_relocate_opts(split, base, &opts, &out, &err), -EINVAL);
 	assert_null(out);
 	assert_int_equal(rep->nr_problems, 4);
@@ -619,7 +619,7 @@ static void round_trip(const char *kver)
 		struct bk_btf *split = bkt_load(bkt_module(kver, mods[i]), vmlinux);
 		struct bk_btf *dist = NULL, *dsplit = NULL, *out = NULL;
 		struct bk_reloc_report *rep = NULL;
-		struct bk_relocate_opts opts = {.report = &rep};
+		BK_OPTS(bk_relocate_opts, opts, .report = &rep);
 		struct bk_error err = {0};
 		if (bk_distill(split, &dist, &dsplit, &err))
 			fail_msg("%s: distill: %s", mods[i], errstr(&err));

@@ -41,7 +41,7 @@ static int collect(const struct bk_error *e, void *ctx)
 static int validate_bytes(const void *d, size_t n, const struct bk_btf *base, bool first,
 			  struct faults *f)
 {
-	struct bk_validate_opts o = {.first_only = first};
+	BK_OPTS(bk_validate_opts, o, .first_only = first);
 	memset(f, 0, sizeof(*f));
 	return bk_validate_blob(d, n, base, "blob", NULL, &o, collect, f);
 }
@@ -351,7 +351,7 @@ static void test_all_faults_and_first(void **state)
 	/* the parsed model gives the same faults */
 	struct bk_btf *btf = bkt_load(bkt_golden("dump/crafted/kinds_base.btf"), NULL);
 	struct faults model = {0};
-	struct bk_validate_opts o = {.first_only = false};
+	BK_OPTS(bk_validate_opts, o, .first_only = false);
 	assert_int_equal(bk_validate(btf, &o, collect, &model), -EINVAL);
 	assert_int_equal(model.n, all.n);
 	assert_int_equal(model.first_id, all.first_id);

@@ -2,7 +2,7 @@
 #ifndef BTFKIT_ASM_H
 #define BTFKIT_ASM_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,8 +24,8 @@ extern "C" {
  * (type name, then member names), deduplicated, base strings reused: the
  * order of libbpf's btf__add_*(), so libbpf-built blobs come back byte for
  * byte. A DATASEC entry's ` (KIND 'name')` must match the type it names. */
-int bk_asm(const char *text, size_t len, const struct bk_btf *base, const char *name,
-	   struct bk_btf **out, struct bk_error *err);
+BK_API int bk_asm(const char *text, size_t len, const struct bk_btf *base, const char *name,
+		  struct bk_btf **out, struct bk_error *err);
 
 
 #ifdef __cplusplus

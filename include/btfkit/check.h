@@ -2,7 +2,7 @@
 #ifndef BTFKIT_CHECK_H
 #define BTFKIT_CHECK_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/file.h"
 #include "btfkit/relocate.h"
 
 #ifdef __cplusplus
@@ -15,8 +15,8 @@ extern "C" {
  * it has none, its .BTF read on built_against and distilled on the fly.
  * Without .BTF.base and without built_against: -ENOENT, err says so.
  * Free *split before *dist. */
-int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err);
+BK_API int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
+			       struct bk_btf **dist, struct bk_btf **split, struct bk_error *err);
 
 enum bk_check_status {
 	BK_CHECK_RELOCATES, /* relocates onto the kernel */
@@ -29,9 +29,10 @@ enum bk_check_status {
 };
 
 /* "relocates", "fails", "bound", "no-btf", "error" */
-const char *bk_check_status_name(enum bk_check_status s);
+BK_API const char *bk_check_status_name(enum bk_check_status s);
 
 struct bk_check_opts {
+	size_t sz; /* sizeof(struct bk_check_opts): declare with BK_OPTS */
 	const struct bk_btf *kernel;        /* the kernel's BTF (required) */
 	const struct bk_btf *built_against; /* to distill modules without .BTF.base */
 	bool libbpf_quirks;                 /* see struct bk_relocate_opts */
@@ -52,22 +53,22 @@ struct bk_check_result {
 };
 
 /* Check one module (a file: ELF, possibly compressed, or a raw blob). */
-void bk_check_module(const char *path, const struct bk_check_opts *opts,
-		     struct bk_check_result *res);
+BK_API void bk_check_module(const char *path, const struct bk_check_opts *opts,
+			    struct bk_check_result *res);
 
 /* Expand paths: directories are walked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz
  * and *.btf; files are taken as they are. The list is sorted. -errno (I/O,
  * err filled) when a path cannot be read. */
-int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
-		     struct bk_error *err);
-void bk_check_free_files(char **files, size_t n);
+BK_API int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
+			    struct bk_error *err);
+BK_API void bk_check_free_files(char **files, size_t n);
 
 /* Check every file on opts->threads threads; results[i] is files[i]'s.
  * The kernel's and built_against's name indexes are built first, so the
  * threads share them read-only. */
-int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
-		 struct bk_check_result **results, struct bk_error *err);
-void bk_check_results_free(struct bk_check_result *r, size_t n);
+BK_API int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
+			struct bk_check_result **results, struct bk_error *err);
+BK_API void bk_check_results_free(struct bk_check_result *r, size_t n);
 
 /* A distilled type that breaks modules: "STRUCT 'device'" and how many. */
 struct bk_check_breaker {
@@ -84,7 +85,7 @@ struct bk_check_summary {
 	size_t nr_top;
 };
 
-int bk_check_summarize(const struct bk_check_result *r, size_t n, struct bk_check_summary *s);
+BK_API int bk_check_summarize(const struct bk_check_result *r, size_t n, struct bk_check_summary *s);
 
 #ifdef __cplusplus
 }

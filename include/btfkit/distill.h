@@ -2,7 +2,7 @@
 #ifndef BTFKIT_DISTILL_H
 #define BTFKIT_DISTILL_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,8 +16,8 @@ extern "C" {
  * Fails (-EINVAL) when split is not split BTF or refers to a base FUNC, VAR,
  * DATASEC or DECL_TAG; the outputs are then untouched. Free both results
  * with bk_btf_free(), the split first (it points at the base). */
-int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_btf **new_split,
-	       struct bk_error *err);
+BK_API int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_btf **new_split,
+		      struct bk_error *err);
 
 /* Does split BTF fit its base? The reader checks that IDs and string
  * offsets are in range; this checks what it refers to in the base: a
@@ -27,7 +27,7 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
  * or DECL_TAG, a tag on a type that cannot carry one) and base string
  * offsets that do not start a string. Those mean split was built against a
  * different base. 0, or -EINVAL naming the first misfit. */
-int bk_split_check_base(const struct bk_btf *split, struct bk_error *err);
+BK_API int bk_split_check_base(const struct bk_btf *split, struct bk_error *err);
 
 /* A distilled base type that relocation could not place even on the base
  * it came from: libbpf's btf__relocate() (and the kernel's module loader,
@@ -52,9 +52,9 @@ struct bk_distill_warnings {
  * that new_split embeds; libbpf's kind tests, quirks included). Each type
  * with two or more is reported in out (count 0: relocation onto base would
  * succeed). Free out with bk_distill_warnings_free(). */
-int bk_distill_warnings(const struct bk_btf *base, const struct bk_btf *new_split,
-			struct bk_distill_warnings *out, struct bk_error *err);
-void bk_distill_warnings_free(struct bk_distill_warnings *w);
+BK_API int bk_distill_warnings(const struct bk_btf *base, const struct bk_btf *new_split,
+			       struct bk_distill_warnings *out, struct bk_error *err);
+BK_API void bk_distill_warnings_free(struct bk_distill_warnings *w);
 
 #ifdef __cplusplus
 }

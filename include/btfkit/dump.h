@@ -2,7 +2,9 @@
 #ifndef BTFKIT_DUMP_H
 #define BTFKIT_DUMP_H
 
-#include "btfkit/btfkit.h"
+#include <stdio.h>
+
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -16,11 +18,11 @@ enum bk_dump_format { BK_DUMP_TEXT, BK_DUMP_JSON };
  * `bpftool -j btf dump file` (JSON), byte for byte: a split BTF prints only
  * its own types, numbered after its base. Returns 0, or a negative errno
  * when writing to out fails (EPIPE, ENOSPC...; errno is left set too). */
-int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *out);
+BK_API int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *out);
 
 /* The same into memory: *text is malloc'd and NUL-terminated, *len its
  * length without the NUL. Returns 0 or -ENOMEM. */
-int bk_dump_mem(const struct bk_btf *btf, enum bk_dump_format fmt, char **text, size_t *len);
+BK_API int bk_dump_mem(const struct bk_btf *btf, enum bk_dump_format fmt, char **text, size_t *len);
 
 #ifdef __cplusplus
 }

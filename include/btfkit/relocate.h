@@ -2,7 +2,7 @@
 #ifndef BTFKIT_RELOCATE_H
 #define BTFKIT_RELOCATE_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,8 +14,8 @@ extern "C" {
  * BTF on new_base (IDs and string offsets rewritten), returned in *out.
  * split is never changed, on failure neither. Diagnostics beyond the
  * first failure: see the explaining API below (the relocate layer). */
-int bk_relocate(const struct bk_btf *split, const struct bk_btf *new_base, struct bk_btf **out,
-		struct bk_error *err);
+BK_API int bk_relocate(const struct bk_btf *split, const struct bk_btf *new_base, struct bk_btf **out,
+		       struct bk_error *err);
 
 /*
  * Matching follows libbpf (docs/relocate.md) with two deliberate fixes:
@@ -69,6 +69,7 @@ struct bk_reloc_report {
 };
 
 struct bk_relocate_opts {
+	size_t sz; /* sizeof(struct bk_relocate_opts): declare with BK_OPTS */
 	bool libbpf_quirks;
 	/* out, optional: old ID -> new ID for every ID of split (its distilled
 	 * base's included, 0 -> 0), bk_btf_type_cnt(split) entries, malloc'd */
@@ -83,24 +84,24 @@ struct bk_relocate_opts {
  * distilled base holds a kind that distill never writes or an anonymous
  * type, or when a split string offset points into the distilled base at
  * something that is not a type's name. */
-int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
-		     const struct bk_relocate_opts *opts, struct bk_btf **out,
-		     struct bk_error *err);
+BK_API int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
+			    const struct bk_relocate_opts *opts, struct bk_btf **out,
+			    struct bk_error *err);
 
-void bk_reloc_report_free(struct bk_reloc_report *r);
+BK_API void bk_reloc_report_free(struct bk_reloc_report *r);
 
 /* "not found", "ambiguous", "size differs"; and "not-found"... for JSON */
-const char *bk_reloc_fault_name(enum bk_reloc_fault f);
-const char *bk_reloc_fault_id(enum bk_reloc_fault f);
+BK_API const char *bk_reloc_fault_name(enum bk_reloc_fault f);
+BK_API const char *bk_reloc_fault_id(enum bk_reloc_fault f);
 
 /* One problem as a sentence (no newline), e.g.
  * "[30] STRUCT 'device' size=744: size differs: the new base has [2011]
  *  STRUCT 'device' size=752; the module embeds it in ..." */
-const char *bk_reloc_problem_str(const struct bk_reloc_problem *p, char *buf, size_t len);
+BK_API const char *bk_reloc_problem_str(const struct bk_reloc_problem *p, char *buf, size_t len);
 /* A candidate as "[id] KIND 'name' size=N" (encoding for INT, fwd kind
  * for FWD), name taken from the distilled type. */
-const char *bk_reloc_cand_str(const struct bk_reloc_problem *p, const struct bk_reloc_cand *c,
-			      char *buf, size_t len);
+BK_API const char *bk_reloc_cand_str(const struct bk_reloc_problem *p, const struct bk_reloc_cand *c,
+				     char *buf, size_t len);
 
 #ifdef __cplusplus
 }

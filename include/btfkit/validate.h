@@ -2,7 +2,7 @@
 #ifndef BTFKIT_VALIDATE_H
 #define BTFKIT_VALIDATE_H
 
-#include "btfkit/btfkit.h"
+#include "btfkit/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -89,9 +89,9 @@ enum bk_fault {
 };
 
 /* "magic", "member-offset", ...; "unknown" for anything else */
-const char *bk_fault_name(int fault);
+BK_API const char *bk_fault_name(int fault);
 /* the fault with that name, or -1 */
-int bk_fault_by_name(const char *name);
+BK_API int bk_fault_by_name(const char *name);
 
 /* Called for each fault found; return non-zero to stop. e->reason is the
  * enum bk_fault, e->code the errno the kernel would return (negative:
@@ -100,6 +100,7 @@ int bk_fault_by_name(const char *name);
 typedef int (*bk_report_fn)(const struct bk_error *e, void *ctx);
 
 struct bk_validate_opts {
+	size_t sz;         /* sizeof(struct bk_validate_opts): declare with BK_OPTS */
 	bool first_only;   /* stop at the first fault, as the kernel does */
 };
 
@@ -108,17 +109,17 @@ struct bk_validate_opts {
  * (each passed to report, when given), another negative errno on failure.
  * BTF that was read keeps the header facts the reader saw (a layout
  * section is a fault); the reader's own checks have passed already. */
-int bk_validate(const struct bk_btf *btf, const struct bk_validate_opts *opts,
-		bk_report_fn report, void *ctx);
+BK_API int bk_validate(const struct bk_btf *btf, const struct bk_validate_opts *opts,
+		       bk_report_fn report, void *ctx);
 
 /* The same, from the raw bytes of a blob, header first: what BPF_BTF_LOAD
  * (base == NULL) or the kernel's module loader (base = vmlinux) does with
  * them. Blobs the reader refuses are checked too. A blob in the other byte
  * order is checked in its own order (as a kernel of that order would).
  * name is used in messages; section (may be NULL) too. */
-int bk_validate_blob(const void *data, size_t size, const struct bk_btf *base,
-		     const char *name, const char *section,
-		     const struct bk_validate_opts *opts, bk_report_fn report, void *ctx);
+BK_API int bk_validate_blob(const void *data, size_t size, const struct bk_btf *base,
+			    const char *name, const char *section,
+			    const struct bk_validate_opts *opts, bk_report_fn report, void *ctx);
 
 #ifdef __cplusplus
 }

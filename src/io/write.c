@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 static void put32(uint8_t *p, uint32_t v, bool swap)
 {
@@ -40,9 +41,11 @@ static bool want_swap(const struct bk_btf *b, enum bk_endian e)
 int bk_btf_write(const struct bk_btf *b, const struct bk_write_opts *opts, void **data,
 		 size_t *size, struct bk_error *err)
 {
-	struct bk_write_opts def = {0};
-	if (!opts)
-		opts = &def;
+	struct bk_write_opts o;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_write_opts", err);
+	if (e)
+		return e;
+	opts = &o;
 	uint32_t hdr_len = opts->hdr_len ? opts->hdr_len : b->hdr_len ? b->hdr_len : BK_HDR_LEN_LAYOUT;
 	/* asked for: 24 or 32+; as read, 25..31 too (the reader takes them) */
 	if (opts->hdr_len && hdr_len != BK_HDR_LEN_CLASSIC && hdr_len < BK_HDR_LEN_LAYOUT)

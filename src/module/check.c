@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 const char *bk_check_status_name(enum bk_check_status s)
 {
@@ -85,7 +86,7 @@ static void relocate_module(const struct bk_file *f, const struct bk_check_opts 
 			    struct bk_check_result *res)
 {
 	struct bk_btf *dist, *split, *out = NULL;
-	struct bk_relocate_opts ro = {.libbpf_quirks = opts->libbpf_quirks, .report = &res->report};
+	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
 	if (bk_module_distilled(f, opts->built_against, &dist, &split, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 		return;
@@ -103,9 +104,15 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		     struct bk_check_result *res)
 {
 	struct bk_file *f;
+	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
 	res->module = strdup(path);
+	if (bk_opts_load(&o, sizeof(o), opts, "bk_check_opts", &res->error)) {
+		res->status = BK_CHECK_ERROR;
+		return;
+	}
+	opts = &o;
 	if (bk_file_open(path, &f, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
@@ -262,6 +269,11 @@ static unsigned nr_threads(const struct bk_check_opts *opts, size_t n)
 int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
 		 struct bk_check_result **results, struct bk_error *err)
 {
+	struct bk_check_opts o;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_check_opts", err);
+	if (e)
+		return e;
+	opts = &o;
 	struct runner r = {.files = files, .n = n, .opts = opts};
 	pthread_t tids[256];
 	unsigned nt = nr_threads(opts, n), started = 0;

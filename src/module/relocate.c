@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "core/opts_internal.h"
 
 #define MAX_NEAR_MISSES 16
 /* libbpf keeps a composite's size in a 31-bit field when sorting */
@@ -715,12 +716,13 @@ int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
 		     const struct bk_relocate_opts *opts, struct bk_btf **out,
 		     struct bk_error *err)
 {
-	struct bk_relocate_opts none = {0};
+	struct bk_relocate_opts o;
 	struct reloc r = {0};
 	int e;
-	if (!opts)
-		opts = &none;
 	*out = NULL;
+	if ((e = bk_opts_load(&o, sizeof(o), opts, "bk_relocate_opts", err)))
+		return e;
+	opts = &o;
 	if (opts->id_map)
 		*opts->id_map = NULL;
 	if (opts->report)

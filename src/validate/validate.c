@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/opts_internal.h"
 #include "validate/validate_internal.h"
 
 static const char *const fault_names[BK_NR_FAULTS] = {
@@ -392,7 +393,11 @@ int bk_validate(const struct bk_btf *btf, const struct bk_validate_opts *opts,
 		bk_report_fn report, void *ctx)
 {
 	struct kv v;
-	kv_init(&v, btf->base, btf->source, btf->section[0] ? btf->section : NULL, opts, report, ctx);
+	struct bk_validate_opts o;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_validate_opts", NULL);
+	if (e)
+		return e;
+	kv_init(&v, btf->base, btf->source, btf->section[0] ? btf->section : NULL, &o, report, ctx);
 	v.types = btf->types;
 	v.types_len = btf->types_len;
 	v.strs = btf->strs;
@@ -424,7 +429,11 @@ int bk_validate_blob(const void *data, size_t size, const struct bk_btf *base,
 	const uint8_t *d = data;
 	struct kv v;
 	struct kv_hdr h;
-	kv_init(&v, base, name, section, opts, report, ctx);
+	struct bk_validate_opts o;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_validate_opts", NULL);
+	if (e)
+		return e;
+	kv_init(&v, base, name, section, &o, report, ctx);
 	if (!base && size > BK_VALIDATE_MAX_BLOB) {
 		kv_fault(&v, 0, BK_FAULT_TOO_BIG, -E2BIG, "%zu bytes: over BPF_BTF_LOAD's %u", size,
 			 BK_VALIDATE_MAX_BLOB);
@@ -454,7 +463,7 @@ int bk_validate_blob(const void *data, size_t size, const struct bk_btf *base,
 		}
 	v.types = types;
 	v.types_len = h.type_len;
-	int e = run_type_checks(&v);
+	e = run_type_checks(&v);
 	free(types);
 	return kv_finish(&v, e);
 }
