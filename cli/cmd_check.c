@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* btfkit check: which modules of a set relocate onto a kernel. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,11 +112,11 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r)
+static void print_json(const struct bk_check_result *r, const char *name)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
-	cli_json_str(stdout, r->module);
+	cli_json_str(stdout, name);
 	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
 	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_json(stdout, r->report);
@@ -135,12 +136,12 @@ static void print_json(const struct bk_check_result *r)
 	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, bool quiet)
+static void print_text(const struct bk_check_result *r, const char *name, bool quiet)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
 		return;
-	printf("%-9s %s", bk_check_status_name(r->status), r->module);
+	printf("%-9s %s", bk_check_status_name(r->status), name);
 	if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
 		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
@@ -152,7 +153,8 @@ static void print_text(const struct bk_check_result *r, bool quiet)
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
-			  const struct bk_check_summary *s, double seconds, unsigned threads)
+			  char *const *files, const struct bk_check_summary *s, double seconds,
+			  unsigned threads)
 {
 	if (a->json) {
 		printf("{\"summary\":{\"modules\":%zu", s->total);
@@ -161,7 +163,7 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		printf(",\"seconds\":%.3f,\"threads\":%u,\"slowest\":[", seconds, threads);
 		for (size_t i = 0; i < s->nr_slowest; i++) {
 			printf("%s{\"module\":", i ? "," : "");
-			cli_json_str(stdout, r[s->slowest[i]].module);
+			cli_json_str(stdout, files[s->slowest[i]]);
 			printf(",\"ms\":%.3f}", r[s->slowest[i]].seconds * 1e3);
 		}
 		fputs("],\"breakers\":[", stdout);
@@ -181,7 +183,7 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
 		for (size_t i = 0; i < s->nr_slowest; i++)
-			printf("%s %s (%.2f ms)", i ? "," : "", r[s->slowest[i]].module,
+			printf("%s %s (%.2f ms)", i ? "," : "", files[s->slowest[i]],
 			       r[s->slowest[i]].seconds * 1e3);
 		putchar('\n');
 	}
@@ -215,20 +217,35 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		return cli_fail(&err);
 	if (isatty(STDERR_FILENO))
 		opts.progress = progress;
-	if (bk_check_run(files, n, &opts, &res, &err) || bk_check_summarize(res, n, &sum)) {
+	if (bk_check_run(files, n, &opts, &res, &err)) {
 		bk_check_free_files(files, n);
-		bk_check_results_free(res, n);
-		return err.code ? cli_fail(&err) : EXIT_USAGE;
+		return cli_fail(&err);
 	}
-	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i]) : print_text(&res[i], a->quiet);
+	/* the results are kept even when the breakers cannot be counted */
+	int summary = bk_check_summarize(res, n, &sum);
+	size_t nr_oom = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* files[i]: the name even when the result could not keep one */
+		a->json ? print_json(&res[i], files[i]) : print_text(&res[i], files[i], a->quiet);
+		nr_oom += res[i].status == BK_CHECK_ERROR && res[i].error.code == -ENOMEM;
+	}
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
-	print_summary(a, res, &sum, now() - t0, threads);
+	print_summary(a, res, files, &sum, now() - t0, threads);
 	int status = sum.count[BK_CHECK_FAILS] || sum.count[BK_CHECK_BOUND] ||
 				     sum.count[BK_CHECK_ERROR]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (summary) {
+		fprintf(stderr, "btfkit: check: cannot count the types that break modules: %s "
+			"(every result is above)\n", strerror(-summary));
+		status = EXIT_USAGE;
+	}
+	if (nr_oom) {
+		fprintf(stderr, "btfkit: check: %zu module%s could not be checked for lack of "
+			"memory, even alone (named above)\n", nr_oom, nr_oom == 1 ? "" : "s");
+		status = EXIT_USAGE;
+	}
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;

@@ -358,6 +358,8 @@ int cmd_distill(int argc, char **argv)
 	if (st || done)
 		goto out;
 	if (distill_module(&a, f, base, has_dist_base, &d, &err) || write_outputs(&a, f, &d, &err)) {
+		if (!err.file[0]) /* out of memory in the middle of distilling, say */
+			snprintf(err.file, sizeof(err.file), "%s", a.module);
 		st = cli_fail(&err);
 		goto out;
 	}

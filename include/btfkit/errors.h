@@ -30,7 +30,8 @@ struct bk_error {
 BK_API void bk_error_clear(struct bk_error *e);
 /* "file: section: msg" (parts that are empty left out); returns buf */
 BK_API const char *bk_error_str(const struct bk_error *e, char *buf, size_t len);
-/* the exit status a tool should give: 1 invalid input, 2 I/O or usage */
+/* the exit status a tool should give: 1 invalid input, 2 I/O, out of
+ * memory (-ENOMEM) or usage */
 BK_API int bk_error_exit_status(const struct bk_error *e);
 
 #ifdef __cplusplus

@@ -65,7 +65,8 @@ const char *bk_error_str(const struct bk_error *e, char *buf, size_t len)
 
 int bk_error_exit_status(const struct bk_error *e)
 {
-	return e->io ? 2 : 1;
+	/* out of memory says nothing about the input: a resource, like I/O */
+	return e->io || e->code == -ENOMEM ? 2 : 1;
 }
 
 int bk_err_io(struct bk_error *e, int code, const char *path, const char *what)
