@@ -86,7 +86,7 @@ $(TOOL): $(CLI_OBJS) $(STATIC_LIB)
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) $(LIBS) -lcmocka
 
-tests: $(TEST_BINS) $(TOOL)
+tests: $(TEST_BINS) $(TOOL) $(SHARED_LIB)
 
 # Decompressed copies of ../shared (corpus and goldens) for the tests: build
 # output, never committed.

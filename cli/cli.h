@@ -51,9 +51,12 @@ int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err);
 /* Flush stdout and report a write error (EPIPE, ENOSPC) as an I/O error. */
 int cli_finish_stdout(int status);
 
-/* relocate and check (cmd_relocate.c): a JSON string, and a relocation
- * report's problems as a JSON array */
+/* The one JSON string writer of the tool (dump's bpftool-exact output has
+ * its own, in the library): s quoted, with ", \ and control bytes escaped
+ * (\n \t \r \b \f, others \u00XX); NULL writes "". */
 void cli_json_str(FILE *out, const char *s);
+/* relocate and check (cmd_relocate.c): a relocation report's problems as
+ * a JSON array */
 void cli_reloc_problems_json(FILE *out, const struct bk_reloc_report *rep);
 /* the report as text lines, each starting with indent */
 void cli_reloc_problems_text(FILE *out, const struct bk_reloc_report *rep, const char *indent);

@@ -94,6 +94,7 @@ static int io_fail(struct bk_error *err, int code, const char *path, const char 
 {
 	bk_error_clear(err);
 	err->code = code;
+	err->reason = BK_E_IO;
 	err->io = true;
 	snprintf(err->file, sizeof(err->file), "%s", path);
 	snprintf(err->msg, sizeof(err->msg), "%s: %s", what, strerror(-code));

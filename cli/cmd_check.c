@@ -48,8 +48,8 @@ const char cmd_check_usage[] =
 	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
 	"    the distilled types that break the most modules (10)}}\n"
 	"\n"
-	"exit status: 0 when no module fails, is bound or errs; 1 otherwise;\n"
-	"2 usage or I/O errors\n";
+	"exit status: 0 when no module fails, is bound or errs; 1 otherwise, or when\n"
+	"KERNEL_BTF or --built-against is not valid BTF; 2 usage or I/O errors\n";
 
 struct check_args {
 	const char *base, *built_against;
@@ -143,8 +143,8 @@ static void print_text(const struct bk_check_result *r, const char *name, bool q
 		return;
 	printf("%-9s %s", bk_check_status_name(r->status), name);
 	if (r->status == BK_CHECK_BOUND)
-		printf(": no .BTF.base; %s%s", r->fits ? "fits this kernel's BTF" : "does not fit: ",
-		       r->fits ? "" : error_text(&r->error, buf, sizeof(buf)));
+		printf(": no .BTF.base; %s",
+		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
@@ -261,9 +261,7 @@ int cmd_check(int argc, char **argv)
 		return status;
 	if (cli_load_base(a.base, &kernel, &err) || cli_load_base(a.built_against, &against, &err)) {
 		bk_btf_free(kernel);
-		/* the kernels are the tool's inputs, not the modules under test */
-		status = cli_fail(&err);
-		return status == EXIT_INVALID ? EXIT_USAGE : status;
+		return cli_fail(&err);
 	}
 	status = run(&a, kernel, against);
 	bk_btf_free(against);

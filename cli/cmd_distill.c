@@ -159,21 +159,6 @@ static void print_warnings(const struct distill_args *a, const struct bk_distill
 		fprintf(stderr, "btfkit: %s: warning: %s\n", a->module, w->items[i].msg);
 }
 
-/* The reader's range checks failing on split BTF mostly mean the wrong
- * vmlinux: say so in front of its message. */
-static void add_misfit_context(struct bk_error *err, const char *base_path)
-{
-	char prefix[320];
-	snprintf(prefix, sizeof(prefix), "does not fit %.200s (built against another kernel?): ",
-		 base_path);
-	size_t plen = strlen(prefix), mlen = strlen(err->msg);
-	if (plen + mlen >= sizeof(err->msg))
-		mlen = sizeof(err->msg) - plen - 1;
-	memmove(err->msg + plen, err->msg, mlen);
-	memcpy(err->msg, prefix, plen);
-	err->msg[plen + mlen] = '\0';
-}
-
 static int keep_first_fault(const struct bk_error *e, void *ctx)
 {
 	*(struct bk_error *)ctx = *e;
@@ -209,18 +194,14 @@ static int check_kernel_rules(const struct distill_args *a, const struct bk_btf 
 	return -EINVAL;
 }
 
-/* Load, check the fit and the kernel's rules, distill, weigh the
- * warnings, serialize. */
-static int distill_module(const struct distill_args *a, const struct bk_file *f,
-			  const struct bk_btf *base, bool has_dist_base, struct distilled *d,
-			  struct bk_error *err)
+/* Place on the base (relocated from its .BTF.base with --force; checked to
+ * fit otherwise), check the kernel's rules, distill, weigh the warnings,
+ * serialize. */
+static int distill_module(const struct distill_args *a, struct bk_module *m,
+			  const struct bk_btf *base, struct distilled *d, struct bk_error *err)
 {
-	int e = has_dist_base ? bk_btf_load(a->module, base, &d->split, err)
-			      : bk_file_btf(f, ".BTF", base, &d->split, err);
-	if (e && !err->io && e != -ENOENT && e != -ENOMEM)
-		add_misfit_context(err, a->base_path);
-	if (!e)
-		e = bk_split_check_base(d->split, err);
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
+	int e = bk_module_place(m, base, &po, &d->split, err);
 	if (!e && !a->no_validate)
 		e = check_kernel_rules(a, d->split, err);
 	if (!e)
@@ -250,7 +231,7 @@ static int distill_module(const struct distill_args *a, const struct bk_file *f,
 
 /* Everything is computed before the first byte is written, and the
  * outputs land as a set: all of them replaced, or none. */
-static int write_outputs(const struct distill_args *a, const struct bk_file *f,
+static int write_outputs(const struct distill_args *a, const struct bk_module *m,
 			 const struct distilled *d, struct bk_error *err)
 {
 	struct bk_output outs[3];
@@ -263,8 +244,8 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 			{".BTF", d->split_blob, d->split_size},
 			{".BTF.base", d->base_blob, d->base_size},
 		};
-		e = bk_elf_sections_image(f, edits, 2, a->strip_signature, &image, &image_size,
-					  err);
+		e = bk_elf_sections_image(bk_module_file(m), edits, 2, a->strip_signature, &image,
+					  &image_size, err);
 		outs[n++] = (struct bk_output){a->out, image, image_size};
 	}
 	if (a->base_out) {
@@ -280,26 +261,26 @@ static int write_outputs(const struct distill_args *a, const struct bk_file *f,
 /* A module that already has .BTF.base, without --force: every output named
  * is still written (as a set), from the module as it is: -o a copy of it,
  * --base-out/--split-out its .BTF.base and .BTF. */
-static int pass_through(const struct distill_args *a, const struct bk_file *f,
+static int pass_through(const struct distill_args *a, const struct bk_module *m,
 			struct bk_error *err)
 {
+	const struct bk_file *f = bk_module_file(m);
 	struct bk_output outs[3];
 	size_t n = 0, size;
 	const void *data;
-	int e = 0;
 	if (a->out && !a->in_place) {
 		data = bk_file_data(f, &size);
 		outs[n++] = (struct bk_output){a->out, data, size};
 	}
 	if (a->base_out) {
-		if ((e = bk_file_section_bytes(f, ".BTF.base", &data, &size, err)))
+		if (bk_file_section_bytes(f, ".BTF.base", &data, &size, err))
 			return cli_fail(err);
 		outs[n++] = (struct bk_output){a->base_out, data, size};
-		if ((e = bk_file_section_bytes(f, ".BTF", &data, &size, err)))
+		if (bk_file_section_bytes(f, ".BTF", &data, &size, err))
 			return cli_fail(err);
 		outs[n++] = (struct bk_output){a->split_out, data, size};
 	}
-	if (n && (e = bk_write_files(outs, n, err)))
+	if (n && bk_write_files(outs, n, err))
 		return cli_fail(err);
 	fprintf(stderr,
 		"btfkit: %s already has a .BTF.base (distilled base): not distilled again%s "
@@ -310,20 +291,20 @@ static int pass_through(const struct distill_args *a, const struct bk_file *f,
 
 /* Refusals that need no BTF work: raw input for ELF output, a module
  * already distilled, a signature. *done is set when there is nothing to do. */
-static int precheck(const struct distill_args *a, const struct bk_file *f, bool has_dist_base,
-		    bool *done, struct bk_error *err)
+static int precheck(const struct distill_args *a, const struct bk_module *m, bool *done,
+		    struct bk_error *err)
 {
 	*done = false;
-	if (a->out && !bk_file_is_elf(f))
+	if (a->out && !bk_module_is_elf(m))
 		return cli_usage_error("distill",
 				       "%s is not an ELF file: -o/--in-place write modules; use "
 				       "--base-out and --split-out for a raw blob",
 				       a->module);
-	if (has_dist_base && !a->force) {
+	if (bk_module_has_dist_base(m) && !a->force) {
 		*done = true;
-		return pass_through(a, f, err);
+		return pass_through(a, m, err);
 	}
-	if (a->out && bk_file_signature_len(f) && !a->strip_signature) {
+	if (a->out && bk_module_signature_len(m) && !a->strip_signature) {
 		fprintf(stderr,
 			"btfkit: %s is signed: changing its BTF voids the signature, so it is "
 			"left alone; --strip-signature writes it without the signature (sign "
@@ -344,33 +325,30 @@ int cmd_distill(int argc, char **argv)
 
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL;
-	struct bk_file *f = NULL;
+	struct bk_module *m = NULL;
 	struct distilled d = {0};
-	const void *sec;
-	size_t sec_size;
 	bool done;
-	if (cli_load_base(a.base_path, &base, &err) || bk_file_open(a.module, &f, &err)) {
+	if (cli_load_base(a.base_path, &base, &err) || bk_module_open(a.module, &m, &err)) {
 		st = cli_fail(&err);
 		goto out;
 	}
-	bool has_dist_base = bk_file_section(f, ".BTF.base", &sec, &sec_size) == 0;
-	st = precheck(&a, f, has_dist_base, &done, &err);
+	st = precheck(&a, m, &done, &err);
 	if (st || done)
 		goto out;
-	if (distill_module(&a, f, base, has_dist_base, &d, &err) || write_outputs(&a, f, &d, &err)) {
+	if (distill_module(&a, m, base, &d, &err) || write_outputs(&a, m, &d, &err)) {
 		if (!err.file[0]) /* out of memory in the middle of distilling, say */
 			snprintf(err.file, sizeof(err.file), "%s", a.module);
 		st = cli_fail(&err);
 		goto out;
 	}
-	if (a.out && a.strip_signature && bk_file_signature_len(f))
+	if (a.out && a.strip_signature && bk_module_signature_len(m))
 		fprintf(stderr,
 			"btfkit: %s: the module signature was dropped: sign the module again "
 			"before loading it on a kernel that enforces signatures\n",
 			a.out);
 out:
 	distilled_free(&d);
-	bk_file_close(f);
+	bk_module_close(m);
 	bk_btf_free(base);
 	return st;
 }

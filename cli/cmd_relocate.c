@@ -35,28 +35,11 @@ const char cmd_relocate_usage[] =
 	"                            {\"module\", \"status\": \"relocates\"|\"fails\",\n"
 	"                             \"problems\": [...]} (fields: docs/check.md)\n"
 	"\n"
-	"exit status: 0 relocates; 1 does not (also: a module without .BTF.base and\n"
-	"no --built-against); 2 bad input, usage or I/O\n";
+	"exit status: 0 relocates; 1 does not, or invalid input (a file that is not\n"
+	"valid BTF, a module without .BTF.base and no --built-against, a module that\n"
+	"does not fit --built-against); 2 usage or I/O\n";
 
 /* ---- shared with check: problems as JSON and text --------------------------- */
-
-void cli_json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", out);
-		else if (*p == '\t')
-			fputs("\\t", out);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
 
 static void cand_json(FILE *out, const struct bk_reloc_problem *p, const struct bk_reloc_cand *c)
 {
@@ -150,28 +133,19 @@ static int parse_args(int argc, char **argv, struct relocate_args *a)
 	return EXIT_OK;
 }
 
-/* The input as split BTF on its distilled base. */
-static int load_input(const struct relocate_args *a, struct bk_btf **dist, struct bk_btf **split,
-		      struct bk_error *err)
+/* The input as a module object; with --dist-base, a raw split blob given
+ * its distilled base. */
+static int open_input(const struct relocate_args *a, struct bk_module **m, struct bk_error *err)
 {
-	struct bk_btf *against = NULL;
-	struct bk_file *f;
-	int e;
-	if (a->dist_base) {
-		*split = NULL;
-		if ((e = bk_btf_load_section(a->dist_base, ".BTF", NULL, dist, err)))
-			return e;
-		if ((e = bk_btf_load_section(a->input, ".BTF", *dist, split, err)))
-			bk_btf_free(*dist);
+	struct bk_btf *dist;
+	int e = bk_module_open(a->input, m, err);
+	if (e || !a->dist_base)
 		return e;
+	if ((e = bk_btf_load_section(a->dist_base, ".BTF", NULL, &dist, err)) ||
+	    (e = bk_module_set_dist_base(*m, dist, err))) {
+		bk_module_close(*m);
+		*m = NULL;
 	}
-	if ((e = cli_load_base(a->built_against, &against, err)))
-		return e;
-	if (!(e = bk_file_open(a->input, &f, err))) {
-		e = bk_module_distilled(f, against, dist, split, err);
-		bk_file_close(f);
-	}
-	bk_btf_free(against);
 	return e;
 }
 
@@ -208,30 +182,38 @@ static void report(const struct relocate_args *a, const struct bk_btf *out,
 	}
 }
 
+/* Relocation needs a distilled base (its own, or made against
+ * --built-against): bk_module_distilled says why there is none, then the
+ * module is placed on the new base from it. */
+static int relocate(const struct relocate_args *a, struct bk_module *m,
+		    const struct bk_btf *base, const struct bk_btf *against,
+		    struct bk_reloc_report **rep, struct bk_btf **out, struct bk_error *err)
+{
+	BK_OPTS(bk_module_place_opts, po, .built_against = against, .libbpf_quirks = a->quirks,
+		.report = rep);
+	const struct bk_btf *dist, *split;
+	int e = bk_module_distilled(m, against, &dist, &split, err);
+	return e ? e : bk_module_place(m, base, &po, out, err);
+}
+
 int cmd_relocate(int argc, char **argv)
 {
 	struct relocate_args a = {0};
-	struct bk_btf *base = NULL, *dist = NULL, *split = NULL, *out = NULL;
+	struct bk_btf *base = NULL, *against = NULL, *out = NULL;
+	struct bk_module *m = NULL;
 	struct bk_reloc_report *rep = NULL;
 	struct bk_error err = {0};
 	int status = parse_args(argc, argv, &a);
 	if (status)
 		return status;
-	int e = cli_load_base(a.base, &base, &err);
-	if (e || (e = load_input(&a, &dist, &split, &err))) {
-		bk_btf_free(base);
-		cli_fail(&err);
-		/* 1 is "does not relocate": a module without .BTF.base (and nothing
-		 * to distill it against) cannot; other bad input is 2 */
-		return e == -ENOENT && !err.io ? EXIT_INVALID : EXIT_USAGE;
-	}
-	BK_OPTS(bk_relocate_opts, opts, .libbpf_quirks = a.quirks, .report = &rep);
-	if (bk_relocate_opts(split, base, &opts, &out, &err)) {
+	if (cli_load_base(a.base, &base, &err) || cli_load_base(a.built_against, &against, &err) ||
+	    open_input(&a, &m, &err)) {
+		status = cli_fail(&err);
+	} else if (relocate(&a, m, base, against, &rep, &out, &err)) {
+		/* a report: the module does not relocate (1); else err says why */
 		if (rep)
 			report(&a, NULL, rep);
-		else
-			cli_fail(&err);
-		status = rep ? EXIT_INVALID : EXIT_USAGE;
+		status = rep ? EXIT_INVALID : cli_fail(&err);
 	} else if (a.output && write_output(a.output, out, &err)) {
 		status = cli_fail(&err);
 	} else {
@@ -239,8 +221,8 @@ int cmd_relocate(int argc, char **argv)
 	}
 	bk_reloc_report_free(rep);
 	bk_btf_free(out);
-	bk_btf_free(split);
-	bk_btf_free(dist);
+	bk_module_close(m);
+	bk_btf_free(against);
 	bk_btf_free(base);
 	return status;
 }

@@ -54,21 +54,6 @@ struct out {
 	unsigned faults;
 };
 
-static void json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static int print_fault(const struct bk_error *e, void *ctx)
 {
 	struct out *o = ctx;
@@ -79,9 +64,9 @@ static int print_fault(const struct bk_error *e, void *ctx)
 		return 0;
 	}
 	printf("%s{\"type_id\":%u,\"reason\":", o->first_fault ? "" : ",", e->type_id);
-	json_string(bk_fault_name(e->reason));
+	cli_json_str(stdout, bk_fault_name(e->reason));
 	printf(",\"errno\":%d,\"message\":", -e->code);
-	json_string(e->msg);
+	cli_json_str(stdout, e->msg);
 	putchar('}');
 	o->first_fault = false;
 	return 0;
@@ -96,9 +81,9 @@ static void begin_file(struct out *o, const char *path, const char *section)
 	if (!o->json)
 		return;
 	printf("%s{\"file\":", first_file ? "" : ",");
-	json_string(path);
+	cli_json_str(stdout, path);
 	printf(",\"section\":");
-	json_string(section);
+	cli_json_str(stdout, section);
 	printf(",\"faults\":[");
 	first_file = false;
 }

@@ -32,6 +32,24 @@ int cli_load_base(const char *path, struct bk_btf **base, struct bk_error *err)
 	return bk_btf_load_section(path, ".BTF", NULL, base, err);
 }
 
+void cli_json_str(FILE *out, const char *s)
+{
+	static const char short_escape[0x20] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
+						['\r'] = 'r', ['\t'] = 't'};
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 && short_escape[*p])
+			fprintf(out, "\\%c", short_escape[*p]);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
 int cli_finish_stdout(int status)
 {
 	if (fflush(stdout) || ferror(stdout)) {

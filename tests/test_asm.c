@@ -593,7 +593,8 @@ static void check_bad(const struct bad_case *c, const struct bk_btf *base)
 		fail_msg("accepted (%d): %s", e, c->text);
 	assert_null(btf);
 	bk_error_str(&err, msg, sizeof(msg));
-	if (err.line != c->line || err.column != c->column || !strstr(err.msg, c->msg))
+	if (err.reason != BK_E_ASM || err.line != c->line || err.column != c->column ||
+	    !strstr(err.msg, c->msg))
 		fail_msg("%s\n  gave: %s\n  want: x.txt:%d:%d: ...%s...", c->text, msg, c->line,
 			 c->column, c->msg);
 	char where[64];
@@ -694,6 +695,7 @@ static void test_errors(void **state)
 	assert_int_equal(bk_asm(nul, sizeof(nul) - 1, NULL, "x.txt", &btf, &err), -EINVAL);
 	assert_int_equal(err.line, 1);
 	assert_int_equal(err.column, 10);
+	assert_int_equal(err.reason, BK_E_ASM);
 	assert_non_null(strstr(err.msg, "NUL"));
 }
 

@@ -321,20 +321,23 @@ static void small_blob(struct blob *b)
 	b->size = 43;
 }
 
-static int expect_refused(const struct blob *b, const char *what, const char *needle)
+static int expect_refused(const struct blob *b, const char *what, int reason, const char *needle)
 {
 	struct bk_error err = {0};
 	struct bk_btf *btf = NULL;
 	struct bk_file *f = NULL;
 	int e = bk_btf_parse(b->bytes, b->size, NULL, "crafted.btf", &btf, &err);
 	CHECK(e == -EINVAL && !btf, "%s: bk_btf_parse gave %d", what, e);
+	CHECK(err.reason == reason, "%s: reason %s, not %s", what, bk_reason_name(err.reason),
+	      bk_reason_name(reason));
 	CHECK(strstr(err.msg, needle), "%s: message '%s' does not say '%s'", what, err.msg, needle);
 	CHECK(!strcmp(err.file, "crafted.btf"), "%s: message does not name the file", what);
 	/* the file layer says the same */
 	CHECK(!bk_file_open_mem(b->bytes, b->size, "crafted.btf", &f, &err), "open_mem failed");
 	e = bk_file_btf(f, ".BTF", NULL, &btf, &err);
 	bk_file_close(f);
-	CHECK(e == -EINVAL && !btf, "%s: bk_file_btf gave %d", what, e);
+	CHECK(e == -EINVAL && !btf && err.reason == reason, "%s: bk_file_btf gave %d (%s)",
+	      what, e, bk_reason_name(err.reason));
 	return 0;
 }
 
@@ -356,7 +359,7 @@ static int op_huge_sections(void *arg)
 		struct blob b;
 		small_blob(&b);
 		put_word(&b, cases[i].at, cases[i].value);
-		if (expect_refused(&b, cases[i].what, cases[i].needle))
+		if (expect_refused(&b, cases[i].what, BK_E_BTF_HEADER, cases[i].needle))
 			return 1;
 	}
 	return 0;
@@ -378,7 +381,7 @@ static int op_max_vlen(void *arg)
 		struct blob b;
 		small_blob(&b);
 		put_word(&b, 28, bk_info(kinds[i], BK_MAX_VLEN, 0));
-		if (expect_refused(&b, bk_kind_name(kinds[i]), "vlen 16777215"))
+		if (expect_refused(&b, bk_kind_name(kinds[i]), BK_E_BTF_TYPE, "vlen 16777215"))
 			return 1;
 	}
 	return 0;

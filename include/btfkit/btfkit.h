@@ -17,5 +17,6 @@
 #include "btfkit/distill.h"
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
+#include "btfkit/module.h"
 
 #endif /* BTFKIT_H */

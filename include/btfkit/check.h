@@ -3,6 +3,7 @@
 #define BTFKIT_CHECK_H
 
 #include "btfkit/file.h"
+#include "btfkit/module.h"
 #include "btfkit/relocate.h"
 
 #ifdef __cplusplus
@@ -10,13 +11,6 @@ extern "C" {
 #endif
 
 /* Check: many modules against one kernel (the relocate layer's API). */
-
-/* A module's BTF ready to relocate: its .BTF on its .BTF.base; or, when
- * it has none, its .BTF read on built_against and distilled on the fly.
- * Without .BTF.base and without built_against: -ENOENT, err says so.
- * Free *split before *dist. */
-BK_API int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			       struct bk_btf **dist, struct bk_btf **split, struct bk_error *err);
 
 enum bk_check_status {
 	BK_CHECK_RELOCATES, /* relocates onto the kernel */

@@ -16,13 +16,8 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 /* Loading BTF from files                                              */
 
-/* Load a file: a raw blob or an ELF file, told apart by content. For ELF
- * the .BTF section is read. When base is NULL and the ELF file has a
- * .BTF.base section, that distilled base is loaded too and owned by the
- * result. When base is given and the file has .BTF.base, the split BTF is
- * relocated onto base (see bk_relocate). */
-BK_API int bk_btf_load(const char *path, const struct bk_btf *base, struct bk_btf **out,
-		       struct bk_error *err);
+/* Loading a module's BTF, placed on a base (relocated through its
+ * .BTF.base): bk_btf_load in module.h. */
 
 /* Load one section of a file as BTF (".BTF" or ".BTF.base"); a raw blob
  * has only ".BTF". -ENOENT (exit 1) when the section is missing. */

@@ -9,6 +9,29 @@
 #include "btfkit/btfkit.h"
 #include "core/strset.h"
 
+/* The groups a kind belongs to (bk_kind_desc.groups): each kind's row
+ * says which, and the bk_kind_is_* predicates below read them, so that no
+ * other file lists the kinds of a group. */
+enum bk_kind_group {
+	BK_KG_NAMED = 1u << 0,       /* may have a name (the kernel accepts one) */
+	BK_KG_COMPOSITE = 1u << 1,   /* STRUCT, UNION: members (libbpf's btf_is_composite) */
+	BK_KG_MODIFIER = 1u << 2,    /* stands for its target: TYPEDEF, VOLATILE, CONST,
+				      * RESTRICT, TYPE_TAG (the kernel's btf_type_is_modifier) */
+	BK_KG_ENUM = 1u << 3,        /* ENUM, ENUM64 (libbpf's btf_is_any_enum) */
+	BK_KG_SIZED = 1u << 4,       /* size_or_type is a byte size */
+	BK_KG_NOSIZE = 1u << 5,      /* no size as a value: FWD, FUNC, FUNC_PROTO, DECL_TAG
+				      * (the kernel's btf_type_nosize, which adds void) */
+	BK_KG_DECL = 1u << 6,        /* a declaration, not a type (FUNC, VAR, DATASEC,
+				      * DECL_TAG): no value or reference may be one, and
+				      * libbpf refuses to distill a reference to one */
+	BK_KG_SOURCE_ONLY = 1u << 7, /* refers to types, no type may refer to it: VAR,
+				      * DATASEC, DECL_TAG (btf_type_is_resolve_source_only) */
+	BK_KG_RESOLVED = 1u << 8,    /* the kernel's verifier resolves it (has a resolve step) */
+	BK_KG_TAGGABLE = 1u << 9,    /* a DECL_TAG may be attached to it */
+	BK_KG_DISTILLED = 1u << 10,  /* a distilled base may hold it (named): what
+				      * btf__distill_base() writes */
+};
+
 /* One row per kind: everything about a kind's shape. Sizing, byte order,
  * the field iterators, the read-time checks and dump all read it. */
 struct bk_kind_desc {
@@ -20,7 +43,7 @@ struct bk_kind_desc {
 	uint8_t fixed_id_offs[2]; /* their byte offsets in it */
 	int8_t elem_id_off;       /* byte offset of the type ID in an element, -1 none */
 	int8_t elem_str_off;      /* byte offset of the name in an element, -1 none */
-	bool may_have_name;       /* the kernel accepts a name on this kind */
+	uint16_t groups;          /* enum bk_kind_group bits */
 	const char *elem_label;   /* what an element is called in messages */
 };
 
@@ -30,6 +53,23 @@ static inline const struct bk_kind_desc *bk_kind_desc(unsigned kind)
 {
 	return kind < BK_NR_KINDS && kind != BK_KIND_UNKN ? &bk_kinds[kind] : NULL;
 }
+
+/* Kind groups, from the table: false for a kind it does not know. */
+static inline bool bk_kind_in(unsigned kind, unsigned groups)
+{
+	return kind < BK_NR_KINDS && (bk_kinds[kind].groups & groups);
+}
+static inline bool bk_kind_is_named(unsigned k) { return bk_kind_in(k, BK_KG_NAMED); }
+static inline bool bk_kind_is_composite(unsigned k) { return bk_kind_in(k, BK_KG_COMPOSITE); }
+static inline bool bk_kind_is_modifier(unsigned k) { return bk_kind_in(k, BK_KG_MODIFIER); }
+static inline bool bk_kind_is_enum(unsigned k) { return bk_kind_in(k, BK_KG_ENUM); }
+static inline bool bk_kind_is_sized(unsigned k) { return bk_kind_in(k, BK_KG_SIZED); }
+static inline bool bk_kind_is_nosize(unsigned k) { return bk_kind_in(k, BK_KG_NOSIZE); }
+static inline bool bk_kind_is_decl(unsigned k) { return bk_kind_in(k, BK_KG_DECL); }
+static inline bool bk_kind_is_source_only(unsigned k) { return bk_kind_in(k, BK_KG_SOURCE_ONLY); }
+static inline bool bk_kind_is_resolved(unsigned k) { return bk_kind_in(k, BK_KG_RESOLVED); }
+static inline bool bk_kind_is_taggable(unsigned k) { return bk_kind_in(k, BK_KG_TAGGABLE); }
+static inline bool bk_kind_is_distilled(unsigned k) { return bk_kind_in(k, BK_KG_DISTILLED); }
 
 /*
  * bk_field_iter_init, inline for the loops that run it per type (distill,
@@ -149,6 +189,17 @@ static inline struct bk_type *bk_own_type(const struct bk_btf *b, uint32_t idx)
 /* Error helpers: fill e (may be NULL) and return code. */
 int bk_err(struct bk_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* ... with a stable reason (enum bk_reason, or bk_fault) */
+int bk_err_r(struct bk_error *e, int code, int reason, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A failure (code) of one stage gets that stage's reason, unless it has
+ * one already, is I/O or out of memory. Returns code. */
+int bk_err_tag(struct bk_error *e, int code, int reason);
+/* Add context in front of e's message ("context: message"), keeping its
+ * code and reason: the one way a layer above says where a fault was met
+ * (callers decide on e->reason whether the context applies). Returns
+ * e->code. */
+int bk_err_context(struct bk_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* ... with the file and section of btf, and the type's ID */
 int bk_err_type(struct bk_error *e, const struct bk_btf *btf, uint32_t id, int code,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -24,6 +24,7 @@ static int vset(struct bk_error *e, int code, const char *fmt, va_list ap)
 {
 	if (e) {
 		e->code = code;
+		e->reason = BK_E_NONE;
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	}
 	return code;
@@ -36,6 +37,45 @@ int bk_err(struct bk_error *e, int code, const char *fmt, ...)
 	vset(e, code, fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int bk_err_r(struct bk_error *e, int code, int reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(e, code, fmt, ap);
+	va_end(ap);
+	if (e)
+		e->reason = reason;
+	return code;
+}
+
+int bk_err_tag(struct bk_error *e, int code, int reason)
+{
+	if (code && code != -ENOMEM && e && !e->reason && !e->io)
+		e->reason = reason;
+	return code;
+}
+
+int bk_err_context(struct bk_error *e, const char *fmt, ...)
+{
+	if (!e)
+		return 0;
+	char prefix[400], msg[sizeof(e->msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	memcpy(msg, e->msg, sizeof(msg));
+	/* "prefix: message", the message cut where the record ends (done by
+	 * hand: gcc's -Wformat-truncation cannot see that cutting is meant) */
+	const char *rest = msg[0] ? msg : strerror(-e->code);
+	size_t n = strlen(prefix), room = sizeof(e->msg) - n - 3, r = strlen(rest);
+	memcpy(e->msg, prefix, n);
+	memcpy(e->msg + n, ": ", 2);
+	memcpy(e->msg + n + 2, rest, r < room ? r : room);
+	e->msg[n + 2 + (r < room ? r : room)] = '\0';
+	return e->code;
 }
 
 int bk_err_type(struct bk_error *e, const struct bk_btf *btf, uint32_t id, int code,
@@ -75,5 +115,39 @@ int bk_err_io(struct bk_error *e, int code, const char *path, const char *what)
 		bk_err_set_source(e, path, NULL);
 		e->io = true;
 	}
-	return bk_err(e, code, "%s: %s", what, strerror(-code));
+	bk_err(e, code, "%s: %s", what, strerror(-code));
+	if (e)
+		e->reason = BK_E_IO;
+	return code;
+}
+
+const char *bk_reason_name(int reason)
+{
+	static const char *const names[] = {
+		[BK_E_IO] = "io",
+		[BK_E_NOT_BTF] = "not-btf",
+		[BK_E_DECOMPRESS] = "decompress",
+		[BK_E_ELF] = "elf",
+		[BK_E_NO_SECTION] = "no-section",
+		[BK_E_SECTION] = "section",
+		[BK_E_SIGNATURE] = "signature",
+		[BK_E_ELF_EDIT] = "elf-edit",
+		[BK_E_BTF_HEADER] = "btf-header",
+		[BK_E_BTF_STRINGS] = "btf-strings",
+		[BK_E_BTF_TYPE] = "btf-type",
+		[BK_E_TYPE_ID] = "type-id",
+		[BK_E_STR_OFF] = "str-off",
+		[BK_E_BASE_MISFIT] = "base-misfit",
+		[BK_E_NO_DIST_BASE] = "no-dist-base",
+		[BK_E_NOT_SPLIT] = "not-split",
+		[BK_E_DISTILL] = "distill",
+		[BK_E_RELOCATE] = "relocate",
+		[BK_E_SIGNED] = "signed",
+		[BK_E_ASM] = "asm",
+	};
+	if (reason == BK_E_NONE)
+		return "none";
+	if (reason > 0 && (size_t)reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "unknown";
 }

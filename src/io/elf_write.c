@@ -80,14 +80,15 @@ static int check_request(const struct bk_file *f, const struct bk_elf_section_ed
 {
 	int e;
 	if (!f->elf)
-		return bk_err(err, -EINVAL, "not an ELF file: sections can only be written into ELF");
+		return bk_err_r(err, -EINVAL, BK_E_ELF_EDIT,
+				"not an ELF file: sections can only be written into ELF");
 	if (f->sig_len && !strip_signature)
-		return bk_err(err, -EPERM,
+		return bk_err_r(err, -EPERM, BK_E_SIGNED,
 			      "the module is signed (%zu-byte signature trailer) and changing it "
 			      "voids the signature: refusing unless the signature is dropped",
 			      f->sig_len);
 	for (size_t i = 0; i < nr_edits; i++)
-		if ((e = check_edit(f, edits, i, err)))
+		if ((e = bk_err_tag(err, check_edit(f, edits, i, err), BK_E_ELF_EDIT)))
 			return e;
 	return bk_elf_layout_check(f, "cannot keep its layout", err);
 }

@@ -48,11 +48,11 @@ static int find_signature(struct bk_file *f, struct bk_error *err)
 		return 0;
 	size_t room = f->size - SIG_MAGIC_LEN;
 	if (room < SIG_INFO_LEN)
-		return bk_err(err, -EINVAL, "module signature trailer truncated: %zu bytes before "
+		return bk_err_r(err, -EINVAL, BK_E_SIGNATURE, "module signature trailer truncated: %zu bytes before "
 			      "its magic, struct module_signature has %d", room, SIG_INFO_LEN);
 	uint32_t sig = be32(end - SIG_MAGIC_LEN - 4);
 	if (sig > room - SIG_INFO_LEN)
-		return bk_err(err, -EINVAL, "module signature of %u bytes is longer than the "
+		return bk_err_r(err, -EINVAL, BK_E_SIGNATURE, "module signature of %u bytes is longer than the "
 			      "%zu bytes before it", sig, room - SIG_INFO_LEN);
 	f->sig_len = SIG_MAGIC_LEN + SIG_INFO_LEN + sig;
 	return 0;
@@ -110,8 +110,8 @@ static int check_unique(const struct bk_file *f, const char *name, struct bk_err
 		if (!f->secs[i].name || strcmp(f->secs[i].name, name))
 			continue;
 		if (first)
-			return bk_err(err, -EINVAL, "two %s sections: [%zu] and [%zu]", name, first,
-				      i);
+			return bk_err_r(err, -EINVAL, BK_E_SECTION, "two %s sections: [%zu] and [%zu]",
+					name, first, i);
 		first = i;
 	}
 	return 0;
@@ -192,12 +192,12 @@ static int unknown_content(const struct bk_file *f, struct bk_error *err)
 	char hex[64] = "";
 	size_t n = f->size < 8 ? f->size : 8;
 	if (!f->size)
-		return bk_err(err, -EINVAL, "empty file: neither BTF nor ELF");
+		return bk_err_r(err, -EINVAL, BK_E_NOT_BTF, "empty file: neither BTF nor ELF");
 	for (size_t i = 0; i < n; i++)
 		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ", f->data[i]);
 	hex[3 * n - 1] = '\0';
-	return bk_err(err, -EINVAL,
-		      "neither BTF nor ELF (nor xz/zstd/gzip): the file starts with %s", hex);
+	return bk_err_r(err, -EINVAL, BK_E_NOT_BTF,
+			"neither BTF nor ELF (nor xz/zstd/gzip): the file starts with %s", hex);
 }
 
 static bool is_btf_magic(const uint8_t *d, size_t size)
@@ -219,10 +219,12 @@ static int open_owned(void *data, size_t size, const char *name, struct bk_file 
 	}
 	f->data = data;
 	f->size = size;
-	if ((e = bk_decompress(name, (void **)&f->data, &f->size, BK_DECOMPRESS_MAX, err)))
+	f->compression = bk_compression_of(data, size);
+	if ((e = bk_err_tag(err, bk_decompress(name, (void **)&f->data, &f->size,
+					       BK_DECOMPRESS_MAX, err), BK_E_DECOMPRESS)))
 		goto fail;
 	if (f->size >= sizeof(elf_magic) && !memcmp(f->data, elf_magic, sizeof(elf_magic)))
-		e = open_elf(f, err);
+		e = bk_err_tag(err, open_elf(f, err), BK_E_ELF);
 	else if (!is_btf_magic(f->data, f->size))
 		e = unknown_content(f, err);
 	if (e)
@@ -287,20 +289,21 @@ static int section_bytes(const struct bk_file *f, const char *name, const void *
 {
 	if (!f->elf) {
 		if (strcmp(name, ".BTF"))
-			return bk_err(err, -ENOENT, "no %s section: a raw BTF blob has only .BTF",
-				      name);
+			return bk_err_r(err, -ENOENT, BK_E_NO_SECTION,
+					"no %s section: a raw BTF blob has only .BTF", name);
 		*data = f->data;
 		*size = f->size;
 		return 0;
 	}
 	const struct bk_elf_sec *s = bk_file_find_sec(f, name);
 	if (!s)
-		return bk_err(err, -ENOENT, "no %s section", name);
+		return bk_err_r(err, -ENOENT, BK_E_NO_SECTION, "no %s section", name);
 	if (s->shdr.sh_type == SHT_NOBITS)
-		return bk_err(err, -EINVAL, "%s has no bytes in the file (SHT_NOBITS)", name);
+		return bk_err_r(err, -EINVAL, BK_E_SECTION, "%s has no bytes in the file (SHT_NOBITS)",
+				name);
 	if (s->shdr.sh_flags & SHF_COMPRESSED)
-		return bk_err(err, -ENOTSUP, "%s is a compressed ELF section (SHF_COMPRESSED): "
-			      "not supported", name);
+		return bk_err_r(err, -ENOTSUP, BK_E_SECTION, "%s is a compressed ELF section "
+				"(SHF_COMPRESSED): not supported", name);
 	*data = f->data + s->shdr.sh_offset;
 	*size = s->shdr.sh_size;
 	return 0;
@@ -342,12 +345,10 @@ int bk_file_btf(const struct bk_file *f, const char *section, const struct bk_bt
 /* ------------------------------------------------------------------ */
 /* Loading                                                             */
 
-/* bk_file_btf, but a raw blob's buffer is handed over rather than copied:
- * reading a vmlinux blob holds it once. f is spent afterwards. */
-static int take_btf(struct bk_file *f, const char *section, const struct bk_btf *base,
-		    struct bk_btf **out, struct bk_error *err)
+int bk_file_take_btf(struct bk_file *f, const char *section, const struct bk_btf *base,
+		      struct bk_btf **out, struct bk_error *err)
 {
-	if (f->elf || strcmp(section, ".BTF"))
+	if (f->elf || strcmp(section, ".BTF") || !f->data)
 		return bk_file_btf(f, section, base, out, err);
 	void *data = f->data;
 	f->data = NULL;
@@ -362,59 +363,7 @@ int bk_btf_load_section(const char *path, const char *section, const struct bk_b
 	*out = NULL;
 	if (e)
 		return e;
-	e = take_btf(f, section, base, out, err);
+	e = bk_file_take_btf(f, section, base, out, err);
 	bk_file_close(f);
 	return e;
 }
-
-/* .BTF on its distilled base .BTF.base: owned by the result when there is
- * no other base, else relocated onto base. */
-static int load_distilled(const struct bk_file *f, const struct bk_btf *base,
-			  struct bk_btf **out, struct bk_error *err)
-{
-	struct bk_btf *dist, *split;
-	int e = bk_file_btf(f, ".BTF.base", NULL, &dist, err);
-	if (e)
-		return e;
-	if ((e = bk_file_btf(f, ".BTF", dist, &split, err))) {
-		bk_btf_free(dist);
-		return e;
-	}
-	if (!base) {
-		bk_btf_own_base(split, dist);
-		*out = split;
-		return 0;
-	}
-	e = bk_relocate(split, base, out, err);
-	if (!e && !bk_btf_source(*out)[0])
-		bk_btf_set_source(*out, f->name, ".BTF");
-	if (e && err && !err->file[0])
-		bk_err_set_source(err, f->name, ".BTF");
-	bk_btf_free(split);
-	bk_btf_free(dist);
-	return e;
-}
-
-int bk_btf_load(const char *path, const struct bk_btf *base, struct bk_btf **out,
-		struct bk_error *err)
-{
-	struct bk_file *f;
-	const void *data;
-	size_t size;
-	int e = bk_file_open(path, &f, err);
-	*out = NULL;
-	if (e)
-		return e;
-	e = section_bytes(f, ".BTF.base", &data, &size, err);
-	if (e == -ENOENT) {
-		bk_error_clear(err);
-		e = take_btf(f, ".BTF", base, out, err);
-	} else if (!e) {
-		e = load_distilled(f, base, out, err);
-	} else {
-		bk_err_set_source(err, f->name, NULL);
-	}
-	bk_file_close(f);
-	return e;
-}
-

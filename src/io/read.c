@@ -122,16 +122,18 @@ static int field_error(const struct bk_btf *b, uint32_t id, struct bk_type *t, u
 	bk_field_iter_begin(&it, t, BK_ITER_STRS);
 	while ((f = bk_field_iter_next(&it)))
 		if (*f >= str_end)
-			return bk_err_type(err, b, id, -EINVAL,
-					   "%s offset %u out of range (strings end at %u)",
-					   bk_field_iter_describe(&it, what, sizeof(what)), *f, str_end);
+			return bk_err_tag(err, bk_err_type(err, b, id, -EINVAL,
+						    "%s offset %u out of range (strings end at %u)",
+						    bk_field_iter_describe(&it, what, sizeof(what)),
+						    *f, str_end), BK_E_STR_OFF);
 	bk_field_iter_begin(&it, t, BK_ITER_IDS);
 	while ((f = bk_field_iter_next(&it)))
 		if (*f >= cnt)
-			return bk_err_type(err, b, id, -EINVAL, "%s %u out of range (last is %u)",
-					   bk_field_iter_describe(&it, what, sizeof(what)), *f,
-					   cnt - 1);
-	return bk_err_type(err, b, id, -EINVAL, "field out of range");
+			return bk_err_tag(err, bk_err_type(err, b, id, -EINVAL,
+						    "%s %u out of range (last is %u)",
+						    bk_field_iter_describe(&it, what, sizeof(what)),
+						    *f, cnt - 1), BK_E_TYPE_ID);
+	return bk_err_tag(err, bk_err_type(err, b, id, -EINVAL, "field out of range"), BK_E_TYPE_ID);
 }
 
 /* Every ID and string field of t in range? The hot loop of reading: one
@@ -223,8 +225,9 @@ static int check_types(struct bk_btf *b, struct bk_error *err)
 		if (kind == BK_KIND_FUNC) {
 			const struct bk_type *p = bk_btf_type(b, t->type);
 			if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO)
-				return bk_err_type(err, b, b->start_id + i, -EINVAL,
-						   "type_id %u is not a FUNC_PROTO", t->type);
+				return bk_err_tag(err, bk_err_type(err, b, b->start_id + i, -EINVAL,
+							    "type_id %u is not a FUNC_PROTO",
+							    t->type), BK_E_TYPE_ID);
 		}
 	}
 	return 0;
@@ -256,7 +259,8 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	b->strs = NULL;
 	b->strs_len = b->strs_cap = 0;
 	b->raw = data;
-	if ((e = parse_header(b, data, size, &h, err)) || (e = check_layout(&h, size, base, err)))
+	if ((e = bk_err_tag(err, parse_header(b, data, size, &h, err), BK_E_BTF_HEADER)) ||
+	    (e = bk_err_tag(err, check_layout(&h, size, base, err), BK_E_BTF_HEADER)))
 		goto fail;
 	uint8_t *body = (uint8_t *)data + h.hdr_len;
 	b->hdr_len = h.hdr_len;
@@ -275,8 +279,8 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	}
 	if (b->swapped)
 		swap_words(b->types, b->types_len);
-	if ((e = check_strings(b, base, err)) || (e = index_types(b, err)) ||
-	    (e = check_types(b, err)))
+	if ((e = bk_err_tag(err, check_strings(b, base, err), BK_E_BTF_STRINGS)) ||
+	    (e = bk_err_tag(err, index_types(b, err), BK_E_BTF_TYPE)) || (e = check_types(b, err)))
 		goto fail;
 	*out = b;
 	return 0;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Check: which modules of a distribution relocate onto a kernel. Each
- * module is read (decompressed by bk_file_open), brought onto a distilled
- * base (its own .BTF.base, or distilled here against the kernel it was
- * built for) and relocated; modules are spread over threads that share
- * the kernels' BTF read-only.
+ * module is opened as a module object and placed on the kernel
+ * (bk_module_place: relocated from its .BTF.base, or distilled first
+ * against the kernel it was built for); modules are spread over threads
+ * that share the kernels' BTF read-only.
  */
 #include <dirent.h>
 #include <stdatomic.h>
@@ -24,43 +24,6 @@ const char *bk_check_status_name(enum bk_check_status s)
 	return s < BK_CHECK_NR_STATUS ? names[s] : "unknown";
 }
 
-static bool has_section(const struct bk_file *f, const char *name)
-{
-	const void *data;
-	size_t size;
-	return bk_file_section(f, name, &data, &size) == 0;
-}
-
-int bk_module_distilled(const struct bk_file *f, const struct bk_btf *built_against,
-			struct bk_btf **dist, struct bk_btf **split, struct bk_error *err)
-{
-	struct bk_btf *full;
-	int e;
-	*dist = *split = NULL;
-	if (has_section(f, ".BTF.base")) {
-		if ((e = bk_file_btf(f, ".BTF.base", NULL, dist, err)))
-			return e;
-		if ((e = bk_file_btf(f, ".BTF", *dist, split, err))) {
-			bk_btf_free(*dist);
-			*dist = NULL;
-		}
-		return e;
-	}
-	if (!built_against) {
-		bk_err_set_source(err, bk_file_name(f), NULL);
-		return bk_err(err, -ENOENT,
-			      "no .BTF.base section: its .BTF is split BTF on the exact kernel it "
-			      "was built for; give that kernel's BTF (--built-against) to distill it");
-	}
-	if ((e = bk_file_btf(f, ".BTF", built_against, &full, err)))
-		return e;
-	e = bk_distill(full, dist, split, err);
-	if (e && err && !err->file[0])
-		bk_err_set_source(err, bk_file_name(f), ".BTF");
-	bk_btf_free(full);
-	return e;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -70,40 +33,33 @@ static double now(void)
 
 /* No .BTF.base and nothing to distill against: does the split BTF at least
  * read on the kernel's BTF (IDs, strings and what they refer to)? */
-static void check_bound(const struct bk_file *f, const struct bk_check_opts *opts,
+static void check_bound(struct bk_module *m, const struct bk_check_opts *opts,
 			struct bk_check_result *res)
 {
+	BK_OPTS(bk_module_place_opts, po, .check_fit = true);
 	struct bk_btf *split = NULL;
 	res->status = BK_CHECK_BOUND;
-	res->fits = bk_file_btf(f, ".BTF", opts->kernel, &split, &res->error) == 0 &&
-		    bk_split_check_base(split, &res->error) == 0;
-	if (res->fits)
-		bk_error_clear(&res->error);
+	res->fits = bk_module_place(m, opts->kernel, &po, &split, &res->error) == 0;
 	bk_btf_free(split);
 }
 
-static void relocate_module(const struct bk_file *f, const struct bk_check_opts *opts,
+static void relocate_module(struct bk_module *m, const struct bk_check_opts *opts,
 			    struct bk_check_result *res)
 {
-	struct bk_btf *dist, *split, *out = NULL;
-	BK_OPTS(bk_relocate_opts, ro, .libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
-	if (bk_module_distilled(f, opts->built_against, &dist, &split, &res->error)) {
-		res->status = BK_CHECK_ERROR;
-		return;
-	}
-	if (bk_relocate_opts(split, opts->kernel, &ro, &out, &res->error))
+	struct bk_btf *out = NULL;
+	BK_OPTS(bk_module_place_opts, po, .built_against = opts->built_against,
+		.libbpf_quirks = opts->libbpf_quirks, .report = &res->report);
+	if (bk_module_place(m, opts->kernel, &po, &out, &res->error))
 		res->status = res->report ? BK_CHECK_FAILS : BK_CHECK_ERROR;
 	else
 		res->status = BK_CHECK_RELOCATES;
 	bk_btf_free(out);
-	bk_btf_free(split);
-	bk_btf_free(dist);
 }
 
 void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		     struct bk_check_result *res)
 {
-	struct bk_file *f;
+	struct bk_module *m;
 	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
@@ -117,17 +73,17 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 		return;
 	}
 	opts = &o;
-	if (bk_file_open(path, &f, &res->error)) {
+	if (bk_module_open(path, &m, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
-		res->had_base = has_section(f, ".BTF.base");
-		if (!has_section(f, ".BTF"))
+		res->had_base = bk_module_has_dist_base(m);
+		if (!bk_module_has_btf(m))
 			res->status = BK_CHECK_NO_BTF;
 		else if (!res->had_base && !opts->built_against)
-			check_bound(f, opts, res);
+			check_bound(m, opts, res);
 		else
-			relocate_module(f, opts, res);
-		bk_file_close(f);
+			relocate_module(m, opts, res);
+		bk_module_close(m);
 	}
 	res->seconds = now() - t0;
 }

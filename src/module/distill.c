@@ -15,8 +15,8 @@
  * Strings are added in the order libbpf meets them, deduplicated, S'
  * taking a string from D when D has it: that order fixes the offsets.
  *
- * Also here: checks that split BTF fits the base it is given, and the
- * relocation ambiguities of a distilled base on a base (warnings).
+ * Beside it: split_check.c (does split BTF fit the base it is given) and
+ * distill_warnings.c (the relocation ambiguities of a distilled base).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -118,30 +118,15 @@ struct distill {
 	struct bk_error *err;
 };
 
-static bool is_composite(unsigned kind)
-{
-	return kind == BK_KIND_STRUCT || kind == BK_KIND_UNION;
-}
-
-static bool is_enum(unsigned kind)
-{
-	return kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64;
-}
-
-/* Kinds a split BTF may not refer to in its base: libbpf refuses them. */
-static bool undistillable(unsigned kind)
-{
-	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
-	       kind == BK_KIND_DECL_TAG;
-}
-
-/* Does a marked base type go to D (true) or to S' (false)? */
+/* Does a marked base type go to D (true) or to S' (false)? D takes named
+ * composites and enums (memberless) and every INT, FLOAT and FWD: what a
+ * distilled base may hold. */
 static bool goes_to_dist(const struct bk_type *t)
 {
 	unsigned kind = bk_kind(t);
-	if (kind == BK_KIND_INT || kind == BK_KIND_FLOAT || kind == BK_KIND_FWD)
-		return true;
-	return (is_composite(kind) || is_enum(kind)) && t->name_off;
+	if (bk_kind_is_composite(kind) || bk_kind_is_enum(kind))
+		return t->name_off != 0;
+	return bk_kind_is_distilled(kind);
 }
 
 /* ---- 1. marking ---------------------------------------------------------- */
@@ -167,7 +152,7 @@ static int mark(struct distill *d, uint32_t id, uint32_t from)
 	if (!id || id >= d->base_cnt || u32map_get(&d->map, id))
 		return 0;
 	const struct bk_type *t = bk_btf_type(d->split, id);
-	if (undistillable(bk_kind(t))) {
+	if (bk_kind_is_decl(bk_kind(t))) { /* libbpf refuses them */
 		char label[160];
 		bk_type_label(d->split, id, label, sizeof(label));
 		return bk_err_type(d->err, d->split, from, -EINVAL,
@@ -178,7 +163,7 @@ static int mark(struct distill *d, uint32_t id, uint32_t from)
 	    append(&d->marked, &d->nr_marked, &d->marked_cap, id))
 		return bk_err(d->err, -ENOMEM, "out of memory");
 	/* a named composite is distilled without members: do not follow them */
-	if (is_composite(bk_kind(t)) && t->name_off)
+	if (bk_kind_is_composite(bk_kind(t)) && t->name_off)
 		return 0;
 	if (append(&d->stack, &d->stack_len, &d->stack_cap, id))
 		return bk_err(d->err, -ENOMEM, "out of memory");
@@ -314,7 +299,7 @@ static int copy_type(struct distill *d, struct bk_btf *to, uint32_t src_id)
  * a memberless ENUM of its size. */
 static int add_memberless(struct distill *d, const struct bk_type *src)
 {
-	unsigned kind = is_composite(bk_kind(src)) ? bk_kind(src) : BK_KIND_ENUM;
+	unsigned kind = bk_kind_is_composite(bk_kind(src)) ? bk_kind(src) : BK_KIND_ENUM;
 	struct bk_type t = {.info = bk_info(kind, 0, false), .size = src->size};
 	int e = add_name(d, d->dist, bk_btf_str(d->split, src->name_off), &t.name_off);
 	if (e)
@@ -376,7 +361,7 @@ static int build_dist(struct distill *d)
 		if (!goes_to_dist(t))
 			continue;
 		unsigned kind = bk_kind(t);
-		int nid = is_composite(kind) || is_enum(kind) ? add_memberless(d, t)
+		int nid = bk_kind_is_composite(kind) || bk_kind_is_enum(kind) ? add_memberless(d, t)
 							      : copy_type(d, d->dist, id);
 		int e = nid < 0 ? nid : expect_id(d, nid, u32map_get(&d->map, id));
 		if (e)
@@ -466,7 +451,8 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	const struct bk_btf *base = bk_btf_base(split);
 	if (!base) {
 		bk_err_set_source(err, split->source, split->section);
-		return bk_err(err, -EINVAL, "not split BTF: there is no base to distill");
+		return bk_err_r(err, -EINVAL, BK_E_NOT_SPLIT,
+				"not split BTF: there is no base to distill");
 	}
 	struct distill d = {.split = split, .base_cnt = bk_btf_type_cnt(base), .err = err};
 	int e = -ENOMEM;
@@ -484,7 +470,7 @@ int bk_distill(const struct bk_btf *split, struct bk_btf **dist_base, struct bk_
 	}
 	/* write in the order the input had (libbpf does the same) */
 	d.dist->swapped = split->swapped;
-	e = mark_needed(&d);
+	e = bk_err_tag(err, mark_needed(&d), BK_E_DISTILL);
 	if (e)
 		goto out;
 	assign_ids(&d);
@@ -515,295 +501,4 @@ out:
 	free(d.marked);
 	free(d.stack);
 	return e;
-}
-
-/* ---- does split fit its base? ------------------------------------------------ */
-
-/* What a type-ID field holds, for the kinds its target may have. */
-enum field_role {
-	ROLE_OBJECT,    /* a value: member, parameter, return, element, variable */
-	ROLE_REF,       /* pointer, typedef, qualifier, type tag target */
-	ROLE_INDEX,     /* an array's index type */
-	ROLE_TAG,       /* what a DECL_TAG is attached to */
-	ROLE_SEC_VAR,   /* a DATASEC entry */
-	ROLE_PROTO,     /* a FUNC's prototype (the reader checks it) */
-};
-
-static enum field_role field_role(unsigned kind, const struct bk_field_iter *it)
-{
-	uint32_t step = it->step - 1;
-	switch (kind) {
-	case BK_KIND_ARRAY: return step == 1 ? ROLE_INDEX : ROLE_OBJECT;
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-	case BK_KIND_FUNC_PROTO:
-	case BK_KIND_VAR: return ROLE_OBJECT;
-	case BK_KIND_DECL_TAG: return ROLE_TAG;
-	case BK_KIND_DATASEC: return ROLE_SEC_VAR;
-	case BK_KIND_FUNC: return ROLE_PROTO;
-	default: return ROLE_REF;
-	}
-}
-
-static const char *role_misfit(enum field_role role, unsigned target)
-{
-	if (undistillable(target) && role != ROLE_TAG && role != ROLE_SEC_VAR)
-		return "no type can refer to one";
-	switch (role) {
-	case ROLE_OBJECT:
-		return target == BK_KIND_FUNC_PROTO ? "a value cannot be a function type" : NULL;
-	case ROLE_INDEX:
-		return target != BK_KIND_INT ? "an array index must be an INT" : NULL;
-	case ROLE_TAG:
-		return is_composite(target) || target == BK_KIND_TYPEDEF || target == BK_KIND_FUNC ||
-				       target == BK_KIND_VAR
-			       ? NULL
-			       : "a declaration tag cannot be attached to it";
-	case ROLE_SEC_VAR:
-		return target != BK_KIND_VAR ? "a DATASEC entry must be a VAR" : NULL;
-	default:
-		return NULL;
-	}
-}
-
-static int check_type_refs(const struct bk_btf *split, uint32_t base_cnt, uint32_t id,
-			   struct bk_error *err)
-{
-	struct bk_type *t = (struct bk_type *)bk_btf_type(split, id);
-	struct bk_field_iter it;
-	uint32_t *f;
-	bk_field_iter_begin(&it, t, BK_ITER_IDS);
-	while ((f = bk_field_iter_next(&it))) {
-		if (!*f || *f >= base_cnt)
-			continue;
-		unsigned target = bk_kind(bk_btf_type(split, *f));
-		const char *why = role_misfit(field_role(bk_kind(t), &it), target);
-		if (why) {
-			char field[64], label[160];
-			bk_field_iter_describe(&it, field, sizeof(field));
-			bk_type_label(split, *f, label, sizeof(label));
-			return bk_err_type(err, split, id, -EINVAL,
-					   "%s is base type %s: %s; was this BTF built on another base?",
-					   field, label, why);
-		}
-	}
-	return 0;
-}
-
-/* Is off the start of a string of the BTF (in the chain) that holds it? */
-static bool starts_string(const struct bk_btf *b, uint32_t off)
-{
-	while (b && off < b->start_str_off)
-		b = b->base;
-	return !b || off == b->start_str_off || b->strs[off - b->start_str_off - 1] == '\0';
-}
-
-/* A base string offset must start a string: pahole and libbpf refer to
- * whole strings, so one inside a string means a different base. */
-static int check_type_strs(const struct bk_btf *split, uint32_t base_strs, uint32_t id,
-			   struct bk_error *err)
-{
-	struct bk_field_iter it;
-	uint32_t *f;
-	bk_field_iter_begin(&it, (struct bk_type *)bk_btf_type(split, id), BK_ITER_STRS);
-	while ((f = bk_field_iter_next(&it))) {
-		if (!*f || *f >= base_strs)
-			continue;
-		const char *s = bk_btf_str(split, *f);
-		if (s && !starts_string(split, *f)) {
-			char field[64];
-			bk_field_iter_describe(&it, field, sizeof(field));
-			return bk_err_type(err, split, id, -EINVAL,
-					   "%s: string offset %u is inside a base string (\"...%.40s\"); "
-					   "was this BTF built on another base?",
-					   field, *f, s);
-		}
-	}
-	return 0;
-}
-
-int bk_split_check_base(const struct bk_btf *split, struct bk_error *err)
-{
-	const struct bk_btf *base = bk_btf_base(split);
-	if (!base) {
-		bk_err_set_source(err, split->source, split->section);
-		return bk_err(err, -EINVAL, "not split BTF: there is no base");
-	}
-	uint32_t base_cnt = bk_btf_type_cnt(base), end = bk_btf_type_cnt(split);
-	uint32_t base_strs = bk_btf_start_str_off(split);
-	for (uint32_t id = base_cnt; id < end; id++) {
-		int e = check_type_refs(split, base_cnt, id, err);
-		if (!e)
-			e = check_type_strs(split, base_strs, id, err);
-		if (e)
-			return e;
-	}
-	return 0;
-}
-
-/* ---- relocation ambiguities (warnings) --------------------------------------- */
-
-/* The distilled composites that new_split embeds: reached from one of its
- * STRUCT/UNION members through qualifiers, typedefs, type tags and arrays,
- * not pointers (libbpf then insists on an equal size). */
-static void mark_embedded(const struct bk_btf *nsplit, uint32_t dist_cnt, bool *embedded)
-{
-	uint32_t end = bk_btf_type_cnt(nsplit);
-	for (uint32_t id = bk_btf_start_id(nsplit); id < end; id++) {
-		struct bk_type *t = (struct bk_type *)bk_btf_type(nsplit, id);
-		if (!is_composite(bk_kind(t)))
-			continue;
-		struct bk_field_iter it;
-		uint32_t *f;
-		bk_field_iter_begin(&it, t, BK_ITER_IDS);
-		while ((f = bk_field_iter_next(&it))) {
-			/* bounded: a crafted cycle of typedefs must not hang us */
-			uint32_t next = *f;
-			for (int hops = 0; next && hops < 1024; hops++) {
-				const struct bk_type *m = bk_btf_type(nsplit, next);
-				unsigned k = m ? bk_kind(m) : 0;
-				if (is_composite(k) && next < dist_cnt)
-					embedded[next] = true;
-				if (k == BK_KIND_ARRAY)
-					next = ((const struct bk_array *)bk_type_rest(m))->type;
-				else if (k == BK_KIND_CONST || k == BK_KIND_VOLATILE ||
-					 k == BK_KIND_RESTRICT || k == BK_KIND_TYPEDEF ||
-					 k == BK_KIND_TYPE_TAG)
-					next = m->type;
-				else
-					next = 0;
-			}
-		}
-	}
-}
-
-/* libbpf's relocation test for distilled type dt against base type bt of
- * the same name; comp_names: how many composites of bt's name the base has. */
-static bool reloc_matches(const struct bk_type *dt, bool embedded, const struct bk_type *bt,
-			  size_t comp_names)
-{
-	unsigned dk = bk_kind(dt), bk = bk_kind(bt);
-	bool sized = bk == BK_KIND_INT || bk == BK_KIND_FLOAT || is_enum(bk) ||
-		     (is_composite(bk) && comp_names > 1);
-	if (bk != BK_KIND_FWD && !is_composite(bk) && !sized)
-		return false; /* kinds libbpf does not look at */
-	if (sized && bt->size != dt->size)
-		return false;
-	switch (dk) {
-	case BK_KIND_FWD:
-		if (bk == BK_KIND_FWD)
-			return bk_kflag(bt) == bk_kflag(dt);
-		/* libbpf tests the candidate's kind_flag ("has bitfields") */
-		return (bk == BK_KIND_STRUCT && !bk_kflag(bt)) ||
-		       (bk == BK_KIND_UNION && bk_kflag(bt));
-	case BK_KIND_INT:
-		return bk == BK_KIND_INT &&
-		       bk_int_encoding(*(const uint32_t *)bk_type_rest(bt)) ==
-			       bk_int_encoding(*(const uint32_t *)bk_type_rest(dt));
-	case BK_KIND_FLOAT:
-		return bk == BK_KIND_FLOAT;
-	case BK_KIND_ENUM:
-		return is_enum(bk);
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-		/* libbpf does not compare kinds here */
-		return !embedded || bt->size == dt->size;
-	default:
-		return false;
-	}
-}
-
-static int add_warning(struct bk_distill_warnings *out, const struct bk_btf *dist, uint32_t id,
-		       const uint32_t *matches, size_t nr, bool embedded, struct bk_error *err)
-{
-	struct bk_distill_warning *w = realloc(out->items, (out->count + 1) * sizeof(*w));
-	if (!w)
-		return bk_err(err, -ENOMEM, "out of memory");
-	out->items = w;
-	w += out->count++;
-	memset(w, 0, sizeof(*w));
-	const struct bk_type *t = bk_btf_type(dist, id);
-	w->dist_id = id;
-	w->nr_matches = (uint32_t)nr;
-	w->match_ids[0] = matches[0];
-	w->match_ids[1] = matches[1];
-	snprintf(w->name, sizeof(w->name), "%s", bk_btf_str(dist, t->name_off));
-	snprintf(w->msg, sizeof(w->msg),
-		 "[%u] %s '%s' (size %u%s) cannot be relocated: the base has %zu types it matches "
-		 "([%u], [%u]%s); libbpf and the kernel's module loader fail on it as ambiguous",
-		 id, bk_kind_name(bk_kind(t)), w->name, t->size, embedded ? ", embedded" : "", nr,
-		 matches[0], matches[1], nr > 2 ? ", ..." : "");
-	return 0;
-}
-
-/* Every base type of dt's name that relocation would match dt with. */
-static size_t find_matches(const struct bk_btf *base, const struct bk_type *dt, bool embedded,
-			   const char *name, uint32_t *matches)
-{
-	uint32_t stack_ids[64], *ids = stack_ids;
-	size_t n = bk_btf_find(base, name, -1, ids, 64), nr = 0;
-	if (n > 64) {
-		uint32_t *all = malloc(n * sizeof(*all));
-		if (all) {
-			ids = all;
-			bk_btf_find(base, name, -1, ids, n);
-		} else {
-			n = 64; /* out of memory: judge by the first 64 */
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct bk_type *bt = bk_btf_type(base, ids[i]);
-		size_t comp_names = 0;
-		/* libbpf counts by string offset, not by content */
-		for (size_t j = 0; j < n; j++) {
-			const struct bk_type *o = bk_btf_type(base, ids[j]);
-			comp_names += is_composite(bk_kind(o)) && o->name_off == bt->name_off;
-		}
-		if (reloc_matches(dt, embedded, bt, comp_names)) {
-			if (nr < 2)
-				matches[nr] = ids[i];
-			nr++;
-		}
-	}
-	if (ids != stack_ids)
-		free(ids);
-	return nr;
-}
-
-int bk_distill_warnings(const struct bk_btf *base, const struct bk_btf *new_split,
-			struct bk_distill_warnings *out, struct bk_error *err)
-{
-	const struct bk_btf *dist = bk_btf_base(new_split);
-	memset(out, 0, sizeof(*out));
-	if (!dist)
-		return bk_err(err, -EINVAL, "not split BTF: there is no distilled base");
-	uint32_t dist_cnt = bk_btf_type_cnt(dist);
-	bool *embedded = calloc(dist_cnt, sizeof(*embedded));
-	if (!embedded)
-		return bk_err(err, -ENOMEM, "out of memory");
-	mark_embedded(new_split, dist_cnt, embedded);
-	int e = 0;
-	for (uint32_t id = 1; id < dist_cnt && !e; id++) {
-		const struct bk_type *dt = bk_btf_type(dist, id);
-		const char *name = bk_btf_str(dist, dt->name_off);
-		uint32_t matches[2] = {0, 0};
-		if (!name || !*name)
-			continue;
-		size_t nr = find_matches(base, dt, embedded[id], name, matches);
-		if (nr > 1)
-			e = add_warning(out, dist, id, matches, nr, embedded[id], err);
-	}
-	free(embedded);
-	if (e)
-		bk_distill_warnings_free(out);
-	return e;
-}
-
-void bk_distill_warnings_free(struct bk_distill_warnings *w)
-{
-	if (!w)
-		return;
-	free(w->items);
-	w->items = NULL;
-	w->count = 0;
 }

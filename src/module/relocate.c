@@ -8,7 +8,7 @@
  * of the distilled base. Here it is the other way round: each distilled
  * type looks its name up in the new base's shared hash index, so the cost
  * is the size of the distilled base, not of the kernel. The candidates are
- * filtered by libbpf's rules (docs/relocate.md), and every distilled type is
+ * filtered by libbpf's rules (the matcher, match.c), and every distilled type is
  * judged, so that every problem can be reported, not only the first;
  * libbpf's own first failure is marked as the primary one.
  *
@@ -20,16 +20,10 @@
 
 #include "core/btf_internal.h"
 #include "core/opts_internal.h"
+#include "core/vocab.h"
+#include "module/match.h"
 
 #define MAX_NEAR_MISSES 16
-/* libbpf keeps a composite's size in a 31-bit field when sorting */
-#define SIZE_BITS 0x7fffffffu
-
-struct embed_site {
-	uint32_t id;     /* split STRUCT/UNION that embeds the type, 0 none */
-	uint32_t member;
-	bool hops;       /* CONST/TYPEDEF/ARRAY... between member and type */
-};
 
 struct reloc {
 	const struct bk_btf *split, *dist, *base;
@@ -37,42 +31,22 @@ struct reloc {
 	uint32_t nr_dist;         /* the distilled base's type count (last ID + 1) */
 	uint32_t nr_types;        /* the split BTF's type count */
 	uint32_t *id_map;         /* old ID -> new ID */
-	struct embed_site *embed; /* per distilled ID */
+	struct bk_matcher m;      /* the candidates, what the split embeds */
 	uint32_t *second;         /* AMBIGUOUS: the 2nd candidate's ID, per problem */
 	struct bk_reloc_report *report;
-	uint32_t *cands;          /* lookup buffer */
-	size_t cands_cap;
 };
 
 /* ---- describing types (messages) ---------------------------------------- */
-
-static bool has_size(unsigned kind)
-{
-	return kind == BK_KIND_INT || kind == BK_KIND_STRUCT || kind == BK_KIND_UNION ||
-	       kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64 || kind == BK_KIND_FLOAT ||
-	       kind == BK_KIND_DATASEC;
-}
-
-static const char *int_enc_name(uint32_t enc)
-{
-	switch (enc) {
-	case 0: return "(none)";
-	case BK_INT_SIGNED: return "SIGNED";
-	case BK_INT_CHAR: return "CHAR";
-	case BK_INT_BOOL: return "BOOL";
-	default: return "UNKN";
-	}
-}
 
 /* " size=N", plus the INT encoding or the FWD kind: what matching looks at */
 static void shape_str(unsigned kind, bool kflag, uint32_t size, uint32_t enc, char *buf,
 		      size_t len)
 {
 	if (kind == BK_KIND_INT)
-		snprintf(buf, len, " size=%u encoding=%s", size, int_enc_name(enc));
+		snprintf(buf, len, " size=%u encoding=%s", size, bk_int_enc_word(enc));
 	else if (kind == BK_KIND_FWD)
-		snprintf(buf, len, " fwd_kind=%s", kflag ? "union" : "struct");
-	else if (has_size(kind))
+		snprintf(buf, len, " fwd_kind=%s", bk_fwd_kind_word(kflag));
+	else if (bk_kind_is_sized(kind))
 		snprintf(buf, len, " size=%u", size);
 	else
 		buf[0] = '\0';
@@ -144,13 +118,6 @@ const char *bk_reloc_problem_str(const struct bk_reloc_problem *p, char *buf, si
 
 /* ---- checking the inputs ------------------------------------------------- */
 
-/* What a distilled base may hold: what btf__distill_base() writes. */
-static bool distillable_kind(unsigned kind)
-{
-	return kind == BK_KIND_INT || kind == BK_KIND_FLOAT || kind == BK_KIND_ENUM ||
-	       kind == BK_KIND_STRUCT || kind == BK_KIND_UNION || kind == BK_KIND_FWD;
-}
-
 static int check_inputs(const struct bk_btf *split, const struct bk_btf *new_base,
 			struct bk_error *err)
 {
@@ -168,7 +135,7 @@ static int check_inputs(const struct bk_btf *split, const struct bk_btf *new_bas
 	for (uint32_t id = 1; id < bk_btf_type_cnt(dist); id++) {
 		const struct bk_type *t = bk_btf_type(dist, id);
 		const char *name = bk_btf_str(dist, t->name_off);
-		if (!distillable_kind(bk_kind(t)))
+		if (!bk_kind_is_distilled(bk_kind(t)))
 			return bk_err_type(err, dist, id, -EINVAL,
 					   "a distilled base holds only named INT, FLOAT, ENUM, "
 					   "STRUCT, UNION and FWD types");
@@ -180,103 +147,11 @@ static int check_inputs(const struct bk_btf *split, const struct bk_btf *new_bas
 	return 0;
 }
 
-/* ---- which distilled types the module embeds ------------------------------ */
-
-static bool is_composite(unsigned kind)
-{
-	return kind == BK_KIND_STRUCT || kind == BK_KIND_UNION;
-}
-
-/* Per split type, what it stands for when laid out in place, once known. */
-enum { EMB_UNKNOWN = 0, EMB_VISITING = 1, EMB_NONE = 2, EMB_TARGET = 3 /* + target ID */ };
-
-struct embed_walk {
-	uint32_t *memo; /* per own split type: EMB_* */
-	uint32_t *path; /* the split types of the chain being walked */
-};
-
-/* The next type in place of t: through qualifiers, typedefs, type tags and
- * arrays, never through a pointer; 0 when t is not one of those. */
-static uint32_t in_place_next(const struct bk_type *t)
-{
-	switch (bk_kind(t)) {
-	case BK_KIND_CONST:
-	case BK_KIND_VOLATILE:
-	case BK_KIND_RESTRICT:
-	case BK_KIND_TYPEDEF:
-	case BK_KIND_TYPE_TAG:
-		return t->type;
-	case BK_KIND_ARRAY:
-		return ((const struct bk_array *)bk_type_rest(t))->type;
-	default:
-		return 0;
-	}
-}
-
-/* The STRUCT/UNION a member's type stands for when laid out in place, or 0.
- * Each split type's answer is remembered, so n members leading into one long
- * chain cost the chain once, not n times; a chain that comes back to a type
- * being walked is a cycle and stands for nothing. */
-static uint32_t embedded_target(const struct reloc *r, struct embed_walk *w, uint32_t id)
-{
-	const struct bk_btf *s = r->split;
-	uint32_t depth = 0, result = 0;
-	while (id) {
-		const struct bk_type *t = bk_btf_type(id >= s->start_id ? s : r->dist, id);
-		if (is_composite(bk_kind(t))) {
-			result = id;
-			break;
-		}
-		if (id < s->start_id) /* a distilled INT, ENUM, FWD...: nothing in place */
-			break;
-		uint32_t *m = &w->memo[id - s->start_id];
-		if (*m >= EMB_NONE) {
-			result = *m == EMB_NONE ? 0 : *m - EMB_TARGET;
-			break;
-		}
-		if (*m == EMB_VISITING)
-			break; /* a cycle */
-		*m = EMB_VISITING;
-		w->path[depth++] = id - s->start_id;
-		id = in_place_next(t);
-	}
-	while (depth)
-		w->memo[w->path[--depth]] = result ? result + EMB_TARGET : EMB_NONE;
-	return result;
-}
-
-/* Mark every distilled STRUCT/UNION that a split STRUCT/UNION member holds
- * in place; remember the first such member for diagnostics. */
-static int mark_embedded(struct reloc *r)
-{
-	const struct bk_btf *s = r->split;
-	struct embed_walk w = {calloc(s->nr_types + 1, sizeof(uint32_t)),
-			       malloc((s->nr_types + 1) * sizeof(uint32_t))};
-	if (!w.memo || !w.path) {
-		free(w.memo);
-		free(w.path);
-		return -ENOMEM;
-	}
-	for (uint32_t i = 0; i < s->nr_types; i++) {
-		const struct bk_type *t = bk_own_type(s, i);
-		if (!is_composite(bk_kind(t)))
-			continue;
-		const struct bk_member *m = bk_type_rest(t);
-		for (uint32_t k = 0; k < bk_vlen(t); k++) {
-			uint32_t target = embedded_target(r, &w, m[k].type);
-			if (target && target < r->nr_dist && !r->embed[target].id)
-				r->embed[target] =
-					(struct embed_site){s->start_id + i, k, target != m[k].type};
-		}
-	}
-	free(w.memo);
-	free(w.path);
-	return 0;
-}
+/* ---- matching ------------------------------------------------------------- */
 
 static void describe_embed(const struct reloc *r, struct bk_reloc_problem *p)
 {
-	const struct embed_site *e = &r->embed[p->dist_id];
+	const struct bk_embed_site *e = &r->m.embed[p->dist_id];
 	const struct bk_type *t = bk_btf_type(r->split, e->id);
 	const struct bk_member *m = bk_type_rest(t);
 	const char *member = bk_btf_str(r->split, m[e->member].name_off);
@@ -289,73 +164,6 @@ static void describe_embed(const struct reloc *r, struct bk_reloc_problem *p)
 		 e->hops ? " (through typedefs, qualifiers or arrays)" : "");
 }
 
-/* ---- matching ------------------------------------------------------------- */
-
-static bool matchable_kind(unsigned kind)
-{
-	return distillable_kind(kind) || kind == BK_KIND_ENUM64;
-}
-
-/* libbpf compares sizes for INT, FLOAT and ENUM always, and for a
- * STRUCT/UNION when the new base has several composites of that name. */
-static bool size_filter_passes(const struct bk_type *d, const struct bk_type *b,
-			       uint32_t composites_named_so)
-{
-	unsigned bk = bk_kind(b);
-	bool needs_size = bk == BK_KIND_INT || bk == BK_KIND_FLOAT || bk == BK_KIND_ENUM ||
-			  bk == BK_KIND_ENUM64 || (is_composite(bk) && composites_named_so > 1);
-	return !needs_size || (b->size & SIZE_BITS) == (d->size & SIZE_BITS);
-}
-
-static bool kind_passes(const struct reloc *r, const struct bk_type *d, const struct bk_type *b,
-			bool embedded)
-{
-	unsigned dk = bk_kind(d), bk = bk_kind(b);
-	/* libbpf tests the candidate's kind_flag, which on a STRUCT/UNION
-	 * means bitfields; btfkit the FWD's own (0 struct, 1 union) */
-	bool fwd_union = r->quirks ? bk_kflag(b) : bk_kflag(d);
-	switch (dk) {
-	case BK_KIND_FWD:
-		if (bk == BK_KIND_FWD)
-			return bk_kflag(b) == bk_kflag(d);
-		if (bk == BK_KIND_STRUCT)
-			return !fwd_union;
-		if (bk == BK_KIND_UNION)
-			return fwd_union;
-		return false;
-	case BK_KIND_INT:
-		return bk == BK_KIND_INT &&
-		       bk_int_encoding(*(const uint32_t *)bk_type_rest(b)) ==
-			       bk_int_encoding(*(const uint32_t *)bk_type_rest(d));
-	case BK_KIND_FLOAT:
-		return bk == BK_KIND_FLOAT;
-	case BK_KIND_ENUM:
-		return bk == BK_KIND_ENUM || bk == BK_KIND_ENUM64;
-	default: /* STRUCT, UNION */
-		if (embedded && b->size != d->size)
-			return false;
-		if (r->quirks) /* libbpf takes any same-named kind here */
-			return true;
-		return bk == dk ||
-		       (bk == BK_KIND_FWD && !embedded && bk_kflag(b) == (dk == BK_KIND_UNION));
-	}
-}
-
-/* The new-base types named like the distilled type, in ID order. */
-static int lookup(struct reloc *r, const char *name, size_t *n)
-{
-	for (;;) {
-		*n = bk_btf_find(r->base, name, -1, r->cands, r->cands_cap);
-		if (*n <= r->cands_cap)
-			return 0;
-		uint32_t *c = realloc(r->cands, *n * sizeof(*c));
-		if (!c)
-			return -ENOMEM;
-		r->cands = c;
-		r->cands_cap = *n;
-	}
-}
-
 static struct bk_reloc_cand cand_of(const struct bk_btf *btf, uint32_t id)
 {
 	const struct bk_type *t = bk_btf_type(btf, id);
@@ -364,7 +172,7 @@ static struct bk_reloc_cand cand_of(const struct bk_btf *btf, uint32_t id)
 		.id = id,
 		.kind = (uint8_t)kind,
 		.kflag = bk_kflag(t),
-		.size = has_size(kind) ? t->size : 0,
+		.size = bk_kind_is_sized(kind) ? t->size : 0,
 		.int_enc = kind == BK_KIND_INT ? bk_int_encoding(*(const uint32_t *)bk_type_rest(t)) : 0,
 	};
 }
@@ -402,13 +210,14 @@ static int set_cands(struct reloc *r, struct bk_reloc_problem *p, const uint32_t
 }
 
 /* No candidate passed: tell a resized embedded composite from a missing type. */
-static int report_unplaced(struct reloc *r, uint32_t dist_id, size_t n)
+static int report_unplaced(struct reloc *r, uint32_t dist_id)
 {
 	const struct bk_type *d = bk_btf_type(r->dist, dist_id);
-	bool embedded = r->embed[dist_id].id != 0;
+	bool embedded = bk_matcher_embedded(&r->m, dist_id);
+	size_t n = r->m.nr_named;
 	enum bk_reloc_fault fault = BK_RELOC_NOT_FOUND;
 	for (size_t i = 0; i < n && embedded; i++) {
-		const struct bk_type *b = bk_btf_type(r->base, r->cands[i]);
+		const struct bk_type *b = bk_btf_type(r->base, r->m.named[i]);
 		if (bk_kind(b) == bk_kind(d) && b->size != d->size)
 			fault = BK_RELOC_SIZE_DIFFERS;
 	}
@@ -417,46 +226,28 @@ static int report_unplaced(struct reloc *r, uint32_t dist_id, size_t n)
 		return -ENOMEM;
 	if (embedded)
 		describe_embed(r, p);
-	return set_cands(r, p, r->cands, n < MAX_NEAR_MISSES ? n : MAX_NEAR_MISSES);
+	return set_cands(r, p, r->m.named, n < MAX_NEAR_MISSES ? n : MAX_NEAR_MISSES);
 }
 
 /* Place one distilled type: id_map[dist_id], or a problem. */
 static int match_one(struct reloc *r, uint32_t dist_id)
 {
-	const struct bk_type *d = bk_btf_type(r->dist, dist_id);
-	bool embedded = r->embed[dist_id].id != 0;
-	size_t n, passed = 0;
-	int e = lookup(r, bk_btf_str(r->dist, d->name_off), &n);
+	uint32_t pass_ids[2 * MAX_NEAR_MISSES];
+	size_t passed;
+	int e = bk_match(&r->m, dist_id, pass_ids, 2 * MAX_NEAR_MISSES, &passed);
 	if (e)
 		return e;
-	uint32_t pass_ids[2 * MAX_NEAR_MISSES];
-	for (size_t i = 0; i < n; i++) {
-		const struct bk_type *b = bk_btf_type(r->base, r->cands[i]);
-		if (!matchable_kind(bk_kind(b)))
-			continue;
-		/* libbpf counts composites per name offset, not per name */
-		uint32_t composites = 0;
-		for (size_t j = 0; j < n && is_composite(bk_kind(b)); j++) {
-			const struct bk_type *o = bk_btf_type(r->base, r->cands[j]);
-			composites += is_composite(bk_kind(o)) && o->name_off == b->name_off;
-		}
-		if (!size_filter_passes(d, b, composites) || !kind_passes(r, d, b, embedded))
-			continue;
-		if (passed < 2 * MAX_NEAR_MISSES)
-			pass_ids[passed] = r->cands[i];
-		passed++;
-	}
 	if (passed == 1) {
 		r->id_map[dist_id] = pass_ids[0];
 		return 0;
 	}
 	if (!passed)
-		return report_unplaced(r, dist_id, n);
+		return report_unplaced(r, dist_id);
 	r->second[r->report->nr_problems] = pass_ids[1];
 	struct bk_reloc_problem *p = add_problem(r, dist_id, BK_RELOC_AMBIGUOUS);
 	if (!p)
 		return -ENOMEM;
-	if (embedded)
+	if (bk_matcher_embedded(&r->m, dist_id))
 		describe_embed(r, p);
 	return set_cands(r, p, pass_ids, passed < 2 * MAX_NEAR_MISSES ? passed : 2 * MAX_NEAR_MISSES);
 }
@@ -478,7 +269,7 @@ static size_t primary_problem(const struct reloc *r)
 
 static int match_all(struct reloc *r)
 {
-	int e = mark_embedded(r);
+	int e = bk_matcher_init(&r->m, r->split, r->base, r->quirks);
 	if (e)
 		return e;
 	for (uint32_t id = 1; id < r->nr_dist; id++)
@@ -687,15 +478,11 @@ static int fail_with_report(const struct reloc *r, struct bk_error *err)
 static int alloc_state(struct reloc *r)
 {
 	r->id_map = calloc(r->nr_types, sizeof(*r->id_map));
-	r->embed = calloc(r->nr_dist, sizeof(*r->embed));
 	r->second = calloc(r->nr_dist, sizeof(*r->second));
 	r->report = calloc(1, sizeof(*r->report));
 	if (r->report)
 		r->report->problems = calloc(r->nr_dist, sizeof(*r->report->problems));
-	r->cands_cap = 64;
-	r->cands = malloc(r->cands_cap * sizeof(*r->cands));
-	if (!r->id_map || !r->embed || !r->second || !r->report || !r->report->problems ||
-	    !r->cands)
+	if (!r->id_map || !r->second || !r->report || !r->report->problems)
 		return -ENOMEM;
 	/* split IDs move to follow the new base */
 	for (uint32_t id = r->nr_dist; id < r->nr_types; id++)
@@ -706,9 +493,8 @@ static int alloc_state(struct reloc *r)
 static void free_state(struct reloc *r)
 {
 	free(r->id_map);
-	free(r->embed);
 	free(r->second);
-	free(r->cands);
+	bk_matcher_free(&r->m);
 	bk_reloc_report_free(r->report);
 }
 
@@ -727,7 +513,7 @@ int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
 		*opts->id_map = NULL;
 	if (opts->report)
 		*opts->report = NULL;
-	if ((e = check_inputs(split, new_base, err)))
+	if ((e = bk_err_tag(err, check_inputs(split, new_base, err), BK_E_RELOCATE)))
 		return e;
 	r.split = split;
 	r.dist = split->base;
@@ -740,13 +526,13 @@ int bk_relocate_opts(const struct bk_btf *split, const struct bk_btf *new_base,
 		return bk_err(err, e, "out of memory");
 	}
 	if (r.report->nr_problems) {
-		e = fail_with_report(&r, err);
+		e = bk_err_tag(err, fail_with_report(&r, err), BK_E_RELOCATE);
 		if (opts->report) {
 			*opts->report = r.report;
 			r.report = NULL;
 		}
 	} else {
-		e = build_output(&r, out, err);
+		e = bk_err_tag(err, build_output(&r, out, err), BK_E_RELOCATE);
 	}
 	if (!e && opts->id_map) {
 		*opts->id_map = r.id_map;

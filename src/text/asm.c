@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "core/vocab.h"
 
 /* A type reference to check once its target is known. */
 struct asm_ref {
@@ -73,7 +74,7 @@ static int vfail_at(struct asm_ctx *c, int line, int col, const char *fmt, va_li
 	if (c->err) {
 		char msg[sizeof(c->err->msg)];
 		vsnprintf(msg, sizeof(msg), fmt, ap);
-		bk_err(c->err, -EINVAL, "%s", msg);
+		bk_err_r(c->err, -EINVAL, BK_E_ASM, "%s", msg);
 		bk_err_set_source(c->err, c->file, NULL);
 		c->err->line = line;
 		c->err->column = col;
@@ -306,8 +307,7 @@ static int check_ref(struct asm_ctx *c, const struct asm_ref *r)
 		name = "(invalid)";
 	else if (!*name)
 		name = "(anon)";
-	/* bpftool calls void's kind UNKNOWN */
-	const char *kname = t ? bk_kind_name(kind) : "UNKNOWN";
+	const char *kname = bk_kind_word(kind); /* void: bpftool's UNKNOWN */
 	if (strlen(kname) != r->sfx_kind_len || memcmp(kname, r->sfx_kind, r->sfx_kind_len) ||
 	    strlen(name) != r->sfx_name_len || memcmp(name, r->sfx_name, r->sfx_name_len))
 		return fail_at(c, r->line, r->col,
@@ -380,11 +380,6 @@ static void *rec_push(struct asm_ctx *c, size_t n)
 
 /* ---- kind headers: what follows `[ID] KIND 'name'` -------------------------- */
 
-static const char *const int_encodings[] = {"(none)", "SIGNED", "CHAR", "UNKN", "BOOL"};
-static const char *const signedness[] = {"UNSIGNED", "SIGNED"};
-static const char *const fwd_kinds[] = {"struct", "union"};
-static const char *const linkages[] = {"static", "global", "extern"};
-
 static int head_int(struct asm_ctx *c)
 {
 	uint32_t off = 0, bits = 0;
@@ -395,7 +390,7 @@ static int head_int(struct asm_ctx *c)
 	if (!e)
 		e = u32_field(c, "nr_bits", 0xff, &bits);
 	if (!e)
-		e = word_field(c, "encoding", int_encodings, 5, &enc);
+		e = word_field(c, "encoding", bk_int_enc_words, BK_NR_INT_ENC_WORDS, &enc);
 	if (!e) /* the index is the encoding: UNKN is SIGNED|CHAR */
 		*(uint32_t *)rec_fixed(c) = (uint32_t)enc << 24 | off << 16 | bits;
 	return e;
@@ -426,7 +421,7 @@ static int head_sized(struct asm_ctx *c) /* STRUCT, UNION, DATASEC */
 static int head_enum(struct asm_ctx *c)
 {
 	unsigned s = 0;
-	int e = word_field(c, "encoding", signedness, 2, &s);
+	int e = word_field(c, "encoding", bk_enum_sign_words, 2, &s);
 	c->kflag = c->is_signed = s;
 	return e ? e : head_sized(c);
 }
@@ -434,7 +429,7 @@ static int head_enum(struct asm_ctx *c)
 static int head_fwd(struct asm_ctx *c)
 {
 	unsigned k = 0;
-	int e = word_field(c, "fwd_kind", fwd_kinds, 2, &k);
+	int e = word_field(c, "fwd_kind", bk_fwd_kind_words, 2, &k);
 	c->kflag = k;
 	return e;
 }
@@ -449,7 +444,7 @@ static int head_func(struct asm_ctx *c)
 	if (!e)
 		e = add_ref(c, &r);
 	if (!e)
-		e = word_field(c, "linkage", linkages, 3, &l);
+		e = word_field(c, "linkage", bk_linkage_words, BK_NR_LINKAGE_WORDS, &l);
 	c->vlen = l; /* a FUNC's vlen is its linkage */
 	return e;
 }
@@ -467,7 +462,7 @@ static int head_var(struct asm_ctx *c)
 	if (!e)
 		e = lit(c, ",");
 	if (!e)
-		e = word_field(c, "linkage", linkages, 3, &l);
+		e = word_field(c, "linkage", bk_linkage_words, BK_NR_LINKAGE_WORDS, &l);
 	((struct bk_var *)rec_fixed(c))->linkage = l;
 	return e;
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "core/vocab.h"
 
 #define OUT_CHUNK (256 * 1024) /* the buffer size when writing to a FILE */
 
@@ -256,26 +257,20 @@ static const char *type_name(const struct bk_btf *btf, uint32_t off)
 	return s ? s : "(invalid)";
 }
 
-/* bpftool's kind names: "UNKNOWN" (not "UNKN") for void and anything else */
-static const char *kind_name(unsigned kind)
-{
-	return bk_kind_desc(kind) ? bk_kinds[kind].name : "UNKNOWN";
-}
-
 static void begin_type(struct out *o, uint32_t id, unsigned kind, const char *name)
 {
 	if (o->json) {
 		PUT_LIT(o, "{\"id\":");
 		put_u64(o, id);
 		PUT_LIT(o, ",\"kind\":\"");
-		put_str(o, kind_name(kind));
+		put_str(o, bk_kind_word(kind));
 		PUT_LIT(o, "\",\"name\":");
 		put_json_str(o, name);
 	} else {
 		PUT_LIT(o, "[");
 		put_u64(o, id);
 		PUT_LIT(o, "] ");
-		put_str(o, kind_name(kind));
+		put_str(o, bk_kind_word(kind));
 		PUT_LIT(o, " '");
 		put_str(o, name);
 		PUT_LIT(o, "'");
@@ -345,29 +340,6 @@ static void end_elem(struct out *o)
 
 typedef void kind_printer(struct out *o, const struct bk_btf *btf, const struct bk_type *t);
 
-static const char *int_encoding(uint32_t enc)
-{
-	switch (enc) {
-	case 0:
-		return "(none)";
-	case BK_INT_SIGNED:
-		return "SIGNED";
-	case BK_INT_CHAR:
-		return "CHAR";
-	case BK_INT_BOOL:
-		return "BOOL";
-	default: /* SIGNED|CHAR and other combinations */
-		return "UNKN";
-	}
-}
-
-/* FUNC (in vlen) and VAR (in its trailing word) share the linkage values */
-static const char *linkage_name(uint32_t linkage)
-{
-	static const char *const names[] = {"static", "global", "extern"};
-	return linkage < 3 ? names[linkage] : "(unknown)";
-}
-
 static void print_int(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
 {
 	(void)btf;
@@ -376,7 +348,7 @@ static void print_int(struct out *o, const struct bk_btf *btf, const struct bk_t
 	FIELD_U(o, "size", t->size);
 	FIELD_U(o, "bits_offset", bk_int_offset(w));
 	FIELD_U(o, "nr_bits", bk_int_bits(w));
-	FIELD_S(o, "encoding", int_encoding(bk_int_encoding(w)));
+	FIELD_S(o, "encoding", bk_int_enc_word(bk_int_encoding(w)));
 }
 
 /* PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG */
@@ -416,7 +388,7 @@ static void print_composite(struct out *o, const struct bk_btf *btf, const struc
 
 static void print_enum_head(struct out *o, const struct bk_type *t)
 {
-	FIELD_S(o, "encoding", bk_kflag(t) ? "SIGNED" : "UNSIGNED");
+	FIELD_S(o, "encoding", bk_enum_sign_word(bk_kflag(t)));
 	FIELD_U(o, "size", t->size);
 	FIELD_U(o, "vlen", bk_vlen(t));
 	BEGIN_LIST(o, "values");
@@ -463,14 +435,14 @@ static void print_enum64(struct out *o, const struct bk_btf *btf, const struct b
 static void print_fwd(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
 {
 	(void)btf;
-	FIELD_S(o, "fwd_kind", bk_kflag(t) ? "union" : "struct");
+	FIELD_S(o, "fwd_kind", bk_fwd_kind_word(bk_kflag(t)));
 }
 
 static void print_func(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
 {
 	(void)btf;
 	FIELD_U(o, "type_id", t->type);
-	FIELD_S(o, "linkage", linkage_name(bk_vlen(t)));
+	FIELD_S(o, "linkage", bk_linkage_word(bk_vlen(t)));
 }
 
 static void print_func_proto(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
@@ -495,7 +467,7 @@ static void print_var(struct out *o, const struct bk_btf *btf, const struct bk_t
 	FIELD_U(o, "type_id", t->type);
 	if (!o->json) /* bpftool's text has "type_id=N, linkage=..." */
 		PUT_LIT(o, ",");
-	FIELD_S(o, "linkage", linkage_name(v->linkage));
+	FIELD_S(o, "linkage", bk_linkage_word(v->linkage));
 }
 
 /* Text only: " (KIND 'name')" of a DATASEC entry's type. bpftool prints it
@@ -506,7 +478,7 @@ static void put_var_label(struct out *o, const struct bk_btf *btf, uint32_t id)
 		return;
 	const struct bk_type *vt = bk_btf_type(btf, id);
 	PUT_LIT(o, " (");
-	put_str(o, kind_name(vt ? bk_kind(vt) : BK_KIND_UNKN));
+	put_str(o, bk_kind_word(vt ? bk_kind(vt) : BK_KIND_UNKN));
 	PUT_LIT(o, " '");
 	put_str(o, vt ? type_name(btf, vt->name_off) : "(anon)");
 	PUT_LIT(o, "')");

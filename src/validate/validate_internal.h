@@ -89,15 +89,4 @@ int kv_check_records(struct kv *v);
 int kv_resolve_all(struct kv *v);
 int kv_check_type_tags(struct kv *v);
 
-/* Kind groups as the kernel's verifier sees them */
-static inline bool kv_is_modifier(unsigned k)
-{
-	return k == BK_KIND_TYPEDEF || k == BK_KIND_VOLATILE || k == BK_KIND_CONST ||
-	       k == BK_KIND_RESTRICT || k == BK_KIND_TYPE_TAG;
-}
-static inline bool kv_is_composite(unsigned k)
-{
-	return k == BK_KIND_STRUCT || k == BK_KIND_UNION;
-}
-
 #endif

@@ -51,31 +51,23 @@ static unsigned kind_of(const struct bk_type *t) { return bk_kind(t); }
 
 static bool needs_resolve(const struct bk_type *t)
 {
-	unsigned k = kind_of(t);
-	return kv_is_modifier(k) || kv_is_composite(k) || k == BK_KIND_PTR ||
-	       k == BK_KIND_ARRAY || k == BK_KIND_VAR || k == BK_KIND_FUNC ||
-	       k == BK_KIND_DECL_TAG || k == BK_KIND_DATASEC;
+	return bk_kind_is_resolved(kind_of(t));
 }
 
 /* VAR, DECL_TAG and DATASEC refer to types but nothing may refer to them */
 static bool source_only(const struct bk_type *t)
 {
-	unsigned k = kind_of(t);
-	return k == BK_KIND_VAR || k == BK_KIND_DECL_TAG || k == BK_KIND_DATASEC;
+	return bk_kind_is_source_only(kind_of(t));
 }
 
 static bool no_size(const struct bk_type *t)
 {
-	unsigned k = kind_of(t);
-	return t == &kv_void || k == BK_KIND_FWD || k == BK_KIND_FUNC || k == BK_KIND_FUNC_PROTO ||
-	       k == BK_KIND_DECL_TAG;
+	return t == &kv_void || bk_kind_is_nosize(kind_of(t));
 }
 
 static bool has_size_field(const struct bk_type *t)
 {
-	unsigned k = kind_of(t);
-	return k == BK_KIND_INT || kv_is_composite(k) || k == BK_KIND_ENUM ||
-	       k == BK_KIND_DATASEC || k == BK_KIND_FLOAT || k == BK_KIND_ENUM64;
+	return bk_kind_is_sized(kind_of(t));
 }
 
 static uint32_t int_data(const struct bk_type *t)
@@ -97,9 +89,9 @@ static bool ends_chain(const struct rs *r, const struct bk_type *t)
 	unsigned k = kind_of(t);
 	switch (r->mode) {
 	case MODE_PTR:
-		return !kv_is_modifier(k) && k != BK_KIND_PTR;
+		return !bk_kind_is_modifier(k) && k != BK_KIND_PTR;
 	case MODE_AGGREGATE:
-		return !kv_is_modifier(k) && k != BK_KIND_ARRAY && !kv_is_composite(k);
+		return !bk_kind_is_modifier(k) && k != BK_KIND_ARRAY && !bk_kind_is_composite(k);
 	default:
 		return !needs_resolve(t);
 	}
@@ -123,13 +115,13 @@ static uint32_t base_resolved_id(const struct kv *v, uint32_t id)
 		return t->type;
 	if (k == BK_KIND_ARRAY)
 		id = ((const struct bk_array *)bk_type_rest(t))->type;
-	else if (kv_is_modifier(k) || k == BK_KIND_PTR || k == BK_KIND_VAR)
+	else if (bk_kind_is_modifier(k) || k == BK_KIND_PTR || k == BK_KIND_VAR)
 		id = t->type;
 	else
 		return 0;
 	for (int i = 0; i < DEPTH; i++) {
 		t = kv_type(v, id);
-		if (!t || !kv_is_modifier(kind_of(t)))
+		if (!t || !bk_kind_is_modifier(kind_of(t)))
 			return id;
 		id = t->type;
 	}
@@ -148,7 +140,7 @@ static uint32_t base_array_size(const struct kv *v, uint32_t id)
 			const struct bk_array *a = bk_type_rest(t);
 			mult *= a->nelems;
 			id = a->type;
-		} else if (kv_is_modifier(k)) {
+		} else if (bk_kind_is_modifier(k)) {
 			id = t->type;
 		} else if (has_size_field(t)) {
 			return mult * t->size;
@@ -193,7 +185,7 @@ static const struct bk_type *sized_type(const struct rs *r, uint32_t *id, uint32
 	if (!t || no_size(t))
 		return NULL;
 	if (!size_of_sized(r, t, x, &sz)) {
-		if (!kv_is_modifier(kind_of(t)) && kind_of(t) != BK_KIND_VAR)
+		if (!bk_kind_is_modifier(kind_of(t)) && kind_of(t) != BK_KIND_VAR)
 			return NULL;
 		x = resolved_id(r, x);
 		t = kv_type(r->v, x);
@@ -225,7 +217,7 @@ static int push(struct rs *r, const struct bk_type *t, uint32_t id)
 	if (r->mode == MODE_ANY) {
 		if (kind_of(t) == BK_KIND_PTR)
 			r->mode = MODE_PTR;
-		else if (kv_is_composite(kind_of(t)) || kind_of(t) == BK_KIND_ARRAY)
+		else if (bk_kind_is_composite(kind_of(t)) || kind_of(t) == BK_KIND_ARRAY)
 			r->mode = MODE_AGGREGATE;
 	}
 	return 0;
@@ -278,7 +270,7 @@ static int reach_target(struct rs *r, struct vertex *x, const struct bk_type **n
  * must go on from that PTR, or a PTR loop through it would go unseen. */
 static int past_modifiers(struct rs *r, const struct bk_type *nt, uint32_t nid)
 {
-	if (!kv_is_modifier(kind_of(nt)))
+	if (!bk_kind_is_modifier(kind_of(nt)))
 		return 0;
 	uint32_t rid = resolved_id(r, nid);
 	const struct bk_type *rt = kv_type(r->v, rid);
@@ -447,17 +439,16 @@ static int check_member_of(struct mcheck *c, bool kflag)
 	unsigned k = kind_of(c->mt);
 	if (k == BK_KIND_INT)
 		return check_int_member(c, kflag);
-	if (k == BK_KIND_ENUM || k == BK_KIND_ENUM64)
+	if (bk_kind_is_enum(k))
 		return check_enum_member(c, kflag);
 	if (kflag && (c->offset >> 24))
 		return member_fault(c, BK_FAULT_BITFIELD, "bitfield_size on a non-integer member");
 	uint32_t size = 0;
+	if (bk_kind_is_composite(k))
+		return check_byte_member(c, c->mt->size);
 	switch (k) {
 	case BK_KIND_PTR:
 		return check_byte_member(c, KV_PTR_SIZE);
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-		return check_byte_member(c, c->mt->size);
 	case BK_KIND_ARRAY:
 		sized_type(c->r, &c->type_id, &size);
 		return check_byte_member(c, size);
@@ -472,7 +463,7 @@ static int check_member(struct rs *r, struct vertex *x, uint32_t i)
 {
 	const struct bk_member *m = (const struct bk_member *)bk_type_rest(x->t) + i;
 	struct mcheck c = {r, x->t, x->id, i, m->offset, m->type, kv_type(r->v, m->type)};
-	if (kv_is_modifier(kind_of(c.mt))) {
+	if (bk_kind_is_modifier(kind_of(c.mt))) {
 		c.mt = sized_type(r, &c.type_id, NULL);
 		if (!c.mt)
 			return member_fault(&c, BK_FAULT_MEMBER_TYPE, "its type has no size");
@@ -531,8 +522,7 @@ static int resolve_datasec(struct rs *r, struct vertex *x)
 
 static bool decl_tag_target(const struct bk_type *t)
 {
-	unsigned k = kind_of(t);
-	return k == BK_KIND_FUNC || kv_is_composite(k) || k == BK_KIND_VAR || k == BK_KIND_TYPEDEF;
+	return bk_kind_is_taggable(kind_of(t));
 }
 
 static int resolve_decl_tag(struct rs *r, struct vertex *x)
@@ -548,7 +538,7 @@ static int resolve_decl_tag(struct rs *r, struct vertex *x)
 		return e < 0 ? e : 0;
 	if (idx != -1) {
 		unsigned k = kind_of(nt);
-		const struct bk_type *holder = kv_is_composite(k) ? nt : kv_type(r->v, nt->type);
+		const struct bk_type *holder = bk_kind_is_composite(k) ? nt : kv_type(r->v, nt->type);
 		if (k == BK_KIND_VAR || k == BK_KIND_TYPEDEF || !holder ||
 		    (uint32_t)idx >= bk_vlen(holder))
 			return kv_fault(r->v, x->id, BK_FAULT_COMPONENT_IDX, -EINVAL,
@@ -723,10 +713,10 @@ int kv_check_type_tags(struct kv *v)
 	for (uint32_t i = 0; i < v->nr && !v->stop; i++) {
 		uint32_t id = v->start_id + i, cur = id;
 		const struct bk_type *t = kv_type(v, id);
-		if (!kv_is_modifier(kind_of(t)))
+		if (!bk_kind_is_modifier(kind_of(t)))
 			continue;
 		bool in_tags = kind_of(t) == BK_KIND_TYPE_TAG;
-		for (int budget = DEPTH; t && kv_is_modifier(kind_of(t)); budget--) {
+		for (int budget = DEPTH; t && bk_kind_is_modifier(kind_of(t)); budget--) {
 			if (!budget)
 				return kv_fault(v, id, BK_FAULT_CHAIN, -ELOOP,
 						"a chain of modifiers over %d long", DEPTH);
