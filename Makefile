@@ -4,13 +4,17 @@
 #   make SAN=1 test      the same built with AddressSanitizer + UBSan, in build-san/
 #   make bench           benchmarks (bench/run.sh), medians of repeated runs
 #   make fuzz            libFuzzer targets (clang), run for FUZZ_SECONDS each
-#   make install PREFIX=/usr/local
+#   make man             the man pages (docs/man/*.scd, by scdoc), in build/man/
+#   make install PREFIX=/usr/local   (make uninstall with the same variables)
 CC ?= cc
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 DESTDIR ?=
 
 VERSION := 0.1.0
@@ -31,7 +35,7 @@ CFLAGS ?= $(OPT)
 # The public headers are all that cli/, bench/ and fuzz/ see; the library
 # also sees src/ and exports only what include/btfkit/ marks BK_API; tests
 # may reach into src/ on purpose.
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude -fPIC -pthread
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -Iinclude -fPIC -pthread
 LIB_CFLAGS := $(BASE_CFLAGS) -Isrc -DBTFKIT_BUILDING -fvisibility=hidden
 TEST_CFLAGS := $(BASE_CFLAGS) -Isrc
 LDFLAGS ?=
@@ -50,7 +54,7 @@ STATIC_LIB := $(B)/libbtfkit.a
 SHARED_LIB := $(B)/libbtfkit.so.$(VERSION)
 TOOL := $(B)/btfkit
 
-.PHONY: all lib tool tests test check bench fuzz install clean testdata
+.PHONY: all lib tool tests test test-dkms check bench fuzz install uninstall clean testdata man
 # keep the objects of tests and benchmarks (make would delete them as intermediates)
 .SECONDARY:
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOL)
@@ -82,11 +86,20 @@ $(SHARED_LIB): $(LIB_OBJS)
 $(TOOL): $(CLI_OBJS) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJS) $(STATIC_LIB) $(LIBS)
 
+# ---- man pages ----------------------------------------------------------------
+MAN_SRCS := $(sort $(wildcard docs/man/*.scd))
+MAN_PAGES := $(MAN_SRCS:docs/man/%.scd=$(B)/man/%)
+man: $(MAN_PAGES)
+$(B)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp && mv $@.tmp $@
+
 # ---- tests ------------------------------------------------------------------
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT) $(STATIC_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_SUPPORT) $(STATIC_LIB) $(LIBS) -lcmocka
 
-tests: $(TEST_BINS) $(TOOL) $(SHARED_LIB)
+TEST_SCRIPTS := $(sort $(wildcard tests/test_*.sh))
+tests: $(TEST_BINS) $(TOOL) $(SHARED_LIB) $(MAN_PAGES)
 
 # Decompressed copies of ../shared (corpus and goldens) for the tests: build
 # output, never committed.
@@ -95,7 +108,12 @@ testdata:
 	@SHARED=$(SHARED) sh tests/prepare-data.sh build/testdata
 
 test check: tests testdata
-	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS) tests/api.sh
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh $(TEST_BINS) tests/api.sh $(TEST_SCRIPTS)
+
+# The DKMS hook on a real module (contrib/dkms; needs dkms, dwarves and
+# linux-headers-6.1.0-47-amd64)
+test-dkms: all testdata
+	@SHARED=$(SHARED) BK_TESTDATA=$(CURDIR)/build/testdata BK_BUILD=$(B) sh tests/run.sh tests/dkms.sh
 
 # ---- benchmarks and fuzzing ---------------------------------------------------
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
@@ -118,8 +136,9 @@ fuzz:
 	@$(MAKE) -f fuzz/fuzz.mk FUZZ_SECONDS=$(FUZZ_SECONDS) run
 
 # ---- install --------------------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(PKGCONFIGDIR)
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 $(TOOL) $(DESTDIR)$(BINDIR)/btfkit
 	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.a
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION)
@@ -128,6 +147,18 @@ install: all
 	install -m 0644 include/btfkit/*.h $(DESTDIR)$(INCLUDEDIR)/btfkit/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' btfkit.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 completion/btfkit.bash $(DESTDIR)$(BASHCOMPDIR)/btfkit
+
+# what install wrote, and nothing else (directories only when left empty)
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/btfkit $(DESTDIR)$(LIBDIR)/libbtfkit.a \
+	    $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libbtfkit.so $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc \
+	    $(DESTDIR)$(BASHCOMPDIR)/btfkit \
+	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/btfkit/,$(notdir $(wildcard include/btfkit/*.h))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/btfkit 2>/dev/null
 
 clean:
 	rm -rf build build-san

@@ -15,8 +15,10 @@ const char cmd_check_usage[] =
 	"\n"
 	"Tell which modules work on a kernel: each module's BTF is relocated onto\n"
 	"KERNEL_BTF (e.g. /sys/kernel/btf/vmlinux or a vmlinux file). PATH is a\n"
-	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), or a\n"
-	"directory searched for them (e.g. /lib/modules/<version>). A module without\n"
+	"module (.ko, .ko.xz, .ko.zst, .ko.gz), a raw split BTF blob (.btf), '-'\n"
+	"(standard input), or a directory searched for them (e.g.\n"
+	"/lib/modules/<version>); a file reached twice (a symlink and its target) is\n"
+	"checked once. A module without\n"
 	".BTF.base is distilled first against --built-against; without that option\n"
 	"it is 'bound': its split BTF works only on the exact kernel it was built\n"
 	"for (the report says whether its IDs and strings even fit KERNEL_BTF).\n"
@@ -26,9 +28,16 @@ const char cmd_check_usage[] =
 	"  -B, --base FILE           the kernel's BTF (required)\n"
 	"      --built-against FILE  the kernel BTF the modules were built against\n"
 	"  -j, --json                JSON Lines (below)\n"
-	"  -q, --quiet               text: list only modules that do not relocate\n"
+	"  -q, --quiet               text: list only modules that do not relocate,\n"
+	"                            no summary\n"
 	"  -t, --threads N           threads (default: every online CPU)\n"
 	"      --libbpf-quirks       match as libbpf 1.8 does, its bugs included\n"
+	"      --report              after the modules: verdicts per subsystem, the\n"
+	"                            modules one type alone fails, the modules behind\n"
+	"                            each breaker (docs/check.md)\n"
+	"      --compare OLD.jsonl   the modules whose verdict changed since a previous\n"
+	"                            run (its -j output)\n"
+	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error\n"
 	"\n"
@@ -41,6 +50,9 @@ const char cmd_check_usage[] =
 	"      (ambiguous) or the near misses (same name, other kind or size);\n"
 	"    \"embedded_in\": {\"type_id\", \"member\", \"text\"} when the module embeds\n"
 	"      the type; \"text\": the problem in words}\n"
+	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
+	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
+	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
 	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
 	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
@@ -53,6 +65,7 @@ const char cmd_check_usage[] =
 
 struct check_args {
 	const char *base, *built_against;
+	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
 	char **paths;
@@ -61,7 +74,7 @@ struct check_args {
 
 static int parse_args(int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS };
+	enum { OPT_BUILT_AGAINST = 256, OPT_QUIRKS, OPT_REPORT, OPT_COMPARE, OPT_HTML };
 	static const struct option longopts[] = {
 		{"base", required_argument, NULL, 'B'},
 		{"json", no_argument, NULL, 'j'},
@@ -69,6 +82,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{"threads", required_argument, NULL, 't'},
 		{"built-against", required_argument, NULL, OPT_BUILT_AGAINST},
 		{"libbpf-quirks", no_argument, NULL, OPT_QUIRKS},
+		{"report", no_argument, NULL, OPT_REPORT},
+		{"compare", required_argument, NULL, OPT_COMPARE},
+		{"html", required_argument, NULL, OPT_HTML},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -86,6 +102,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case OPT_BUILT_AGAINST: a->built_against = optarg; break;
 		case OPT_QUIRKS: a->quirks = true; break;
+		case OPT_REPORT: a->report.report = true; break;
+		case OPT_COMPARE: a->report.compare = optarg; break;
+		case OPT_HTML: a->report.html = optarg; break;
 		default: return cli_usage_error("check", "unknown option");
 		}
 	}
@@ -112,11 +131,11 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r, const char *name)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
-	cli_json_str(stdout, name);
+	cli_json_str(stdout, r->module);
 	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
 	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_json(stdout, r->report);
@@ -133,28 +152,33 @@ static void print_json(const struct bk_check_result *r, const char *name)
 	} else {
 		fputs("[]", stdout);
 	}
+	if (r->status == BK_CHECK_FAILS)
+		cli_check_why_json(why, r->report);
 	puts("}");
 }
 
-static void print_text(const struct bk_check_result *r, const char *name, bool quiet)
+static void print_text(const struct bk_check_result *r, bool quiet,
+		       const struct bk_diff_result *why)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF))
 		return;
-	printf("%-9s %s", bk_check_status_name(r->status), name);
+	printf("%-9s ", bk_check_status_name(r->status));
+	cli_print_path(stdout, r->module);
 	if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s",
 		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
 	else if (r->status == BK_CHECK_ERROR)
 		printf(": %s", error_text(&r->error, buf, sizeof(buf)));
 	putchar('\n');
-	if (r->status == BK_CHECK_FAILS)
+	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_text(stdout, r->report, "    ");
+		cli_check_why_text(why, r->report, "    ");
+	}
 }
 
 static void print_summary(const struct check_args *a, const struct bk_check_result *r,
-			  char *const *files, const struct bk_check_summary *s, double seconds,
-			  unsigned threads)
+			  const struct bk_check_summary *s, double seconds, unsigned threads)
 {
 	if (a->json) {
 		printf("{\"summary\":{\"modules\":%zu", s->total);
@@ -163,7 +187,7 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		printf(",\"seconds\":%.3f,\"threads\":%u,\"slowest\":[", seconds, threads);
 		for (size_t i = 0; i < s->nr_slowest; i++) {
 			printf("%s{\"module\":", i ? "," : "");
-			cli_json_str(stdout, files[s->slowest[i]]);
+			cli_json_str(stdout, r[s->slowest[i]].module);
 			printf(",\"ms\":%.3f}", r[s->slowest[i]].seconds * 1e3);
 		}
 		fputs("],\"breakers\":[", stdout);
@@ -175,16 +199,24 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		puts("]}}");
 		return;
 	}
-	printf("\n%zu modules against %s in %.2f s on %u threads: %zu relocate, %zu fail, "
-	       "%zu bound, %zu without BTF, %zu errors\n",
-	       s->total, a->base, seconds, threads, s->count[BK_CHECK_RELOCATES],
-	       s->count[BK_CHECK_FAILS], s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF],
-	       s->count[BK_CHECK_ERROR]);
+	if (a->quiet) /* quiet: the modules that do not relocate, nothing else */
+		return;
+	printf("\n%zu %s against ", s->total, cli_plural(s->total, "module", "modules"));
+	cli_print_path(stdout, a->base);
+	printf(" in %.2f s on %u %s: %zu relocate%s, %zu fail%s, %zu bound, %zu without BTF, "
+	       "%zu %s\n",
+	       seconds, threads, cli_plural(threads, "thread", "threads"),
+	       s->count[BK_CHECK_RELOCATES], cli_plural(s->count[BK_CHECK_RELOCATES], "s", ""),
+	       s->count[BK_CHECK_FAILS], cli_plural(s->count[BK_CHECK_FAILS], "s", ""),
+	       s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF], s->count[BK_CHECK_ERROR],
+	       cli_plural(s->count[BK_CHECK_ERROR], "error", "errors"));
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
-		for (size_t i = 0; i < s->nr_slowest; i++)
-			printf("%s %s (%.2f ms)", i ? "," : "", files[s->slowest[i]],
-			       r[s->slowest[i]].seconds * 1e3);
+		for (size_t i = 0; i < s->nr_slowest; i++) {
+			fputs(i ? ", " : " ", stdout);
+			cli_print_path(stdout, r[s->slowest[i]].module);
+			printf(" (%.2f ms)", r[s->slowest[i]].seconds * 1e3);
+		}
 		putchar('\n');
 	}
 	if (s->nr_top) {
@@ -221,21 +253,34 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 		bk_check_free_files(files, n);
 		return cli_fail(&err);
 	}
-	/* the results are kept even when the breakers cannot be counted */
-	int summary = bk_check_summarize(res, n, &sum);
 	size_t nr_oom = 0;
 	for (size_t i = 0; i < n; i++) {
-		/* files[i]: the name even when the result could not keep one */
-		a->json ? print_json(&res[i], files[i]) : print_text(&res[i], files[i], a->quiet);
+		/* a result that could not keep its name takes the file's */
+		if (!res[i].module) {
+			res[i].module = files[i];
+			files[i] = NULL;
+		}
 		nr_oom += res[i].status == BK_CHECK_ERROR && res[i].error.code == -ENOMEM;
 	}
+	/* the results are printed even when the breakers cannot be counted */
+	int summary = bk_check_summarize(res, n, &sum);
+	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
+	for (size_t i = 0; i < n; i++)
+		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
+	bk_diff_free(why);
+	struct cli_report_args ra = a->report;
+	ra.json = a->json;
+	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
+							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
-	print_summary(a, res, files, &sum, now() - t0, threads);
+	print_summary(a, res, &sum, now() - t0, threads);
 	int status = sum.count[BK_CHECK_FAILS] || sum.count[BK_CHECK_BOUND] ||
 				     sum.count[BK_CHECK_ERROR]
 			     ? EXIT_INVALID
 			     : EXIT_OK;
+	if (report_status)
+		status = report_status;
 	if (summary) {
 		fprintf(stderr, "btfkit: check: cannot count the types that break modules: %s "
 			"(every result is above)\n", strerror(-summary));

@@ -27,6 +27,11 @@ const char cmd_dump_usage[] =
 	"Without -B, an ELF file with a .BTF.base section is shown on top of that\n"
 	"distilled base, as bpftool does.\n"
 	"\n"
+	"FILE may be compressed with xz, zstd or gzip (told by content); '-' is\n"
+	"standard input. As bpftool does, a file of /sys/kernel/btf/ other than\n"
+	"vmlinux (a module's BTF) is read on /sys/kernel/btf/vmlinux when -B is not\n"
+	"given (so is a file of any directory .../kernel/btf/ that has a vmlinux).\n"
+	"\n"
 	"exit status:\n"
 	"  0  printed\n"
 	"  1  invalid input: FILE or BASE is not valid BTF, FILE does not fit on BASE,\n"
@@ -63,6 +68,7 @@ int cmd_dump(int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_usage_error("dump", argc - optind ? "one FILE only" : "FILE missing");
 
+	base_path = cli_auto_base(argv[optind], base_path);
 	struct bk_error err = {0};
 	struct bk_btf *base = NULL, *btf = NULL;
 	int status = EXIT_OK, write_err = 0;

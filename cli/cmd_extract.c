@@ -20,7 +20,7 @@ const char cmd_extract_usage[] =
 	"  -s, --section NAME  the section to write: .BTF (default) or .BTF.base (the\n"
 	"                      distilled base BTF of a module)\n"
 	"  -o, --output OUT    the file to write (replaced atomically; '-' for standard\n"
-	"                      output)\n"
+	"                      output, which must not be a terminal)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	"exit status:\n"

@@ -31,10 +31,14 @@ const char cmd_validate_usage[] =
 	"output (standard output):\n"
 	"  one line per fault: FILE: SECTION: [ID] KIND 'name': what is wrong (reason)\n"
 	"  then one line per file: FILE: valid (N types) | FILE: invalid (N faults)\n"
+	"  (FILE in single quotes when it has spaces, colons, quotes or bytes that\n"
+	"  are not UTF-8). FILE '-' is standard input.\n"
 	"  With -j: {\"files\":[{\"file\":F,\"section\":S,\"faults\":[{\"type_id\":N,\n"
 	"  \"reason\":R,\"errno\":E,\"message\":M},...],\"valid\":B},...]}; reason is a stable name\n"
 	"  (e.g. member-offset, loop, name), errno the one the kernel would return.\n"
-	"  Errors that stop a file from being checked at all go to standard error.\n"
+	"  Errors that stop a file from being checked at all go to standard error;\n"
+	"  with -j the file is listed too: {\"file\":F,\"error\":M,\"valid\":false}.\n"
+	"  Strings are UTF-8; a byte of a path that is not is written \\u00XX.\n"
 	"\n"
 	"exit status:\n"
 	"  0  every FILE is valid\n"
@@ -95,11 +99,12 @@ static void end_file(const struct out *o, const char *path, const char *section,
 		printf("],\"valid\":%s}", o->faults ? "false" : "true");
 		return;
 	}
+	cli_print_path(stdout, path);
 	if (o->faults)
-		printf("%s: %s: invalid (%u fault%s)\n", path, section, o->faults,
-		       o->faults == 1 ? "" : "s");
+		printf(": %s: invalid (%u %s)\n", section, o->faults,
+		       cli_plural(o->faults, "fault", "faults"));
 	else
-		printf("%s: %s: valid (%u types)\n", path, section, nr_types);
+		printf(": %s: valid (%u %s)\n", section, nr_types, cli_plural(nr_types, "type", "types"));
 }
 
 /* One section: returns the exit status it calls for. */
@@ -129,6 +134,23 @@ static int check_section(struct out *o, const struct bk_file *f, const char *sec
 	return e ? EXIT_INVALID : EXIT_OK;
 }
 
+/* A file that cannot be checked at all: on standard error, and in the JSON
+ * too, so that every FILE is in it ({"file", "error", "valid": false}). */
+static int unreadable(struct out *o, const char *path, const struct bk_error *err)
+{
+	int st = cli_fail(err);
+	if (o->json) {
+		char buf[1200];
+		printf("%s{\"file\":", first_file ? "" : ",");
+		cli_json_str(stdout, path);
+		printf(",\"error\":");
+		cli_json_str(stdout, bk_error_str(err, buf, sizeof(buf)));
+		printf(",\"valid\":false}");
+		first_file = false;
+	}
+	return st;
+}
+
 static int check_file(struct out *o, const char *path, const struct bk_btf *base,
 		      const struct bk_validate_opts *opts)
 {
@@ -138,7 +160,7 @@ static int check_file(struct out *o, const char *path, const struct bk_btf *base
 	size_t size;
 	bk_error_clear(&err);
 	if (bk_file_open(path, &f, &err))
-		return cli_fail(&err);
+		return unreadable(o, path, &err);
 	if (bk_file_section(f, ".BTF.base", &data, &size)) {
 		int st = check_section(o, f, ".BTF", base, opts);
 		bk_file_close(f);

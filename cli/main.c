@@ -15,6 +15,7 @@ static const struct cli_command commands[] = {
 	ROW(distill, "give a module a .BTF.base (distilled base BTF)"),
 	ROW(relocate, "move split BTF onto a new base"),
 	ROW(check, "tell which modules relocate onto a kernel"),
+	ROW(diff, "tell what changed between two BTFs, and which modules it hits"),
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -5,7 +5,9 @@
 set -eu
 SHARED=${SHARED:-../shared}
 OUT=${1:-build/testdata}
-[ -d "$SHARED/corpus" ] || { echo "prepare-data: no corpus at $SHARED/corpus" >&2; exit 2; }
+# Without the corpus the tests that need it are skipped (tests/run.sh says how
+# to get it); there is nothing to prepare.
+[ -d "$SHARED/corpus" ] || { echo "prepare-data: no corpus at $SHARED/corpus: the tests that need it will be skipped" >&2; exit 0; }
 mkdir -p "$OUT/vmlinux" "$OUT/modules" "$OUT/golden"
 
 fresh() { [ -e "$1" ] && [ "$1" -nt "$2" ]; }
@@ -25,6 +27,7 @@ for x in "$SHARED"/corpus/modules-*.tar.xz; do
 	touch "$stamp"
 done
 
+[ -d "$SHARED/golden" ] || exit 0
 (cd "$SHARED/golden" && find . -name '*.xz') | while read -r rel; do
 	src="$SHARED/golden/$rel"; out="$OUT/golden/${rel%.xz}"
 	fresh "$out" "$src" && continue

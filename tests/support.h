@@ -12,7 +12,11 @@
 
 #include "btfkit/btfkit.h"
 
-/* Paths (each call returns one of a few rotating static buffers). */
+/* Paths (each call returns one of a few rotating static buffers). A test
+ * that asks for a path under ../shared when that data is absent (no corpus,
+ * no goldens) is skipped, not failed: call these inside a test. */
+bool bkt_have_corpus(void);                    /* $SHARED/corpus/sample.txt exists */
+bool bkt_have_golden(void);                    /* $SHARED/golden exists */
 const char *bkt_shared(const char *rel);       /* $SHARED/rel (default ../shared) */
 const char *bkt_data(const char *rel);         /* $BK_TESTDATA/rel: decompressed data */
 const char *bkt_golden(const char *rel);       /* golden/rel, or its decompressed copy */

@@ -267,6 +267,8 @@ static int setup_dir(void **state)
 {
 	if (bkt_tmpdir_setup(state))
 		return -1;
+	if (!bkt_have_corpus())
+		return 0; /* the tests that use these files are skipped */
 	char cmd[4096];
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p %s/sub && cp %s/crc16.ko %s/dummy.ko %s/ && cp %s/tcp_bbr.ko %s/sub/ && "

@@ -18,5 +18,7 @@
 #include "btfkit/relocate.h"
 #include "btfkit/check.h"
 #include "btfkit/module.h"
+#include "btfkit/diff.h"
+#include "btfkit/report.h"
 
 #endif /* BTFKIT_H */

@@ -51,8 +51,10 @@ BK_API void bk_check_module(const char *path, const struct bk_check_opts *opts,
 			    struct bk_check_result *res);
 
 /* Expand paths: directories are walked for *.ko, *.ko.xz, *.ko.zst, *.ko.gz
- * and *.btf; files are taken as they are. The list is sorted. -errno (I/O,
- * err filled) when a path cannot be read. */
+ * and *.btf; files are taken as they are ("-" is standard input). The list
+ * is sorted, and a file reached twice (a symlink and its target, a path
+ * given twice: the same device and inode) is in it once, under its first
+ * path. -errno (I/O, err filled) when a path cannot be read. */
 BK_API int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
 			    struct bk_error *err);
 BK_API void bk_check_free_files(char **files, size_t n);

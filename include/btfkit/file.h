@@ -25,7 +25,8 @@ BK_API int bk_btf_load_section(const char *path, const char *section, const stru
 			       struct bk_btf **out, struct bk_error *err);
 
 /* Write a file through a temporary in the same directory, fsync and rename:
- * the old file is untouched on any failure. path "-" writes stdout. */
+ * the old file is untouched on any failure. path "-" writes stdout, unless
+ * it is a terminal (-ENOTTY, an I/O error: binary data is not for screens). */
 BK_API int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err);
 /* Several outputs of one command, landing as a set: every file is written
  * and synced to a temporary first, and only then are they all renamed into
@@ -48,7 +49,8 @@ BK_API int bk_write_files(const struct bk_output *outs, size_t n, struct bk_erro
 struct bk_file;
 
 /* Read a whole file (decompressing .xz/.zst/.gz by content) and, when it is
- * ELF, index its sections. */
+ * ELF, index its sections. path "-" reads standard input (named "<stdin>");
+ * so do bk_btf_load and bk_btf_load_section. */
 BK_API int bk_file_open(const char *path, struct bk_file **out, struct bk_error *err);
 BK_API int bk_file_open_mem(const void *data, size_t size, const char *name, struct bk_file **out,
 			    struct bk_error *err);

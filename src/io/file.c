@@ -255,7 +255,7 @@ int bk_file_open(const char *path, struct bk_file **out, struct bk_error *err)
 	int e = bk_read_file(path, &data, &size, err);
 	if (e)
 		return e;
-	return open_owned(data, size, path, out, err);
+	return open_owned(data, size, strcmp(path, "-") ? path : BK_STDIN_NAME, out, err);
 }
 
 void bk_file_close(struct bk_file *f)

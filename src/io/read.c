@@ -315,12 +315,13 @@ static int too_big(struct bk_error *err, const char *path, uint64_t size)
 		      BK_READ_MAX >> 20);
 }
 
-/* A file that is not regular, or too large to be a module or a blob. */
-static int refuse_file(const char *path, const struct stat *st, struct bk_error *err)
+/* A file that is not regular (standard input may be a pipe or socket
+ * too: it ends), or too large to be a module or a blob. */
+static int refuse_file(const char *path, const struct stat *st, bool in, struct bk_error *err)
 {
 	if (S_ISDIR(st->st_mode))
 		return bk_err_io(err, -EISDIR, path, "cannot read");
-	if (!S_ISREG(st->st_mode)) {
+	if (!S_ISREG(st->st_mode) && !(in && (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)))) {
 		bk_err_io(err, -EINVAL, path, "cannot read");
 		return bk_err(err, -EINVAL, "%s, not a regular file: refusing to read it",
 			      file_kind(st->st_mode));
@@ -332,9 +333,15 @@ static int refuse_file(const char *path, const struct stat *st, struct bk_error 
 
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
 {
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer to refuse it */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
+	/* "-" is standard input, as bk_write_file's "-" is standard output
+	 * (a duplicate, so that closing it leaves stdin open); O_NONBLOCK: opening
+	 * a FIFO must not wait for a writer to refuse it */
+	bool in = !strcmp(path, "-");
+	int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+		    : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
 	struct stat st;
+	if (in)
+		path = BK_STDIN_NAME;
 	if (fd < 0)
 		return bk_err_io(err, -errno, path, "cannot open");
 	if (fstat(fd, &st)) {
@@ -342,11 +349,12 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 		close(fd);
 		return bk_err_io(err, e, path, "cannot read");
 	}
-	if ((e = refuse_file(path, &st, err))) {
+	if ((e = refuse_file(path, &st, in, err))) {
 		close(fd);
 		return e;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!in)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
 	uint8_t *buf = malloc(cap);

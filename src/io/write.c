@@ -129,6 +129,17 @@ static int write_all(int fd, const void *data, size_t size)
 
 static int write_stdout(const void *data, size_t size, struct bk_error *err)
 {
+	/* what goes out here is binary (BTF, ELF): never onto a terminal,
+	 * where it would only garble the screen; "-" is for pipes and files */
+	if (isatty(STDOUT_FILENO)) {
+		bk_err(err, -ENOTTY, "will not write binary data to a terminal; name a file "
+				     "or redirect standard output");
+		if (err) {
+			bk_err_set_source(err, "<stdout>", NULL);
+			err->io = true;
+		}
+		return -ENOTTY;
+	}
 	int e = write_all(STDOUT_FILENO, data, size);
 	return e ? bk_err_io(err, e, "<stdout>", "cannot write") : 0;
 }

@@ -162,6 +162,51 @@ void bk_check_free_files(char **files, size_t n)
 	free(files);
 }
 
+/* A file reached twice (a symlink beside its target, a path given twice)
+ * is checked once, under its first path in path order. Files are told
+ * apart by device and inode, links followed; "-" (standard input) and
+ * files that cannot be stat'ed are kept (their error is reported later). */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	size_t index;
+};
+
+static int cmp_file_id(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static size_t drop_same_files(char **files, size_t n)
+{
+	struct file_id *ids = malloc((n ? n : 1) * sizeof(*ids));
+	size_t nr = 0, kept = 0;
+	if (!ids)
+		return n; /* checked twice rather than not at all */
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(files[i], "-") && stat(files[i], &st) == 0)
+			ids[nr++] = (struct file_id){st.st_dev, st.st_ino, i};
+	}
+	qsort(ids, nr, sizeof(*ids), cmp_file_id);
+	for (size_t i = 1; i < nr; i++) {
+		if (ids[i].dev == ids[i - 1].dev && ids[i].ino == ids[i - 1].ino) {
+			free(files[ids[i].index]); /* a later path of the same file */
+			files[ids[i].index] = NULL;
+		}
+	}
+	free(ids);
+	for (size_t i = 0; i < n; i++)
+		if (files[i])
+			files[kept++] = files[i];
+	return kept;
+}
+
 int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, size_t *nr_files,
 		     struct bk_error *err)
 {
@@ -169,7 +214,9 @@ int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, s
 	int e = 0;
 	for (size_t i = 0; i < nr_paths && !e; i++) {
 		struct stat st;
-		if (stat(paths[i], &st))
+		if (!strcmp(paths[i], "-")) /* standard input: one module */
+			e = push(&out, paths[i]);
+		else if (stat(paths[i], &st))
 			e = bk_err_io(err, -errno, paths[i], "cannot read");
 		else
 			e = S_ISDIR(st.st_mode) ? push(&queue, paths[i]) : push(&out, paths[i]);
@@ -183,6 +230,7 @@ int bk_check_collect(const char *const *paths, size_t nr_paths, char ***files, s
 	}
 	if (out.n)
 		qsort(out.items, out.n, sizeof(*out.items), cmp_str);
+	out.n = drop_same_files(out.items, out.n);
 	*files = out.items;
 	*nr_files = out.n;
 	return 0;

@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: MIT
+/*
+ * btfkit diff: what changed between two BTFs' named types.
+ *
+ * Each side's named types become entities keyed by (class, name), with a
+ * structural signature made of name texts (dtype_hash): equal signatures
+ * mean nothing to report, so only the few types that differ are compared
+ * in detail. Several definitions of one key collapse when equal; the rest
+ * are paired by least difference. Then a cause pass marks the types whose
+ * only changes come from an embedded type that changed size.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/opts_internal.h"
+#include "diff/diff_internal.h"
+
+struct bk_diff_private {
+	struct darena *arena;
+	int32_t *rec_of_old; /* old ID -> record index, -1 none */
+	uint32_t old_cnt;
+};
+
+static const char *const class_names[BK_DIFF_NR_CLASSES] = {
+	"struct", "union", "enum", "typedef", "func", "var", "int", "float"};
+static const char *const op_names[BK_DIFF_NR_OPS] = {"added", "removed", "changed"};
+static const char *const severity_names[BK_DIFF_NR_SEVERITIES] = {"cosmetic", "compatible",
+								   "breaking"};
+static const char *const what_names[BK_DIFF_NR_WHATS] = {
+	[BK_DIFF_SIZE] = "size",
+	[BK_DIFF_DEFINITION] = "definition",
+	[BK_DIFF_MEMBER_ADDED] = "member-added",
+	[BK_DIFF_MEMBER_REMOVED] = "member-removed",
+	[BK_DIFF_MEMBER_RENAMED] = "member-renamed",
+	[BK_DIFF_MEMBER_RETYPED] = "member-retyped",
+	[BK_DIFF_MEMBER_BITFIELD] = "member-bitfield",
+	[BK_DIFF_MEMBER_MOVED] = "member-moved",
+	[BK_DIFF_MEMBER_REGROUPED] = "member-regrouped",
+	[BK_DIFF_ENUM_SIGNED] = "signed",
+	[BK_DIFF_ENUMERATOR_ADDED] = "enumerator-added",
+	[BK_DIFF_ENUMERATOR_REMOVED] = "enumerator-removed",
+	[BK_DIFF_ENUMERATOR_VALUE] = "enumerator-value",
+	[BK_DIFF_RETURN] = "return",
+	[BK_DIFF_PARAM_ADDED] = "param-added",
+	[BK_DIFF_PARAM_REMOVED] = "param-removed",
+	[BK_DIFF_PARAM_RETYPED] = "param-retyped",
+	[BK_DIFF_PARAM_NAME] = "param-name",
+	[BK_DIFF_LINKAGE] = "linkage",
+	[BK_DIFF_TARGET] = "target",
+	[BK_DIFF_VAR_TYPE] = "type",
+	[BK_DIFF_ENCODING] = "encoding",
+	[BK_DIFF_BITS] = "bits",
+};
+
+const char *bk_diff_class_name(enum bk_diff_class c)
+{
+	return c < BK_DIFF_NR_CLASSES ? class_names[c] : "?";
+}
+
+int bk_diff_class_by_name(const char *s)
+{
+	for (int i = 0; i < BK_DIFF_NR_CLASSES; i++)
+		if (!strcmp(s, class_names[i]))
+			return i;
+	return -1;
+}
+
+const char *bk_diff_op_name(enum bk_diff_op op)
+{
+	return op < BK_DIFF_NR_OPS ? op_names[op] : "?";
+}
+
+const char *bk_diff_severity_name(enum bk_diff_severity s)
+{
+	return s < BK_DIFF_NR_SEVERITIES ? severity_names[s] : "?";
+}
+
+int bk_diff_severity_by_name(const char *s)
+{
+	for (int i = 0; i < BK_DIFF_NR_SEVERITIES; i++)
+		if (!strcmp(s, severity_names[i]))
+			return i;
+	return -1;
+}
+
+const char *bk_diff_what_name(enum bk_diff_what w)
+{
+	return w < BK_DIFF_NR_WHATS ? what_names[w] : "?";
+}
+
+/* ---- entities ------------------------------------------------------------------- */
+
+static uint64_t aggr_sig(struct dside *s, uint32_t id, const struct bk_type *t)
+{
+	struct dflat f;
+	struct dflat_member m;
+	uint64_t h = dh_mix(bk_kind(t), t->size);
+	dflat_begin(&f, s, id, false);
+	while (dflat_next(&f, &m)) {
+		h = dh_mix(h, m.path_h);
+		h = dh_mix(h, dtype_hash(s, m.type, false));
+		h = dh_mix(h, ((uint64_t)m.offset << 24) | m.bitfield);
+		h = dh_mix(h, m.group);
+	}
+	return h;
+}
+
+static uint64_t enum_sig(const struct bk_btf *b, const struct bk_type *t)
+{
+	uint64_t h = dh_mix(dh_mix(BK_KIND_ENUM, t->size), bk_kflag(t));
+	bool e64 = bk_kind(t) == BK_KIND_ENUM64;
+	const uint8_t *p = bk_type_rest(t);
+	for (uint32_t i = 0; i < bk_vlen(t); i++) {
+		uint32_t name_off, lo, hi = 0;
+		memcpy(&name_off, p, 4);
+		memcpy(&lo, p + 4, 4);
+		if (e64)
+			memcpy(&hi, p + 8, 4);
+		p += e64 ? 12 : 8;
+		h = dh_mix(h, dh_str(bk_btf_str(b, name_off)));
+		h = dh_mix(h, ((uint64_t)hi << 32) | lo);
+	}
+	return h;
+}
+
+static void func_sig(struct dside *s, const struct bk_type *t, uint64_t *sig, uint64_t *full)
+{
+	const struct bk_type *p = bk_btf_type(s->btf, t->type);
+	uint64_t h = dh_mix(BK_KIND_FUNC, bk_vlen(t)), names = 0;
+	if (p && bk_kind(p) == BK_KIND_FUNC_PROTO) {
+		const struct bk_param *pa = bk_type_rest(p);
+		h = dh_mix(h, dtype_hash(s, p->type, false));
+		h = dh_mix(h, bk_vlen(p));
+		for (uint32_t i = 0; i < bk_vlen(p); i++) {
+			h = dh_mix(h, dtype_hash(s, pa[i].type, false));
+			names = dh_mix(names, dh_str(bk_btf_str(s->btf, pa[i].name_off)));
+		}
+	} else {
+		h = dh_mix(h, dtype_hash(s, t->type, false));
+	}
+	*sig = h;
+	*full = dh_mix(h, names);
+}
+
+/* the class and key name of a type, or false when it is not matched alone */
+static bool entity_key(const struct dside *s, uint32_t id, const struct bk_type *t,
+		       struct dentity *e)
+{
+	const char *name = bk_btf_name(s->btf, t);
+	unsigned k = bk_kind(t);
+	*e = (struct dentity){.id = id, .name = name ? name : ""};
+	switch (k) {
+	case BK_KIND_STRUCT: case BK_KIND_UNION: case BK_KIND_ENUM: case BK_KIND_ENUM64:
+		e->cls = k == BK_KIND_STRUCT ? BK_DIFF_STRUCT : k == BK_KIND_UNION ? BK_DIFF_UNION
+										   : BK_DIFF_ENUM;
+		if (*e->name)
+			break;
+		e->anon = true;
+		if (s->typedef_of[id - s->first]) {
+			e->name = bk_btf_name(s->btf, bk_btf_type(s->btf, s->typedef_of[id - s->first]));
+		} else if (e->cls == BK_DIFF_ENUM && bk_vlen(t)) {
+			e->name = bk_btf_str(s->btf, *(const uint32_t *)bk_type_rest(t));
+		} else {
+			return false;
+		}
+		if (!e->name || !*e->name)
+			return false;
+		break;
+	case BK_KIND_FWD:
+		e->cls = bk_kflag(t) ? BK_DIFF_UNION : BK_DIFF_STRUCT;
+		e->decl = true;
+		break;
+	case BK_KIND_TYPEDEF: e->cls = BK_DIFF_TYPEDEF; break;
+	case BK_KIND_FUNC: e->cls = BK_DIFF_FUNC; break;
+	case BK_KIND_VAR: e->cls = BK_DIFF_VAR; break;
+	case BK_KIND_INT: e->cls = BK_DIFF_INT; break;
+	case BK_KIND_FLOAT: e->cls = BK_DIFF_FLOAT; break;
+	default: return false;
+	}
+	return *e->name != 0;
+}
+
+static void entity_sig(struct dside *s, const struct bk_type *t, struct dentity *e)
+{
+	switch (bk_kind(t)) {
+	case BK_KIND_STRUCT: case BK_KIND_UNION:
+		e->sig = aggr_sig(s, e->id, t);
+		break;
+	case BK_KIND_ENUM: case BK_KIND_ENUM64:
+		e->sig = enum_sig(s->btf, t);
+		break;
+	case BK_KIND_FUNC:
+		func_sig(s, t, &e->sig, &e->full);
+		return;
+	case BK_KIND_TYPEDEF:
+		e->sig = dh_mix(BK_KIND_TYPEDEF, dtype_hash(s, t->type, false));
+		break;
+	case BK_KIND_VAR:
+		e->sig = dh_mix(dh_mix(BK_KIND_VAR, dtype_hash(s, t->type, false)),
+				((const struct bk_var *)bk_type_rest(t))->linkage);
+		break;
+	case BK_KIND_INT:
+		e->sig = dh_mix(dh_mix(BK_KIND_INT, t->size), *(const uint32_t *)bk_type_rest(t));
+		break;
+	case BK_KIND_FLOAT:
+		e->sig = dh_mix(BK_KIND_FLOAT, t->size);
+		break;
+	default:
+		e->sig = 0xdec1;
+	}
+	e->full = e->sig;
+}
+
+static int cmp_entity(const void *x, const void *y)
+{
+	const struct dentity *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	if (a->decl != b->decl)
+		return a->decl ? 1 : -1;
+	if (a->sig != b->sig)
+		return a->sig < b->sig ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int collect(struct dside *s)
+{
+	size_t n = 0, nr = s->cnt - s->first;
+	if (!(s->ents = malloc((nr ? nr : 1) * sizeof(*s->ents))))
+		return -ENOMEM;
+	for (uint32_t id = s->first; id < s->cnt; id++) {
+		const struct bk_type *t = bk_btf_type(s->btf, id);
+		struct dentity *e = &s->ents[n];
+		if (!entity_key(s, id, t, e))
+			continue;
+		e->key = dh_mix(e->cls, dh_str(e->name));
+		entity_sig(s, t, e);
+		n++;
+	}
+	s->nr_ents = n;
+	return 0;
+}
+
+/* ---- records ------------------------------------------------------------------- */
+
+struct drec {
+	struct bk_diff_record r;
+	uint32_t *old_ids; /* the old definitions of its key (in the arena) */
+	size_t nr_old_ids;
+};
+
+/* one key's entities on one side, sorted by cmp_entity (definitions
+ * first, by signature) */
+struct group {
+	struct dentity *v;
+	size_t n, cap;
+};
+
+struct builder {
+	struct dside o, n;
+	struct darena *arena;
+	struct drec *recs;
+	size_t nr, cap;
+	bool oom;
+};
+
+static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_diff_op op)
+{
+	if (b->nr == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		struct drec *p = realloc(b->recs, cap * sizeof(*p));
+		if (!p) {
+			b->oom = true;
+			return NULL;
+		}
+		b->recs = p;
+		b->cap = cap;
+	}
+	struct drec *d = &b->recs[b->nr++];
+	memset(d, 0, sizeof(*d));
+	d->r = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
+				       .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
+				       .shifted_by = -1, .root = -1};
+	return d;
+}
+
+static int64_t size_of_entity(const struct dside *s, const struct dentity *e)
+{
+	const struct bk_type *t = bk_btf_type(s->btf, e->id);
+	return bk_kind_is_sized(bk_kind(t)) ? (int64_t)t->size : -1;
+}
+
+/* the distinct definitions of a key: FWDs only when there is nothing else;
+ * one entity per signature (they are sorted by it) */
+static size_t distinct(const struct dentity *e, size_t n, const struct dentity **out, size_t max)
+{
+	size_t k = 0, defs = 0;
+	while (defs < n && !e[defs].decl)
+		defs++;
+	size_t end = defs ? defs : n;
+	for (size_t i = 0; i < end && k < max; i++)
+		if (!i || e[i].sig != e[i - 1].sig)
+			out[k++] = &e[i];
+	return k;
+}
+
+static bool has_sig(const struct dentity *const *v, size_t n, uint64_t sig)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->sig == sig)
+			return true;
+	return false;
+}
+
+/* full hashes (FUNC: with parameter names) of one side all found in the other */
+static bool fulls_within(const struct dentity *a, size_t na, const struct dentity *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++) {
+		bool found = false;
+		for (size_t j = 0; j < nb && !found; j++)
+			found = a[i].full == b[j].full && a[i].decl == b[j].decl;
+		if (!found && !a[i].decl)
+			return false;
+	}
+	return true;
+}
+
+#define MAX_VARIANTS 16
+
+static void fill_side(struct drec *d, const struct dside *o, const struct dentity *a,
+		      const struct dside *n, const struct dentity *b)
+{
+	if (a) {
+		d->r.old_id = a->id;
+		d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
+	}
+	if (b) {
+		d->r.new_id = b->id;
+		d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
+	}
+}
+
+static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
+{
+	enum bk_diff_severity s = BK_DIFF_COSMETIC;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].severity > s)
+			s = c[i].severity;
+	return s;
+}
+
+static void keep_old_ids(struct builder *b, struct drec *d, const struct group *g)
+{
+	if (!(d->old_ids = darena_alloc(&b->arena, g->n * sizeof(uint32_t)))) {
+		b->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		d->old_ids[i] = g->v[i].id;
+	d->nr_old_ids = g->n;
+}
+
+/* a key with definitions on both sides */
+static void diff_key(struct builder *b, const struct group *og, const struct group *ng)
+{
+	const struct dentity *oe = og->v, *ne = ng->v;
+	const struct dentity *ov[MAX_VARIANTS], *nv[MAX_VARIANTS];
+	size_t on = distinct(oe, og->n, ov, MAX_VARIANTS), nn = distinct(ne, ng->n, nv, MAX_VARIANTS);
+	bool same = on == nn;
+	for (size_t x = 0; same && x < on; x++)
+		same = has_sig(nv, nn, ov[x]->sig);
+	if (same && (fulls_within(oe, og->n, ne, ng->n) || fulls_within(ne, ng->n, oe, og->n)))
+		return;
+	/* pair the variants that have no equal on the other side, by least cost
+	 * (when one side has none left, any of its variants may pair) */
+	const struct dentity *ua[MAX_VARIANTS], *ub[MAX_VARIANTS];
+	size_t na = 0, nb = 0;
+	for (size_t x = 0; x < on; x++)
+		if (!has_sig(nv, nn, ov[x]->sig))
+			ua[na++] = ov[x];
+	for (size_t y = 0; y < nn; y++)
+		if (!has_sig(ov, on, nv[y]->sig))
+			ub[nb++] = nv[y];
+	if (!na)
+		memcpy(ua, ov, (na = on) * sizeof(*ua));
+	if (!nb)
+		memcpy(ub, nv, (nb = nn) * sizeof(*ub));
+	const struct dentity *best_a = ua[0], *best_b = ub[0];
+	size_t best = SIZE_MAX;
+	uint64_t best_tie = UINT64_MAX;
+	struct dchanges c = {.arena = &b->arena};
+	const char *ot, *nt;
+	for (size_t x = 0; x < na && (na > 1 || nb > 1); x++) {
+		for (size_t y = 0; y < nb; y++) {
+			c.n = 0;
+			size_t cost = dcompare(&b->o, ua[x], &b->n, ub[y], &c, &ot, &nt);
+			/* ties go to the pair with the least key made of both
+			 * signatures, unordered: the same pair OLD/NEW swapped */
+			uint64_t lo = ua[x]->sig < ub[y]->sig ? ua[x]->sig : ub[y]->sig;
+			uint64_t hi = ua[x]->sig ^ ub[y]->sig ^ lo, tie = dh_mix(lo, hi);
+			if (cost < best || (cost == best && tie < best_tie)) {
+				best_tie = tie;
+				best = cost;
+				best_a = ua[x];
+				best_b = ub[y];
+			}
+		}
+	}
+	c.n = 0;
+	dcompare(&b->o, best_a, &b->n, best_b, &c, &ot, &nt);
+	struct drec *d = new_rec(b, oe, BK_DIFF_CHANGED);
+	if (!d || c.oom) {
+		b->oom = true;
+		free(c.v);
+		return;
+	}
+	fill_side(d, &b->o, best_a, &b->n, best_b);
+	keep_old_ids(b, d, og);
+	d->r.old_variants = (uint32_t)on;
+	d->r.new_variants = (uint32_t)nn;
+	d->r.old_text = ot;
+	d->r.new_text = nt;
+	d->r.nr_changes = c.n;
+	if (c.n && !(d->r.changes = darena_alloc(&b->arena, c.n * sizeof(*c.v))))
+		b->oom = true;
+	else if (c.n)
+		memcpy(d->r.changes, c.v, c.n * sizeof(*c.v));
+	d->r.severity = c.n ? worst(c.v, c.n) : BK_DIFF_COSMETIC;
+	free(c.v);
+}
+
+/* a key on one side only */
+static void one_side(struct builder *b, const struct group *g, bool old)
+{
+	const struct dentity *v[MAX_VARIANTS], *e = g->v;
+	size_t nv = distinct(e, g->n, v, MAX_VARIANTS);
+	struct drec *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
+	if (!d)
+		return;
+	if (old) {
+		fill_side(d, &b->o, e, NULL, NULL);
+		d->r.old_variants = (uint32_t)nv;
+		keep_old_ids(b, d, g);
+	} else {
+		fill_side(d, NULL, NULL, &b->n, e);
+		d->r.new_variants = (uint32_t)nv;
+	}
+	if (e->cls == BK_DIFF_FUNC) {
+		struct dchanges c = {.arena = &b->arena};
+		const char *ot, *nt;
+		struct dside *s = old ? &b->o : &b->n;
+		dcompare(s, e, s, e, &c, &ot, &nt);
+		*(old ? &d->r.old_text : &d->r.new_text) = ot;
+		free(c.v);
+	}
+	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
+}
+
+/* ---- matching: a hash join on the key, no sort ------------------------------------ */
+
+struct dindex {
+	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
+	uint32_t *next; /* entity -> the next in its bucket, + 1 */
+	uint32_t mask;
+	uint8_t *seen;  /* entity already in a group */
+};
+
+static int index_side(const struct dside *s, struct dindex *x)
+{
+	uint32_t size = 1;
+	while (size < 2 * s->nr_ents + 1)
+		size <<= 1;
+	x->mask = size - 1;
+	x->head = calloc(size, sizeof(uint32_t));
+	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
+	x->seen = calloc(s->nr_ents + 1, 1);
+	if (!x->head || !x->next || !x->seen)
+		return -ENOMEM;
+	/* backwards, so that each chain runs in ID order */
+	for (size_t i = s->nr_ents; i-- > 0;) {
+		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
+		x->next[i] = x->head[bucket];
+		x->head[bucket] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static void index_free(struct dindex *x)
+{
+	free(x->head);
+	free(x->next);
+	free(x->seen);
+}
+
+static bool same_key(const struct dentity *a, const struct dentity *b)
+{
+	return a->key == b->key && a->cls == b->cls && !strcmp(a->name, b->name);
+}
+
+/* the entities of e's key on side s into g, sorted; marks them seen */
+static int gather(const struct dside *s, struct dindex *x, const struct dentity *e, struct group *g)
+{
+	g->n = 0;
+	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
+		const struct dentity *c = &s->ents[at - 1];
+		if (!same_key(c, e))
+			continue;
+		if (g->n == g->cap) {
+			size_t cap = g->cap ? g->cap * 2 : 16;
+			struct dentity *p = realloc(g->v, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			g->v = p;
+			g->cap = cap;
+		}
+		g->v[g->n++] = *c;
+		x->seen[at - 1] = 1;
+	}
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_entity);
+	return 0;
+}
+
+static int match(struct builder *b)
+{
+	struct dindex xo = {0}, xn = {0};
+	struct group go = {0}, gn = {0};
+	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
+	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
+		if (xo.seen[i])
+			continue;
+		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
+			e = -ENOMEM;
+		else if (!gn.n)
+			one_side(b, &go, true);
+		else
+			diff_key(b, &go, &gn);
+	}
+	for (size_t k = 0; !e && k < b->n.nr_ents && !b->oom; k++) {
+		if (xn.seen[k])
+			continue;
+		if (gather(&b->n, &xn, &b->n.ents[k], &gn))
+			e = -ENOMEM;
+		else
+			one_side(b, &gn, false);
+	}
+	free(go.v);
+	free(gn.v);
+	index_free(&xo);
+	index_free(&xn);
+	return e;
+}
+
+/* ---- cause ----------------------------------------------------------------------- */
+
+/* a type that changed size: a struct, union, enum or int, or a typedef
+ * whose target now has another size (cpumask_var_t: pointer <-> array) */
+static bool size_changed(const struct bk_diff_record *r)
+{
+	if (r->op != BK_DIFF_CHANGED)
+		return false;
+	if (r->cls == BK_DIFF_TYPEDEF)
+		return r->nr_changes && r->changes[0].what == BK_DIFF_TARGET &&
+		       r->changes[0].old_size != r->changes[0].new_size;
+	return r->old_size >= 0 && r->new_size >= 0 && r->old_size != r->new_size;
+}
+
+/* only moves and the size changed: the candidates for "shifted" */
+static bool only_layout(const struct bk_diff_record *r, int64_t *first_move)
+{
+	bool any = false;
+	*first_move = INT64_MAX;
+	if (r->op != BK_DIFF_CHANGED || (r->cls != BK_DIFF_STRUCT && r->cls != BK_DIFF_UNION))
+		return false;
+	for (size_t i = 0; i < r->nr_changes; i++) {
+		const struct bk_diff_change *c = &r->changes[i];
+		if (c->what == BK_DIFF_MEMBER_MOVED && c->old_val < *first_move)
+			*first_move = c->old_val;
+		if (c->what == BK_DIFF_SIZE || c->what == BK_DIFF_MEMBER_MOVED)
+			any = true;
+		else if (c->severity != BK_DIFF_COSMETIC)
+			return false;
+	}
+	return any;
+}
+
+/* the record of a type embedded by value by a member, through typedefs,
+ * qualifiers and arrays, when that type changed size */
+static int64_t embedded_change(const struct builder *b, const struct bk_diff_result *res,
+			       const int32_t *rec_of_old, uint32_t type)
+{
+	for (int step = 0; step < 64; step++) {
+		if (type >= b->o.first && type < b->o.cnt && rec_of_old[type] >= 0 &&
+		    size_changed(&res->records[rec_of_old[type]]))
+			return rec_of_old[type];
+		const struct bk_type *t = bk_btf_type(b->o.btf, type);
+		if (!t)
+			return -1;
+		unsigned k = bk_kind(t);
+		if (k == BK_KIND_ARRAY)
+			type = ((const struct bk_array *)bk_type_rest(t))->type;
+		else if (bk_kind_is_modifier(k))
+			type = t->type;
+		else
+			return -1;
+	}
+	return -1;
+}
+
+static void find_shift(struct builder *b, struct bk_diff_result *res, const int32_t *rec_of_old,
+		       size_t i)
+{
+	struct bk_diff_record *r = &res->records[i];
+	int64_t first_move;
+	if (!only_layout(r, &first_move))
+		return;
+	struct dflat f;
+	struct dflat_member m;
+	dflat_begin(&f, &b->o, r->old_id, false);
+	while (dflat_next(&f, &m)) {
+		if ((int64_t)m.offset >= first_move)
+			break;
+		int64_t x = embedded_change(b, res, rec_of_old, m.type);
+		if (x >= 0 && x != (int64_t)i) {
+			r->shifted_by = x;
+			return;
+		}
+	}
+}
+
+/* Roots by following shifted_by on a work list (each chain walked once and
+ * its nodes given the root found; a cycle makes its start a root). */
+static void find_roots(struct bk_diff_result *res)
+{
+	size_t n = res->nr_records;
+	for (size_t i = 0; i < n; i++) {
+		struct bk_diff_record *r = &res->records[i];
+		if (r->root >= 0)
+			continue;
+		int64_t cur = (int64_t)i;
+		size_t steps = 0;
+		while (res->records[cur].shifted_by >= 0 && res->records[cur].root < 0 && steps++ < n)
+			cur = res->records[cur].shifted_by;
+		int64_t root = res->records[cur].root >= 0 ? res->records[cur].root : cur;
+		if (steps > n) { /* a cycle */
+			r->shifted_by = -1;
+			root = (int64_t)i;
+		}
+		for (int64_t x = (int64_t)i; res->records[x].root < 0;) {
+			res->records[x].root = root;
+			if (x == root || res->records[x].shifted_by < 0)
+				break;
+			x = res->records[x].shifted_by;
+		}
+		if (res->records[root].root < 0)
+			res->records[root].root = root;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (res->records[i].shifted_by >= 0 && res->records[i].root != (int64_t)i)
+			res->records[res->records[i].root].nr_shifted++;
+}
+
+/* ---- the result ---------------------------------------------------------------------- */
+
+static int cmp_rec(const void *x, const void *y)
+{
+	const struct drec *a = x, *b = y;
+	if (a->r.cls != b->r.cls)
+		return a->r.cls < b->r.cls ? -1 : 1;
+	return strcmp(a->r.name, b->r.name);
+}
+
+static int finish(struct builder *b, struct bk_diff_result *res)
+{
+	qsort(b->recs, b->nr, sizeof(*b->recs), cmp_rec);
+	res->nr_records = b->nr;
+	res->records = calloc(b->nr ? b->nr : 1, sizeof(*res->records));
+	res->priv->old_cnt = b->o.cnt;
+	res->priv->rec_of_old = malloc(b->o.cnt * sizeof(int32_t));
+	if (!res->records || !res->priv->rec_of_old)
+		return -ENOMEM;
+	memset(res->priv->rec_of_old, 0xff, b->o.cnt * sizeof(int32_t));
+	for (size_t i = 0; i < b->nr; i++) {
+		res->records[i] = b->recs[i].r;
+		for (size_t e = 0; e < b->recs[i].nr_old_ids; e++)
+			res->priv->rec_of_old[b->recs[i].old_ids[e]] = (int32_t)i;
+	}
+	for (size_t i = 0; i < b->nr; i++)
+		find_shift(b, res, res->priv->rec_of_old, i);
+	find_roots(res);
+	for (size_t i = 0; i < b->nr; i++) {
+		struct bk_diff_record *r = &res->records[i];
+		res->count[r->cls][r->op]++;
+		res->severity[r->severity]++;
+		if (r->op != BK_DIFF_CHANGED)
+			continue;
+		if (r->shifted_by >= 0)
+			res->nr_shifted++;
+		else
+			res->nr_roots++;
+	}
+	return 0;
+}
+
+int64_t bk_diff_record_of_old(const struct bk_diff_result *r, uint32_t old_id)
+{
+	if (!r || !r->priv || old_id >= r->priv->old_cnt)
+		return -1;
+	return r->priv->rec_of_old[old_id];
+}
+
+void bk_diff_free(struct bk_diff_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nr_records; i++)
+		free(r->records[i].impact.embedders);
+	for (size_t i = 0; i < r->nr_modules; i++)
+		free(r->modules[i]);
+	free(r->modules);
+	free(r->records);
+	if (r->priv) {
+		darena_free(r->priv->arena);
+		free(r->priv->rec_of_old);
+		free(r->priv);
+	}
+	free(r);
+}
+
+int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
+	    const struct bk_diff_opts *opts, struct bk_diff_result **out, struct bk_error *err)
+{
+	struct builder b = {0};
+	struct bk_diff_opts o;
+	*out = NULL;
+	int e = bk_opts_load(&o, sizeof(o), opts, "bk_diff_opts", err);
+	if (e)
+		return e;
+	e = -ENOMEM;
+	struct bk_diff_result *res = calloc(1, sizeof(*res));
+	if (!res || !(res->priv = calloc(1, sizeof(*res->priv))))
+		goto fail;
+	if (dside_init(&b.o, old) || dside_init(&b.n, new_btf) || collect(&b.o) || collect(&b.n))
+		goto fail;
+	/* at most one record per key: room for all, so that it never moves
+	 * (pages not written are never touched) */
+	b.cap = b.o.nr_ents + b.n.nr_ents + 1;
+	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))))
+		goto fail;
+	if (match(&b) || b.oom)
+		goto fail;
+	e = finish(&b, res);
+	res->priv->arena = b.arena;
+	b.arena = NULL;
+	if (e)
+		goto fail;
+	free(b.recs);
+	dside_free(&b.o);
+	dside_free(&b.n);
+	*out = res;
+	return 0;
+fail:
+	darena_free(b.arena);
+	free(b.recs);
+	dside_free(&b.o);
+	dside_free(&b.n);
+	bk_diff_free(res);
+	return bk_err(err, e, "out of memory");
+}
