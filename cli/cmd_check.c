@@ -61,7 +61,9 @@ const char cmd_check_usage[] =
 	"    the distilled types that break the most modules (10)}}\n"
 	"\n"
 	"exit status: 0 when no module fails, is bound or errs; 1 otherwise, or when\n"
-	"KERNEL_BTF or --built-against is not valid BTF; 2 usage or I/O errors\n";
+	"KERNEL_BTF or --built-against is not valid BTF; 2 usage or I/O errors, or\n"
+	"modules that could not be checked for lack of memory (even retried alone:\n"
+	"each is named, and every other result is kept)\n";
 
 struct check_args {
 	const char *base, *built_against;

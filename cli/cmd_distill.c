@@ -63,7 +63,7 @@ const char cmd_distill_usage[] =
 	"     VMLINUX (built against another kernel), MODULE refers to kernel types\n"
 	"     that cannot be distilled, MODULE is signed (without --strip-signature),\n"
 	"     or warnings with --strict\n"
-	"  2  usage error, or a file cannot be read or written\n";
+	"  2  usage error, a file cannot be read or written, or out of memory\n";
 
 enum {
 	OPT_BASE_OUT = 256,
