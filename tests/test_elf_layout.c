@@ -110,6 +110,13 @@ static void expect_refused(const char *name, enum field f, uint64_t value, const
 	assert_false(bkt_exists(out));
 	assert_file_is(in, &im);
 	free(text);
+	/* --in-place: the same refusal, the module untouched */
+	text = bkt_runf(&st, NULL, "%s distill -B %s %s --in-place 2>&1", bkt_tool(),
+			bkt_vmlinux(KVER), in);
+	if (st != 1 || !strstr(text, msg))
+		fail_msg("%s patched, --in-place: exit %d, '%s'", name, st, text);
+	assert_file_is(in, &im);
+	free(text);
 	free(im.data);
 }
 
@@ -145,6 +152,22 @@ static void test_empty_section_at_zero(void **state)
 	(void)state;
 	expect_kept(".note.GNU-stack", 0);
 	expect_kept(".note.GNU-stack", 0x20); /* inside the ELF header */
+	/* --in-place (the case: the first 64 bytes became zeros) */
+	const char *in = bkt_tmp("in.ko");
+	struct image im = craft(bkt_shared(MODULE), ".note.GNU-stack", F_OFFSET, 0, in);
+	struct image ref = reference();
+	assert_int_equal(bkt_cmd("%s distill -B %s %s --in-place", bkt_tool(), bkt_vmlinux(KVER),
+				 in),
+			 0);
+	struct image got = module_image(in);
+	assert_int_equal(got.len, ref.len);
+	assert_memory_equal(got.data, ref.data, sizeof(Elf64_Ehdr));
+	shdr_at(&got, find_shdr(&got, ".note.GNU-stack"))->sh_offset =
+		shdr_at(&ref, find_shdr(&ref, ".note.GNU-stack"))->sh_offset;
+	assert_memory_equal(got.data, ref.data, ref.len);
+	free(got.data);
+	free(ref.data);
+	free(im.data);
 }
 
 static void test_empty_section_inside_text(void **state)
