@@ -103,10 +103,13 @@ const char *bk_error_str(const struct bk_error *e, char *buf, size_t len)
 	return buf;
 }
 
+/* The one exit-status rule: I/O and out of memory are 2; any failure on
+ * content (whatever file it is in: module, base, --built-against) is
+ * invalid input, 1. */
 int bk_error_exit_status(const struct bk_error *e)
 {
 	/* out of memory says nothing about the input: a resource, like I/O */
-	return e->io || e->code == -ENOMEM ? 2 : 1;
+	return e->io || e->reason == BK_E_IO || e->code == -ENOMEM ? 2 : 1;
 }
 
 int bk_err_io(struct bk_error *e, int code, const char *path, const char *what)
