@@ -242,6 +242,8 @@ static void test_btf_base_over_elf_header(void **state)
 	struct bk_elf_section_edit ed = {".BTF.base", blob, sizeof(blob)};
 	remove(out);
 	assert_int_equal(bk_elf_write_sections(f, &ed, 1, false, out, &err), -EINVAL);
+	assert_int_equal(err.reason, BK_E_ELF_LAYOUT);
+	assert_string_equal(bk_reason_name(err.reason), "elf-layout");
 	assert_int_equal(bk_error_exit_status(&err), 1);
 	assert_string_equal(err.file, in);
 	assert_non_null(strstr(err.msg, "section [26] .BTF.base (offset 32, 180 bytes) overlaps "

@@ -58,6 +58,9 @@ enum bk_reason {
 	BK_E_SECTION = 105,     /* it is, but unusable: twice, SHT_NOBITS, compressed */
 	BK_E_SIGNATURE = 106,   /* a module signature trailer that does not add up */
 	BK_E_ELF_EDIT = 107,    /* a section edit ELF write-back cannot make */
+	BK_E_ELF_LAYOUT = 108,  /* an ELF layout write-back cannot keep (parts that
+				 * overlap, an absurd alignment), or an image that
+				 * does not read back as the input with the edits */
 
 	/* reading a BTF blob */
 	BK_E_BTF_HEADER = 120,  /* header: truncated, magic, length, section layout */

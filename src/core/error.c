@@ -135,6 +135,7 @@ const char *bk_reason_name(int reason)
 		[BK_E_SECTION] = "section",
 		[BK_E_SIGNATURE] = "signature",
 		[BK_E_ELF_EDIT] = "elf-edit",
+		[BK_E_ELF_LAYOUT] = "elf-layout",
 		[BK_E_BTF_HEADER] = "btf-header",
 		[BK_E_BTF_STRINGS] = "btf-strings",
 		[BK_E_BTF_TYPE] = "btf-type",

@@ -267,6 +267,8 @@ int bk_elf_verify_image(const struct bk_file *in, const struct bk_elf_section_ed
 	for (size_t i = 0; i < nr_edits; i++)
 		nr_new += !bk_file_find_sec(in, edits[i].name);
 	int e = bk_file_open_mem(image, size, "the image written back", &out, err);
+	if (e == -ENOMEM)
+		return e;
 	if (e) {
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);

@@ -90,7 +90,8 @@ static int check_request(const struct bk_file *f, const struct bk_elf_section_ed
 	for (size_t i = 0; i < nr_edits; i++)
 		if ((e = bk_err_tag(err, check_edit(f, edits, i, err), BK_E_ELF_EDIT)))
 			return e;
-	return bk_elf_layout_check(f, "cannot keep its layout", err);
+	return bk_err_tag(err, bk_elf_layout_check(f, "cannot keep its layout", err),
+			  BK_E_ELF_LAYOUT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -192,7 +193,7 @@ static int moved_offset(const struct bk_file *f, size_t i, const GElf_Shdr *sh, 
 			uint64_t *off, struct bk_error *err)
 {
 	if (sh->sh_addralign > BK_ELF_MAX_ALIGN)
-		return bk_err(err, -EINVAL,
+		return bk_err_r(err, -EINVAL, BK_E_ELF_LAYOUT,
 			      "section [%zu] %s asks for an alignment of %llu bytes (more than "
 			      "%u): refusing to move it", i, sec_name(f, i),
 			      (unsigned long long)sh->sh_addralign, BK_ELF_MAX_ALIGN);
@@ -401,7 +402,8 @@ int bk_elf_sections_image(const struct bk_file *f, const struct bk_elf_section_e
 	if (!e && !(e = plan_sections(f, edits, nr_edits, &p, err)) &&
 	    !(e = place_sections(f, &p, &shoff, err)) &&
 	    !(e = render(f, &p, shoff, image, size, err)))
-		e = bk_elf_verify_image(f, edits, nr_edits, *image, *size, err);
+		e = bk_err_tag(err, bk_elf_verify_image(f, edits, nr_edits, *image, *size, err),
+			       BK_E_ELF_LAYOUT);
 	if (e) {
 		free(*image);
 		*image = NULL;

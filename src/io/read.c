@@ -310,7 +310,7 @@ static const char *file_kind(mode_t m)
 static int too_big(struct bk_error *err, const char *path, uint64_t size)
 {
 	bk_err_io(err, -EFBIG, path, "cannot read");
-	return bk_err(err, -EFBIG, "%llu bytes: larger than any module or BTF blob "
+	return bk_err_r(err, -EFBIG, BK_E_IO, "%llu bytes: larger than any module or BTF blob "
 		      "(at most %zu MiB): refusing to read it", (unsigned long long)size,
 		      BK_READ_MAX >> 20);
 }
@@ -323,7 +323,7 @@ static int refuse_file(const char *path, const struct stat *st, bool in, struct 
 		return bk_err_io(err, -EISDIR, path, "cannot read");
 	if (!S_ISREG(st->st_mode) && !(in && (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)))) {
 		bk_err_io(err, -EINVAL, path, "cannot read");
-		return bk_err(err, -EINVAL, "%s, not a regular file: refusing to read it",
+		return bk_err_r(err, -EINVAL, BK_E_IO, "%s, not a regular file: refusing to read it",
 			      file_kind(st->st_mode));
 	}
 	if ((uint64_t)st->st_size > BK_READ_MAX)
@@ -391,5 +391,5 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 	free(buf);
 	close(fd);
 	bk_err_io(err, -ENOMEM, path, "cannot read");
-	return bk_err(err, -ENOMEM, "out of memory for %zu bytes", cap);
+	return bk_err_r(err, -ENOMEM, BK_E_IO, "out of memory for %zu bytes", cap);
 }
