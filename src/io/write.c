@@ -196,7 +196,7 @@ static void remove_stale_temps(const char *dir, const char *name)
  * The window that remains: a SIGKILL or a power cut between the first and
  * the last rename (a few microseconds, no I/O in between) leaves the first
  * targets new and the others old, and the old files' extra names behind
- * (NAME.btfkit-PID-old-N; the next write to NAME removes them).
+ * (NAME.btfkit-PID-oldN; the next write to NAME removes them).
  *
  * Syncing is what durability needs and no more: each file's data once
  * (with several files, writeback of all of them is started first, so their
@@ -239,7 +239,7 @@ static int open_temp(struct pending *p)
 	return 0;
 }
 
-/* A name for the unnamed file fd: fmt_path.btfkit-PID-[TAG]N. */
+/* A name for the unnamed file fd: PATH.btfkit-PID-[TAG]N. */
 static int link_temp(int fd, const char *path, const char *tag, char *name, size_t len)
 {
 	char proc[64];
@@ -254,7 +254,9 @@ static int link_temp(int fd, const char *path, const char *tag, char *name, size
 	return -EEXIST;
 }
 
-/* A second name for the file at path (when there is one), to undo with. */
+/* A second name for the file at path (when there is one), to undo with.
+ * Where the file system has no hard links (vfat), the set is written
+ * without that: a failed rename there cannot be undone. */
 static int link_old(struct pending *p)
 {
 	for (int i = 0; i < 100; i++) {
@@ -266,14 +268,12 @@ static int link_old(struct pending *p)
 		}
 		if (errno == ENOENT)
 			return 0;
-		int e = -errno;
-		if (e == -EPERM) { /* a directory has no second name: say what it is */
-			struct stat st;
-			if (stat(p->o->path, &st) == 0 && S_ISDIR(st.st_mode))
-				return -EISDIR;
-		}
-		if (e != -EEXIST)
-			return e;
+		if (errno == EEXIST)
+			continue;
+		struct stat st; /* a directory has no second name: say what it is */
+		if (stat(p->o->path, &st) == 0 && S_ISDIR(st.st_mode))
+			return -EISDIR;
+		return 0;
 	}
 	return -EEXIST;
 }
