@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -241,11 +244,52 @@ static void test_cli_pair_full_fs(void **state)
 	in_child(cli_full_fs_child, "a tmpfs mounted in a mount namespace");
 }
 
+/* Set or clear the immutable attribute; false where that is not allowed. */
+static bool set_immutable(const char *path, bool on)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), flags = 0;
+	bool ok = fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+	flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+	ok = ok && ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* The last rename fails (S is immutable: it can be neither linked nor
+ * replaced): B, already renamed into place, is put back from its old name. */
+static void test_failed_rename_undone(void **state)
+{
+	(void)state;
+	const char *b = bkt_tmp("b"), *s = bkt_tmp("s");
+	put(b, "old-b");
+	put(s, "old-s");
+	if (!set_immutable(s, true)) {
+		printf("[  SKIP    ] needs the immutable attribute (root, ext4/tmpfs)\n");
+		remove(b);
+		remove(s);
+		return;
+	}
+	struct bk_output outs[] = {{b, "new-b", 5}, {s, "new-s", 5}};
+	struct bk_error err = {0};
+	int e = bk_write_files(outs, 2, &err);
+	set_immutable(s, false);
+	assert_int_equal(e, -EPERM);
+	assert_true(err.io);
+	assert_string_equal(err.file, s);
+	assert_true(holds(b, "old-b"));
+	assert_true(holds(s, "old-s"));
+	assert_int_equal(nr_entries(bkt_tmpdir), 2);
+	remove(b);
+	remove(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_set_replaces_all),
 		cmocka_unit_test(test_set_size_limit),
+		cmocka_unit_test(test_failed_rename_undone),
 		cmocka_unit_test(test_cli_pair_size_limit),
 		cmocka_unit_test(test_cli_pair_full_fs),
 	};
