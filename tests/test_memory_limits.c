@@ -103,6 +103,22 @@ static void test_out_of_memory_names_the_file(void **state)
 		fail_msg("validate under 12 MB: '%s'", text);
 	free(text);
 	assert_int_equal(bkt_cmd("ulimit -v 64000; %s validate %s >/dev/null", bkt_tool(), v), 0);
+
+	/* distill of amdgpu: both inputs read (about 10 MiB), distilling needs
+	 * about 18: the module is named (before: exit 1, no file) */
+	const char *amdgpu = bkt_module(KVER, "kernel/drivers/gpu/drm/amd/amdgpu/amdgpu");
+	text = bkt_runf(&st, NULL, "ulimit -v 14000; %s distill -B %s %s --base-out %s "
+			"--split-out %s 2>&1", bkt_tool(), v, amdgpu, bkt_tmp("ab"), bkt_tmp("as"));
+	assert_int_equal(st, 2);
+	snprintf(want, sizeof(want), "btfkit: %s: out of memory", amdgpu);
+	if (!strstr(text, want))
+		fail_msg("distill under 14 MB: '%s'", text);
+	free(text);
+	assert_false(bkt_exists(bkt_tmp("ab")));
+	assert_false(bkt_exists(bkt_tmp("as")));
+	assert_int_equal(bkt_cmd("ulimit -v 100000; %s distill -B %s %s --base-out %s "
+				 "--split-out %s", bkt_tool(), v, amdgpu, bkt_tmp("ab"), bkt_tmp("as")),
+			 0);
 }
 
 /* check under a limit where some modules cannot be checked: each is still
