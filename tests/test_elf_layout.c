@@ -224,6 +224,9 @@ static void test_overlaps_headers(void **state)
 		       "section [20] .comment (offset 16, 80 bytes) overlaps the ELF header "
 		       "(offset 0, 64 bytes)");
 	expect_refused(".comment", F_OFFSET, shoff + 8, "overlaps the section header table");
+	/* a section with bytes past the end: refused when the module is read */
+	expect_refused(".comment", F_OFFSET, 256u << 20, "section [20] .comment at offset "
+		       "268435456 + 80 bytes ends past the end of the ELF data");
 }
 
 /* A .BTF.base (an existing section replaced in place) over the ELF header:
