@@ -186,8 +186,8 @@ static void remove_stale_temps(const char *dir, const char *name)
  * Every output is written whole to an unnamed O_TMPFILE in its target's
  * directory (a process that dies while writing leaves nothing), its data
  * made durable, then given a temporary name beside the target; an output
- * that replaces a file also gets a second name for the old file (a hard
- * link: no copy). Only when every output has come this far are the
+ * that replaces a file, in a set of two or more, also gets a second name
+ * for the old file (a hard link: no copy). Only when every output has come this far are the
  * temporaries renamed over their targets, with catchable signals blocked;
  * should a rename fail, the ones done are undone from the old files'
  * names. Any failure before the renames removes every temporary, so all
@@ -295,7 +295,10 @@ static int prepare(struct pending *p, bool several)
 	return 0;
 }
 
-static int make_durable_and_name(struct pending *p)
+/* Sync p's data and name it; in a set of several, also give the old file
+ * a second name to undo with. A single file needs none: its one rename
+ * either happens or not, and a writer killed before it leaves no old name. */
+static int make_durable_and_name(struct pending *p, bool several)
 {
 	int e;
 	if (fdatasync(p->fd))
@@ -305,7 +308,7 @@ static int make_durable_and_name(struct pending *p)
 			return e;
 		p->named = true;
 	}
-	return link_old(p);
+	return several ? link_old(p) : 0;
 }
 
 /* Put the old files back after a failed rename (j: renames done). */
@@ -390,7 +393,7 @@ static int write_set(const struct bk_output *outs, size_t n, struct bk_error *er
 		if ((e = prepare(&ps[i], n > 1)))
 			failed = i;
 	for (i = 0; i < n && !e; i++)
-		if ((e = make_durable_and_name(&ps[i])))
+		if ((e = make_durable_and_name(&ps[i], n > 1)))
 			failed = i;
 	if (!e)
 		e = commit(ps, n, &failed);
