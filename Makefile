@@ -149,6 +149,9 @@ install: all man
 	    -e 's|@VERSION@|$(VERSION)|' btfkit.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc
 	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 completion/btfkit.bash $(DESTDIR)$(BASHCOMPDIR)/btfkit
+	install -d $(DESTDIR)$(DATADIR)/btfkit/dkms
+	install -m 0755 contrib/dkms/btfkit-dkms-btf $(DESTDIR)$(DATADIR)/btfkit/dkms/
+	install -m 0644 contrib/dkms/README.md $(DESTDIR)$(DATADIR)/btfkit/dkms/
 
 # what install wrote, and nothing else (directories only when left empty)
 uninstall:
@@ -156,9 +159,11 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libbtfkit.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libbtfkit.so $(DESTDIR)$(PKGCONFIGDIR)/btfkit.pc \
 	    $(DESTDIR)$(BASHCOMPDIR)/btfkit \
+	    $(DESTDIR)$(DATADIR)/btfkit/dkms/btfkit-dkms-btf $(DESTDIR)$(DATADIR)/btfkit/dkms/README.md \
 	    $(addprefix $(DESTDIR)$(INCLUDEDIR)/btfkit/,$(notdir $(wildcard include/btfkit/*.h))) \
 	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN_PAGES)))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/btfkit 2>/dev/null
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/btfkit $(DESTDIR)$(DATADIR)/btfkit/dkms \
+	    $(DESTDIR)$(DATADIR)/btfkit 2>/dev/null
 
 clean:
 	rm -rf build build-san

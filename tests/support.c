@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static char *next_buf(void)
 {
@@ -40,6 +41,22 @@ bool bkt_have_golden(void)
 	return shared_has("golden");
 }
 
+static void need_shared_for(const char *rel);
+
+void bkt_need_shared(void)
+{
+	need_shared_for("corpus");
+	need_shared_for("golden");
+}
+
+/* The process that runs the tests: a skip in a child it forked would
+ * longjmp into the child's copy of the test runner. */
+static pid_t runner_pid;
+__attribute__((constructor)) static void note_runner(void)
+{
+	runner_pid = getpid();
+}
+
 /* Skip the running test when the shared data that rel lies in is absent
  * (a checkout without ../shared): run.sh counts the skips and says how to
  * get the corpus. With the data present a missing file still fails. */
@@ -47,6 +64,11 @@ static void need_shared_for(const char *rel)
 {
 	bool golden = !strncmp(rel, "golden", 6);
 	if (golden ? !bkt_have_golden() : !bkt_have_corpus()) {
+		if (getpid() != runner_pid) {
+			fprintf(stderr, "a forked child asked for %s without the corpus: call "
+					"bkt_need_shared() in the test, before forking\n", rel);
+			_exit(1);
+		}
 		print_message("needs %s (absent from %s)\n", golden ? "the goldens" : "the corpus",
 			      env_or("SHARED", "../shared"));
 		skip();

@@ -17,6 +17,7 @@
  * no goldens) is skipped, not failed: call these inside a test. */
 bool bkt_have_corpus(void);                    /* $SHARED/corpus/sample.txt exists */
 bool bkt_have_golden(void);                    /* $SHARED/golden exists */
+void bkt_need_shared(void);                    /* skip the test without corpus or goldens */
 const char *bkt_shared(const char *rel);       /* $SHARED/rel (default ../shared) */
 const char *bkt_data(const char *rel);         /* $BK_TESTDATA/rel: decompressed data */
 const char *bkt_golden(const char *rel);       /* golden/rel, or its decompressed copy */

@@ -89,6 +89,10 @@ chk - < "$tmp/split.btf" > "$tmp/c.stdin" 2>&1
 check "check - reads standard input" grep -q "^relocates -$" "$tmp/c.stdin"
 chk -q "$tmp/mods" > "$tmp/c.quiet" 2>&1
 check "check -q: nothing when every module relocates" test ! -s "$tmp/c.quiet"
+on_tty "$TOOL" check -q -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$tmp/mods"
+check "check -q on a terminal: no progress either" test ! -s "$tmp/tty.out"
+on_tty "$TOOL" check -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$tmp/mods"
+check "check on a terminal: its progress and summary" grep -q "module against" "$tmp/tty.out"
 printf "[3] PTR '(anon)' type_id=2\n" | "$TOOL" asm -B "$tmp/base.btf" -o "$tmp/mods/two.btf"
 printf "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n" | "$TOOL" asm -o "$tmp/nofoo.btf"
 "$TOOL" check -q -B "$tmp/nofoo.btf" --built-against "$tmp/base.btf" "$tmp/mods" > "$tmp/c.q2" 2>&1

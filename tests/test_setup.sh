@@ -25,4 +25,19 @@ for p in $(sed 's/#.*//' scripts/packages.txt); do
 	check "debian/control's Build-Depends names $p (scripts/packages.txt)" in_build_depends "$p"
 done
 check ".ci/run installs scripts/packages.txt" grep -q 'scripts/packages.txt' .ci/run
+
+# make install puts everything where Debian's tools look, make uninstall
+# takes exactly that away
+root=$tmp/root
+make -s install B="$B" DESTDIR="$root" PREFIX=/usr >/dev/null 2>"$tmp/install.err"
+check "make install" test $? -eq 0
+for f in bin/btfkit share/man/man1/btfkit.1 share/bash-completion/completions/btfkit \
+	share/btfkit/dkms/btfkit-dkms-btf include/btfkit/btfkit.h lib/pkgconfig/btfkit.pc lib/libbtfkit.so.0; do
+	check "make install: /usr/$f" test -e "$root/usr/$f"
+done
+for cmd in $(help_commands); do
+	check "make install: btfkit-$cmd.1" test -f "$root/usr/share/man/man1/btfkit-$cmd.1"
+done
+make -s uninstall B="$B" DESTDIR="$root" PREFIX=/usr >/dev/null 2>&1
+check "make uninstall removes every file install wrote" sh -c '[ -z "$(find "$1" ! -type d)" ]' _ "$root"
 finish

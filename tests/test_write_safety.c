@@ -437,6 +437,7 @@ static int cli_on_read_only_fs(struct scratch *s, void *arg)
 static void test_cli_read_only_directory(void **state)
 {
 	(void)state;
+	bkt_need_shared(); /* here, not in the child */
 	struct scratch s;
 	scratch_init(&s);
 	int status = in_child(cli_on_read_only_fs, &s, NULL);
@@ -470,6 +471,7 @@ static int cli_on_full_fs(struct scratch *s, void *arg)
 static void test_cli_full_file_system(void **state)
 {
 	(void)state;
+	bkt_need_shared(); /* here, not in the child */
 	struct scratch s;
 	scratch_init(&s);
 	int status = in_child(cli_on_full_fs, &s, NULL);
