@@ -27,6 +27,7 @@ export MEASURE_EXIT=1 MEASURE_CPU=1
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.1.0-47-amd64.btf" "$V/6.1.0-56-amd64.btf"
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.12.107+deb12-amd64.btf" "$V/6.12.117+deb12-amd64.btf"
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.1.0-47-amd64.btf" "$V/6.12.117+deb12-amd64.btf"
+"$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.12.117+deb12-amd64.btf" "$V/running.btf"
 echo "== whole process: btfkit diff --modules over the 4,022 modules of 6.1.0-47"
 "$B/bench/measure" 5 "$B/btfkit" diff "$V/6.1.0-47-amd64.btf" "$V/6.1.0-56-amd64.btf" \
 	--modules "$T/modules/6.1.0-47-amd64"

@@ -163,6 +163,16 @@ static void causes_text(const struct bk_check_report *rep, const struct bk_check
 	}
 }
 
+static const char *json_kernel; /* several kernels: the one these lines are about */
+
+static void kernel_field(void)
+{
+	if (json_kernel) {
+		fputs(",\"kernel\":", stdout);
+		cli_json_str(stdout, json_kernel);
+	}
+}
+
 static void report_json(const struct bk_check_report *rep, const struct bk_check_result *r)
 {
 	char key[4096];
@@ -170,6 +180,7 @@ static void report_json(const struct bk_check_report *rep, const struct bk_check
 		const struct bk_check_subsys *x = &rep->subsystems[s];
 		fputs("{\"subsystem\":", stdout);
 		cli_json_str(stdout, x->name);
+		kernel_field();
 		printf(",\"modules\":%zu", x->total);
 		for (int k = 0; k < BK_CHECK_NR_STATUS; k++)
 			printf(",\"%s\":%zu", bk_check_status_name(k), x->count[k]);
@@ -179,6 +190,7 @@ static void report_json(const struct bk_check_report *rep, const struct bk_check
 		const struct bk_check_cause *x = &rep->causes[c];
 		fputs("{\"breaker\":", stdout);
 		cli_json_str(stdout, x->type);
+		kernel_field();
 		printf(",\"modules\":%zu,\"sole\":%zu,\"list\":[", x->nr_modules, x->sole);
 		for (size_t k = 0; k < x->nr_modules; k++) {
 			if (k)
@@ -208,11 +220,13 @@ static void compare_out(const char *path, bool json, const struct change *c, siz
 		for (size_t i = 0; i < nr; i++) {
 			fputs("{\"changed\":", stdout);
 			cli_json_str(stdout, change_key(&c[i], r, key, sizeof(key)));
+			kernel_field();
 			printf(",\"from\":\"%s\",\"to\":\"%s\"}\n", c[i].old ? c[i].old->status : "(new)",
 			       new_status(&c[i], r));
 		}
 		fputs("{\"compare\":{\"file\":", stdout);
 		cli_json_str(stdout, path);
+		kernel_field();
 		printf(",\"changed\":%zu,\"new\":%zu,\"gone\":%zu}}\n", nr - nr_new - nr_gone, nr_new,
 		       nr_gone);
 		return;
@@ -222,6 +236,25 @@ static void compare_out(const char *path, bool json, const struct change *c, siz
 	for (size_t i = 0; i < nr; i++)
 		printf("  %s: %s -> %s\n", change_key(&c[i], r, key, sizeof(key)),
 		       c[i].old ? c[i].old->status : "(new)", new_status(&c[i], r));
+}
+
+/* ---- HTML: one page, a section per kernel (-B) ---------------------------------- */
+
+static struct {
+	FILE *f;
+	char *buf;
+	size_t len;
+	int sections;
+} page;
+
+/* "", "-1", "-2"...: element IDs of the kernel's section */
+static const char *sfx(int section)
+{
+	static char b[16];
+	b[0] = 0;
+	if (section)
+		snprintf(b, sizeof(b), "-%d", section);
+	return b;
 }
 
 /* ---- HTML ----------------------------------------------------------------------- */
@@ -251,9 +284,9 @@ static const char html_head[] =
 	"svg text{font:11px sans-serif}\n</style></head><body>\n";
 
 /* the chart: one stacked bar of verdicts per subsystem, the largest first */
-static void html_chart(FILE *f, const struct bk_check_report *rep)
+static void html_chart(FILE *f, const struct bk_check_report *rep, int section)
 {
-	size_t order[40], n = 0, max = 1;
+	size_t order[40] = {0}, n = 0, max = 1;
 	bool used[4096] = {0};
 	while (n < 40 && n < rep->nr_subsystems && rep->nr_subsystems <= 4096) {
 		size_t best = SIZE_MAX;
@@ -266,8 +299,8 @@ static void html_chart(FILE *f, const struct bk_check_report *rep)
 	for (size_t i = 0; i < n; i++)
 		if (rep->subsystems[order[i]].total > max)
 			max = rep->subsystems[order[i]].total;
-	fprintf(f, "<h2>Verdicts per subsystem</h2>\n<svg id=\"chart\" width=\"900\" height=\"%zu\" "
-		   "role=\"img\" aria-label=\"verdicts per subsystem\">\n", n * 18 + 24);
+	fprintf(f, "<h3>Verdicts per subsystem</h3>\n<svg id=\"chart%s\" width=\"900\" height=\"%zu\" "
+		   "role=\"img\" aria-label=\"verdicts per subsystem\">\n", sfx(section), n * 18 + 24);
 	for (size_t i = 0; i < n; i++) {
 		const struct bk_check_subsys *x = &rep->subsystems[order[i]];
 		double at = 220;
@@ -287,7 +320,7 @@ static void html_chart(FILE *f, const struct bk_check_report *rep)
 		}
 		fputs("</g>\n", f);
 	}
-	fprintf(f, "<g id=\"legend\">");
+	fprintf(f, "<g class=\"legend\">");
 	for (int k = 0; k < BK_CHECK_NR_STATUS; k++)
 		fprintf(f, "<rect class=\"%s\" x=\"%d\" y=\"%zu\" width=\"10\" height=\"10\"></rect>"
 			   "<text x=\"%d\" y=\"%zu\">%s</text>",
@@ -298,9 +331,9 @@ static void html_chart(FILE *f, const struct bk_check_report *rep)
 
 static const char html_script[] =
 	"<script>\n"
-	"(function () {\n"
-	"  var table = document.getElementById('modules'), body = table.tBodies[0];\n"
-	"  var heads = table.tHead.rows[0].cells, note = document.getElementById('sorted');\n"
+	"Array.prototype.forEach.call(document.querySelectorAll('table.modules'), function (table) {\n"
+	"  var body = table.tBodies[0], heads = table.tHead.rows[0].cells;\n"
+	"  var note = document.getElementById(table.getAttribute('data-note'));\n"
 	"  function sortBy(col, desc) {\n"
 	"    var num = heads[col].hasAttribute('data-num');\n"
 	"    var rows = Array.prototype.slice.call(body.rows);\n"
@@ -324,15 +357,17 @@ static const char html_script[] =
 	"  if (m) Array.prototype.forEach.call(heads, function (h, i) {\n"
 	"    if (h.getAttribute('data-key') === m[1]) sortBy(i, !!m[2]);\n"
 	"  });\n"
-	"})();\n"
+	"});\n"
 	"</script>\n";
 
 static void html_modules(FILE *f, const struct bk_check_report *rep, const struct bk_check_result *r,
-			 size_t n)
+			 size_t n, int section)
 {
 	char key[4096];
-	fputs("<h2>Modules</h2>\n<p>Click a column to sort (again: descending). <span id=\"sorted\">"
-	      "</span></p>\n<table id=\"modules\"><thead><tr><th data-key=\"module\">module</th>"
+	fprintf(f, "<h3>Modules</h3>\n<p>Click a column to sort (again: descending). <span id=\"sorted%s\">"
+		   "</span></p>\n<table class=\"modules\" id=\"modules%s\" data-note=\"sorted%s\">",
+		sfx(section), sfx(section), sfx(section));
+	fputs("<thead><tr><th data-key=\"module\">module</th>"
 	      "<th data-key=\"subsystem\">subsystem</th><th data-key=\"status\">status</th>"
 	      "<th data-key=\"causes\" data-num>causes</th><th data-key=\"sole\">sole cause</th>"
 	      "<th data-key=\"types\">types</th></tr></thead><tbody>\n", f);
@@ -360,7 +395,7 @@ static void html_modules(FILE *f, const struct bk_check_report *rep, const struc
 
 static void html_breakers(FILE *f, const struct bk_check_report *rep)
 {
-	fputs("<h2>Types that break modules</h2>\n<table id=\"breakers\"><thead><tr><th>type</th>"
+	fputs("<h3>Types that break modules</h3>\n<table class=\"breakers\"><thead><tr><th>type</th>"
 	      "<th>modules</th><th>sole cause of</th></tr></thead><tbody>\n", f);
 	for (size_t c = 0; c < rep->nr_causes; c++) {
 		fputs("<tr><td>", f);
@@ -371,30 +406,34 @@ static void html_breakers(FILE *f, const struct bk_check_report *rep)
 	fputs("</tbody></table>\n", f);
 }
 
-static int write_html(const char *path, const char *kernel, const struct bk_check_report *rep,
-		      const struct bk_check_result *r, size_t n, const struct change *ch, size_t nr_ch)
+/* the kernel's section of the page (begun at the first) */
+static int html_section(const char *kernel, const struct bk_check_report *rep,
+			const struct bk_check_result *r, size_t n, const struct change *ch, size_t nr_ch)
 {
-	char *buf = NULL, key[4096];
-	size_t len = 0, count[BK_CHECK_NR_STATUS] = {0};
-	struct bk_error err = {0};
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return -1;
+	char key[4096];
+	size_t count[BK_CHECK_NR_STATUS] = {0};
+	if (!page.f) {
+		if (!(page.f = open_memstream(&page.buf, &page.len)))
+			return -1;
+		fputs(html_head, page.f);
+		fputs("<h1>btfkit check</h1>\n", page.f);
+	}
+	FILE *f = page.f;
+	int section = page.sections++;
 	for (size_t i = 0; i < n; i++)
 		if (r[i].status < BK_CHECK_NR_STATUS)
 			count[r[i].status]++;
-	fputs(html_head, f);
-	fprintf(f, "<h1>btfkit check: %zu modules against ", n);
+	fprintf(f, "<section id=\"kernel%s\"><h2>%zu modules against ", sfx(section), n);
 	html_str(f, kernel);
-	fputs("</h1>\n<p id=\"counts\">", f);
+	fprintf(f, "</h2>\n<p id=\"counts%s\">", sfx(section));
 	for (int k = 0; k < BK_CHECK_NR_STATUS; k++)
 		fprintf(f, "%s<span class=\"%s\">%zu %s</span>", k ? ", " : "", bk_check_status_name(k),
 			count[k], bk_check_status_name(k));
 	fputs("</p>\n", f);
-	html_chart(f, rep);
+	html_chart(f, rep, section);
 	html_breakers(f, rep);
 	if (ch) {
-		fprintf(f, "<h2>Changed since the previous run</h2>\n<table id=\"changes\"><thead><tr>"
+		fprintf(f, "<h3>Changed since the previous run</h3>\n<table class=\"changes\"><thead><tr>"
 			   "<th>module</th><th>was</th><th>now</th></tr></thead><tbody>\n");
 		for (size_t i = 0; i < nr_ch; i++) {
 			fputs("<tr><td>", f);
@@ -404,15 +443,23 @@ static int write_html(const char *path, const char *kernel, const struct bk_chec
 		}
 		fputs("</tbody></table>\n", f);
 	}
-	html_modules(f, rep, r, n);
-	fputs(html_script, f);
-	fputs("</body></html>\n", f);
-	if (fclose(f))
-		return -1;
-	int e = bk_write_file(path, buf, len, &err);
-	free(buf);
-	if (e)
+	html_modules(f, rep, r, n, section);
+	fputs("</section>\n", f);
+	return 0;
+}
+
+int cli_check_report_finish(const struct cli_report_args *a)
+{
+	struct bk_error err = {0};
+	if (!a->html || !page.f)
+		return 0;
+	fputs(html_script, page.f);
+	fputs("</body></html>\n", page.f);
+	int e = fclose(page.f) ? -1 : bk_write_file(a->html, page.buf, page.len, &err);
+	if (e && err.code)
 		cli_fail(&err);
+	free(page.buf);
+	memset(&page, 0, sizeof(page));
 	return e;
 }
 
@@ -427,6 +474,7 @@ int cli_check_report(const struct cli_report_args *a, const char *kernel,
 	int status = EXIT_OK;
 	if (bk_check_report(r, n, &rep, &err))
 		return cli_fail(&err);
+	json_kernel = a->name_kernel ? kernel : NULL;
 	if (a->compare) {
 		if (read_previous(a->compare, &prev)) {
 			fprintf(stderr, "btfkit: %s: cannot read the previous run\n", a->compare);
@@ -443,7 +491,7 @@ int cli_check_report(const struct cli_report_args *a, const char *kernel,
 	}
 	if (ch)
 		compare_out(a->compare, a->json, ch, nr_ch, nr_new, nr_gone, r);
-	if (a->html && write_html(a->html, kernel, rep, r, n, ch, nr_ch))
+	if (a->html && html_section(kernel, rep, r, n, ch, nr_ch))
 		status = EXIT_USAGE;
 	free(ch);
 	free_previous(&prev);

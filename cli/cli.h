@@ -98,9 +98,12 @@ void cli_check_why_json(const struct bk_diff_result *d, const struct bk_reloc_re
  * lines and before the summary; returns an exit status (2: I/O) */
 struct cli_report_args {
 	bool report, json;
+	bool name_kernel; /* JSON: each line names the kernel (several -B) */
 	const char *compare, *html;
 };
 int cli_check_report(const struct cli_report_args *a, const char *kernel,
 		     const struct bk_check_result *r, size_t n);
+/* write the --html page (a section per kernel checked); 0 or -1 */
+int cli_check_report_finish(const struct cli_report_args *a);
 
 #endif

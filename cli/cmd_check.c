@@ -24,7 +24,8 @@ const char cmd_check_usage[] =
 	"Modules are checked on every core; output is in path order.\n"
 	"\n"
 	"options:\n"
-	"  -B, --base FILE           the kernel's BTF (required)\n"
+	"  -B, --base FILE           the kernel's BTF (required); several -B: one run\n"
+	"                            per kernel, JSON lines then name their \"kernel\"\n"
 	"      --built-against FILE  the kernel BTF the modules were built against\n"
 	"  -j, --json                JSON Lines (below)\n"
 	"  -q, --quiet               text: list only modules that do not relocate,\n"
@@ -52,8 +53,10 @@ const char cmd_check_usage[] =
 	"  and with --built-against, for the size-differs problems, \"why\": [{\"kind\",\n"
 	"    \"name\", \"size\": [old, new], \"cause\": \"root\"|\"shifted\", \"root\",\n"
 	"    \"text\"}]: what changed in the type between the two kernels (btfkit diff)\n"
-	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"text\"}\n"
-	"  PROBLEM for 'error': {\"problem\": \"error\", \"text\"}\n"
+	"  PROBLEM for 'bound': {\"problem\": \"bound\", \"fits\": BOOL, \"reason\"\n"
+	"    (when it does not fit), \"text\"}\n"
+	"  PROBLEM for 'error': {\"problem\": \"error\", \"reason\", \"text\"}; \"reason\":\n"
+	"    a stable code (\"base-misfit\", \"not-btf\", \"elf\", ...; errors.h)\n"
 	"  {\"summary\": {\"modules\", \"relocates\", \"fails\", \"bound\", \"no-btf\",\n"
 	"    \"error\": counts; \"seconds\", \"threads\";\n"
 	"    \"slowest\": [{\"module\", \"ms\"}] (5); \"breakers\": [{\"type\", \"modules\"}]:\n"
@@ -62,8 +65,12 @@ const char cmd_check_usage[] =
 	"exit status: 0 when no module fails, is bound or errs; 1 otherwise, or when\n"
 	"KERNEL_BTF or --built-against is not valid BTF; 2 usage or I/O errors\n";
 
+#define MAX_KERNELS 16
+
 struct check_args {
-	const char *base, *built_against;
+	const char *base, *built_against; /* base: the kernel of this run */
+	const char *bases[MAX_KERNELS];   /* every -B, run one after the other */
+	int nr_bases;
 	struct cli_report_args report;
 	bool json, quiet, quirks;
 	unsigned threads;
@@ -91,7 +98,12 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "B:jqt:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'B': a->base = optarg; break;
+		case 'B':
+			if (a->nr_bases == MAX_KERNELS)
+				return cli_usage_error("check", "at most %d kernels (-B)", MAX_KERNELS);
+			a->bases[a->nr_bases++] = optarg;
+			a->base = a->bases[0];
+			break;
 		case 'j': a->json = true; break;
 		case 'q': a->quiet = true; break;
 		case 't':
@@ -130,22 +142,31 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why)
+static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why,
+		       const char *kernel)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
 	cli_json_str(stdout, r->module);
+	if (kernel) { /* several kernels (-B): which one this line is about */
+		fputs(",\"kernel\":", stdout);
+		cli_json_str(stdout, kernel);
+	}
 	printf(",\"status\":\"%s\",\"problems\":", bk_check_status_name(r->status));
 	if (r->status == BK_CHECK_FAILS) {
 		cli_reloc_problems_json(stdout, r->report);
 	} else if (r->status == BK_CHECK_BOUND) {
-		printf("[{\"problem\":\"bound\",\"fits\":%s,\"text\":", r->fits ? "true" : "false");
+		printf("[{\"problem\":\"bound\",\"fits\":%s,", r->fits ? "true" : "false");
+		if (!r->fits)
+			printf("\"reason\":\"%s\",", bk_reason_name(r->error.reason));
+		fputs("\"text\":", stdout);
 		cli_json_str(stdout, r->fits ? "its split BTF reads on this kernel's BTF, but only "
 					       "the kernel it was built for is sure to match"
 					     : error_text(&r->error, buf, sizeof(buf)));
 		fputs("}]", stdout);
 	} else if (r->status == BK_CHECK_ERROR) {
-		fputs("[{\"problem\":\"error\",\"text\":", stdout);
+		printf("[{\"problem\":\"error\",\"reason\":\"%s\",\"text\":",
+		       bk_reason_name(r->error.reason));
 		cli_json_str(stdout, error_text(&r->error, buf, sizeof(buf)));
 		fputs("}]", stdout);
 	} else {
@@ -180,7 +201,13 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 			  const struct bk_check_summary *s, double seconds, unsigned threads)
 {
 	if (a->json) {
-		printf("{\"summary\":{\"modules\":%zu", s->total);
+		fputs("{\"summary\":{", stdout);
+		if (a->nr_bases > 1) {
+			fputs("\"kernel\":", stdout);
+			cli_json_str(stdout, a->base);
+			putchar(',');
+		}
+		printf("\"modules\":%zu", s->total);
 		for (int k = 0; k < BK_CHECK_NR_STATUS; k++)
 			printf(",\"%s\":%zu", bk_check_status_name(k), s->count[k]);
 		printf(",\"seconds\":%.3f,\"threads\":%u,\"slowest\":[", seconds, threads);
@@ -255,10 +282,12 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	}
 	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
-		a->json ? print_json(&res[i], why) : print_text(&res[i], a->quiet, why);
+		a->json ? print_json(&res[i], why, a->nr_bases > 1 ? a->base : NULL)
+			: print_text(&res[i], a->quiet, why);
 	bk_diff_free(why);
 	struct cli_report_args ra = a->report;
 	ra.json = a->json;
+	ra.name_kernel = a->nr_bases > 1;
 	int report_status = ra.report || ra.compare || ra.html ? cli_check_report(&ra, a->base, res, n)
 							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -283,12 +312,22 @@ int cmd_check(int argc, char **argv)
 	int status = parse_args(argc, argv, &a);
 	if (status)
 		return status;
-	if (cli_load_base(a.base, &kernel, &err) || cli_load_base(a.built_against, &against, &err)) {
-		bk_btf_free(kernel);
+	if (cli_load_base(a.built_against, &against, &err))
 		return cli_fail(&err);
+	/* one run per kernel, in the order given; the worst status counts */
+	for (int k = 0; k < a.nr_bases && status != EXIT_USAGE; k++) {
+		a.base = a.bases[k];
+		if (cli_load_base(a.base, &kernel, &err)) {
+			status = cli_fail(&err);
+			break;
+		}
+		int s = run(&a, kernel, against);
+		status = s > status ? s : status;
+		bk_btf_free(kernel);
+		kernel = NULL;
 	}
-	status = run(&a, kernel, against);
+	if (a.report.html && status != EXIT_USAGE && cli_check_report_finish(&a.report))
+		status = EXIT_USAGE;
 	bk_btf_free(against);
-	bk_btf_free(kernel);
 	return status;
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Input files: bk_file_open_mem on any bytes (ELF, signed modules, raw
- * blobs, compressed data), then its sections and the BTF in them the way
- * bk_btf_load does it: .BTF.base first when present, .BTF on top of it.
+ * blobs, compressed data), then its sections and the BTF in them:
+ * .BTF.base first when present, .BTF on top of it. Then the same bytes as
+ * a module object (what bk_btf_load goes through): its facts agree with
+ * the file's, a module with a distilled base is placed on a copy of it,
+ * and every failure carries a reason code.
  */
 #include "fuzz.h"
 
@@ -30,6 +33,53 @@ static int load_section(const struct bk_file *f, const char *section, const stru
 	return bad;
 }
 
+/* A failure of the module layer: an errno, a message, and a reason. */
+static int module_failure(int e, const struct bk_error *err)
+{
+	int bad = bk_fuzz_check_error("elf", e, err);
+	if (!bad && !err->reason && e != -ENOMEM)
+		bad = bk_fuzz_broken("elf", "a module failure without a reason code");
+	return bad;
+}
+
+static int place_on_copy(const struct bk_file *f, struct bk_module *m)
+{
+	struct bk_error err = {0};
+	struct bk_btf *copy = NULL, *out = NULL;
+	int bad = 0;
+	if (bk_file_btf(f, ".BTF.base", NULL, &copy, &err))
+		return 0; /* load_section judged it */
+	int e = bk_module_place(m, copy, NULL, &out, &err);
+	if (e)
+		bad = out ? bk_fuzz_broken("elf", "failure with a result") : module_failure(e, &err);
+	else if (bk_btf_base(out) != copy)
+		bad = bk_fuzz_broken("elf", "placed, but not on the base given");
+	else
+		bad = bk_fuzz_walk("elf", out);
+	bk_btf_free(out);
+	bk_btf_free(copy);
+	return bad;
+}
+
+static int through_module(const uint8_t *data, size_t size, const struct bk_file *f)
+{
+	struct bk_error err = {0};
+	struct bk_module *m = NULL;
+	const struct bk_btf *own;
+	int e = bk_module_open_mem(data, size, "fuzz.ko", &m, &err), bad = 0;
+	if (e)
+		return bk_fuzz_broken("elf", "the file opens, the module does not");
+	if (bk_module_signature_len(m) != bk_file_signature_len(f) ||
+	    bk_module_is_elf(m) != bk_file_is_elf(f))
+		bad = bk_fuzz_broken("elf", "the module and its file disagree");
+	if (!bad && (e = bk_module_own_btf(m, &own, &err)))
+		bad = module_failure(e, &err);
+	else if (!bad && bk_module_has_dist_base(m))
+		bad = place_on_copy(f, m);
+	bk_module_close(m);
+	return bad;
+}
+
 int bk_fuzz_elf(const uint8_t *data, size_t size)
 {
 	struct bk_error err = {0};
@@ -52,6 +102,8 @@ int bk_fuzz_elf(const uint8_t *data, size_t size)
 		bad = load_section(f, ".BTF.base", NULL, &base);
 	if (!bad)
 		bad = load_section(f, ".BTF", base, &btf);
+	if (!bad)
+		bad = through_module(data, size, f);
 	bk_btf_free(btf);
 	bk_btf_free(base);
 	bk_file_close(f);

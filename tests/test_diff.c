@@ -563,6 +563,65 @@ static void test_type_texts(void **state)
 	pair_free(&p);
 }
 
+/* ---- bad input: bounded time and stack ----------------------------------------------- */
+
+static uint32_t add_ref(struct bk_btf *b, unsigned kind, uint32_t to)
+{
+	struct bk_type t = {0, bk_info(kind, 0, 0), {.type = to}};
+	int id = bk_btf_add_type(b, &t, sizeof(t));
+	assert_true(id > 0);
+	return (uint32_t)id;
+}
+
+/* an anonymous struct with two unnamed members of the one below it, 40 deep
+ * (2^40 members if folded naively), a million-deep pointer chain, a cycle
+ * of anonymous pointers: the diff ends, bounded */
+static struct bk_btf *hostile(uint32_t size)
+{
+	struct bk_btf *b = bk_btf_new(NULL);
+	struct {
+		struct bk_type t;
+		uint32_t enc;
+	} i = {{(uint32_t)bk_btf_add_str(b, "int"), bk_info(BK_KIND_INT, 0, 0), {4}}, 32 | (1u << 24)};
+	uint32_t prev = (uint32_t)bk_btf_add_type(b, &i.t, sizeof(i));
+	for (int d = 0; d < 40; d++) {
+		struct {
+			struct bk_type t;
+			struct bk_member m[2];
+		} s = {{0, bk_info(BK_KIND_STRUCT, 2, 0), {8}}, {{0, prev, 0}, {0, prev, 0}}};
+		prev = (uint32_t)bk_btf_add_type(b, &s.t, sizeof(s));
+	}
+	uint32_t chain = prev;
+	for (int k = 0; k < 1000000; k++)
+		chain = add_ref(b, BK_KIND_PTR, chain);
+	uint32_t loop = add_ref(b, BK_KIND_PTR, 0);
+	bk_btf_type_mut(b, loop)->type = add_ref(b, BK_KIND_PTR, loop);
+	struct {
+		struct bk_type t;
+		struct bk_member m[3];
+	} top = {{(uint32_t)bk_btf_add_str(b, "top"), bk_info(BK_KIND_STRUCT, 3, 0), {size}},
+		 {{(uint32_t)bk_btf_add_str(b, "deep"), prev, 0},
+		  {(uint32_t)bk_btf_add_str(b, "chain"), chain, 64},
+		  {(uint32_t)bk_btf_add_str(b, "loop"), loop, 128}}};
+	assert_true(bk_btf_add_type(b, &top.t, sizeof(top)) > 0);
+	return b;
+}
+
+static void test_hostile(void **state)
+{
+	(void)state;
+	struct bk_btf *a = hostile(24), *b = hostile(32);
+	struct bk_diff_result *r = diff_btf(a, a);
+	assert_int_equal(r->nr_records, 0);
+	bk_diff_free(r);
+	r = diff_btf(a, b);
+	const struct bk_diff_record *top = find_rec(r, BK_DIFF_STRUCT, "top");
+	assert_int_equal(find_change(top, BK_DIFF_SIZE, NULL)->new_val, 32);
+	bk_diff_free(r);
+	bk_btf_free(a);
+	bk_btf_free(b);
+}
+
 /* ---- the corpus ------------------------------------------------------------------------- */
 
 static const char *const kernels[] = {"6.1.0-47-amd64", "6.1.0-56-amd64", "6.12.107+deb12-amd64",
@@ -861,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_shifted),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_type_texts),
+		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_corpus_self),
 		cmocka_unit_test(test_byte_order_and_elf),
 		cmocka_unit_test(test_corpus_6_1_device),

@@ -141,9 +141,12 @@ static void test_place_through_dist_base(void **state)
 	assert_int_equal(bk_btf_nr_types(loaded), bk_btf_nr_types(split));
 	bk_btf_free(loaded);
 
-	/* a distilled base of its own cannot be replaced */
-	struct bk_btf *extra = bk_btf_new(NULL);
-	assert_int_equal(bk_module_set_dist_base(m, extra, &err), -EEXIST);
+	/* one given replaces its own: .BTF then reads on that one */
+	struct bk_btf *given;
+	assert_int_equal(bk_btf_load_section(bkt_tmp("d.ko"), ".BTF.base", NULL, &given, &err), 0);
+	assert_int_equal(bk_module_set_dist_base(m, given, &err), 0);
+	assert_int_equal(bk_module_own_btf(m, &own, &err), 0);
+	assert_ptr_equal(bk_btf_base(own), given);
 	bk_module_close(m);
 }
 

@@ -163,6 +163,63 @@ static void test_report_html(void **state)
 	free(out);
 }
 
+/* several kernels: one run each, every JSON line naming its kernel; one
+ * page with a section per kernel, each table sorted by the page's script */
+static void test_report_kernels(void **state)
+{
+	(void)state;
+	int st;
+	size_t len;
+	char page[512];
+	const char *k56 = bkt_vmlinux("6.1.0-56-amd64"), *k612 = bkt_vmlinux("6.12.117+deb12-amd64");
+	snprintf(page, sizeof(page), "%s/kernels.html", bkt_tmpdir);
+	char *out = bkt_runf(&st, &len, "%s check -j --report --html %s -B %s -B %s --built-against %s %s",
+			     bkt_tool(), page, k56, k612, bkt_vmlinux("6.1.0-47-amd64"),
+			     bkt_data("modules/6.1.0-47-amd64/kernel/drivers/i2c"));
+	assert_int_equal(st, 1);
+	size_t lines = 0, named56 = 0, named612 = 0, summaries = 0;
+	char want56[600], want612[600];
+	snprintf(want56, sizeof(want56), "\"kernel\":\"%s\"", k56);
+	snprintf(want612, sizeof(want612), "\"kernel\":\"%s\"", k612);
+	for (char *l = out; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		char *end = strchr(l, '\n');
+		size_t n = end ? (size_t)(end - l) : strlen(l);
+		char line[65536];
+		snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) - 1 ? n : sizeof(line) - 1), l);
+		lines++;
+		named56 += strstr(line, want56) != NULL;
+		named612 += strstr(line, want612) != NULL;
+		summaries += !strncmp(line, "{\"summary\":", 11);
+	}
+	assert_int_equal(summaries, 2);
+	assert_int_equal(named56 + named612, lines); /* every line names its kernel */
+	assert_true(named56 > 39 && named612 > 39);
+	/* more of drivers/i2c fails on 6.12 than on 6.1.0-56 */
+	unsigned f56, f612;
+	assert_int_equal(sscanf(strstr(strstr(out, "{\"summary\":"), "\"fails\":"), "\"fails\":%u", &f56), 1);
+	assert_int_equal(sscanf(strstr(strstr(strstr(out, "{\"summary\":") + 1, "{\"summary\":"), "\"fails\":"),
+				"\"fails\":%u", &f612), 1);
+	assert_true(f612 > f56);
+	free(out);
+	char *html = bkt_read(page, &len);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<section id=\"kernel\">"));
+	assert_non_null(strstr(html, "<section id=\"kernel-1\">"));
+	assert_null(strstr(html, "<section id=\"kernel-2\">"));
+	free(html);
+	if (!have_chromium()) {
+		print_message("chromium is not installed (Debian's 'chromium'): the page was not opened\n");
+		skip();
+	}
+	out = bkt_runf(&st, &len, "cd %s && timeout 120 chromium --headless --no-sandbox --disable-gpu "
+			    "--no-first-run --user-data-dir=%s/chrome --dump-dom 'file://%s#sort=module-desc' "
+			    "2>/dev/null", bkt_tmpdir, bkt_tmpdir, page);
+	assert_int_equal(st, 0);
+	assert_non_null(strstr(out, "<span id=\"sorted\">sorted by module (descending)</span>"));
+	assert_non_null(strstr(out, "<span id=\"sorted-1\">sorted by module (descending)</span>"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_report_corpus),
 		cmocka_unit_test_setup_teardown(test_report_compare, bkt_tmpdir_setup, bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_report_html, bkt_tmpdir_setup, bkt_tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_report_kernels, bkt_tmpdir_setup, bkt_tmpdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

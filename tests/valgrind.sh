@@ -26,7 +26,7 @@ run dump "$d/out.ko"
 run relocate -B "$T/vmlinux/6.1.0-56-amd64.btf" "$d/out.ko" -o "$d/moved.btf"
 run relocate -j -B "$T/vmlinux/running.btf" --built-against "$base" "$S/corpus/ko/tcp_bbr.ko" || true
 run check -B "$T/vmlinux/6.1.0-56-amd64.btf" --built-against "$base" "$S/corpus/ko" || true
-run check --report --html "$d/report.html" -B "$T/vmlinux/6.1.0-56-amd64.btf" --built-against "$base" "$S/corpus/ko" >/dev/null || true
+run check --report --html "$d/report.html" -B "$T/vmlinux/6.1.0-56-amd64.btf" --built-against "$base" "$S/corpus/ko" || true
 run diff -j "$base" "$T/vmlinux/6.1.0-56-amd64.btf" --modules "$T/modules/6.1.0-47-amd64/kernel/net/ipv4" || true
 run diff -B "$base" "$T/modules/6.1.0-47-amd64/kernel/net/ipv4/tcp_bbr.btf" \
 	--new-base "$T/vmlinux/6.12.117+deb12-amd64.btf" "$T/modules/6.12.117+deb12-amd64/kernel/net/ipv4/tcp_bbr.btf" || true

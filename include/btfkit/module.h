@@ -40,6 +40,9 @@ BK_API const char *bk_compression_name(enum bk_compression c);
 /* Open a module file: read it whole, decompress it, index its ELF sections
  * and find its signature trailer. Nothing is parsed as BTF yet. */
 BK_API int bk_module_open(const char *path, struct bk_module **out, struct bk_error *err);
+/* The same over bytes in memory (copied); name is used in messages. */
+BK_API int bk_module_open_mem(const void *data, size_t size, const char *name,
+			      struct bk_module **out, struct bk_error *err);
 BK_API void bk_module_close(struct bk_module *m);
 
 BK_API const char *bk_module_name(const struct bk_module *m);
@@ -56,7 +59,7 @@ BK_API bool bk_module_has_btf(const struct bk_module *m);
 BK_API bool bk_module_has_dist_base(const struct bk_module *m);
 
 /* Give a raw split blob its distilled base (relocate --dist-base): m takes
- * dist over (freed with m, also on failure). -EEXIST when m has one. */
+ * dist over (freed with m). It is used instead of a .BTF.base section. */
 BK_API int bk_module_set_dist_base(struct bk_module *m, struct bk_btf *dist, struct bk_error *err);
 
 /* Its BTF on the base it carries: .BTF on its distilled base, or plain .BTF
@@ -96,7 +99,7 @@ struct bk_module_place_opts {
  *   offsets out of range for base (or, with opts->check_fit, what they
  *   refer to there: bk_split_check_base) fail with reason BK_E_BASE_MISFIT
  *   and a message that says it was built against another kernel.
- * opts may be NULL. */
+ * base is required (-EINVAL without); opts may be NULL (the defaults). */
 BK_API int bk_module_place(struct bk_module *m, const struct bk_btf *base,
 		    const struct bk_module_place_opts *opts, struct bk_btf **out,
 		    struct bk_error *err);

@@ -103,9 +103,11 @@ const char *bk_error_str(const struct bk_error *e, char *buf, size_t len)
 	return buf;
 }
 
+/* The one exit-status rule: I/O is 2; any failure on content (whatever
+ * file it is in: module, base, --built-against) is invalid input, 1. */
 int bk_error_exit_status(const struct bk_error *e)
 {
-	return e->io ? 2 : 1;
+	return e->io || e->reason == BK_E_IO ? 2 : 1;
 }
 
 int bk_err_io(struct bk_error *e, int code, const char *path, const char *what)

@@ -118,8 +118,10 @@ static struct fm *flatten(struct dside *s, uint32_t id, size_t *nr, struct daren
 	struct dflat_member m;
 	size_t n = 0, cap = 16;
 	struct fm *v = malloc(cap * sizeof(*v));
+	if (!v)
+		return NULL;
 	dflat_begin(&f, s, id, true);
-	while (v && dflat_next(&f, &m)) {
+	while (dflat_next(&f, &m)) {
 		if (n == cap) {
 			struct fm *p = realloc(v, (cap *= 2) * sizeof(*v));
 			if (!p) {

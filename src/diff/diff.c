@@ -88,164 +88,6 @@ const char *bk_diff_what_name(enum bk_diff_what w)
 	return w < BK_DIFF_NR_WHATS ? what_names[w] : "?";
 }
 
-/* ---- entities ------------------------------------------------------------------- */
-
-static uint64_t aggr_sig(struct dside *s, uint32_t id, const struct bk_type *t)
-{
-	struct dflat f;
-	struct dflat_member m;
-	uint64_t h = dh_mix(bk_kind(t), t->size);
-	dflat_begin(&f, s, id, false);
-	while (dflat_next(&f, &m)) {
-		h = dh_mix(h, m.path_h);
-		h = dh_mix(h, dtype_hash(s, m.type, false));
-		h = dh_mix(h, ((uint64_t)m.offset << 24) | m.bitfield);
-		h = dh_mix(h, m.group);
-	}
-	return h;
-}
-
-static uint64_t enum_sig(const struct bk_btf *b, const struct bk_type *t)
-{
-	uint64_t h = dh_mix(dh_mix(BK_KIND_ENUM, t->size), bk_kflag(t));
-	bool e64 = bk_kind(t) == BK_KIND_ENUM64;
-	const uint8_t *p = bk_type_rest(t);
-	for (uint32_t i = 0; i < bk_vlen(t); i++) {
-		uint32_t name_off, lo, hi = 0;
-		memcpy(&name_off, p, 4);
-		memcpy(&lo, p + 4, 4);
-		if (e64)
-			memcpy(&hi, p + 8, 4);
-		p += e64 ? 12 : 8;
-		h = dh_mix(h, dh_str(bk_btf_str(b, name_off)));
-		h = dh_mix(h, ((uint64_t)hi << 32) | lo);
-	}
-	return h;
-}
-
-static void func_sig(struct dside *s, const struct bk_type *t, uint64_t *sig, uint64_t *full)
-{
-	const struct bk_type *p = bk_btf_type(s->btf, t->type);
-	uint64_t h = dh_mix(BK_KIND_FUNC, bk_vlen(t)), names = 0;
-	if (p && bk_kind(p) == BK_KIND_FUNC_PROTO) {
-		const struct bk_param *pa = bk_type_rest(p);
-		h = dh_mix(h, dtype_hash(s, p->type, false));
-		h = dh_mix(h, bk_vlen(p));
-		for (uint32_t i = 0; i < bk_vlen(p); i++) {
-			h = dh_mix(h, dtype_hash(s, pa[i].type, false));
-			names = dh_mix(names, dh_str(bk_btf_str(s->btf, pa[i].name_off)));
-		}
-	} else {
-		h = dh_mix(h, dtype_hash(s, t->type, false));
-	}
-	*sig = h;
-	*full = dh_mix(h, names);
-}
-
-/* the class and key name of a type, or false when it is not matched alone */
-static bool entity_key(const struct dside *s, uint32_t id, const struct bk_type *t,
-		       struct dentity *e)
-{
-	const char *name = bk_btf_name(s->btf, t);
-	unsigned k = bk_kind(t);
-	*e = (struct dentity){.id = id, .name = name ? name : ""};
-	switch (k) {
-	case BK_KIND_STRUCT: case BK_KIND_UNION: case BK_KIND_ENUM: case BK_KIND_ENUM64:
-		e->cls = k == BK_KIND_STRUCT ? BK_DIFF_STRUCT : k == BK_KIND_UNION ? BK_DIFF_UNION
-										   : BK_DIFF_ENUM;
-		if (*e->name)
-			break;
-		e->anon = true;
-		if (s->typedef_of[id - s->first]) {
-			e->name = bk_btf_name(s->btf, bk_btf_type(s->btf, s->typedef_of[id - s->first]));
-		} else if (e->cls == BK_DIFF_ENUM && bk_vlen(t)) {
-			e->name = bk_btf_str(s->btf, *(const uint32_t *)bk_type_rest(t));
-		} else {
-			return false;
-		}
-		if (!e->name || !*e->name)
-			return false;
-		break;
-	case BK_KIND_FWD:
-		e->cls = bk_kflag(t) ? BK_DIFF_UNION : BK_DIFF_STRUCT;
-		e->decl = true;
-		break;
-	case BK_KIND_TYPEDEF: e->cls = BK_DIFF_TYPEDEF; break;
-	case BK_KIND_FUNC: e->cls = BK_DIFF_FUNC; break;
-	case BK_KIND_VAR: e->cls = BK_DIFF_VAR; break;
-	case BK_KIND_INT: e->cls = BK_DIFF_INT; break;
-	case BK_KIND_FLOAT: e->cls = BK_DIFF_FLOAT; break;
-	default: return false;
-	}
-	return *e->name != 0;
-}
-
-static void entity_sig(struct dside *s, const struct bk_type *t, struct dentity *e)
-{
-	switch (bk_kind(t)) {
-	case BK_KIND_STRUCT: case BK_KIND_UNION:
-		e->sig = aggr_sig(s, e->id, t);
-		break;
-	case BK_KIND_ENUM: case BK_KIND_ENUM64:
-		e->sig = enum_sig(s->btf, t);
-		break;
-	case BK_KIND_FUNC:
-		func_sig(s, t, &e->sig, &e->full);
-		return;
-	case BK_KIND_TYPEDEF:
-		e->sig = dh_mix(BK_KIND_TYPEDEF, dtype_hash(s, t->type, false));
-		break;
-	case BK_KIND_VAR:
-		e->sig = dh_mix(dh_mix(BK_KIND_VAR, dtype_hash(s, t->type, false)),
-				((const struct bk_var *)bk_type_rest(t))->linkage);
-		break;
-	case BK_KIND_INT:
-		e->sig = dh_mix(dh_mix(BK_KIND_INT, t->size), *(const uint32_t *)bk_type_rest(t));
-		break;
-	case BK_KIND_FLOAT:
-		e->sig = dh_mix(BK_KIND_FLOAT, t->size);
-		break;
-	default:
-		e->sig = 0xdec1;
-	}
-	e->full = e->sig;
-}
-
-static int cmp_entity(const void *x, const void *y)
-{
-	const struct dentity *a = x, *b = y;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	if (a->cls != b->cls)
-		return a->cls < b->cls ? -1 : 1;
-	int c = strcmp(a->name, b->name);
-	if (c)
-		return c;
-	if (a->decl != b->decl)
-		return a->decl ? 1 : -1;
-	if (a->sig != b->sig)
-		return a->sig < b->sig ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-static int collect(struct dside *s)
-{
-	size_t n = 0, nr = s->cnt - s->first;
-	if (!(s->ents = malloc((nr ? nr : 1) * sizeof(*s->ents))))
-		return -ENOMEM;
-	for (uint32_t id = s->first; id < s->cnt; id++) {
-		const struct bk_type *t = bk_btf_type(s->btf, id);
-		struct dentity *e = &s->ents[n];
-		if (!entity_key(s, id, t, e))
-			continue;
-		e->key = dh_mix(e->cls, dh_str(e->name));
-		entity_sig(s, t, e);
-		n++;
-	}
-	s->nr_ents = n;
-	return 0;
-}
-
 /* ---- records ------------------------------------------------------------------- */
 
 struct drec {
@@ -254,7 +96,7 @@ struct drec {
 	size_t nr_old_ids;
 };
 
-/* one key's entities on one side, sorted by cmp_entity (definitions
+/* one key's entities on one side, sorted by dentity_cmp (definitions
  * first, by signature) */
 struct group {
 	struct dentity *v;
@@ -332,17 +174,16 @@ static bool fulls_within(const struct dentity *a, size_t na, const struct dentit
 
 #define MAX_VARIANTS 16
 
-static void fill_side(struct drec *d, const struct dside *o, const struct dentity *a,
-		      const struct dside *n, const struct dentity *b)
+static void fill_old(struct drec *d, const struct dside *o, const struct dentity *a)
 {
-	if (a) {
-		d->r.old_id = a->id;
-		d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
-	}
-	if (b) {
-		d->r.new_id = b->id;
-		d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
-	}
+	d->r.old_id = a->id;
+	d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
+}
+
+static void fill_new(struct drec *d, const struct dside *n, const struct dentity *b)
+{
+	d->r.new_id = b->id;
+	d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
 }
 
 static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
@@ -419,7 +260,8 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 		free(c.v);
 		return;
 	}
-	fill_side(d, &b->o, best_a, &b->n, best_b);
+	fill_old(d, &b->o, best_a);
+	fill_new(d, &b->n, best_b);
 	keep_old_ids(b, d, og);
 	d->r.old_variants = (uint32_t)on;
 	d->r.new_variants = (uint32_t)nn;
@@ -443,11 +285,11 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 	if (!d)
 		return;
 	if (old) {
-		fill_side(d, &b->o, e, NULL, NULL);
+		fill_old(d, &b->o, e);
 		d->r.old_variants = (uint32_t)nv;
 		keep_old_ids(b, d, g);
 	} else {
-		fill_side(d, NULL, NULL, &b->n, e);
+		fill_new(d, &b->n, e);
 		d->r.new_variants = (uint32_t)nv;
 	}
 	if (e->cls == BK_DIFF_FUNC) {
@@ -466,6 +308,7 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 struct dindex {
 	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
 	uint32_t *next; /* entity -> the next in its bucket, + 1 */
+	uint64_t *keys; /* entity -> its key: chains are walked without the entities */
 	uint32_t mask;
 	uint8_t *seen;  /* entity already in a group */
 };
@@ -478,9 +321,12 @@ static int index_side(const struct dside *s, struct dindex *x)
 	x->mask = size - 1;
 	x->head = calloc(size, sizeof(uint32_t));
 	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
+	x->keys = malloc((s->nr_ents + 1) * sizeof(uint64_t));
 	x->seen = calloc(s->nr_ents + 1, 1);
-	if (!x->head || !x->next || !x->seen)
+	if (!x->head || !x->next || !x->keys || !x->seen)
 		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_ents; i++)
+		x->keys[i] = s->ents[i].key;
 	/* backwards, so that each chain runs in ID order */
 	for (size_t i = s->nr_ents; i-- > 0;) {
 		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
@@ -494,6 +340,7 @@ static void index_free(struct dindex *x)
 {
 	free(x->head);
 	free(x->next);
+	free(x->keys);
 	free(x->seen);
 }
 
@@ -508,7 +355,7 @@ static int gather(const struct dside *s, struct dindex *x, const struct dentity 
 	g->n = 0;
 	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
 		const struct dentity *c = &s->ents[at - 1];
-		if (!same_key(c, e))
+		if (x->keys[at - 1] != e->key || !same_key(c, e))
 			continue;
 		if (g->n == g->cap) {
 			size_t cap = g->cap ? g->cap * 2 : 16;
@@ -522,7 +369,7 @@ static int gather(const struct dside *s, struct dindex *x, const struct dentity 
 		x->seen[at - 1] = 1;
 	}
 	if (g->n > 1)
-		qsort(g->v, g->n, sizeof(*g->v), cmp_entity);
+		qsort(g->v, g->n, sizeof(*g->v), dentity_cmp);
 	return 0;
 }
 
@@ -532,6 +379,10 @@ static int match(struct builder *b)
 	struct group go = {0}, gn = {0};
 	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
 	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
+		if (i + 16 < b->o.nr_ents) { /* the buckets a few keys on: fetched by then */
+			__builtin_prefetch(&xo.head[(uint32_t)xo.keys[i + 16] & xo.mask]);
+			__builtin_prefetch(&xn.head[(uint32_t)xo.keys[i + 16] & xn.mask]);
+		}
 		if (xo.seen[i])
 			continue;
 		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
@@ -554,115 +405,6 @@ static int match(struct builder *b)
 	index_free(&xo);
 	index_free(&xn);
 	return e;
-}
-
-/* ---- cause ----------------------------------------------------------------------- */
-
-/* a type that changed size: a struct, union, enum or int, or a typedef
- * whose target now has another size (cpumask_var_t: pointer <-> array) */
-static bool size_changed(const struct bk_diff_record *r)
-{
-	if (r->op != BK_DIFF_CHANGED)
-		return false;
-	if (r->cls == BK_DIFF_TYPEDEF)
-		return r->nr_changes && r->changes[0].what == BK_DIFF_TARGET &&
-		       r->changes[0].old_size != r->changes[0].new_size;
-	return r->old_size >= 0 && r->new_size >= 0 && r->old_size != r->new_size;
-}
-
-/* only moves and the size changed: the candidates for "shifted" */
-static bool only_layout(const struct bk_diff_record *r, int64_t *first_move)
-{
-	bool any = false;
-	*first_move = INT64_MAX;
-	if (r->op != BK_DIFF_CHANGED || (r->cls != BK_DIFF_STRUCT && r->cls != BK_DIFF_UNION))
-		return false;
-	for (size_t i = 0; i < r->nr_changes; i++) {
-		const struct bk_diff_change *c = &r->changes[i];
-		if (c->what == BK_DIFF_MEMBER_MOVED && c->old_val < *first_move)
-			*first_move = c->old_val;
-		if (c->what == BK_DIFF_SIZE || c->what == BK_DIFF_MEMBER_MOVED)
-			any = true;
-		else if (c->severity != BK_DIFF_COSMETIC)
-			return false;
-	}
-	return any;
-}
-
-/* the record of a type embedded by value by a member, through typedefs,
- * qualifiers and arrays, when that type changed size */
-static int64_t embedded_change(const struct builder *b, const struct bk_diff_result *res,
-			       const int32_t *rec_of_old, uint32_t type)
-{
-	for (int step = 0; step < 64; step++) {
-		if (type >= b->o.first && type < b->o.cnt && rec_of_old[type] >= 0 &&
-		    size_changed(&res->records[rec_of_old[type]]))
-			return rec_of_old[type];
-		const struct bk_type *t = bk_btf_type(b->o.btf, type);
-		if (!t)
-			return -1;
-		unsigned k = bk_kind(t);
-		if (k == BK_KIND_ARRAY)
-			type = ((const struct bk_array *)bk_type_rest(t))->type;
-		else if (bk_kind_is_modifier(k))
-			type = t->type;
-		else
-			return -1;
-	}
-	return -1;
-}
-
-static void find_shift(struct builder *b, struct bk_diff_result *res, const int32_t *rec_of_old,
-		       size_t i)
-{
-	struct bk_diff_record *r = &res->records[i];
-	int64_t first_move;
-	if (!only_layout(r, &first_move))
-		return;
-	struct dflat f;
-	struct dflat_member m;
-	dflat_begin(&f, &b->o, r->old_id, false);
-	while (dflat_next(&f, &m)) {
-		if ((int64_t)m.offset >= first_move)
-			break;
-		int64_t x = embedded_change(b, res, rec_of_old, m.type);
-		if (x >= 0 && x != (int64_t)i) {
-			r->shifted_by = x;
-			return;
-		}
-	}
-}
-
-/* Roots by following shifted_by on a work list (each chain walked once and
- * its nodes given the root found; a cycle makes its start a root). */
-static void find_roots(struct bk_diff_result *res)
-{
-	size_t n = res->nr_records;
-	for (size_t i = 0; i < n; i++) {
-		struct bk_diff_record *r = &res->records[i];
-		if (r->root >= 0)
-			continue;
-		int64_t cur = (int64_t)i;
-		size_t steps = 0;
-		while (res->records[cur].shifted_by >= 0 && res->records[cur].root < 0 && steps++ < n)
-			cur = res->records[cur].shifted_by;
-		int64_t root = res->records[cur].root >= 0 ? res->records[cur].root : cur;
-		if (steps > n) { /* a cycle */
-			r->shifted_by = -1;
-			root = (int64_t)i;
-		}
-		for (int64_t x = (int64_t)i; res->records[x].root < 0;) {
-			res->records[x].root = root;
-			if (x == root || res->records[x].shifted_by < 0)
-				break;
-			x = res->records[x].shifted_by;
-		}
-		if (res->records[root].root < 0)
-			res->records[root].root = root;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (res->records[i].shifted_by >= 0 && res->records[i].root != (int64_t)i)
-			res->records[res->records[i].root].nr_shifted++;
 }
 
 /* ---- the result ---------------------------------------------------------------------- */
@@ -690,9 +432,7 @@ static int finish(struct builder *b, struct bk_diff_result *res)
 		for (size_t e = 0; e < b->recs[i].nr_old_ids; e++)
 			res->priv->rec_of_old[b->recs[i].old_ids[e]] = (int32_t)i;
 	}
-	for (size_t i = 0; i < b->nr; i++)
-		find_shift(b, res, res->priv->rec_of_old, i);
-	find_roots(res);
+	dcause(&b->o, res, res->priv->rec_of_old);
 	for (size_t i = 0; i < b->nr; i++) {
 		struct bk_diff_record *r = &res->records[i];
 		res->count[r->cls][r->op]++;
@@ -745,7 +485,7 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	struct bk_diff_result *res = calloc(1, sizeof(*res));
 	if (!res || !(res->priv = calloc(1, sizeof(*res->priv))))
 		goto fail;
-	if (dside_init(&b.o, old) || dside_init(&b.n, new_btf) || collect(&b.o) || collect(&b.n))
+	if (dside_init(&b.o, old) || dside_init(&b.n, new_btf) || dside_collect(&b.o) || dside_collect(&b.n))
 		goto fail;
 	/* at most one record per key: room for all, so that it never moves
 	 * (pages not written are never touched) */

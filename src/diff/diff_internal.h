@@ -62,6 +62,13 @@ struct dside {
 
 int dside_init(struct dside *s, const struct bk_btf *btf);
 void dside_free(struct dside *s);
+/* the side's entities (entity.c), in ID order */
+int dside_collect(struct dside *s);
+/* by key, class, name; definitions before FWDs; by signature, then ID */
+int dentity_cmp(const void *x, const void *y);
+/* shifted_by, root and nr_shifted of every record (cause.c); rec_of_old
+ * maps the old side's IDs to records */
+void dcause(const struct dside *o, struct bk_diff_result *res, const int32_t *rec_of_old);
 
 /* text-equal hash (resolved: typedefs and qualifiers see through) */
 uint64_t dtype_hash(struct dside *s, uint32_t id, bool resolved);
@@ -84,10 +91,15 @@ struct dflat_frame {
 
 /* Members of a struct/union with anonymous inner aggregates folded in:
  * unnamed ones add no path step, named ones add "name." */
+/* at most this many members come out of one struct: anonymous types
+ * shared by several members (a DAG) could otherwise multiply */
+#define DFLAT_MAX_MEMBERS 65536
+
 struct dflat {
 	const struct dside *s;
 	struct dflat_frame st[32];
 	int top;
+	uint32_t emitted;
 	bool paths;               /* build path strings (else only hashes) */
 	char path[1024];
 };

@@ -452,6 +452,7 @@ void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths
 {
 	f->s = s;
 	f->top = -1;
+	f->emitted = 0;
 	f->paths = paths;
 	f->path[0] = 0;
 	push_frame(f, id, 0, 0, 0, 0);
@@ -460,7 +461,7 @@ void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths
 bool dflat_next(struct dflat *f, struct dflat_member *m)
 {
 	const struct bk_btf *b = f->s->btf;
-	while (f->top >= 0) {
+	while (f->top >= 0 && f->emitted < DFLAT_MAX_MEMBERS) {
 		struct dflat_frame *fr = &f->st[f->top];
 		if (fr->idx >= fr->vlen) {
 			f->top--;
@@ -485,8 +486,10 @@ bool dflat_next(struct dflat *f, struct dflat_member *m)
 			}
 			const struct bk_type *it = bk_btf_type(b, inner);
 			push_frame(f, inner, off, path_h, dh_mix(fr->group, dh_mix(bk_kind(it), off)), nlen);
+			f->emitted++;
 			continue;
 		}
+		f->emitted++;
 		*m = (struct dflat_member){.path = f->path, .name = name ? name : "", .path_h = path_h,
 					   .group = fr->group, .type = mem->type, .offset = off,
 					   .bitfield = bk_member_bitfield_size(t, mem)};

@@ -278,5 +278,5 @@ fail:
 		bk_err_set_source(err, name, NULL);
 		err->io = false;
 	}
-	return e;
+	return bk_err_tag(err, e, BK_E_DECOMPRESS);
 }

@@ -43,23 +43,39 @@ static bool has_bytes(const struct bk_file *f, const char *name)
 	return bk_file_section(f, name, &data, &size) == 0;
 }
 
-int bk_module_open(const char *path, struct bk_module **out, struct bk_error *err)
+/* The module over an open file (taken over, also on failure). */
+static int module_of(struct bk_file *f, struct bk_module **out, struct bk_error *err)
 {
 	struct bk_module *m = calloc(1, sizeof(*m));
-	int e;
 	*out = NULL;
-	if (!m)
+	if (!m) {
+		bk_file_close(f);
 		return bk_err(err, -ENOMEM, "out of memory");
-	if ((e = bk_file_open(path, &m->file, err))) {
-		free(m);
-		return e;
 	}
+	m->file = f;
 	m->compression = compression_by_name(m->file->compression);
 	m->has_btf = has_bytes(m->file, ".BTF");
 	/* by name: a .BTF.base without bytes is a fault to report, not absent */
 	m->has_base_sec = m->file->elf && bk_file_find_sec(m->file, ".BTF.base");
 	*out = m;
 	return 0;
+}
+
+int bk_module_open(const char *path, struct bk_module **out, struct bk_error *err)
+{
+	struct bk_file *f;
+	int e = bk_file_open(path, &f, err);
+	*out = NULL;
+	return e ? e : module_of(f, out, err);
+}
+
+int bk_module_open_mem(const void *data, size_t size, const char *name,
+		       struct bk_module **out, struct bk_error *err)
+{
+	struct bk_file *f;
+	int e = bk_file_open_mem(data, size, name, &f, err);
+	*out = NULL;
+	return e ? e : module_of(f, out, err);
 }
 
 static void drop_btf(struct bk_module *m)
@@ -94,10 +110,9 @@ bool bk_module_has_dist_base(const struct bk_module *m)
 
 int bk_module_set_dist_base(struct bk_module *m, struct bk_btf *dist, struct bk_error *err)
 {
-	if (bk_module_has_dist_base(m)) {
-		bk_btf_free(dist);
+	if (!dist) {
 		bk_err_set_source(err, bk_module_name(m), NULL);
-		return bk_err(err, -EEXIST, "it has a distilled base already (.BTF.base)");
+		return bk_err(err, -EINVAL, "no distilled base given");
 	}
 	drop_btf(m);
 	m->dist = dist;
@@ -235,6 +250,10 @@ int bk_module_place(struct bk_module *m, const struct bk_btf *base,
 	struct bk_module_place_opts o;
 	int e;
 	*out = NULL;
+	if (!base) {
+		bk_err_set_source(err, bk_module_name(m), NULL);
+		return bk_err(err, -EINVAL, "no base to place the module on");
+	}
 	if ((e = bk_opts_load(&o, sizeof(o), opts, "bk_module_place_opts", err)))
 		return e;
 	if (o.report)

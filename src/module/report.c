@@ -95,7 +95,7 @@ static int subsystems(const struct bk_check_result *r, size_t n, struct bk_check
 	qsort(rep->subsystems, rep->nr_subsystems, sizeof(*rep->subsystems), cmp_subsys);
 	for (size_t i = 0; i < n; i++) {
 		char name[128];
-		struct bk_check_subsys key, *s;
+		struct bk_check_subsys key = {0}, *s;
 		snprintf(key.name, sizeof(key.name), "%s", bk_check_subsystem(r[i].module, name, sizeof(name)));
 		s = bsearch(&key, rep->subsystems, rep->nr_subsystems, sizeof(key), cmp_subsys);
 		rep->subsystem_of[i] = (size_t)(s - rep->subsystems);
