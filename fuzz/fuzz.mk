@@ -15,7 +15,7 @@ FUZZ_CC ?= clang
 FUZZ_B ?= build-fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_JOBS ?= 1
-FUZZ_TARGETS := raw elf asm dump distill
+FUZZ_TARGETS := raw elf asm dump distill dumpc elfwrite check
 # per-target options: ELF seeds are whole modules; the rest are small
 FUZZ_OPTS_COMMON := -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=fuzz/
 FUZZ_OPTS_raw := -max_len=16384 -dict=fuzz/btf.dict
@@ -23,6 +23,9 @@ FUZZ_OPTS_elf := -max_len=65536 -dict=fuzz/btf.dict
 FUZZ_OPTS_asm := -max_len=16384 -dict=fuzz/asm.dict
 FUZZ_OPTS_dump := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_OPTS_distill := -max_len=16384 -dict=fuzz/btf.dict
+FUZZ_OPTS_dumpc := -max_len=131072 -dict=fuzz/btf.dict
+FUZZ_OPTS_elfwrite := -max_len=65536 -dict=fuzz/btf.dict
+FUZZ_OPTS_check := -max_len=16384 -dict=fuzz/btf.dict
 
 # FUZZ_SAN_EXTRA can mute one known, reported check (e.g.
 # -fno-sanitize=nonnull-attribute, with its own FUZZ_B) to look past it.

@@ -16,7 +16,7 @@ trap 'rm -f "$SEP_FILE"' EXIT
 printf '\n#btfkit-part#\n' >"$SEP_FILE"
 
 rm -rf "$OUT"
-for t in raw elf asm dump distill; do mkdir -p "$OUT/$t"; done
+for t in raw elf asm dump distill dumpc; do mkdir -p "$OUT/$t"; done
 
 # join OUT FILE... : the files joined by the part separator
 join() {
@@ -61,6 +61,11 @@ for f in kinds_base doc_base pahole_layout_base; do
 	cp "$OUT/raw/$f" "$OUT/dump/$f"
 done
 cp "$EN/kinds_base.be.btf" "$OUT/dump/kinds_base.be"
+# C dump: a few of the same, and libbpf's own BTF (every C construct it has)
+for f in kinds_base doc_base kinds.pair pahole_local.pair quirk.pair; do
+	cp "$OUT/dump/$f" "$OUT/dumpc/$f"
+done
+cp "$CR/pahole_libbpf_all.btf" "$OUT/dumpc/pahole_libbpf_all"
 
 join "$OUT/distill/doc" "$EX/doc_base.btf" "$EX/doc_split.btf"
 join "$OUT/distill/doc_new_base" "$EX/doc_base.btf" "$EX/doc_split.btf" "$EX/doc_new_base.btf"
@@ -108,6 +113,6 @@ join "$OUT/asm/kinds_split_distilled.txt" "$EX/kinds_dist_base.btf" \
 join "$OUT/asm/pahole_local_mod.txt" "$CR/pahole_local_mod.BTF.base" "$CR/pahole_local_mod.BTF.txt"
 
 du -sh "$OUT"
-for t in raw elf asm dump distill; do
+for t in raw elf asm dump distill dumpc; do
 	echo "$t: $(ls "$OUT/$t" | wc -l) seeds"
 done

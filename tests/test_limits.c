@@ -210,6 +210,19 @@ static int op_dump_json(void *arg)
 	return 0;
 }
 
+/* C: a header, or a type loop refused with a message naming the type */
+static int op_dump_c(void *arg)
+{
+	FILE *f = fopen("/dev/null", "w");
+	struct bk_error err = {0};
+	CHECK(f, "cannot open /dev/null");
+	int e = bk_dump_c(arg, NULL, f, &err);
+	fclose(f);
+	CHECK(e == 0 || (e == -ELOOP && err.type_id && err.msg[0]), "bk_dump_c returned %d (%s)",
+	      e, err.msg);
+	return 0;
+}
+
 /* write, read back (on the same base), compare the type count */
 static int op_write_read(void *arg)
 {
@@ -277,6 +290,7 @@ static void run_all(const char *what, struct bk_btf *base, struct bk_btf *split,
 	const struct { const char *name; op_fn fn; bool on_split; } ops[] = {
 		{"write + read", op_write_read, false}, {"validate", op_validate, false},
 		{"dump text", op_dump_text, false},     {"dump JSON", op_dump_json, false},
+		{"dump C", op_dump_c, false},           {"split: dump C", op_dump_c, true},
 		{"split: write + read", op_write_read, true},
 		{"split: validate", op_validate, true}, {"split: dump text", op_dump_text, true},
 		{"split: distill + relocate", op_distill_relocate, true},
@@ -515,6 +529,44 @@ static void test_million_typedef_chain(void **state)
 	bk_btf_free(base);
 }
 
+/* base: int and a million pointers, each to the one before; split: a
+ * struct embedding the last */
+static void test_million_pointer_chain(void **state)
+{
+	(void)state;
+	struct bk_btf *base = bk_btf_new(NULL);
+	uint32_t prev = add_int(base, "int");
+	for (uint32_t i = 0; i < MILLION; i++)
+		prev = add_ref(base, BK_KIND_PTR, NULL, prev);
+	struct bk_btf *split = bk_btf_new(base);
+	add_struct(split, "user", 1, &prev, 1);
+	run_bounded("1M pointer chain: dump C", op_dump_c, base, 60, 512);
+	run_bounded("1M pointer chain: split: dump C", op_dump_c, split, 60, 512);
+	bk_btf_free(split);
+	bk_btf_free(base);
+}
+
+/* anonymous structs nested 10,000 deep in a named one */
+static void test_nested_anonymous_structs(void **state)
+{
+	(void)state;
+	struct bk_btf *base = bk_btf_new(NULL);
+	uint32_t prev = add_int(base, "int");
+	for (uint32_t i = 0; i < 10000; i++) {
+		struct {
+			struct bk_type t;
+			struct bk_member m;
+		} r = {{0, bk_info(BK_KIND_STRUCT, 1, 0), {4}},
+		       {(uint32_t)bk_btf_add_str(base, "a"), prev, 0}};
+		int id = bk_btf_add_type(base, &r.t, sizeof(r));
+		assert_true(id > 0);
+		prev = (uint32_t)id;
+	}
+	add_struct(base, "outer", 1, &prev, 1);
+	run_bounded("10k nested anonymous structs: dump C", op_dump_c, base, 30, 256);
+	bk_btf_free(base);
+}
+
 /* base: int, then a chain of n cycling through PTR, TYPEDEF, CONST,
  * VOLATILE, RESTRICT and ARRAY; split: a struct embedding its top */
 static void test_deep_mixed_chain(void **state)
@@ -691,6 +743,8 @@ int main(void)
 		cmocka_unit_test(test_deep_mixed_chain),
 		cmocka_unit_test(test_deep_descending_chain),
 		cmocka_unit_test(test_million_typedef_chain),
+		cmocka_unit_test(test_million_pointer_chain),
+		cmocka_unit_test(test_nested_anonymous_structs),
 		cmocka_unit_test(test_many_members_into_a_long_chain),
 		cmocka_unit_test(test_16mib_name),
 	};

@@ -23,6 +23,9 @@
 #include "../fuzz/fuzz_asm.c"
 #include "../fuzz/fuzz_dump.c"
 #include "../fuzz/fuzz_distill.c"
+#include "../fuzz/fuzz_dumpc.c"
+#include "../fuzz/fuzz_elfwrite.c"
+#include "../fuzz/fuzz_check.c"
 
 /* An input that takes longer than this has found a hang (sanitizers
  * included: the inputs are a few KiB). */
@@ -125,6 +128,9 @@ static void test_elf(void **state) { (void)state; replay("elf", bk_fuzz_elf); }
 static void test_asm(void **state) { (void)state; replay("asm", bk_fuzz_asm); }
 static void test_dump(void **state) { (void)state; replay("dump", bk_fuzz_dump); }
 static void test_distill(void **state) { (void)state; replay("distill", bk_fuzz_distill); }
+static void test_dumpc(void **state) { (void)state; replay("dumpc", bk_fuzz_dumpc); }
+static void test_elfwrite(void **state) { (void)state; replay("elfwrite", bk_fuzz_elfwrite); }
+static void test_check(void **state) { (void)state; replay("check", bk_fuzz_check); }
 
 /* The framing the targets share: parts cut at the separator, the last
  * keeping any further separators. */
@@ -178,6 +184,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_asm, name_crashing_input),
 		cmocka_unit_test_teardown(test_dump, name_crashing_input),
 		cmocka_unit_test_teardown(test_distill, name_crashing_input),
+		cmocka_unit_test_teardown(test_dumpc, name_crashing_input),
+		cmocka_unit_test_teardown(test_elfwrite, name_crashing_input),
+		cmocka_unit_test_teardown(test_check, name_crashing_input),
 		cmocka_unit_test(test_relocate_split_without_strings),
 	};
 	return cmocka_run_group_tests_name("fuzz regression replay", tests, NULL, NULL);

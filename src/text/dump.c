@@ -19,129 +19,8 @@
 
 #include "core/btf_internal.h"
 #include "core/vocab.h"
-
-#define OUT_CHUNK (256 * 1024) /* the buffer size when writing to a FILE */
-
-struct out {
-	char *buf;
-	size_t len, cap;
-	FILE *file;      /* NULL: collect in memory, growing buf */
-	int err;         /* first failure (negative errno); later output is dropped */
-	bool json;
-	bool fresh;      /* the next field gets no separator (first in its element) */
-	bool first_elem; /* the next element is the first of its list */
-};
-
-/* ---- the buffer ------------------------------------------------------------ */
-
-static void out_flush(struct out *o)
-{
-	if (!o->file || !o->len)
-		return;
-	if (!o->err && fwrite(o->buf, 1, o->len, o->file) != o->len)
-		o->err = errno ? -errno : -EIO;
-	o->len = 0;
-}
-
-/* Flush or grow so that n more bytes fit; false when they cannot. */
-static bool out_make_room(struct out *o, size_t n)
-{
-	if (o->file) {
-		out_flush(o);
-		return o->cap >= n;
-	}
-	size_t cap = o->cap * 2;
-	while (cap - o->len < n)
-		cap *= 2;
-	char *nb = realloc(o->buf, cap);
-	if (!nb) {
-		o->err = -ENOMEM;
-		return false;
-	}
-	o->buf = nb;
-	o->cap = cap;
-	return true;
-}
-
-/* Make room for n more bytes; false when that is impossible (memory). */
-static inline bool out_reserve(struct out *o, size_t n)
-{
-	return o->cap - o->len >= n || out_make_room(o, n);
-}
-
-/* Any number of bytes, in buffer-sized pieces when writing to a file. */
-static void put_bytes_slow(struct out *o, const char *s, size_t n)
-{
-	while (n) {
-		size_t room = o->cap - o->len;
-		if (!room || (room < n && !o->file)) {
-			if (!out_reserve(o, o->file ? o->cap : n))
-				return;
-			room = o->cap - o->len;
-		}
-		size_t k = n < room ? n : room;
-		memcpy(o->buf + o->len, s, k);
-		o->len += k;
-		s += k;
-		n -= k;
-	}
-}
-
-/* the common case inline: it fits */
-static inline void put_bytes(struct out *o, const char *s, size_t n)
-{
-	if (__builtin_expect(o->cap - o->len >= n, 1)) {
-		memcpy(o->buf + o->len, s, n);
-		o->len += n;
-	} else {
-		put_bytes_slow(o, s, n);
-	}
-}
-
-#define PUT_LIT(o, lit) put_bytes(o, lit, sizeof(lit) - 1)
-
-static void put_str(struct out *o, const char *s)
-{
-	put_bytes(o, s, strlen(s));
-}
-
-/* "00".."99": numbers are written two digits at a time */
-#define DIGITS_ROW(d) d "0" d "1" d "2" d "3" d "4" d "5" d "6" d "7" d "8" d "9"
-static const char digit_pairs[] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
-	DIGITS_ROW("3") DIGITS_ROW("4") DIGITS_ROW("5") DIGITS_ROW("6") DIGITS_ROW("7")
-	DIGITS_ROW("8") DIGITS_ROW("9");
-
-static void put_u64(struct out *o, uint64_t v)
-{
-	char tmp[20], *q = tmp + sizeof(tmp);
-	if (v < 10) {
-		char c = (char)('0' + v);
-		put_bytes(o, &c, 1);
-		return;
-	}
-	while (v >= 100) {
-		q -= 2;
-		memcpy(q, digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
-	}
-	if (v >= 10) {
-		q -= 2;
-		memcpy(q, digit_pairs + 2 * v, 2);
-	} else {
-		*--q = (char)('0' + v);
-	}
-	put_bytes(o, q, (size_t)(tmp + sizeof(tmp) - q));
-}
-
-static void put_i64(struct out *o, int64_t v)
-{
-	if (v < 0) {
-		PUT_LIT(o, "-");
-		put_u64(o, -(uint64_t)v); /* well defined for INT64_MIN too */
-	} else {
-		put_u64(o, (uint64_t)v);
-	}
-}
+#include "text/json_pretty.h"
+#include "text/out.h"
 
 /*
  * bpftool's json_writer escapes exactly these bytes (note \' which is not
@@ -561,6 +440,31 @@ static void dump_types(struct out *o, const struct bk_btf *btf)
 		PUT_LIT(o, "]}\n");
 }
 
+/* -p: the compact JSON collected, then re-indented into o */
+static void dump_pretty(struct out *o, const struct bk_btf *btf)
+{
+	struct out compact;
+	if (out_open(&compact, NULL)) {
+		o->err = -ENOMEM;
+		return;
+	}
+	compact.json = true;
+	dump_types(&compact, btf);
+	if (compact.err)
+		o->err = compact.err;
+	else
+		bk_json_pretty(compact.buf, compact.len, o);
+	free(compact.buf);
+}
+
+static void dump_any(struct out *o, const struct bk_btf *btf, enum bk_dump_format fmt)
+{
+	if (fmt == BK_DUMP_JSON_PRETTY)
+		dump_pretty(o, btf);
+	else
+		dump_types(o, btf);
+}
+
 int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *file)
 {
 	struct out o = {.cap = OUT_CHUNK, .file = file, .json = fmt == BK_DUMP_JSON};
@@ -568,7 +472,7 @@ int bk_dump(const struct bk_btf *btf, enum bk_dump_format fmt, FILE *file)
 	if (!o.buf)
 		return -ENOMEM;
 	errno = 0;
-	dump_types(&o, btf);
+	dump_any(&o, btf, fmt);
 	out_flush(&o);
 	free(o.buf);
 	if (o.err)
@@ -584,7 +488,7 @@ int bk_dump_mem(const struct bk_btf *btf, enum bk_dump_format fmt, char **text, 
 	o.buf = malloc(o.cap);
 	if (!o.buf)
 		return -ENOMEM;
-	dump_types(&o, btf);
+	dump_any(&o, btf, fmt);
 	if (!o.err && out_reserve(&o, 1))
 		o.buf[o.len] = '\0';
 	if (o.err) {

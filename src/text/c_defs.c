@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The parts of libbpf 1.8's btf_dump that print without nested
+ * declarators: the ___N names (its type_names and ident_names maps),
+ * forward declarations, enums, GCC's missing base types, and the layout
+ * rules of struct bodies (packed inference, padding). c_emit.c prints the
+ * declarators and the struct bodies that use these.
+ */
+#include <stdlib.h>
+
+#include "text/c_internal.h"
+
+/* libbpf's pfx(): one tab a level, at most 13 */
+static const char TABS[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t";
+#define MAX_TABS (sizeof(TABS) - 1)
+
+void c_put_pfx(struct out *o, int lvl)
+{
+	put_bytes(o, TABS, lvl < (int)MAX_TABS ? (size_t)lvl : MAX_TABS);
+}
+
+/* ---- names: libbpf's type_names and ident_names ------------------------------ */
+
+/* names are kept as string offsets: twelve bytes a slot */
+struct name_slot {
+	uint32_t off, hash;
+	uint32_t count; /* 0: an empty slot */
+};
+
+static int name_map_grow(struct name_map *m)
+{
+	size_t cap = m->slots ? (m->mask + 1) * 2 : 4096;
+	struct name_slot *ns = calloc(cap, sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	for (size_t i = 0; m->slots && i <= m->mask; i++) {
+		if (!m->slots[i].count)
+			continue;
+		size_t j = m->slots[i].hash & (cap - 1);
+		while (ns[j].count)
+			j = (j + 1) & (cap - 1);
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->mask = cap - 1;
+	return 0;
+}
+
+/* How many times the name at name_off has been given out, this time
+ * included (libbpf's btf_dump_name_dups): by content, as strings may be
+ * repeated at other offsets. When memory runs out the name counts as new. */
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
+{
+	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(m))
+		return 1;
+	const char *name = c_str(d, name_off);
+	size_t len = strlen(name);
+	uint32_t h = bk_strset_hash(name, len);
+	size_t j = h & m->mask;
+	for (; m->slots[j].count; j = (j + 1) & m->mask) {
+		struct name_slot *s = &m->slots[j];
+		if (s->hash != h)
+			continue;
+		const char *cand = c_str(d, s->off);
+		if (s->off == name_off || (!strncmp(cand, name, len) && !cand[len]))
+			return ++s->count;
+	}
+	m->slots[j] = (struct name_slot){name_off, h, 1};
+	m->used++;
+	return 1;
+}
+
+/* libbpf's btf_dump_resolve_name: the ___N of a named type, decided the
+ * first time the type is named. FWDs and empty enums keep their name. */
+uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
+{
+	const struct bk_type *t = d->types[id];
+	if (!t->name_off)
+		return 0;
+	if (d->state[id] & ST_NAME_DONE)
+		return d->dup[id];
+	d->state[id] |= ST_NAME_DONE;
+	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
+		return 0;
+	uint32_t dup = name_dups(d, map, t->name_off);
+	d->dup[id] = dup > 1 ? dup : 0;
+	return d->dup[id];
+}
+
+/* name or name___N, cut at 255 bytes as libbpf's snprintf into 256 does */
+size_t c_format_name(char *buf, const char *name, uint32_t dup)
+{
+	size_t n = strlen(name);
+	if (!dup) {
+		memcpy(buf, name, n);
+		return n;
+	}
+	char tmp[280];
+	int k = snprintf(tmp, sizeof(tmp), "%.255s___%u", name, dup);
+	n = k < 255 ? (size_t)k : 255;
+	memcpy(buf, tmp, n);
+	return n;
+}
+
+static void put_name(struct cdump *d, const char *name, uint32_t dup)
+{
+	if (!dup) {
+		put_str(d->o, name);
+		return;
+	}
+	char buf[256];
+	put_bytes(d->o, buf, c_format_name(buf, name, dup));
+}
+
+void c_put_type_name(struct cdump *d, uint32_t id)
+{
+	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
+	put_name(d, c_name(d, d->types[id]), dup);
+}
+
+void c_put_ident_name(struct cdump *d, uint32_t id)
+{
+	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
+	put_name(d, c_name(d, d->types[id]), dup);
+}
+
+/* ---- definitions without nested declarators ------------------------------------ */
+
+void c_emit_struct_fwd(struct cdump *d, uint32_t id)
+{
+	const struct bk_type *t = d->types[id];
+	if (bk_kind(t) == BK_KIND_STRUCT)
+		PUT_LIT(d->o, "struct");
+	else
+		PUT_LIT(d->o, "union");
+	if (t->name_off)
+		put_char(d->o, ' ');
+	c_put_type_name(d, id);
+}
+
+void c_emit_fwd_def(struct cdump *d, uint32_t id)
+{
+	if (bk_kflag(d->types[id]))
+		PUT_LIT(d->o, "union ");
+	else
+		PUT_LIT(d->o, "struct ");
+	c_put_type_name(d, id);
+}
+
+static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
+{
+	const char *name = c_str(d, name_off);
+	/* enumerators share a namespace with typedefs */
+	uint32_t dup = name_dups(d, &d->ident_names, name_off);
+	PUT_LIT(d->o, "\n");
+	c_put_pfx(d->o, lvl + 1);
+	put_str(d->o, name);
+	if (dup > 1) {
+		PUT_LIT(d->o, "___");
+		put_u64(d->o, dup);
+	}
+	PUT_LIT(d->o, " = ");
+}
+
+/* libbpf's size attributes: mode(byte) for 1-byte enums, mode(word) for
+ * 8-byte ones whose values would not make the compiler choose 8 bytes */
+static void put_enum_mode(struct cdump *d, const struct bk_type *t)
+{
+	if (t->size == 1) {
+		PUT_LIT(d->o, " __attribute__((mode(byte)))");
+		return;
+	}
+	if (t->size != 8 || d->ptr_sz != 8)
+		return;
+	bool needs_word = true;
+	if (bk_kind(t) == BK_KIND_ENUM64) {
+		const struct bk_enum64 *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < bk_vlen(t); i++)
+			if (v[i].val_hi32)
+				needs_word = false;
+	}
+	if (needs_word)
+		PUT_LIT(d->o, " __attribute__((mode(word)))");
+}
+
+void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
+	PUT_LIT(d->o, "enum");
+	if (t->name_off)
+		put_char(d->o, ' ');
+	c_put_type_name(d, id);
+	if (!vlen)
+		return;
+	PUT_LIT(d->o, " {");
+	if (bk_kind(t) == BK_KIND_ENUM) {
+		const struct bk_enum *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < vlen; i++, v++) {
+			put_enum_value_name(d, lvl, v->name_off);
+			if (is_signed)
+				put_i64(d->o, v->val);
+			else
+				put_u64(d->o, (uint32_t)v->val);
+			put_char(d->o, ',');
+		}
+	} else {
+		const struct bk_enum64 *v = bk_type_rest(t);
+		for (uint32_t i = 0; i < vlen; i++, v++) {
+			uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
+			put_enum_value_name(d, lvl, v->name_off);
+			if (is_signed) {
+				put_i64(d->o, (int64_t)val);
+				PUT_LIT(d->o, "LL,");
+			} else {
+				put_u64(d->o, val);
+				PUT_LIT(d->o, "ULL,");
+			}
+		}
+	}
+	PUT_LIT(d->o, "\n");
+	c_put_pfx(d->o, lvl);
+	put_char(d->o, '}');
+	put_enum_mode(d, t);
+}
+
+/* GCC's __PolyN_t typedefs for Arm SIMD, which C compilers do not know */
+static const char *const missing_base_types[][2] = {
+	{"__Poly8_t", "unsigned char"},
+	{"__Poly16_t", "unsigned short"},
+	{"__Poly64_t", "unsigned long long"},
+	{"__Poly128_t", "unsigned __int128"},
+};
+
+void c_emit_missing_aliases(struct cdump *d, uint32_t id)
+{
+	/* naming the INT takes its name in the struct/union/enum namespace */
+	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
+	const char *name = c_name(d, d->types[id]);
+	if (dup)
+		return; /* name___N is none of them */
+	for (size_t i = 0; i < sizeof(missing_base_types) / sizeof(missing_base_types[0]); i++) {
+		if (!strcmp(name, missing_base_types[i][0])) {
+			PUT_LIT(d->o, "typedef ");
+			put_str(d->o, missing_base_types[i][1]);
+			put_char(d->o, ' ');
+			put_str(d->o, name);
+			PUT_LIT(d->o, ";\n\n");
+			break;
+		}
+	}
+}
+
+/* ---- alignment, size and packing ------------------------------------------------ */
+
+static int64_t roundup64(int64_t x, int64_t y)
+{
+	return y ? (x + y - 1) / y * y : x;
+}
+
+/* libbpf's btf_is_struct_packed */
+bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
+{
+	const struct bk_member *m = bk_type_rest(t);
+	int max_align = 1;
+	for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
+		int align = c_align_of(d, m->type);
+		if (align > 0 && !bk_member_bitfield_size(t, m) && m->offset % (8u * align))
+			return true;
+		if (align > max_align)
+			max_align = align;
+	}
+	return t->size % max_align != 0;
+}
+
+/* libbpf's btf_dump_emit_bit_padding: fill cur_off..next_off (bits) with
+ * `long: 64;`-style anonymous bitfields, relying on natural alignment
+ * where it gives the same layout */
+void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
+			    bool in_bitfield, int lvl)
+{
+	const struct {
+		const char *name;
+		int bits;
+	} pads[] = {{"long", d->ptr_sz * 8}, {"int", 32}, {"short", 16}, {"char", 8}};
+	const int nr_pads = 4;
+	int64_t new_off = 0;
+	int pad_bits = 0;
+	const char *pad_type = NULL;
+	if (cur_off >= next_off)
+		return;
+	for (int i = 0; i < nr_pads; i++) {
+		pad_bits = pads[i].bits;
+		pad_type = pads[i].name;
+		new_off = roundup64(cur_off, pad_bits);
+		if (new_off <= next_off)
+			break;
+	}
+	if (new_off > cur_off && new_off <= next_off) {
+		if (in_bitfield ||
+		    (new_off == next_off && roundup64(cur_off, (int64_t)next_align * 8) != new_off) ||
+		    (new_off != next_off && next_off - new_off <= new_off - cur_off)) {
+			PUT_LIT(d->o, "\n");
+			c_put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, in_bitfield ? new_off - cur_off : 0);
+			put_char(d->o, ';');
+		}
+		cur_off = new_off;
+	}
+	while (cur_off != next_off) {
+		int64_t bits = next_off - cur_off < pad_bits ? next_off - cur_off : pad_bits;
+		if (bits == pad_bits) {
+			PUT_LIT(d->o, "\n");
+			c_put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, pad_bits);
+			put_char(d->o, ';');
+			cur_off += bits;
+			continue;
+		}
+		/* the remainder: the smallest type that holds it */
+		for (int i = nr_pads - 1; i >= 0; i--) {
+			pad_type = pads[i].name;
+			pad_bits = pads[i].bits;
+			if (pad_bits < bits)
+				continue;
+			PUT_LIT(d->o, "\n");
+			c_put_pfx(d->o, lvl);
+			put_str(d->o, pad_type);
+			PUT_LIT(d->o, ": ");
+			put_i64(d->o, bits);
+			put_char(d->o, ';');
+			cur_off += bits;
+			break;
+		}
+		if (pad_bits < bits)
+			break; /* pointer size 0: nothing holds it (cannot happen) */
+	}
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The C printer's driver: bpftool 7.8's dump_btf_c. Its header and footer,
+ * which types it dumps in which order (sorted, unsorted, root IDs), and
+ * its kfunc block; all ordering before any output, so that an error
+ * leaves nothing half printed.
+ */
+#include <stdlib.h>
+
+#include "core/opts_internal.h"
+#include "text/c_internal.h"
+
+#define MAX_ROOT_IDS 16
+
+static const char header[] =
+	"#ifndef __VMLINUX_H__\n"
+	"#define __VMLINUX_H__\n"
+	"\n"
+	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	"#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
+	"#endif\n"
+	"\n"
+	"#ifndef __ksym\n"
+	"#define __ksym __attribute__((section(\".ksyms\")))\n"
+	"#endif\n"
+	"\n"
+	"#ifndef __weak\n"
+	"#define __weak __attribute__((weak))\n"
+	"#endif\n"
+	"\n"
+	"#ifndef __bpf_fastcall\n"
+	"#if __has_attribute(bpf_fastcall)\n"
+	"#define __bpf_fastcall __attribute__((bpf_fastcall))\n"
+	"#else\n"
+	"#define __bpf_fastcall\n"
+	"#endif\n"
+	"#endif\n"
+	"\n";
+
+static const char footer[] =
+	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	"#pragma clang attribute pop\n"
+	"#endif\n"
+	"\n"
+	"#endif /* __VMLINUX_H__ */\n";
+
+/* the caller's options, as far as it knows them */
+static int read_opts(const struct bk_dump_c_opts *in, struct bk_dump_c_opts *o,
+		     struct bk_error *err)
+{
+	int e = bk_opts_load(o, sizeof(*o), in, "bk_dump_c_opts", err);
+	if (e)
+		return e;
+	if (o->nr_root_ids > MAX_ROOT_IDS)
+		return bk_err(err, -E2BIG, "only %d root IDs are supported", MAX_ROOT_IDS);
+	if (o->nr_root_ids && !o->root_ids)
+		return bk_err(err, -EINVAL, "bk_dump_c_opts: root_ids missing");
+	return 0;
+}
+
+static int check_roots(const struct cdump *d, const struct bk_dump_c_opts *o)
+{
+	for (size_t i = 0; i < o->nr_root_ids; i++) {
+		if (o->root_ids[i] >= d->n)
+			return bk_err(d->err, -EINVAL, "invalid root ID: %u", o->root_ids[i]);
+		for (size_t j = 0; j < i; j++)
+			if (o->root_ids[j] == o->root_ids[i])
+				return bk_err(d->err, -EINVAL, "duplicate root ID %u",
+					      o->root_ids[i]);
+	}
+	return 0;
+}
+
+static const struct bk_type void_type;
+
+static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
+		      struct bk_error *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->btf = btf;
+	d->o = o;
+	d->err = err;
+	d->n = bk_btf_type_cnt(btf);
+	d->types = malloc(d->n * sizeof(*d->types));
+	d->state = calloc(d->n, 1);
+	d->dup = calloc(d->n, sizeof(*d->dup));
+	d->end = malloc(d->n * sizeof(*d->end));
+	d->chain_hash = malloc(d->n * sizeof(*d->chain_hash));
+	d->align = malloc(d->n * sizeof(*d->align));
+	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align)
+		return -ENOMEM;
+	d->types[0] = &void_type;
+	for (uint32_t id = 1; id < d->n; id++)
+		d->types[id] = bk_btf_type(btf, id);
+	memset(d->align, 0xff, d->n); /* ALIGN_UNSET */
+	/* void is always there */
+	d->state[0] = ST_ORDERED | ST_EMITTED;
+	return c_prepare(d);
+}
+
+static void cdump_fini(struct cdump *d)
+{
+	free(d->types);
+	free(d->state);
+	free(d->dup);
+	free(d->end);
+	free(d->chain_hash);
+	free(d->align);
+	free(d->queue.v);
+	free(d->decl.v);
+	free(d->work.v);
+	free(d->astack);
+	free(d->fs.f);
+	c_emit_fini(d);
+}
+
+/* The types bpftool dumps, in its order: the roots; or every ID from 1
+ * (unsorted); or the sorted IDs (bpftool 7.8 starts at sorted index 1,
+ * meaning to skip void, which does not sort first: with quirks the type
+ * that does is skipped as bpftool does). */
+static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
+{
+	if (o->nr_root_ids) {
+		for (size_t i = 0; i < o->nr_root_ids; i++) {
+			int e = c_order(d, o->root_ids[i]);
+			if (e)
+				return e;
+		}
+		return 0;
+	}
+	uint32_t *ids = NULL;
+	size_t first = 1;
+	if (!o->unsorted) {
+		if (!(ids = malloc(d->n * sizeof(*ids))))
+			return -ENOMEM;
+		int e = c_sort_types(d, ids);
+		/* the sort's own tables: not needed after it */
+		free(d->end);
+		free(d->chain_hash);
+		d->end = NULL;
+		d->chain_hash = NULL;
+		if (e) {
+			free(ids);
+			return e;
+		}
+		first = o->bpftool_quirks ? 1 : 0;
+	}
+	int e = 0;
+	for (size_t i = first; i < d->n && !e; i++) {
+		uint32_t id = ids ? ids[i] : (uint32_t)i;
+		if (!(d->state[id] & ST_ORDERED)) /* else c_order has nothing to do */
+			e = c_order(d, id);
+	}
+	free(ids);
+	return e;
+}
+
+static int compare_kfuncs(const struct cdump *d, uint32_t a, uint32_t b)
+{
+	int r = strcmp(c_name(d, d->types[a]), c_name(d, d->types[b]));
+	return r ? r : (a > b) - (a < b);
+}
+
+/* by name (ties by ID, where bpftool's qsort leaves them as they come);
+ * a plain insertion into place would be quadratic: a bottom-up merge */
+static int sort_kfuncs(const struct cdump *d, uint32_t *v, size_t n)
+{
+	uint32_t *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *src = v, *dst = tmp;
+	if (!tmp)
+		return -ENOMEM;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = compare_kfuncs(d, src[j], src[i]) < 0 ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		uint32_t *x = src;
+		src = dst;
+		dst = x;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	return 0;
+}
+
+/* the FUNCs that a DECL_TAG named tag marks as a whole (component -1) */
+static bool func_tag(const struct cdump *d, uint32_t id, const char *tag, uint32_t *func)
+{
+	const struct bk_type *t = d->types[id];
+	if (bk_kind(t) != BK_KIND_DECL_TAG ||
+	    ((const struct bk_decl_tag *)bk_type_rest(t))->component_idx != -1)
+		return false;
+	if (t->type >= d->n || bk_kind(d->types[t->type]) != BK_KIND_FUNC)
+		return false;
+	*func = t->type;
+	return !strcmp(c_name(d, t), tag);
+}
+
+/* bpftool's dump_btf_kfuncs: `extern` prototypes of the bpf_kfunc FUNCs */
+static int emit_kfuncs(struct cdump *d)
+{
+	struct u32vec kf = {0};
+	uint8_t *fastcall = calloc(d->n / 8 + 1, 1);
+	int e = fastcall ? 0 : -ENOMEM;
+	for (uint32_t id = 1; id < d->n && !e; id++) {
+		uint32_t f;
+		if (func_tag(d, id, "bpf_kfunc", &f))
+			e = u32vec_push(&kf, f);
+		else if (func_tag(d, id, "bpf_fastcall", &f))
+			fastcall[f / 8] |= (uint8_t)(1u << (f % 8));
+	}
+	if (!e)
+		e = sort_kfuncs(d, kf.v, kf.n);
+	PUT_LIT(d->o, "\n/* BPF kfuncs */\n#ifndef BPF_NO_KFUNC_PROTOTYPES\n");
+	for (size_t i = 0; i < kf.n && !e; i++) {
+		uint32_t f = kf.v[i];
+		PUT_LIT(d->o, "extern ");
+		if (fastcall[f / 8] & (1u << (f % 8)))
+			PUT_LIT(d->o, "__bpf_fastcall ");
+		e = c_emit_decl(d, d->types[f]->type, c_name(d, d->types[f]), 0);
+		PUT_LIT(d->o, " __weak __ksym;\n");
+	}
+	PUT_LIT(d->o, "#endif\n\n");
+	free(kf.v);
+	free(fastcall);
+	return e;
+}
+
+static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, struct out *o,
+		  struct bk_error *err)
+{
+	struct bk_dump_c_opts opts;
+	struct cdump d;
+	int e = read_opts(in, &opts, err);
+	if (e)
+		return e;
+	e = cdump_init(&d, btf, o, err);
+	if (!e)
+		e = check_roots(&d, &opts);
+	if (!e)
+		e = order_all(&d, &opts);
+	if (!e) {
+		put_bytes(o, header, sizeof(header) - 1);
+		for (size_t i = 0; i < d.queue.n && !e; i++)
+			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
+				e = c_emit_type(&d, d.queue.v[i]);
+		if (!e && !opts.nr_root_ids)
+			e = emit_kfuncs(&d);
+		put_bytes(o, footer, sizeof(footer) - 1);
+	}
+	cdump_fini(&d);
+	if (o->err && (!e || e == o->err))
+		return o->err; /* a write failure (or out of memory): the caller reports it */
+	if (e == -ENOMEM && !err->code)
+		bk_err(err, e, "out of memory");
+	return e;
+}
+
+int bk_dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, FILE *file,
+	      struct bk_error *err)
+{
+	struct out o;
+	struct bk_error tmp;
+	if (!err)
+		err = &tmp;
+	bk_error_clear(err);
+	if (out_open(&o, file))
+		return bk_err(err, -ENOMEM, "out of memory");
+	errno = 0;
+	int e = dump_c(btf, opts, &o, err);
+	int we = out_close_file(&o);
+	if (we && (!e || e == we))
+		e = bk_err_io(err, we, "output", "write");
+	return e;
+}
+
+int bk_dump_c_mem(const struct bk_btf *btf, const struct bk_dump_c_opts *opts, char **text,
+		  size_t *len, struct bk_error *err)
+{
+	struct out o;
+	struct bk_error tmp;
+	if (!err)
+		err = &tmp;
+	bk_error_clear(err);
+	*text = NULL;
+	*len = 0;
+	if (out_open(&o, NULL))
+		return bk_err(err, -ENOMEM, "out of memory");
+	int e = dump_c(btf, opts, &o, err);
+	if (e) {
+		o.err = o.err ? o.err : e;
+		out_close_mem(&o, text, len);
+		if (e == -ENOMEM && !err->code)
+			bk_err(err, e, "out of memory");
+		return e;
+	}
+	return out_close_mem(&o, text, len);
+}

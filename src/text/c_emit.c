@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: MIT
+/*
+ * C declarators and the definitions that hold them, as libbpf 1.8's
+ * btf_dump writes them: struct/union bodies, typedefs, and declarators
+ * (pointers, arrays, function prototypes, qualifiers, type tags).
+ *
+ * libbpf writes a declaration by recursion: an anonymous struct inside a
+ * declarator prints its members' declarators, which may hold another
+ * anonymous struct, and so on. Here the same steps are tasks on an
+ * explicit stack (struct task): a step that would recurse pushes what is
+ * left of itself and then the inner step. The order of the output is the
+ * same; the C stack stays flat however deep the nesting. Most
+ * declarations need no nesting and are printed at once (decl_now).
+ */
+#include <stdlib.h>
+
+#include "text/c_internal.h"
+
+/* ---- the declarator machine ------------------------------------------------------- */
+
+enum task_op {
+	T_DECL,       /* push id's chain, then print it (btf_dump_emit_type_decl) */
+	T_CHAIN,      /* print a chain view (btf_dump_emit_type_chain) */
+	T_RESET,      /* drop a chain's ids from the decl stack */
+	T_ARRAY_END,  /* ")" unless multidimensional, then "[n]" */
+	T_CLOSE,      /* ")" */
+	T_PARAMS,     /* a prototype's parameter list, from param i */
+	T_MEMBER,     /* a struct/union body, from member i */
+	T_MEMBER_END, /* after member i's declarator: ": bits;" */
+};
+
+struct task {
+	uint8_t op;
+	bool flag;    /* T_CHAIN: last_was_ptr; T_MEMBER*: prev_bitfield; T_ARRAY_END: multidim */
+	bool packed;  /* T_MEMBER* */
+	int lvl;
+	uint32_t id, i;
+	uint32_t lo, cnt; /* T_CHAIN: the view decl.v[lo .. lo + cnt) */
+	const char *fname;
+	int64_t off;  /* T_MEMBER*: bit offset after the previous member */
+};
+
+/* pushed tasks never fail silently: on ENOMEM the machine stops with it */
+static struct task *push_task(struct cdump *d, enum task_op op)
+{
+	if (d->nr_tasks == d->tasks_cap) {
+		size_t cap = d->tasks_cap ? d->tasks_cap * 2 : 256;
+		struct task *nt = realloc(d->tasks, cap * sizeof(*nt));
+		if (!nt)
+			return NULL;
+		d->tasks = nt;
+		d->tasks_cap = cap;
+	}
+	struct task *t = (struct task *)d->tasks + d->nr_tasks++;
+	memset(t, 0, sizeof(*t));
+	t->op = (uint8_t)op;
+	return t;
+}
+
+static bool is_mod(const struct bk_type *t)
+{
+	unsigned k = bk_kind(t);
+	return k == BK_KIND_VOLATILE || k == BK_KIND_CONST || k == BK_KIND_RESTRICT ||
+	       k == BK_KIND_TYPE_TAG;
+}
+
+/* const/volatile/restrict at the top of the view, written before a type */
+static void put_mods(struct cdump *d, struct task *c)
+{
+	for (; c->cnt; c->cnt--) {
+		switch (bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]])) {
+		case BK_KIND_VOLATILE:
+			PUT_LIT(d->o, "volatile ");
+			break;
+		case BK_KIND_CONST:
+			PUT_LIT(d->o, "const ");
+			break;
+		case BK_KIND_RESTRICT:
+			PUT_LIT(d->o, "restrict ");
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+/* qualifiers of arrays and prototypes mean nothing in C (GCC quirks) */
+static void drop_mods(struct cdump *d, struct task *c)
+{
+	while (c->cnt && is_mod(d->types[d->decl.v[c->lo + c->cnt - 1]]))
+		c->cnt--;
+}
+
+static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
+{
+	if (name[0] && !last_was_ptr)
+		put_char(d->o, ' ');
+	put_str(d->o, name);
+}
+
+/* Push id's declaration chain onto d->decl (libbpf's decl_stack): the
+ * modifiers, pointers, arrays and prototypes down to a named or terminal
+ * type. A chain longer than there are types goes round a loop. */
+static int build_chain(struct cdump *d, uint32_t id)
+{
+	for (uint32_t steps = 0;; steps++) {
+		const struct bk_type *t = d->types[id];
+		if (steps > d->n)
+			return bk_err_type(d->err, d->btf, id, -ELOOP, "type loop in a declaration");
+		if (u32vec_push(&d->decl, id))
+			return -ENOMEM;
+		if (!id)
+			return 0;
+		unsigned k = bk_kind(t);
+		if (k == BK_KIND_PTR || k == BK_KIND_VOLATILE || k == BK_KIND_CONST ||
+		    k == BK_KIND_RESTRICT || k == BK_KIND_FUNC_PROTO || k == BK_KIND_TYPE_TAG)
+			id = t->type;
+		else if (k == BK_KIND_ARRAY)
+			id = ((const struct bk_array *)bk_type_rest(t))->type;
+		else
+			return 0;
+	}
+}
+
+/* Whether printing the chain at decl.v[start..] needs no nested step: no
+ * prototype, no anonymous struct/union (defined inline), no array with
+ * more than qualifiers outside it. Most members' declarations are. */
+static bool chain_is_flat(const struct cdump *d, size_t start)
+{
+	bool only_mods_outside = true;
+	for (size_t k = start; k < d->decl.n; k++) {
+		const struct bk_type *t = d->types[d->decl.v[k]];
+		switch (bk_kind(t)) {
+		case BK_KIND_FUNC_PROTO:
+			return false;
+		case BK_KIND_STRUCT:
+		case BK_KIND_UNION:
+			if (!t->name_off && d->decl.v[k])
+				return false;
+			break;
+		case BK_KIND_ARRAY:
+			if (!only_mods_outside)
+				return false;
+			break;
+		default:
+			break;
+		}
+		if (!is_mod(t) || !d->decl.v[k])
+			only_mods_outside = false;
+	}
+	return true;
+}
+
+/* Print a flat declaration at once: 1; or 0 (nothing printed) when it
+ * needs the task machine; <0 on error. */
+static int run_chain(struct cdump *d, struct task c);
+
+static int decl_now(struct cdump *d, uint32_t id, const char *fname, int lvl)
+{
+	size_t start = d->decl.n;
+	int e = build_chain(d, id);
+	if (!e && chain_is_flat(d, start)) {
+		struct task c = {.op = T_CHAIN, .flag = true, .lvl = lvl, .lo = (uint32_t)start,
+				 .cnt = (uint32_t)(d->decl.n - start), .fname = fname};
+		e = run_chain(d, c);
+		d->decl.n = start;
+		return e ? e : 1;
+	}
+	d->decl.n = start;
+	return e;
+}
+
+static int run_decl(struct cdump *d, struct task *task)
+{
+	uint32_t start = (uint32_t)d->decl.n;
+	int e = build_chain(d, task->id);
+	if (e)
+		return e;
+	struct task *r = push_task(d, T_RESET), *c;
+	if (!r)
+		return -ENOMEM;
+	r->lo = start;
+	if (!(c = push_task(d, T_CHAIN)))
+		return -ENOMEM;
+	c->lo = start;
+	c->cnt = (uint32_t)d->decl.n - start;
+	c->fname = task->fname;
+	c->lvl = task->lvl;
+	c->flag = true;
+	return 0;
+}
+
+static int push_member(struct cdump *d, uint32_t id, uint32_t i, int lvl, int64_t off,
+		       bool prev_bitfield, bool packed)
+{
+	struct task *m = push_task(d, T_MEMBER);
+	if (!m)
+		return -ENOMEM;
+	m->id = id;
+	m->i = i;
+	m->lvl = lvl;
+	m->off = off;
+	m->flag = prev_bitfield;
+	m->packed = packed;
+	return 0;
+}
+
+/* "struct name {" and the members, as tasks (btf_dump_emit_struct_def) */
+static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	bool packed = bk_kind(t) == BK_KIND_STRUCT && c_struct_is_packed(d, t);
+	c_emit_struct_fwd(d, id);
+	PUT_LIT(d->o, " {");
+	return push_member(d, id, 0, lvl, 0, false, packed);
+}
+
+static void end_struct_def(struct cdump *d, struct task *m)
+{
+	const struct bk_type *t = d->types[m->id];
+	if (bk_kind(t) == BK_KIND_STRUCT)
+		c_put_bit_padding(d, m->off, (int64_t)t->size * 8, c_align_of(d, m->id), false,
+				m->lvl + 1);
+	if (bk_vlen(t) || t->size) {
+		PUT_LIT(d->o, "\n");
+		c_put_pfx(d->o, m->lvl);
+	}
+	put_char(d->o, '}');
+	if (m->packed)
+		PUT_LIT(d->o, " __attribute__((packed))");
+}
+
+static int run_member(struct cdump *d, struct task m)
+{
+	const struct bk_type *t = d->types[m.id];
+	for (;; m.i++) {
+		if (m.i >= bk_vlen(t)) {
+			end_struct_def(d, &m);
+			return 0;
+		}
+		const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + m.i;
+		int64_t m_sz = bk_member_bitfield_size(t, mem), m_off = bk_member_bit_offset(t, mem);
+		int m_align = m.packed ? 1 : c_align_of(d, mem->type);
+		c_put_bit_padding(d, m.off, m_off, m_align, m.flag && m_sz, m.lvl + 1);
+		PUT_LIT(d->o, "\n");
+		c_put_pfx(d->o, m.lvl + 1);
+		int64_t next_off;
+		if (m_sz) {
+			next_off = m_off + m_sz;
+		} else {
+			int64_t sz = c_resolve_size(d, mem->type);
+			next_off = m_off + (sz > 0 ? sz : 0) * 8;
+		}
+		const char *fname = c_str(d, mem->name_off);
+		int r = decl_now(d, mem->type, fname, m.lvl + 1);
+		if (r < 0)
+			return r;
+		m.off = next_off;
+		m.flag = m_sz != 0;
+		if (r == 1) {
+			if (m_sz) {
+				PUT_LIT(d->o, ": ");
+				put_i64(d->o, m_sz);
+			}
+			put_char(d->o, ';');
+			continue;
+		}
+		/* a nested declaration: the rest after it */
+		struct task *e = push_task(d, T_MEMBER_END), *decl;
+		if (!e)
+			return -ENOMEM;
+		*e = m;
+		e->op = T_MEMBER_END;
+		if (!(decl = push_task(d, T_DECL)))
+			return -ENOMEM;
+		decl->id = mem->type;
+		decl->fname = fname;
+		decl->lvl = m.lvl + 1;
+		return 0;
+	}
+}
+
+static void put_type_tag(struct cdump *d, const struct bk_type *t)
+{
+	if (bk_kflag(t)) {
+		PUT_LIT(d->o, " __attribute__((");
+		put_str(d->o, c_name(d, t));
+		PUT_LIT(d->o, "))");
+	} else {
+		PUT_LIT(d->o, " __attribute__((btf_type_tag(\"");
+		put_str(d->o, c_name(d, t));
+		PUT_LIT(d->o, "\")))");
+	}
+}
+
+/* After an array or a prototype that has more of the chain to print: the
+ * rest goes in parentheses (for a prototype) and the suffix after it. */
+static int push_chain_rest(struct cdump *d, struct task *c)
+{
+	struct task *n = push_task(d, T_CHAIN);
+	if (!n)
+		return -ENOMEM;
+	*n = *c;
+	n->op = T_CHAIN;
+	n->flag = true; /* the inner chain starts afresh */
+	return 0;
+}
+
+static int push_params(struct cdump *d, uint32_t id, int lvl)
+{
+	struct task *p = push_task(d, T_PARAMS);
+	if (!p)
+		return -ENOMEM;
+	p->id = id;
+	p->lvl = lvl;
+	return 0;
+}
+
+/* One turn of btf_dump_emit_type_chain; returns with *done set when the
+ * chain is finished or continues in pushed tasks. */
+static int chain_step(struct cdump *d, struct task *c, bool *done)
+{
+	uint32_t id = d->decl.v[c->lo + --c->cnt];
+	const struct bk_type *t = d->types[id];
+	unsigned kind = bk_kind(t);
+	if (!id) {
+		put_mods(d, c);
+		PUT_LIT(d->o, "void");
+		c->flag = false;
+		return 0;
+	}
+	switch (kind) {
+	case BK_KIND_INT:
+	case BK_KIND_FLOAT:
+		put_mods(d, c);
+		put_str(d->o, c_name(d, t));
+		break;
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION:
+		put_mods(d, c);
+		if (!t->name_off) {
+			/* inline anonymous struct/union: the rest of the chain after it */
+			struct task saved = *c;
+			saved.flag = false;
+			struct task *n = push_task(d, T_CHAIN);
+			if (!n)
+				return -ENOMEM;
+			*n = saved;
+			*done = true;
+			return start_struct_def(d, id, c->lvl);
+		}
+		c_emit_struct_fwd(d, id);
+		break;
+	case BK_KIND_ENUM:
+	case BK_KIND_ENUM64:
+		put_mods(d, c);
+		if (!t->name_off)
+			c_emit_enum_def(d, id, c->lvl);
+		else {
+			PUT_LIT(d->o, "enum ");
+			c_put_type_name(d, id);
+		}
+		break;
+	case BK_KIND_FWD:
+		put_mods(d, c);
+		c_emit_fwd_def(d, id);
+		break;
+	case BK_KIND_TYPEDEF:
+		put_mods(d, c);
+		c_put_ident_name(d, id);
+		break;
+	case BK_KIND_PTR:
+		if (c->flag)
+			put_char(d->o, '*');
+		else
+			PUT_LIT(d->o, " *");
+		break;
+	case BK_KIND_VOLATILE:
+		PUT_LIT(d->o, " volatile");
+		break;
+	case BK_KIND_CONST:
+		PUT_LIT(d->o, " const");
+		break;
+	case BK_KIND_RESTRICT:
+		PUT_LIT(d->o, " restrict");
+		break;
+	case BK_KIND_TYPE_TAG:
+		put_mods(d, c);
+		put_type_tag(d, t);
+		break;
+	case BK_KIND_ARRAY: {
+		const struct bk_array *a = bk_type_rest(t);
+		*done = true;
+		drop_mods(d, c);
+		if (!c->cnt) {
+			put_decl_name(d, c->fname, c->flag);
+			put_char(d->o, '[');
+			put_u64(d->o, a->nelems);
+			put_char(d->o, ']');
+			return 0;
+		}
+		bool multidim = bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]]) == BK_KIND_ARRAY;
+		if (c->fname[0] && !c->flag)
+			put_char(d->o, ' ');
+		if (!multidim)
+			put_char(d->o, '(');
+		struct task *e = push_task(d, T_ARRAY_END);
+		if (!e)
+			return -ENOMEM;
+		e->flag = multidim;
+		e->i = a->nelems;
+		return push_chain_rest(d, c);
+	}
+	case BK_KIND_FUNC_PROTO:
+		*done = true;
+		drop_mods(d, c);
+		if (!c->cnt) {
+			put_decl_name(d, c->fname, c->flag);
+			return push_params(d, id, c->lvl);
+		}
+		PUT_LIT(d->o, " (");
+		int e = push_params(d, id, c->lvl);
+		if (e || !push_task(d, T_CLOSE))
+			return e ? e : -ENOMEM;
+		return push_chain_rest(d, c);
+	default:
+		/* not a type C declares (FUNC, VAR, ...): libbpf warns and stops */
+		*done = true;
+		return 0;
+	}
+	c->flag = kind == BK_KIND_PTR;
+	return 0;
+}
+
+static int run_chain(struct cdump *d, struct task c)
+{
+	bool done = false;
+	while (c.cnt && !done) {
+		int e = chain_step(d, &c, &done);
+		if (e)
+			return e;
+	}
+	if (!done)
+		put_decl_name(d, c.fname, c.flag);
+	return 0;
+}
+
+static int run_params(struct cdump *d, struct task p)
+{
+	const struct bk_type *t = d->types[p.id];
+	const struct bk_param *par = bk_type_rest(t);
+	uint32_t vlen = bk_vlen(t);
+	if (!p.i) {
+		put_char(d->o, '(');
+		/* no parameters, or clang's single void one: (void) */
+		if (!vlen || (vlen == 1 && !par[0].type)) {
+			PUT_LIT(d->o, "void)");
+			return 0;
+		}
+	}
+	if (p.i >= vlen) {
+		put_char(d->o, ')');
+		return 0;
+	}
+	if (p.i)
+		PUT_LIT(d->o, ", ");
+	if (p.i == vlen - 1 && !par[p.i].type) {
+		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+		return 0;
+	}
+	int r = decl_now(d, par[p.i].type, c_str(d, par[p.i].name_off), p.lvl);
+	if (r < 0)
+		return r;
+	struct task *n = push_task(d, T_PARAMS), *decl;
+	if (!n)
+		return -ENOMEM;
+	*n = p;
+	n->i = p.i + 1;
+	if (r == 1)
+		return 0;
+	if (!(decl = push_task(d, T_DECL)))
+		return -ENOMEM;
+	decl->id = par[p.i].type;
+	decl->fname = c_str(d, par[p.i].name_off);
+	decl->lvl = p.lvl;
+	return 0;
+}
+
+static int run_tasks(struct cdump *d)
+{
+	int e = 0;
+	while (d->nr_tasks && !e && !d->o->err) {
+		struct task t = ((struct task *)d->tasks)[--d->nr_tasks];
+		switch (t.op) {
+		case T_DECL:
+			e = run_decl(d, &t);
+			break;
+		case T_CHAIN:
+			e = run_chain(d, t);
+			break;
+		case T_RESET:
+			d->decl.n = t.lo;
+			break;
+		case T_ARRAY_END:
+			if (!t.flag)
+				put_char(d->o, ')');
+			put_char(d->o, '[');
+			put_u64(d->o, t.i);
+			put_char(d->o, ']');
+			break;
+		case T_CLOSE:
+			put_char(d->o, ')');
+			break;
+		case T_PARAMS:
+			e = run_params(d, t);
+			break;
+		case T_MEMBER:
+			e = run_member(d, t);
+			break;
+		case T_MEMBER_END:
+			if (t.flag) {
+				PUT_LIT(d->o, ": ");
+				put_i64(d->o, t.off - bk_member_bit_offset(d->types[t.id],
+					(const struct bk_member *)bk_type_rest(d->types[t.id]) + t.i));
+			}
+			put_char(d->o, ';');
+			t.i++;
+			e = run_member(d, t);
+			break;
+		}
+	}
+	d->nr_tasks = 0;
+	d->decl.n = 0;
+	if (!e && d->o->err)
+		e = d->o->err;
+	return e;
+}
+
+int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl)
+{
+	int r = decl_now(d, id, fname, lvl);
+	if (r)
+		return r < 0 ? r : 0;
+	struct task *t = push_task(d, T_DECL);
+	if (!t)
+		return -ENOMEM;
+	t->id = id;
+	t->fname = fname;
+	t->lvl = lvl;
+	return run_tasks(d);
+}
+
+int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl)
+{
+	int e = start_struct_def(d, id, lvl);
+	return e ? e : run_tasks(d);
+}
+
+int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
+{
+	const struct bk_type *t = d->types[id];
+	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
+	size_t n = c_format_name(d->tname, c_name(d, t), dup);
+	d->tname[n] = '\0';
+	/* old GCC's __gnuc_va_list on void: make it valid */
+	if (!t->type && !strcmp(d->tname, "__gnuc_va_list")) {
+		PUT_LIT(d->o, "typedef __builtin_va_list __gnuc_va_list");
+		return 0;
+	}
+	PUT_LIT(d->o, "typedef ");
+	return c_emit_decl(d, t->type, d->tname, lvl);
+}
+
+void c_emit_fini(struct cdump *d)
+{
+	free(d->tasks);
+	free(d->type_names.slots);
+	free(d->ident_names.slots);
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to src/text: the C printer (`bpftool btf dump file F format c`,
+ * which is libbpf's btf_dump under bpftool's header and sort).
+ *
+ * c_dump.c: the driver (header, modes, kfunc block); c_sort.c: bpftool's
+ * sort; c_types.c: what is known per type before printing (chain ends,
+ * alignment, the pointer size); c_order.c: the topological order of
+ * definitions and the emitting of what each needs.
+ * c_defs.c: the ___N names, enums, forward declarations, struct layout.
+ * c_emit.c: declarators and the struct bodies and typedefs that hold them.
+ *
+ * Nothing here recurses over the type graph: every walk that libbpf does
+ * recursively runs on an explicit stack on the heap, so that a chain of a
+ * million types needs no more C stack than a chain of one.
+ */
+#ifndef BTFKIT_TEXT_C_INTERNAL_H
+#define BTFKIT_TEXT_C_INTERNAL_H
+
+#include "core/btf_internal.h"
+#include "text/out.h"
+
+/* type_states bits (libbpf's per-type aux state) */
+enum {
+	ST_ORDERING = 1 << 0,  /* topological order: on the current path */
+	ST_ORDERED = 1 << 1,   /* topological order: done */
+	ST_EMITTING = 1 << 2,  /* emit: being defined (a forward decl may be needed) */
+	ST_EMITTED = 1 << 3,   /* emit: done */
+	ST_FWD_EMITTED = 1 << 4,
+	ST_NAME_DONE = 1 << 5, /* its ___N suffix is decided (dup) */
+	ST_REFERENCED = 1 << 6, /* some type refers to it */
+};
+
+#define ALIGN_UNSET (-1)
+#define ALIGN_VISITING (-2)
+
+/* a growable array of u32 */
+struct u32vec {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+/* name -> number of times it was given out (libbpf's type_names and
+ * ident_names maps) */
+struct name_map {
+	struct name_slot *slots;
+	size_t mask, used;
+};
+
+struct frame {
+	uint32_t id, i;
+	uint8_t phase;
+	bool flag;   /* order: through_ptr; emit: unused */
+	bool strong; /* order, prototypes: some part is a strong link */
+	uint32_t cont; /* emit: the containing struct (0: top level) */
+};
+
+enum { PH_START, PH_PTR, PH_MEMBERS, PH_TYPEDEF, PH_PROTO, PH_STRUCT_END };
+
+struct fstack {
+	struct frame *f;
+	size_t n, cap;
+	size_t limit; /* deeper than this is a loop libbpf would never leave */
+};
+
+struct cdump {
+	const struct bk_btf *btf;
+	uint32_t n;                  /* types, void included: last ID + 1 */
+	const struct bk_type **types; /* by ID; [0] a zeroed void */
+	uint8_t *state;              /* ST_* by ID */
+	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
+	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
+	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
+	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
+	int ptr_sz;
+	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
+	struct u32vec work;          /* scratch stack of the walks */
+	struct fstack fs;            /* ordering's and emitting's frames */
+	struct align_frame *astack;  /* c_align_of's stack */
+	size_t nr_astack, astack_cap;
+	char tname[256];             /* the typedef being defined, with its ___N */
+	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
+	size_t nr_tasks, tasks_cap;
+	struct name_map type_names, ident_names;
+	struct out *o;
+	struct bk_error *err;
+};
+
+int u32vec_push(struct u32vec *s, uint32_t v);
+
+/* bk_btf_str inline ("" when out of range): names are read everywhere */
+static inline const char *c_str(const struct cdump *d, uint32_t off)
+{
+	const struct bk_btf *b = d->btf;
+	while (off < b->start_str_off && b->base)
+		b = b->base;
+	off -= b->start_str_off;
+	return off < b->strs_len ? b->strs + off : "";
+}
+
+static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
+{
+	return t->name_off ? c_str(d, t->name_off) : "";
+}
+
+static inline bool c_is_composite(const struct bk_type *t)
+{
+	return bk_kind(t) == BK_KIND_STRUCT || bk_kind(t) == BK_KIND_UNION;
+}
+
+/* libbpf's str_hash: h * 31 + c over the bytes as (signed) char; bpftool's
+ * sort hashes names with it */
+static inline uint64_t c_str_hash(const char *s)
+{
+	uint64_t h = 0;
+	for (; *s; s++)
+		h = h * 31 + (uint64_t)(int64_t)(signed char)*s;
+	return h;
+}
+
+/* the next link of a typedef/modifier/pointer/array chain */
+static inline uint32_t c_chain_next(const struct bk_type *t)
+{
+	if (bk_kind(t) == BK_KIND_ARRAY)
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	return t->type;
+}
+
+/* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
+int c_align_of(struct cdump *d, uint32_t id);
+int64_t c_resolve_size(const struct cdump *d, uint32_t id);
+
+/* c_types.c: the pointer size, referenced types, chain ends (and type
+ * loops through them: -ELOOP) */
+int c_prepare(struct cdump *d);
+/* c_order.c: one root's definitions, in order, onto d->queue (libbpf's
+ * btf_dump_order_type); emitting one queued definition after what it
+ * needs (btf_dump_emit_type) */
+int c_order(struct cdump *d, uint32_t root);
+int c_emit_type(struct cdump *d, uint32_t id);
+
+/* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */
+int c_sort_types(struct cdump *d, uint32_t *ids);
+
+/* c_defs.c: names, definitions without declarators, struct layout */
+void c_put_pfx(struct out *o, int lvl);
+uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
+size_t c_format_name(char *buf, const char *name, uint32_t dup);
+void c_put_type_name(struct cdump *d, uint32_t id);
+void c_put_ident_name(struct cdump *d, uint32_t id);
+bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
+void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
+		       bool in_bitfield, int lvl);
+
+/* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
+void c_emit_struct_fwd(struct cdump *d, uint32_t id);
+void c_emit_fwd_def(struct cdump *d, uint32_t id);
+void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl);
+void c_emit_missing_aliases(struct cdump *d, uint32_t id);
+int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl);
+int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
+/* btf_dump_emit_type_decl(id, fname, lvl) */
+int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl);
+void c_emit_fini(struct cdump *d);
+
+#endif

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the C printer knows per type before printing: the pointer size,
+ * which types are referenced, the end of every typedef/modifier/pointer/
+ * array chain (and loops through them), and libbpf's btf__align_of and
+ * btf__resolve_size. No recursion: chains are walked once with a memo,
+ * alignment on an explicit stack.
+ */
+#include <stdlib.h>
+
+#include "text/c_internal.h"
+
+#define END_UNSET UINT32_MAX
+#define END_VISITING (UINT32_MAX - 1)
+
+int u32vec_push(struct u32vec *s, uint32_t v)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint32_t *nv = realloc(s->v, cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = v;
+	return 0;
+}
+
+/* ---- what is known per type before printing ----------------------------------- */
+
+/* the kinds bpftool's sort looks through to a chain's end */
+static bool is_chain_kind(unsigned kind)
+{
+	switch (kind) {
+	case BK_KIND_ARRAY:
+	case BK_KIND_TYPE_TAG:
+	case BK_KIND_CONST:
+	case BK_KIND_PTR:
+	case BK_KIND_VOLATILE:
+	case BK_KIND_RESTRICT:
+	case BK_KIND_TYPEDEF:
+	case BK_KIND_DECL_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* what one link adds to bpftool's disambiguation hash */
+static uint64_t link_hash(const struct cdump *d, const struct bk_type *t)
+{
+	uint64_t h = t->name_off ? c_str_hash(c_str(d, t->name_off)) : 0;
+	if (bk_kind(t) == BK_KIND_ARRAY)
+		h = h * 31 + ((const struct bk_array *)bk_type_rest(t))->nelems;
+	return h * 31;
+}
+
+/* The end of every chain and the chain's hash, each link visited once; a
+ * chain that comes back to itself is a loop no C can write. */
+static int resolve_chains(struct cdump *d)
+{
+	for (uint32_t id = 0; id < d->n; id++)
+		d->end[id] = END_UNSET;
+	for (uint32_t id = 0; id < d->n; id++) {
+		uint32_t x = id;
+		d->work.n = 0;
+		while (is_chain_kind(bk_kind(d->types[x])) && d->end[x] == END_UNSET) {
+			d->end[x] = END_VISITING;
+			if (u32vec_push(&d->work, x))
+				return -ENOMEM;
+			x = c_chain_next(d->types[x]);
+		}
+		if (d->end[x] == END_VISITING)
+			return bk_err_type(d->err, d->btf, x, -ELOOP,
+					   "type loop through typedefs, modifiers, pointers or arrays");
+		if (d->end[x] == END_UNSET) { /* not a chain kind: its own end */
+			d->end[x] = x;
+			d->chain_hash[x] = 0;
+		}
+		uint32_t e = d->end[x];
+		uint64_t h = d->chain_hash[x];
+		while (d->work.n) {
+			uint32_t y = d->work.v[--d->work.n];
+			h += link_hash(d, d->types[y]);
+			d->end[y] = e;
+			d->chain_hash[y] = h;
+		}
+	}
+	return 0;
+}
+
+/* libbpf's pointer size: that of the first INT named like long, else the host's */
+static int pointer_size(const struct cdump *d)
+{
+	static const char *const longs[] = {
+		"long", "long int", "int long", "unsigned long", "long unsigned",
+		"unsigned long int", "unsigned int long", "long unsigned int",
+		"long int unsigned", "int unsigned long", "int long unsigned",
+	};
+	for (uint32_t id = 1; id < d->n; id++) {
+		const struct bk_type *t = d->types[id];
+		if (bk_kind(t) != BK_KIND_INT || (t->size != 4 && t->size != 8))
+			continue;
+		const char *name = c_name(d, t);
+		for (size_t j = 0; j < sizeof(longs) / sizeof(longs[0]); j++)
+			if (!strcmp(name, longs[j]))
+				return (int)t->size;
+	}
+	return (int)sizeof(void *);
+}
+
+/* libbpf's btf_dump_mark_referenced: which types some other type names */
+static int mark_referenced(struct cdump *d)
+{
+	for (uint32_t id = 1; id < d->n; id++) {
+		struct bk_type *t = (struct bk_type *)d->types[id];
+		if (!bk_kind_desc(bk_kind(t)))
+			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
+					   bk_kind(t));
+		struct bk_field_iter it;
+		uint32_t *f;
+		bk_field_iter_begin(&it, t, BK_ITER_IDS);
+		while ((f = bk_field_iter_next(&it)))
+			d->state[*f] |= ST_REFERENCED;
+	}
+	return 0;
+}
+
+struct align_frame {
+	uint32_t id, i;
+	int max;
+};
+
+static int align_leaf(const struct cdump *d, const struct bk_type *t)
+{
+	switch (bk_kind(t)) {
+	case BK_KIND_INT:
+	case BK_KIND_ENUM:
+	case BK_KIND_ENUM64:
+	case BK_KIND_FLOAT:
+		return t->size < (uint32_t)d->ptr_sz ? (int)t->size : d->ptr_sz;
+	case BK_KIND_PTR:
+		return d->ptr_sz;
+	default:
+		return 0; /* void, FWD, prototypes...: no alignment */
+	}
+}
+
+static int push_align(struct cdump *d, uint32_t id)
+{
+	if (d->nr_astack == d->astack_cap) {
+		size_t cap = d->astack_cap ? d->astack_cap * 2 : 64;
+		struct align_frame *na = realloc(d->astack, cap * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		d->astack = na;
+		d->astack_cap = cap;
+	}
+	d->astack[d->nr_astack++] = (struct align_frame){id, 0, 1};
+	d->align[id] = ALIGN_VISITING;
+	return 0;
+}
+
+/* One step of a struct's alignment: 1 when done (d->align set), 0 when a
+ * member's alignment must be found first (pushed), <0 on error. */
+static int align_struct_step(struct cdump *d, struct align_frame *f)
+{
+	const struct bk_type *t = d->types[f->id];
+	const struct bk_member *m = bk_type_rest(t);
+	for (; f->i < bk_vlen(t); f->i++) {
+		int a = d->align[m[f->i].type];
+		if (a == ALIGN_UNSET)
+			return push_align(d, m[f->i].type);
+		if (a == ALIGN_VISITING)
+			a = 0; /* a struct inside itself: ordering reports it */
+		if (a <= 0) {
+			d->align[f->id] = (int8_t)a;
+			return 1;
+		}
+		if (a > f->max)
+			f->max = a;
+		/* a member off its natural alignment: the struct is packed */
+		if (!bk_member_bitfield_size(t, &m[f->i]) && m[f->i].offset % (8u * a)) {
+			d->align[f->id] = 1;
+			return 1;
+		}
+	}
+	d->align[f->id] = (int8_t)(t->size % f->max ? 1 : f->max);
+	return 1;
+}
+
+/* libbpf's btf__align_of, memoised, on an explicit stack */
+int c_align_of(struct cdump *d, uint32_t id)
+{
+	if (d->align[id] != ALIGN_UNSET)
+		return d->align[id] == ALIGN_VISITING ? 0 : d->align[id];
+	size_t base = d->nr_astack;
+	if (push_align(d, id))
+		return 0;
+	while (d->nr_astack > base) {
+		struct align_frame *f = &d->astack[d->nr_astack - 1];
+		const struct bk_type *t = d->types[f->id];
+		unsigned kind = bk_kind(t);
+		int r = 1;
+		if (c_is_composite(t)) {
+			r = align_struct_step(d, f);
+		} else if (kind == BK_KIND_TYPEDEF || kind == BK_KIND_VOLATILE ||
+			   kind == BK_KIND_CONST || kind == BK_KIND_RESTRICT ||
+			   kind == BK_KIND_TYPE_TAG || kind == BK_KIND_ARRAY) {
+			uint32_t next = c_chain_next(t);
+			int a = d->align[next];
+			if (a == ALIGN_UNSET)
+				r = push_align(d, next);
+			else
+				d->align[f->id] = (int8_t)(a == ALIGN_VISITING ? 0 : a);
+		} else {
+			d->align[f->id] = (int8_t)align_leaf(d, t);
+		}
+		if (r < 0) {
+			d->nr_astack = base;
+			return 0;
+		}
+		if (r == 1)
+			d->nr_astack--;
+	}
+	return d->align[id];
+}
+
+/* libbpf's btf__resolve_size: at most 32 links, -EINVAL or -E2BIG */
+int64_t c_resolve_size(const struct cdump *d, uint32_t id)
+{
+	uint32_t nelems = 1;
+	int64_t size = -1;
+	for (int i = 0; i < 32 && id && bk_kind(d->types[id]) != BK_KIND_FWD; i++) {
+		const struct bk_type *t = d->types[id];
+		switch (bk_kind(t)) {
+		case BK_KIND_INT:
+		case BK_KIND_STRUCT:
+		case BK_KIND_UNION:
+		case BK_KIND_ENUM:
+		case BK_KIND_ENUM64:
+		case BK_KIND_DATASEC:
+		case BK_KIND_FLOAT:
+			size = t->size;
+			goto done;
+		case BK_KIND_PTR:
+			size = d->ptr_sz;
+			goto done;
+		case BK_KIND_TYPEDEF:
+		case BK_KIND_VOLATILE:
+		case BK_KIND_CONST:
+		case BK_KIND_RESTRICT:
+		case BK_KIND_VAR:
+		case BK_KIND_DECL_TAG:
+		case BK_KIND_TYPE_TAG:
+			id = t->type;
+			break;
+		case BK_KIND_ARRAY: {
+			const struct bk_array *a = bk_type_rest(t);
+			if (nelems && a->nelems > UINT32_MAX / nelems)
+				return -E2BIG;
+			nelems *= a->nelems;
+			id = a->type;
+			break;
+		}
+		default:
+			return -EINVAL;
+		}
+	}
+done:
+	if (size < 0)
+		return -EINVAL;
+	if (nelems && size > UINT32_MAX / nelems)
+		return -E2BIG;
+	return (int64_t)nelems * size;
+}
+
+int c_prepare(struct cdump *d)
+{
+	d->ptr_sz = pointer_size(d);
+	int e = mark_referenced(d);
+	return e ? e : resolve_chains(d);
+}

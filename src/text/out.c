@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* The output buffer of src/text's printers (see out.h). */
+#include <stdlib.h>
+
+#include "text/out.h"
+
+/* ---- the buffer ------------------------------------------------------------ */
+
+void out_flush(struct out *o)
+{
+	if (!o->file || !o->len)
+		return;
+	if (!o->err && fwrite(o->buf, 1, o->len, o->file) != o->len)
+		o->err = errno ? -errno : -EIO;
+	o->len = 0;
+}
+
+bool out_make_room(struct out *o, size_t n)
+{
+	if (o->file) {
+		out_flush(o);
+		return o->cap >= n;
+	}
+	size_t cap = o->cap * 2;
+	while (cap - o->len < n)
+		cap *= 2;
+	char *nb = realloc(o->buf, cap);
+	if (!nb) {
+		o->err = -ENOMEM;
+		return false;
+	}
+	o->buf = nb;
+	o->cap = cap;
+	return true;
+}
+
+/* Any number of bytes, in buffer-sized pieces when writing to a file. */
+void put_bytes_slow(struct out *o, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = o->cap - o->len;
+		if (!room || (room < n && !o->file)) {
+			if (!out_reserve(o, o->file ? o->cap : n))
+				return;
+			room = o->cap - o->len;
+		}
+		size_t k = n < room ? n : room;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+/* "00".."99": numbers are written two digits at a time */
+#define DIGITS_ROW(d) d "0" d "1" d "2" d "3" d "4" d "5" d "6" d "7" d "8" d "9"
+static const char digit_pairs[] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
+	DIGITS_ROW("3") DIGITS_ROW("4") DIGITS_ROW("5") DIGITS_ROW("6") DIGITS_ROW("7")
+	DIGITS_ROW("8") DIGITS_ROW("9");
+
+void put_u64(struct out *o, uint64_t v)
+{
+	char tmp[20], *q = tmp + sizeof(tmp);
+	if (v < 10) {
+		char c = (char)('0' + v);
+		put_bytes(o, &c, 1);
+		return;
+	}
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, digit_pairs + 2 * v, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	put_bytes(o, q, (size_t)(tmp + sizeof(tmp) - q));
+}
+
+void put_i64(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		PUT_LIT(o, "-");
+		put_u64(o, -(uint64_t)v); /* well defined for INT64_MIN too */
+	} else {
+		put_u64(o, (uint64_t)v);
+	}
+}
+
+int out_open(struct out *o, FILE *file)
+{
+	*o = (struct out){.cap = file ? OUT_CHUNK : 4096, .file = file};
+	o->buf = malloc(o->cap);
+	return o->buf ? 0 : -ENOMEM;
+}
+
+int out_close_file(struct out *o)
+{
+	out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	if (o->err)
+		errno = -o->err;
+	return o->err;
+}
+
+int out_close_mem(struct out *o, char **text, size_t *len)
+{
+	if (!o->err && out_reserve(o, 1))
+		o->buf[o->len] = '\0';
+	if (o->err) {
+		free(o->buf);
+		o->buf = NULL;
+		return o->err;
+	}
+	*text = o->buf;
+	*len = o->len;
+	o->buf = NULL;
+	return 0;
+}
