@@ -241,6 +241,7 @@ static int cli_full_fs_child(void)
 static void test_cli_pair_full_fs(void **state)
 {
 	(void)state;
+	bkt_need_shared(); /* here, not in the child */
 	in_child(cli_full_fs_child, "a tmpfs mounted in a mount namespace");
 }
 
