@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* btfkit check: which modules of a set relocate onto a kernel. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,9 @@ const char cmd_check_usage[] =
 	"\n"
 	"exit status: 0 when every module relocates, fits as it is (bound) or has\n"
 	"no BTF; 1 otherwise (also: no module found under PATH), or when KERNEL_BTF\n"
-	"or --built-against is not valid BTF; 2 usage or I/O errors\n";
+	"or --built-against is not valid BTF; 2 usage or I/O errors, or modules\n"
+	"that could not be checked for lack of memory (even retried alone: each is\n"
+	"named, and every other result is kept)\n";
 
 #define MAX_KERNELS 16
 
@@ -416,13 +419,23 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	}
 	if (isatty(STDERR_FILENO) && !a->quiet) /* quiet: no progress either */
 		opts.progress = progress;
-	if (bk_check_run(files, n, &opts, &res, &err) || bk_check_summarize(res, n, &sum)) {
+	if (bk_check_run(files, n, &opts, &res, &err)) {
 		bk_check_free_files(files, n);
-		bk_check_results_free(res, n);
-		return err.code ? cli_fail(&err) : EXIT_USAGE;
+		return cli_fail(&err);
 	}
 	size_t without_base;
 	bool wrong = wrong_against(res, n, against, &without_base);
+	size_t nr_oom = 0;
+	for (size_t i = 0; i < n; i++) {
+		/* a result that could not keep its name takes the file's */
+		if (!res[i].module) {
+			res[i].module = files[i];
+			files[i] = NULL;
+		}
+		nr_oom += res[i].status == BK_CHECK_ERROR && res[i].error.code == -ENOMEM;
+	}
+	/* the results are printed even when the breakers cannot be counted */
+	int summary = bk_check_summarize(res, n, &sum);
 	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
 	for (size_t i = 0; i < n; i++)
 		if (a->json)
@@ -452,6 +465,16 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 			     : EXIT_OK;
 	if (report_status)
 		status = report_status;
+	if (summary) {
+		fprintf(stderr, "btfkit: check: cannot count the types that break modules: %s "
+			"(every result is above)\n", strerror(-summary));
+		status = EXIT_USAGE;
+	}
+	if (nr_oom) {
+		fprintf(stderr, "btfkit: check: %zu module%s could not be checked for lack of "
+			"memory, even alone (named above)\n", nr_oom, nr_oom == 1 ? "" : "s");
+		status = EXIT_USAGE;
+	}
 	bk_check_results_free(res, n);
 	bk_check_free_files(files, n);
 	return status;

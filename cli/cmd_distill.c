@@ -41,6 +41,9 @@ const char cmd_distill_usage[] =
 	"                      allow writing a signed module: its signature is\n"
 	"                      dropped, and the module must be signed again\n"
 	"      --strict        treat warnings as errors (exit 1, nothing written)\n"
+	"      --no-validate   distill a MODULE whose BTF the kernel would refuse\n"
+	"                      (by default it is checked against the kernel's\n"
+	"                      rules, as 'btfkit validate' does, and refused)\n"
 	"  -h, --help          show this help\n"
 	"\n"
 	".BTF_ids (kfunc sets and BTF_ID lists, found through the module's\n"
@@ -59,18 +62,30 @@ const char cmd_distill_usage[] =
 	"the CRC32 check kmod expects, as kbuild writes it). --in-place on a symlink\n"
 	"replaces its target, keeping its mode and owner.\n"
 	"\n"
-	"A module that already has .BTF.base is left alone (exit 0) without\n"
-	"--force. Outputs are written whole or not at all.\n"
+	"A module that already has .BTF.base is not distilled again without\n"
+	"--force: --in-place leaves it alone, -o copies it unchanged, and\n"
+	"--base-out/--split-out get its .BTF.base and .BTF as they are (exit 0).\n"
+	"Outputs are written whole or not at all, and as a set: either every\n"
+	"output named is replaced or none is.\n"
 	"\n"
 	"exit status:\n"
 	"  0  written (or nothing to do)\n"
-	"  1  invalid input: MODULE or VMLINUX is not valid BTF, MODULE does not fit\n"
+	"  1  invalid input: MODULE or VMLINUX is not valid BTF, MODULE's BTF breaks\n"
+	"     the kernel's rules (without --no-validate), MODULE does not fit\n"
 	"     VMLINUX (built against another kernel), MODULE refers to kernel types\n"
 	"     that cannot be distilled, MODULE is signed (without --strip-signature),\n"
 	"     or warnings with --strict\n"
-	"  2  usage error, or a file cannot be read or written\n";
+	"  2  usage error, a file cannot be read or written, or out of memory\n";
 
-enum { OPT_BASE_OUT = 256, OPT_SPLIT_OUT, OPT_HDR_LEN, OPT_FORCE, OPT_STRIP_SIG, OPT_STRICT };
+enum {
+	OPT_BASE_OUT = 256,
+	OPT_SPLIT_OUT,
+	OPT_HDR_LEN,
+	OPT_FORCE,
+	OPT_STRIP_SIG,
+	OPT_STRICT,
+	OPT_NO_VALIDATE
+};
 
 static const struct option long_opts[] = {
 	{"base", required_argument, NULL, 'B'},
@@ -82,6 +97,7 @@ static const struct option long_opts[] = {
 	{"force", no_argument, NULL, OPT_FORCE},
 	{"strip-signature", no_argument, NULL, OPT_STRIP_SIG},
 	{"strict", no_argument, NULL, OPT_STRICT},
+	{"no-validate", no_argument, NULL, OPT_NO_VALIDATE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -89,7 +105,7 @@ static const struct option long_opts[] = {
 struct distill_args {
 	const char *base_path, *module, *out, *base_out, *split_out;
 	uint32_t hdr_len;
-	bool in_place, force, strip_signature, strict;
+	bool in_place, force, strip_signature, strict, no_validate;
 };
 
 /* The two blobs and what they came from. */
@@ -125,6 +141,7 @@ static int parse_args(int argc, char **argv, struct distill_args *a)
 		case OPT_FORCE: a->force = true; break;
 		case OPT_STRIP_SIG: a->strip_signature = true; break;
 		case OPT_STRICT: a->strict = true; break;
+		case OPT_NO_VALIDATE: a->no_validate = true; break;
 		case OPT_HDR_LEN:
 			if (strcmp(optarg, "24") && strcmp(optarg, "32"))
 				return cli_usage_error("distill", "--hdr-len is 24 or 32, not '%s'",
@@ -157,6 +174,41 @@ static void print_warnings(const struct distill_args *a, const struct bk_distill
 {
 	for (size_t i = 0; i < w->count; i++)
 		fprintf(stderr, "btfkit: %s: warning: %s\n", a->module, w->items[i].msg);
+}
+
+static int keep_first_fault(const struct bk_error *e, void *ctx)
+{
+	*(struct bk_error *)ctx = *e;
+	return 1;
+}
+
+/* What the kernel would refuse to load is not distilled (the help's
+ * promise): the first fault, as 'btfkit validate' words it. */
+static int check_kernel_rules(const struct distill_args *a, const struct bk_btf *split,
+			      struct bk_error *err)
+{
+	BK_OPTS(bk_validate_opts, vo, .first_only = true);
+	struct bk_error fault = {0};
+	int e = bk_validate(split, &vo, keep_first_fault, &fault);
+	if (!e)
+		return 0;
+	if (e != -EINVAL || !fault.code) {
+		bk_error_clear(err);
+		err->code = e;
+		err->io = e == -ENOMEM;
+		snprintf(err->file, sizeof(err->file), "%s", a->module);
+		snprintf(err->msg, sizeof(err->msg), "checking the kernel's rules: %s",
+			 strerror(-e));
+		return e;
+	}
+	*err = fault;
+	if (!err->file[0])
+		snprintf(err->file, sizeof(err->file), "%s", a->module);
+	size_t len = strlen(err->msg);
+	snprintf(err->msg + len, sizeof(err->msg) - len,
+		 " (the kernel would refuse this BTF; --no-validate distils it anyway)");
+	err->io = false;
+	return -EINVAL;
 }
 
 /* A module already distilled, with .BTF_ids: its BTF relocated onto base
@@ -199,6 +251,8 @@ static int distill_module(const struct distill_args *a, struct bk_module *m,
 	if (!e)
 		e = d->ids && bk_module_has_dist_base(m) ? place_relocated(m, base, d, err)
 							  : bk_module_place(m, base, &po, &d->split, err);
+	if (!e && !a->no_validate)
+		e = check_kernel_rules(a, d->split, err);
 	if (!e)
 		e = bk_distill_module(d->split, d->ids, &d->dist, &d->nsplit, &d->new_ids, err);
 	if (e && !err->file[0])
@@ -226,12 +280,16 @@ static int distill_module(const struct distill_args *a, struct bk_module *m,
 	return e;
 }
 
-/* Everything is computed before the first byte is written; each output is
- * written whole (temporary + rename). The module first: when it fails, no
- * raw blob is left claiming success. */
+/* Everything is computed before the first byte is written, and the
+ * outputs land as a set: all of them replaced, or none. */
 static int write_outputs(const struct distill_args *a, const struct bk_module *m,
 			 const struct distilled *d, struct bk_error *err)
 {
+	struct bk_output outs[3];
+	size_t n = 0;
+	void *image = NULL;
+	size_t image_size = 0;
+	int e = 0;
 	if (a->out) {
 		struct bk_elf_section_edit edits[] = {
 			{".BTF", d->split_blob, d->split_size},
@@ -239,25 +297,65 @@ static int write_outputs(const struct distill_args *a, const struct bk_module *m
 			{".BTF_ids", d->new_ids ? d->new_ids->data : NULL,
 			 d->new_ids ? d->new_ids->size : 0},
 		};
-		BK_OPTS(bk_elf_write_opts, wo, .strip_signature = a->strip_signature,
-			.compression = cli_output_compression(m, a->out, a->in_place));
-		int e = bk_elf_write_sections_opts(bk_module_file(m), edits, d->new_ids ? 3 : 2, &wo,
-						   a->out, err);
-		if (e)
-			return e;
+		e = bk_elf_sections_image(bk_module_file(m), edits, d->new_ids ? 3 : 2,
+					  a->strip_signature, &image, &image_size, err);
+		const char *z = cli_output_compression(m, a->out, a->in_place);
+		if (!e && z) {
+			void *packed;
+			size_t packed_size;
+			if (!(e = bk_compress_data(z, image, image_size, &packed, &packed_size, err))) {
+				free(image);
+				image = packed;
+				image_size = packed_size;
+			}
+		}
+		outs[n++] = (struct bk_output){a->out, image, image_size};
 	}
 	if (a->base_out) {
-		int e = bk_write_file(a->base_out, d->base_blob, d->base_size, err);
-		if (!e)
-			e = bk_write_file(a->split_out, d->split_blob, d->split_size, err);
-		return e;
+		outs[n++] = (struct bk_output){a->base_out, d->base_blob, d->base_size};
+		outs[n++] = (struct bk_output){a->split_out, d->split_blob, d->split_size};
 	}
-	return 0;
+	if (!e)
+		e = bk_write_files(outs, n, err);
+	free(image);
+	return e;
+}
+
+/* A module that already has .BTF.base, without --force: every output named
+ * is still written (as a set), from the module as it is: -o a copy of it,
+ * --base-out/--split-out its .BTF.base and .BTF. */
+static int pass_through(const struct distill_args *a, const struct bk_module *m,
+			struct bk_error *err)
+{
+	const struct bk_file *f = bk_module_file(m);
+	struct bk_output outs[3];
+	size_t n = 0, size;
+	const void *data;
+	if (a->out && !a->in_place) {
+		data = bk_file_data(f, &size);
+		outs[n++] = (struct bk_output){a->out, data, size};
+	}
+	if (a->base_out) {
+		if (bk_file_section_bytes(f, ".BTF.base", &data, &size, err))
+			return cli_fail(err);
+		outs[n++] = (struct bk_output){a->base_out, data, size};
+		if (bk_file_section_bytes(f, ".BTF", &data, &size, err))
+			return cli_fail(err);
+		outs[n++] = (struct bk_output){a->split_out, data, size};
+	}
+	if (n && bk_write_files(outs, n, err))
+		return cli_fail(err);
+	fprintf(stderr,
+		"btfkit: %s already has a .BTF.base (distilled base): not distilled again%s "
+		"(--force distils it again)\n",
+		a->module, n ? ", its outputs written from it unchanged" : ", left alone");
+	return EXIT_OK;
 }
 
 /* Refusals that need no BTF work: raw input for ELF output, a module
  * already distilled, a signature. *done is set when there is nothing to do. */
-static int precheck(const struct distill_args *a, const struct bk_module *m, bool *done)
+static int precheck(const struct distill_args *a, const struct bk_module *m, bool *done,
+		    struct bk_error *err)
 {
 	*done = false;
 	if (a->out && !bk_module_is_elf(m))
@@ -266,12 +364,8 @@ static int precheck(const struct distill_args *a, const struct bk_module *m, boo
 				       "--base-out and --split-out for a raw blob",
 				       a->module);
 	if (bk_module_has_dist_base(m) && !a->force) {
-		fprintf(stderr,
-			"btfkit: %s already has a .BTF.base (distilled base): left alone "
-			"(--force distils it again)\n",
-			a->module);
 		*done = true;
-		return EXIT_OK;
+		return pass_through(a, m, err);
 	}
 	if (a->out && bk_module_signature_len(m) && !a->strip_signature) {
 		fprintf(stderr,
@@ -301,10 +395,12 @@ int cmd_distill(int argc, char **argv)
 		st = cli_fail(&err);
 		goto out;
 	}
-	st = precheck(&a, m, &done);
+	st = precheck(&a, m, &done, &err);
 	if (st || done)
 		goto out;
 	if (distill_module(&a, m, base, &d, &err) || write_outputs(&a, m, &d, &err)) {
+		if (!err.file[0]) /* out of memory in the middle of distilling, say */
+			snprintf(err.file, sizeof(err.file), "%s", a.module);
 		st = cli_fail(&err);
 		goto out;
 	}

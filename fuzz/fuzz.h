@@ -39,6 +39,8 @@ int bk_fuzz_asm(const uint8_t *data, size_t size);
 int bk_fuzz_dump(const uint8_t *data, size_t size);
 int bk_fuzz_dumpc(const uint8_t *data, size_t size);
 int bk_fuzz_distill(const uint8_t *data, size_t size);
+int bk_fuzz_elfwrite(const uint8_t *data, size_t size);
+int bk_fuzz_check(const uint8_t *data, size_t size);
 int bk_fuzz_btfids(const uint8_t *data, size_t size);
 
 /* Cut data at the separators into at most max parts (the last part keeps

@@ -15,7 +15,7 @@ FUZZ_CC ?= clang
 FUZZ_B ?= build-fuzz
 FUZZ_SECONDS ?= 30
 FUZZ_JOBS ?= 1
-FUZZ_TARGETS := raw elf asm dump distill dumpc btfids
+FUZZ_TARGETS := raw elf asm dump distill dumpc elfwrite check btfids
 # per-target options: ELF seeds are whole modules; the rest are small
 FUZZ_OPTS_COMMON := -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -artifact_prefix=fuzz/
 FUZZ_OPTS_raw := -max_len=16384 -dict=fuzz/btf.dict
@@ -24,6 +24,8 @@ FUZZ_OPTS_asm := -max_len=16384 -dict=fuzz/asm.dict
 FUZZ_OPTS_dump := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_OPTS_distill := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_OPTS_dumpc := -max_len=131072 -dict=fuzz/btf.dict
+FUZZ_OPTS_elfwrite := -max_len=65536 -dict=fuzz/btf.dict
+FUZZ_OPTS_check := -max_len=16384 -dict=fuzz/btf.dict
 FUZZ_OPTS_btfids := -max_len=65536 -dict=fuzz/btf.dict
 
 # FUZZ_SAN_EXTRA can mute one known, reported check (e.g.

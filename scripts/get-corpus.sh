@@ -197,8 +197,9 @@ table | while read -r kver ver debsha btfsha; do
 done
 if [ -r /sys/kernel/btf/vmlinux ] && [ ! -e "$C/vmlinux/running.btf.xz" ]; then
 	xz -9 -c /sys/kernel/btf/vmlinux > "$C/vmlinux/running.btf.xz"
-	say "running.btf.xz: this machine's kernel $(uname -r); the project's is 6.18.44-fc-v595,"
-	say "  so the tests that hold the running kernel to figures or goldens may differ"
+	uname -r > "$C/vmlinux/running.RELEASE"
+	say "running.btf.xz: this machine's kernel $(uname -r); the project's is 6.18.44-fc-v595:"
+	say "  unless they are the same, the tests that know the project's kernel are skipped"
 fi
 [ -e "$C/sample.txt" ] || sample > "$C/sample.txt"
 say "corpus in $C; the .deb files stay in $WORK (delete it to save the space)"

@@ -29,7 +29,8 @@ for t in "$@"; do
 done
 echo
 if [ "$skipped" -gt 0 ]; then
-	echo "skipped $skipped tests that need the corpus or goldens (not found under ${SHARED:-../shared})."
+	echo "skipped $skipped tests that need the corpus or goldens (not found under ${SHARED:-../shared}),"
+	echo "or the project's running kernel in the corpus (see the messages above)."
 	echo "Get the corpus (the Debian 12 kernel packages, from apt) with:"
 	echo "  sh scripts/get-corpus.sh ${SHARED:-../shared}"
 	echo "(the goldens, made by bpftool 7.8 and libbpf 1.8, come with the project's shared data)"

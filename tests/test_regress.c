@@ -24,6 +24,8 @@
 #include "../fuzz/fuzz_dump.c"
 #include "../fuzz/fuzz_distill.c"
 #include "../fuzz/fuzz_dumpc.c"
+#include "../fuzz/fuzz_elfwrite.c"
+#include "../fuzz/fuzz_check.c"
 #include "../fuzz/fuzz_btfids.c"
 
 /* An input that takes longer than this has found a hang (sanitizers
@@ -128,6 +130,8 @@ static void test_asm(void **state) { (void)state; replay("asm", bk_fuzz_asm); }
 static void test_dump(void **state) { (void)state; replay("dump", bk_fuzz_dump); }
 static void test_distill(void **state) { (void)state; replay("distill", bk_fuzz_distill); }
 static void test_dumpc(void **state) { (void)state; replay("dumpc", bk_fuzz_dumpc); }
+static void test_elfwrite(void **state) { (void)state; replay("elfwrite", bk_fuzz_elfwrite); }
+static void test_check(void **state) { (void)state; replay("check", bk_fuzz_check); }
 static void test_btfids(void **state) { (void)state; replay("btfids", bk_fuzz_btfids); }
 
 /* The framing the targets share: parts cut at the separator, the last
@@ -183,6 +187,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_dump, name_crashing_input),
 		cmocka_unit_test_teardown(test_distill, name_crashing_input),
 		cmocka_unit_test_teardown(test_dumpc, name_crashing_input),
+		cmocka_unit_test_teardown(test_elfwrite, name_crashing_input),
+		cmocka_unit_test_teardown(test_check, name_crashing_input),
 		cmocka_unit_test_teardown(test_btfids, name_crashing_input),
 		cmocka_unit_test(test_relocate_split_without_strings),
 	};

@@ -115,6 +115,8 @@ struct bk_check_summary {
 	size_t nr_top;
 };
 
+/* Fills *s; the counts and the slowest modules are there even when
+ * counting the breakers runs out of memory (-ENOMEM, nr_top 0). */
 BK_API int bk_check_summarize(const struct bk_check_result *r, size_t n, struct bk_check_summary *s);
 
 #ifdef __cplusplus

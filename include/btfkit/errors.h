@@ -30,7 +30,8 @@ struct bk_error {
 BK_API void bk_error_clear(struct bk_error *e);
 /* "file: section: msg" (parts that are empty left out); returns buf */
 BK_API const char *bk_error_str(const struct bk_error *e, char *buf, size_t len);
-/* the exit status a tool should give: 1 invalid input, 2 I/O or usage */
+/* the exit status a tool should give: 1 invalid input, 2 I/O, out of
+ * memory (-ENOMEM) or usage */
 BK_API int bk_error_exit_status(const struct bk_error *e);
 
 /* Why an operation failed: a stable code in struct bk_error's reason, next
@@ -57,6 +58,9 @@ enum bk_reason {
 	BK_E_SECTION = 105,     /* it is, but unusable: twice, SHT_NOBITS, compressed */
 	BK_E_SIGNATURE = 106,   /* a module signature trailer that does not add up */
 	BK_E_ELF_EDIT = 107,    /* a section edit ELF write-back cannot make */
+	BK_E_ELF_LAYOUT = 108,  /* an ELF layout write-back cannot keep (parts that
+				 * overlap, an absurd alignment), or an image that
+				 * does not read back as the input with the edits */
 
 	/* reading a BTF blob */
 	BK_E_BTF_HEADER = 120,  /* header: truncated, magic, length, section layout */

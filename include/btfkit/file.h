@@ -28,6 +28,19 @@ BK_API int bk_btf_load_section(const char *path, const char *section, const stru
  * the old file is untouched on any failure. path "-" writes stdout, unless
  * it is a terminal (-ENOTTY, an I/O error: binary data is not for screens). */
 BK_API int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err);
+/* Several outputs of one command, landing as a set: every file is written
+ * and synced to a temporary first, and only then are they all renamed into
+ * place; any failure before that leaves every target as it was (and a
+ * failed rename is undone). Only a SIGKILL or power cut between the first
+ * and the last rename can leave some targets new and some old. "-" (at
+ * most meaningful once) is written after the files are in place. The
+ * error names the output that failed. */
+struct bk_output {
+	const char *path;
+	const void *data;
+	size_t size;
+};
+BK_API int bk_write_files(const struct bk_output *outs, size_t n, struct bk_error *err);
 
 
 /* ------------------------------------------------------------------ */
@@ -101,12 +114,27 @@ struct bk_elf_section_edit {
 BK_API int bk_elf_write_sections(const struct bk_file *f, const struct bk_elf_section_edit *edits,
 				 size_t nr_edits, bool strip_signature, const char *out_path,
 				 struct bk_error *err);
+/* The same image, malloc'd into *image instead of written. Both refuse
+ * (-EINVAL, nothing written) an input whose parts overlap (sections, the
+ * ELF header, the section or program header table), a section to be moved
+ * that asks for more than a page of alignment, and, having read the image
+ * back, any difference from the input other than the edits: the output is
+ * the input with the edits, or there is none. */
+BK_API int bk_elf_sections_image(const struct bk_file *f,
+				 const struct bk_elf_section_edit *edits, size_t nr_edits,
+				 bool strip_signature, void **image, size_t *size,
+				 struct bk_error *err);
 
 /* The compression f was read in: "xz", "zstd", "gzip", or NULL. */
 BK_API const char *bk_file_compression(const struct bk_file *f);
 /* The compression an output name asks for: "xz" for *.xz, "zstd" for
  * *.zst, "gzip" for *.gz, NULL for anything else. */
 BK_API const char *bk_compression_for_name(const char *path);
+
+/* data compressed in format ("xz": CRC32 check and a 1 MiB dictionary as
+ * kbuild writes modules, "zstd", "gzip"), malloc'd into *out. */
+BK_API int bk_compress_data(const char *format, const void *data, size_t size, void **out,
+			    size_t *out_size, struct bk_error *err);
 
 /* bk_elf_write_sections() with options. */
 struct bk_elf_write_opts {

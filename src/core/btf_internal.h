@@ -235,8 +235,12 @@ int64_t bk_btf_add_strn(struct bk_btf *b, const char *s, size_t len);
 /* Make the types/strings buffers owned and growable (copy out of raw). */
 int bk_btf_make_mutable(struct bk_btf *b);
 
-/* Read a whole file into memory. */
-/* path "-" reads standard input, named BK_STDIN_NAME in messages */
+/* Read a whole file into memory: a regular file (or one of /sys's, whose
+ * size is not told) of at most BK_READ_MAX bytes; anything else, a
+ * character device (a symlink to /dev/zero) or a FIFO that never ends, is
+ * refused by name. path "-" reads standard input (a pipe is fine there),
+ * named BK_STDIN_NAME in messages. */
+#define BK_READ_MAX ((size_t)1 << 30)
 #define BK_STDIN_NAME "<stdin>"
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err);
 

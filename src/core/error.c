@@ -103,11 +103,13 @@ const char *bk_error_str(const struct bk_error *e, char *buf, size_t len)
 	return buf;
 }
 
-/* The one exit-status rule: I/O is 2; any failure on content (whatever
- * file it is in: module, base, --built-against) is invalid input, 1. */
+/* The one exit-status rule: I/O and out of memory are 2; any failure on
+ * content (whatever file it is in: module, base, --built-against) is
+ * invalid input, 1. */
 int bk_error_exit_status(const struct bk_error *e)
 {
-	return e->io || e->reason == BK_E_IO ? 2 : 1;
+	/* out of memory says nothing about the input: a resource, like I/O */
+	return e->io || e->reason == BK_E_IO || e->code == -ENOMEM ? 2 : 1;
 }
 
 int bk_err_io(struct bk_error *e, int code, const char *path, const char *what)
@@ -133,6 +135,7 @@ const char *bk_reason_name(int reason)
 		[BK_E_SECTION] = "section",
 		[BK_E_SIGNATURE] = "signature",
 		[BK_E_ELF_EDIT] = "elf-edit",
+		[BK_E_ELF_LAYOUT] = "elf-layout",
 		[BK_E_BTF_HEADER] = "btf-header",
 		[BK_E_BTF_STRINGS] = "btf-strings",
 		[BK_E_BTF_TYPE] = "btf-type",

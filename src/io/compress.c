@@ -108,3 +108,9 @@ int bk_compress(const char *format, const void *data, size_t size, void **out, s
 	return bk_err(err, -EINVAL, "unknown compression '%s' (xz, zstd or gzip)",
 		      format ? format : "");
 }
+
+int bk_compress_data(const char *format, const void *data, size_t size, void **out,
+		     size_t *out_size, struct bk_error *err)
+{
+	return bk_compress(format, data, size, out, out_size, err);
+}

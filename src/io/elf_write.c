@@ -16,6 +16,14 @@
  * libelf writes to a file descriptor; it writes into an anonymous memory
  * file, and the image is then written out with bk_write_file (temporary +
  * rename), so the target is never left half-written.
+ *
+ * What libelf is given is checked first and what it made is checked after
+ * (elf_layout.c): an input whose parts overlap is refused; a moved section
+ * may ask for at most a page of alignment; an empty or SHT_NOBITS section
+ * whose offset lies inside another part (or past the end) is put at the
+ * end of the sections, because libelf's gap fill would otherwise zero what
+ * it "covers"; and the image is read back and compared with the input
+ * before a byte reaches the target.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +32,8 @@
 
 #include "core/opts_internal.h"
 #include "io/compress.h"
+#include "io/elf_layout.h"
 #include "io/elf_symbols.h"
-#include "io/file_internal.h"
 
 struct out_sec {
 	GElf_Shdr shdr;
@@ -39,10 +47,7 @@ struct plan {
 	char *shstrtab; /* the grown name table, NULL when unchanged */
 };
 
-static bool has_bytes(const GElf_Shdr *sh)
-{
-	return sh->sh_type != SHT_NOBITS && sh->sh_size;
-}
+#define has_bytes bk_shdr_has_bytes
 
 /* ------------------------------------------------------------------ */
 /* What may be written                                                 */
@@ -114,17 +119,11 @@ static int check_request(const struct bk_file *f, const struct bk_elf_section_ed
 			      "the module is signed (%zu-byte signature trailer) and changing it "
 			      "voids the signature: refusing unless the signature is dropped",
 			      f->sig_len);
-	size_t removed = 0, added = 0;
-	for (size_t i = 0; i < nr_edits; i++) {
+	for (size_t i = 0; i < nr_edits; i++)
 		if ((e = bk_err_tag(err, check_edit(f, edits, i, err), BK_E_ELF_EDIT)))
 			return e;
-		removed += !edits[i].data;
-		added += edits[i].data && !bk_file_find_sec(f, edits[i].name);
-	}
-	if (removed && added)
-		return bk_err(err, -ENOTSUP, "removing a section and adding one in the same "
-			      "write is not supported");
-	return 0;
+	return bk_err_tag(err, bk_elf_layout_check(f, "cannot keep its layout", err),
+			  BK_E_ELF_LAYOUT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -217,14 +216,79 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return (v + a - 1) & ~(a - 1);
 }
 
+static const char *sec_name(const struct bk_file *f, size_t i)
+{
+	return i < f->nr_secs && f->secs[i].name ? f->secs[i].name : "(new section)";
+}
+
+/* A moved section goes at the next multiple of its alignment; more than a
+ * page is refused rather than padded (2^32 would be a 4 GiB gap). */
+static int moved_offset(const struct bk_file *f, size_t i, const GElf_Shdr *sh, uint64_t end,
+			uint64_t *off, struct bk_error *err)
+{
+	if (sh->sh_addralign > BK_ELF_MAX_ALIGN)
+		return bk_err_r(err, -EINVAL, BK_E_ELF_LAYOUT,
+			      "section [%zu] %s asks for an alignment of %llu bytes (more than "
+			      "%u): refusing to move it", i, sec_name(f, i),
+			      (unsigned long long)sh->sh_addralign, BK_ELF_MAX_ALIGN);
+	*off = align_up(end, sh->sh_addralign);
+	return 0;
+}
+
+/* The output's parts with bytes, by their new offsets. */
+static int output_layout(const struct bk_file *f, const struct plan *p, struct bk_elf_layout *l,
+			 struct bk_error *err)
+{
+	l->n = 0;
+	if (!(l->r = calloc(p->nr + 2, sizeof(*l->r))))
+		return bk_err(err, -ENOMEM, "out of memory for %zu section ranges", p->nr);
+	l->r[l->n++] = (struct bk_elf_range){0, f->ehdr.e_ehsize, 0, "the ELF header"};
+	if (f->ehdr.e_phnum)
+		l->r[l->n++] = (struct bk_elf_range){
+			f->ehdr.e_phoff,
+			f->ehdr.e_phoff + (uint64_t)f->ehdr.e_phnum * f->ehdr.e_phentsize, 0,
+			"the program header table"};
+	for (size_t i = 1; i < p->nr; i++)
+		if (has_bytes(&p->secs[i].shdr))
+			l->r[l->n++] = (struct bk_elf_range){
+				p->secs[i].shdr.sh_offset,
+				p->secs[i].shdr.sh_offset + p->secs[i].shdr.sh_size, i, NULL};
+	bk_elf_layout_sort(l);
+	return 0;
+}
+
+/* An empty or SHT_NOBITS section has no bytes to keep, but libelf's gap
+ * fill (ELF_F_LAYOUT) goes back to its offset: inside another part (or
+ * anywhere in the headers, which libelf writes before all sections), the
+ * rest of that part is zeroed; past the end, the file grows to reach it.
+ * Such a section is put at end, where it covers nothing. */
+static int place_empty_sections(const struct bk_file *f, struct plan *p, uint64_t headers_end,
+				uint64_t end, struct bk_error *err)
+{
+	struct bk_elf_layout l;
+	int e = output_layout(f, p, &l, err);
+	if (e)
+		return e;
+	for (size_t i = 1; i < p->nr; i++) {
+		GElf_Shdr *sh = &p->secs[i].shdr;
+		if (!has_bytes(sh) && (sh->sh_offset < headers_end || sh->sh_offset > end ||
+				       bk_elf_offset_inside(&l, sh->sh_offset)))
+			sh->sh_offset = end;
+	}
+	bk_elf_layout_free(&l);
+	return 0;
+}
+
 /* Offsets of the moved sections and of the section header table. */
 static int place_sections(const struct bk_file *f, struct plan *p, uint64_t *shoff,
 			  struct bk_error *err)
 {
 	bool is64 = gelf_getclass(f->elf) == ELFCLASS64;
 	uint64_t end = f->ehdr.e_ehsize;
+	int e;
 	if (f->ehdr.e_phnum)
 		end = max_u64(end, f->ehdr.e_phoff + (uint64_t)f->ehdr.e_phnum * f->ehdr.e_phentsize);
+	uint64_t headers_end = end;
 	for (size_t i = 1; i < p->nr; i++)
 		if (!p->secs[i].moved && has_bytes(&p->secs[i].shdr))
 			end = max_u64(end, p->secs[i].shdr.sh_offset + p->secs[i].shdr.sh_size);
@@ -232,9 +296,12 @@ static int place_sections(const struct bk_file *f, struct plan *p, uint64_t *sho
 		struct out_sec *s = &p->secs[i];
 		if (!s->moved)
 			continue;
-		s->shdr.sh_offset = align_up(end, s->shdr.sh_addralign);
+		if ((e = moved_offset(f, i, &s->shdr, end, &s->shdr.sh_offset, err)))
+			return e;
 		end = s->shdr.sh_offset + s->shdr.sh_size;
 	}
+	if ((e = place_empty_sections(f, p, headers_end, end, err)))
+		return e;
 	*shoff = align_up(end, is64 ? 8 : 4);
 	uint64_t total = *shoff + (uint64_t)p->nr * (is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
 	if (!is64 && total > UINT32_MAX)
@@ -357,6 +424,32 @@ static int render(const struct bk_file *f, const struct plan *p, uint64_t shoff,
 	return e;
 }
 
+int bk_elf_sections_image(const struct bk_file *f, const struct bk_elf_section_edit *edits,
+			  size_t nr_edits, bool strip_signature, void **image, size_t *size,
+			  struct bk_error *err)
+{
+	struct plan p = {0};
+	uint64_t shoff;
+	int e = check_request(f, edits, nr_edits, strip_signature, err);
+	*image = NULL;
+	*size = 0;
+	if (!e && !(e = plan_sections(f, edits, nr_edits, &p, err)) &&
+	    !(e = place_sections(f, &p, &shoff, err)) &&
+	    !(e = render(f, &p, shoff, image, size, err)))
+		e = bk_err_tag(err, bk_elf_verify_image(f, edits, nr_edits, *image, *size, err),
+			       BK_E_ELF_LAYOUT);
+	if (e) {
+		free(*image);
+		*image = NULL;
+		*size = 0;
+		if (err && !err->file[0])
+			bk_err_set_source(err, f->name, NULL);
+	}
+	free(p.secs);
+	free(p.shstrtab);
+	return e;
+}
+
 /* The image compressed in place of itself. */
 static int compress_image(const char *format, void **image, size_t *size, struct bk_error *err)
 {
@@ -384,26 +477,15 @@ int bk_elf_write_sections_opts(const struct bk_file *f, const struct bk_elf_sect
 			       const char *out_path, struct bk_error *err)
 {
 	struct bk_elf_write_opts o;
-	struct plan p = {0};
-	uint64_t shoff;
 	void *image = NULL;
 	size_t size = 0;
 	int e = bk_opts_load(&o, sizeof(o), user_opts, "bk_elf_write_opts", err);
-	if (e)
-		return e;
-	bool strip_signature = o.strip_signature;
-	e = check_request(f, edits, nr_edits, strip_signature, err);
-	if (!e && !(e = plan_sections(f, edits, nr_edits, &p, err)) &&
-	    !(e = place_sections(f, &p, &shoff, err)))
-		e = render(f, &p, shoff, &image, &size, err);
+	if (!e)
+		e = bk_elf_sections_image(f, edits, nr_edits, o.strip_signature, &image, &size, err);
 	if (!e && o.compression && *o.compression)
 		e = compress_image(o.compression, &image, &size, err);
-	if (e && err && !err->file[0])
-		bk_err_set_source(err, f->name, NULL);
 	if (!e)
 		e = bk_write_file(out_path, image, size, err);
 	free(image);
-	free(p.secs);
-	free(p.shstrtab);
 	return e;
 }

@@ -301,25 +301,69 @@ int bk_btf_parse(const void *data, size_t size, const struct bk_btf *base, const
 	return bk_btf_parse_owned(copy, size, base, name, NULL, out, err);
 }
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+		: S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+static int too_big(struct bk_error *err, const char *path, uint64_t size)
+{
+	bk_err_io(err, -EFBIG, path, "cannot read");
+	return bk_err_r(err, -EFBIG, BK_E_IO, "%llu bytes: larger than any module or BTF blob "
+		      "(at most %zu MiB): refusing to read it", (unsigned long long)size,
+		      BK_READ_MAX >> 20);
+}
+
+/* A file that is not regular (standard input may be a pipe or socket
+ * too: it ends), or too large to be a module or a blob. */
+static int refuse_file(const char *path, const struct stat *st, bool in, struct bk_error *err)
+{
+	if (S_ISDIR(st->st_mode))
+		return bk_err_io(err, -EISDIR, path, "cannot read");
+	if (!S_ISREG(st->st_mode) && !(in && (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode)))) {
+		bk_err_io(err, -EINVAL, path, "cannot read");
+		return bk_err_r(err, -EINVAL, BK_E_IO, "%s, not a regular file: refusing to read it",
+			      file_kind(st->st_mode));
+	}
+	if ((uint64_t)st->st_size > BK_READ_MAX)
+		return too_big(err, path, (uint64_t)st->st_size);
+	return 0;
+}
+
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
 {
 	/* "-" is standard input, as bk_write_file's "-" is standard output
-	 * (a duplicate, so that closing it leaves stdin open) */
+	 * (a duplicate, so that closing it leaves stdin open); O_NONBLOCK: opening
+	 * a FIFO must not wait for a writer to refuse it */
 	bool in = !strcmp(path, "-");
-	int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path, O_RDONLY | O_CLOEXEC);
+	int fd = in ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+		    : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), e;
 	struct stat st;
 	if (in)
 		path = BK_STDIN_NAME;
 	if (fd < 0)
 		return bk_err_io(err, -errno, path, "cannot open");
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		e = -errno;
 		close(fd);
-		return bk_err_io(err, -EISDIR, path, "cannot read");
+		return bk_err_io(err, e, path, "cannot read");
 	}
+	if ((e = refuse_file(path, &st, in, err))) {
+		close(fd);
+		return e;
+	}
+	if (!in)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
 	uint8_t *buf = malloc(cap);
 	while (buf) {
+		if (len == cap && cap > BK_READ_MAX) {
+			free(buf);
+			close(fd);
+			return too_big(err, path, len);
+		}
 		if (len == cap) {
 			uint8_t *nb = realloc(buf, cap * 2);
 			if (!nb)
@@ -331,7 +375,7 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			int e = -errno;
+			e = -errno;
 			free(buf);
 			close(fd);
 			return bk_err_io(err, e, path, "cannot read");
@@ -346,5 +390,6 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 	}
 	free(buf);
 	close(fd);
-	return bk_err(err, -ENOMEM, "%s: out of memory", path);
+	bk_err_io(err, -ENOMEM, path, "cannot read");
+	return bk_err_r(err, -ENOMEM, BK_E_IO, "out of memory for %zu bytes", cap);
 }

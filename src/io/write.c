@@ -155,15 +155,6 @@ static mode_t target_mode(const char *path)
 	return 0666 & ~um;
 }
 
-/* The new file keeps the old one's owner and group where we may give them
- * (root may; anyone else keeps what they can: their own). */
-static void keep_owner(int fd, const char *path)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && fchown(fd, st.st_uid, st.st_gid))
-		(void)!fchown(fd, (uid_t)-1, st.st_gid);
-}
-
 /* Temporary names are "NAME.btfkit-PID-...", beside NAME. A writer killed
  * (SIGKILL) in the microseconds between naming its file and renaming it
  * leaves one behind: the next write to NAME removes those whose writer is
@@ -190,92 +181,288 @@ static void remove_stale_temps(const char *dir, const char *name)
 		closedir(d);
 }
 
-/* Give the unnamed file fd its name: straight at path when path does not
- * exist yet (no temporary name at all), else at a temporary name in tmp,
- * for the caller to rename. Returns 0 when done, 1 when tmp needs the
- * rename, or a negative errno. */
-static int name_tmpfile(int fd, const char *path, char *tmp, size_t len)
+/* ---- outputs that land as a set -------------------------------------------
+ *
+ * Every output is written whole to an unnamed O_TMPFILE in its target's
+ * directory (a process that dies while writing leaves nothing), its data
+ * made durable, then given a temporary name beside the target; an output
+ * that replaces a file, in a set of two or more, also gets a second name
+ * for the old file (a hard link: no copy). Only when every output has come this far are the
+ * temporaries renamed over their targets, with catchable signals blocked;
+ * should a rename fail, the ones done are undone from the old files'
+ * names. Any failure before the renames removes every temporary, so all
+ * targets keep their old bytes.
+ *
+ * The window that remains: a SIGKILL or a power cut between the first and
+ * the last rename (a few microseconds, no I/O in between) leaves the first
+ * targets new and the others old, and the old files' extra names behind
+ * (NAME.btfkit-PID-oldN; the next write to NAME removes them).
+ *
+ * Syncing is what durability needs and no more: each file's data once
+ * (with several files, writeback of all of them is started first, so their
+ * fdatasync calls share the device's flushes), then each distinct
+ * directory once, after the renames, so that the new names survive a
+ * crash.
+ */
+
+struct pending {
+	const struct bk_output *o;
+	int fd;
+	bool named;           /* tmp names a temporary (mkstemp, or linked) */
+	bool had_old;         /* the target existed: old names it */
+	char tmp[PATH_MAX + 48];
+	char old[PATH_MAX + 48];
+};
+
+static void dir_of(const char *path, char *dir, size_t len)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	snprintf(dir, len, "%s", dirname(buf));
+}
+
+/* Create the temporary for p->o: unnamed when the file system allows. */
+static int open_temp(struct pending *p)
+{
+	char dir[PATH_MAX], namebuf[PATH_MAX];
+	dir_of(p->o->path, dir, sizeof(dir));
+	snprintf(namebuf, sizeof(namebuf), "%s", p->o->path);
+	remove_stale_temps(dir, basename(namebuf));
+	p->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (p->fd >= 0)
+		return 0;
+	snprintf(p->tmp, sizeof(p->tmp), "%s.btfkit-%d-XXXXXX", p->o->path, (int)getpid());
+	p->fd = mkstemp(p->tmp);
+	if (p->fd < 0)
+		return -errno;
+	p->named = true;
+	return 0;
+}
+
+/* A name for the unnamed file fd: PATH.btfkit-PID-[TAG]N. */
+static int link_temp(int fd, const char *path, const char *tag, char *name, size_t len)
 {
 	char proc[64];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -errno;
 	for (int i = 0; i < 100; i++) {
-		snprintf(tmp, len, "%s.btfkit-%d-%d", path, (int)getpid(), i);
-		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
-			return 1;
+		snprintf(name, len, "%s.btfkit-%d-%s%d", path, (int)getpid(), tag, i);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
 		if (errno != EEXIST)
 			return -errno;
 	}
 	return -EEXIST;
 }
 
-/*
- * Write to an unnamed O_TMPFILE in the target's directory (nothing is left
- * if the process dies while writing), fsync it, and only then give it a
- * name: the target's own when there is no target yet, else a temporary one
- * renamed over the target at once, with catchable signals blocked. Where
- * O_TMPFILE is not supported, a mkstemp() file is used and removed on
- * failure.
- */
-int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err)
+/* A second name for the file at path (when there is one), to undo with.
+ * Where the file system has no hard links (vfat), the set is written
+ * without that: a failed rename there cannot be undone. */
+static int link_old(struct pending *p)
 {
-	if (!strcmp(path, "-"))
-		return write_stdout(data, size, err);
-	/* a symlink is written through: its target is replaced, the link kept */
-	char resolved[PATH_MAX];
-	struct stat lst;
-	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-		if (!realpath(path, resolved))
-			return bk_err_io(err, -errno, path, "cannot resolve the symlink");
-		path = resolved;
+	for (int i = 0; i < 100; i++) {
+		snprintf(p->old, sizeof(p->old), "%s.btfkit-%d-old%d", p->o->path, (int)getpid(),
+			 i);
+		if (link(p->o->path, p->old) == 0) {
+			p->had_old = true;
+			return 0;
+		}
+		if (errno == ENOENT)
+			return 0;
+		if (errno == EEXIST)
+			continue;
+		struct stat st; /* a directory has no second name: say what it is */
+		if (stat(p->o->path, &st) == 0 && S_ISDIR(st.st_mode))
+			return -EISDIR;
+		return 0;
 	}
-	char dirbuf[PATH_MAX], namebuf[PATH_MAX], tmp[PATH_MAX + 48];
-	snprintf(dirbuf, sizeof(dirbuf), "%s", path);
-	snprintf(namebuf, sizeof(namebuf), "%s", path);
-	const char *dir = dirname(dirbuf);
-	sigset_t all, old;
-	int e = 0, fd;
-	bool named = false;
+	return -EEXIST;
+}
 
-	remove_stale_temps(dir, basename(namebuf));
-	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(tmp, sizeof(tmp), "%s.btfkit-%d-XXXXXX", path, (int)getpid());
-		fd = mkstemp(tmp);
-		if (fd < 0)
-			return bk_err_io(err, -errno, path, "cannot create a temporary file");
-		named = true;
+/* The new file keeps the old one's owner and group where we may give them
+ * (root may; anyone else keeps what they can: their own). */
+static void keep_owner(int fd, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && fchown(fd, st.st_uid, st.st_gid))
+		(void)!fchown(fd, (uid_t)-1, st.st_gid);
+}
+
+static int prepare(struct pending *p, bool several)
+{
+	int e;
+	if ((e = open_temp(p)))
+		return e;
+	keep_owner(p->fd, p->o->path);
+	if ((e = write_all(p->fd, p->o->data, p->o->size)))
+		return e;
+	if (fchmod(p->fd, target_mode(p->o->path)))
+		return -errno;
+	/* several files: start each one's writeback now, so that the fdatasync
+	 * calls then wait on all at once (measured: 2.7 ms against 3.9 ms for
+	 * distill's two blobs on ext4); one file gains nothing from it */
+	if (several)
+		sync_file_range(p->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	return 0;
+}
+
+/* Sync p's data and name it; in a set of several, also give the old file
+ * a second name to undo with. A single file needs none: its one rename
+ * either happens or not, and a writer killed before it leaves no old name. */
+static int make_durable_and_name(struct pending *p, bool several)
+{
+	int e;
+	if (fdatasync(p->fd))
+		return -errno;
+	if (!p->named) {
+		if ((e = link_temp(p->fd, p->o->path, "", p->tmp, sizeof(p->tmp))))
+			return e;
+		p->named = true;
 	}
-	keep_owner(fd, path);
-	if ((e = write_all(fd, data, size)) || (fchmod(fd, target_mode(path)) && (e = -errno)) ||
-	    (fsync(fd) && (e = -errno)))
-		goto fail;
+	return several ? link_old(p) : 0;
+}
+
+/* Put the old files back after a failed rename (j: renames done). */
+static void undo_renames(struct pending *ps, size_t j)
+{
+	while (j--) {
+		if (ps[j].had_old)
+			rename(ps[j].old, ps[j].o->path);
+		else
+			unlink(ps[j].o->path);
+		ps[j].had_old = false;
+	}
+}
+
+static int commit(struct pending *ps, size_t n, size_t *failed)
+{
+	sigset_t all, old;
+	int e = 0;
+	size_t j;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	if (!named) {
-		e = name_tmpfile(fd, path, tmp, sizeof(tmp));
-		named = e == 1;
+	for (j = 0; j < n; j++)
+		if (rename(ps[j].tmp, ps[j].o->path)) {
+			e = -errno;
+			break;
+		}
+	if (e) {
+		undo_renames(ps, j);
+		*failed = j;
+	} else {
+		for (j = 0; j < n; j++)
+			ps[j].named = false; /* renamed: nothing left to remove */
 	}
-	if (named && rename(tmp, path))
-		e = -errno;
-	else if (e == 1)
-		e = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (e)
-		goto fail;
-	close(fd);
-	/* the new name is durable once the directory is synced */
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
+	return e;
+}
+
+/* Each directory of the set synced once, so the new names are durable. */
+static void sync_dirs(const struct pending *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char dir[PATH_MAX], prev[PATH_MAX];
+		bool seen = false;
+		dir_of(ps[i].o->path, dir, sizeof(dir));
+		for (size_t j = 0; j < i && !seen; j++) {
+			dir_of(ps[j].o->path, prev, sizeof(prev));
+			seen = !strcmp(dir, prev);
+		}
+		int fd = seen ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
 	}
-	return 0;
-fail:
-	if (named)
-		unlink(tmp);
-	close(fd);
-	return bk_err_io(err, e, path, "cannot write");
+}
+
+static void cleanup(struct pending *ps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ps[i].named)
+			unlink(ps[i].tmp);
+		if (ps[i].had_old)
+			unlink(ps[i].old);
+		if (ps[i].fd >= 0)
+			close(ps[i].fd);
+	}
+}
+
+/* The set's outputs to files: all replaced or none. */
+static int write_set(const struct bk_output *outs, size_t n, struct bk_error *err)
+{
+	struct pending *ps = calloc(n ? n : 1, sizeof(*ps));
+	size_t i, failed = 0;
+	int e = 0;
+	if (!ps)
+		return bk_err_io(err, -ENOMEM, outs[0].path, "cannot write");
+	for (i = 0; i < n; i++) {
+		ps[i].o = &outs[i];
+		ps[i].fd = -1;
+	}
+	for (i = 0; i < n && !e; i++)
+		if ((e = prepare(&ps[i], n > 1)))
+			failed = i;
+	for (i = 0; i < n && !e; i++)
+		if ((e = make_durable_and_name(&ps[i], n > 1)))
+			failed = i;
+	if (!e)
+		e = commit(ps, n, &failed);
+	cleanup(ps, n);
+	if (!e)
+		sync_dirs(ps, n);
+	free(ps);
+	return e ? bk_err_io(err, e, outs[failed].path, "cannot write") : 0;
+}
+
+int bk_write_files(const struct bk_output *outs, size_t n, struct bk_error *err)
+{
+	size_t nr_files = 0;
+	int e;
+	for (size_t i = 0; i < n; i++) {
+		if (!outs[i].path)
+			return bk_err(err, -EINVAL, "output %zu has no path", i);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(outs[i].path, "-") && !strcmp(outs[i].path, outs[j].path))
+				return bk_err(err, -EINVAL, "%s is given twice as an output",
+					      outs[i].path);
+		nr_files += strcmp(outs[i].path, "-") != 0;
+	}
+	struct bk_output *files = calloc(nr_files ? nr_files : 1, sizeof(*files));
+	if (!files)
+		return bk_err_io(err, -ENOMEM, n ? outs[0].path : "-", "cannot write");
+	/* a symlink is written through: its target is replaced, the link kept */
+	char (*resolved)[PATH_MAX] = calloc(nr_files ? nr_files : 1, sizeof(*resolved));
+	if (!resolved) {
+		free(files);
+		return bk_err_io(err, -ENOMEM, n ? outs[0].path : "-", "cannot write");
+	}
+	nr_files = 0;
+	e = 0;
+	for (size_t i = 0; i < n && !e; i++) {
+		struct stat lst;
+		if (!strcmp(outs[i].path, "-"))
+			continue;
+		files[nr_files] = outs[i];
+		if (lstat(outs[i].path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+			if (!realpath(outs[i].path, resolved[nr_files]))
+				e = bk_err_io(err, -errno, outs[i].path, "cannot resolve the symlink");
+			files[nr_files].path = resolved[nr_files];
+		}
+		nr_files++;
+	}
+	if (!e)
+		e = write_set(files, nr_files, err);
+	free(resolved);
+	free(files);
+	/* standard output cannot be taken back: written once the files are in place */
+	for (size_t i = 0; i < n && !e; i++)
+		if (!strcmp(outs[i].path, "-"))
+			e = write_stdout(outs[i].data, outs[i].size, err);
+	return e;
+}
+
+int bk_write_file(const char *path, const void *data, size_t size, struct bk_error *err)
+{
+	struct bk_output o = {path, data, size};
+	return bk_write_files(&o, 1, err);
 }

@@ -144,7 +144,11 @@ void bk_check_module(const char *path, const struct bk_check_opts *opts,
 	struct bk_check_opts o;
 	double t0 = now();
 	memset(res, 0, sizeof(*res));
-	res->module = strdup(path);
+	if (!(res->module = strdup(path))) {
+		res->status = BK_CHECK_ERROR;
+		bk_err_io(&res->error, -ENOMEM, path, "cannot check");
+		return;
+	}
 	if (bk_opts_load(&o, sizeof(o), opts, "bk_check_opts", &res->error)) {
 		res->status = BK_CHECK_ERROR;
 		return;
@@ -335,6 +339,34 @@ static void *worker(void *arg)
 	}
 }
 
+#define CHECK_STACK ((size_t)1 << 20)
+
+static bool out_of_memory(const struct bk_check_result *res)
+{
+	return res->status == BK_CHECK_ERROR && res->error.code == -ENOMEM;
+}
+
+/* A module that ran out of memory beside the others is checked once more,
+ * alone, now that they are done; if it fails again it stays an error with
+ * its name (the one thing that must not be lost). */
+static void retry_out_of_memory(struct runner *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct bk_check_result *res = &r->results[i];
+		if (!out_of_memory(res))
+			continue;
+		struct bk_check_result again;
+		bk_check_module(r->files[i], r->opts, &again);
+		if (again.module) {
+			free(res->module);
+			bk_reloc_report_free(res->report);
+			*res = again;
+		}
+		if (!res->module)
+			res->module = strdup(r->files[i]);
+	}
+}
+
 static unsigned nr_threads(const struct bk_check_opts *opts, size_t n)
 {
 	long cpus = opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
@@ -358,20 +390,32 @@ int bk_check_run(char *const *files, size_t n, const struct bk_check_opts *opts,
 	unsigned nt = nr_threads(opts, n), started = 0;
 	if (!opts->kernel)
 		return bk_err(err, -EINVAL, "no kernel BTF to check against");
-	if (bk_btf_index(opts->kernel) ||
-	    (opts->built_against && bk_btf_index(opts->built_against)))
-		return bk_err(err, -ENOMEM, "out of memory");
+	const struct bk_btf *unindexed = bk_btf_index(opts->kernel) ? opts->kernel
+		: opts->built_against && bk_btf_index(opts->built_against) ? opts->built_against
+		: NULL;
+	if (unindexed) {
+		bk_err_set_source(err, bk_btf_source(unindexed), NULL);
+		return bk_err(err, -ENOMEM, "out of memory for the index of its type names");
+	}
 	if (!(r.results = calloc(n ? n : 1, sizeof(*r.results))))
-		return bk_err(err, -ENOMEM, "out of memory");
+		return bk_err(err, -ENOMEM, "out of memory for the results of %zu modules", n);
 	atomic_init(&r.next, 0);
 	pthread_mutex_init(&r.lock, NULL);
-	while (started < nt && pthread_create(&tids[started], NULL, worker, &r) == 0)
+	/* Nothing here recurses on its input (the tests run it on 512 KiB):
+	 * 8 MiB stacks would only take address space a memory limit counts,
+	 * and glibc keeps the stacks of joined threads cached. */
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, CHECK_STACK);
+	while (started < nt && pthread_create(&tids[started], &attr, worker, &r) == 0)
 		started++;
+	pthread_attr_destroy(&attr);
 	if (!started)
 		worker(&r); /* no thread could start: do it here */
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&r.lock);
+	retry_out_of_memory(&r);
 	*results = r.results;
 	return 0;
 }

@@ -415,8 +415,16 @@ static int reserve_split(struct distill *d)
 	 * copy the strings */
 	size_t strs = d->split->strs_len + d->split->strs_len / 32 + 4096;
 	b->strs = malloc(strs);
-	if (!b->types || !b->offs || !b->strs)
+	if (!b->types || !b->offs || !b->strs) {
+		/* not the btf's yet (no capacity recorded): bk_btf_free would keep them */
+		free(b->types);
+		free(b->offs);
+		free(b->strs);
+		b->types = NULL;
+		b->offs = NULL;
+		b->strs = NULL;
 		return bk_err(d->err, -ENOMEM, "out of memory");
+	}
 	b->types_cap = types ? types : 1;
 	b->offs_cap = nr ? nr : 1;
 	b->strs_cap = strs;
