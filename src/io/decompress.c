@@ -170,8 +170,9 @@ static int unzstd(const uint8_t *in, size_t n, struct outbuf *ob)
 			e = bk_err(ob->err, -EINVAL, "zstd: %s", ZSTD_getErrorName(ret));
 			break;
 		}
-		/* all input read and room left over: the decoder has flushed all */
-		if (ib.pos == ib.size && obuf.pos < obuf.size)
+		/* all input read: done when the last frame is complete (0), or
+		 * truncated when the decoder, with room left, still wants more */
+		if (ib.pos == ib.size && (ret == 0 || obuf.pos < obuf.size))
 			break;
 	}
 	ZSTD_freeDStream(ds);
