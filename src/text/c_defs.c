@@ -275,6 +275,17 @@ bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
 	return t->size % max_align != 0;
 }
 
+/* one anonymous padding bitfield: "TYPE: BITS;" on its own line */
+static void put_pad(struct cdump *d, int lvl, const char *type, int64_t bits)
+{
+	PUT_LIT(d->o, "\n");
+	c_put_pfx(d->o, lvl);
+	put_str(d->o, type);
+	PUT_LIT(d->o, ": ");
+	put_i64(d->o, bits);
+	put_char(d->o, ';');
+}
+
 /* libbpf's btf_dump_emit_bit_padding: fill cur_off..next_off (bits) with
  * `long: 64;`-style anonymous bitfields, relying on natural alignment
  * where it gives the same layout */
@@ -302,24 +313,14 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
 		if (in_bitfield ||
 		    (new_off == next_off && roundup64(cur_off, (int64_t)next_align * 8) != new_off) ||
 		    (new_off != next_off && next_off - new_off <= new_off - cur_off)) {
-			PUT_LIT(d->o, "\n");
-			c_put_pfx(d->o, lvl);
-			put_str(d->o, pad_type);
-			PUT_LIT(d->o, ": ");
-			put_i64(d->o, in_bitfield ? new_off - cur_off : 0);
-			put_char(d->o, ';');
+			put_pad(d, lvl, pad_type, in_bitfield ? new_off - cur_off : 0);
 		}
 		cur_off = new_off;
 	}
 	while (cur_off != next_off) {
 		int64_t bits = next_off - cur_off < pad_bits ? next_off - cur_off : pad_bits;
 		if (bits == pad_bits) {
-			PUT_LIT(d->o, "\n");
-			c_put_pfx(d->o, lvl);
-			put_str(d->o, pad_type);
-			PUT_LIT(d->o, ": ");
-			put_i64(d->o, pad_bits);
-			put_char(d->o, ';');
+			put_pad(d, lvl, pad_type, pad_bits);
 			cur_off += bits;
 			continue;
 		}
@@ -329,12 +330,7 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
 			pad_bits = pads[i].bits;
 			if (pad_bits < bits)
 				continue;
-			PUT_LIT(d->o, "\n");
-			c_put_pfx(d->o, lvl);
-			put_str(d->o, pad_type);
-			PUT_LIT(d->o, ": ");
-			put_i64(d->o, bits);
-			put_char(d->o, ';');
+			put_pad(d, lvl, pad_type, bits);
 			cur_off += bits;
 			break;
 		}
