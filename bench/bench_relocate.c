@@ -125,7 +125,9 @@ int main(int argc, char **argv)
 		BK_OPTS(bk_check_opts, o, .kernel = new_base, .built_against = old, .threads = 1);
 		struct bk_check_result r;
 		bk_check_module(by_size[k].path, &o, &r);
-		bool ok = r.status == BK_CHECK_RELOCATES;
+		/* 6.1.0-56 does not relocate at load: a module whose BTF relocates
+		 * is "needs-rewrite" there */
+		bool ok = r.status == BK_CHECK_RELOCATES || r.status == BK_CHECK_NEEDS_REWRITE;
 		free(r.module);
 		bk_reloc_report_free(r.report);
 		if (!ok)
