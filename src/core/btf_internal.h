@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include "btfkit/btfkit.h"
 #include "core/strset.h"
@@ -31,6 +33,22 @@ enum bk_kind_group {
 	BK_KG_DISTILLED = 1u << 10,  /* a distilled base may hold it (named): what
 				      * btf__distill_base() writes */
 };
+
+/* Room for one more element in a growing array of n used elements of
+ * elem_sz bytes, *cap allocated: the array as it is while there is room,
+ * else reallocated to twice *cap (min_cap at first). NULL when memory runs
+ * out; the old array is then still the caller's, unchanged. */
+static inline void *bk_grow_array(void *items, size_t *cap, size_t n, size_t elem_sz,
+				  size_t min_cap)
+{
+	if (n < *cap)
+		return items;
+	size_t c = *cap ? *cap * 2 : min_cap;
+	void *p = c <= SIZE_MAX / elem_sz ? realloc(items, c * elem_sz) : NULL;
+	if (p)
+		*cap = c;
+	return p;
+}
 
 /* One row per kind: everything about a kind's shape. Sizing, byte order,
  * the field iterators, the read-time checks and dump all read it. */

@@ -322,14 +322,10 @@ static int add_ref(struct asm_ctx *c, const struct asm_ref *r)
 {
 	if (r->id < bk_btf_type_cnt(c->btf))
 		return check_ref(c, r);
-	if (c->nr_refs == c->refs_cap) {
-		size_t cap = c->refs_cap ? c->refs_cap * 2 : 256;
-		struct asm_ref *n = realloc(c->refs, cap * sizeof(*n));
-		if (!n)
-			return bk_err(c->err, -ENOMEM, "out of memory");
-		c->refs = n;
-		c->refs_cap = cap;
-	}
+	struct asm_ref *refs = bk_grow_array(c->refs, &c->refs_cap, c->nr_refs, sizeof(*refs), 256);
+	if (!refs)
+		return bk_err(c->err, -ENOMEM, "out of memory");
+	c->refs = refs;
 	c->refs[c->nr_refs++] = *r;
 	return 0;
 }

@@ -43,14 +43,10 @@ struct task {
 /* pushed tasks never fail silently: on ENOMEM the machine stops with it */
 static struct task *push_task(struct cdump *d, enum task_op op)
 {
-	if (d->nr_tasks == d->tasks_cap) {
-		size_t cap = d->tasks_cap ? d->tasks_cap * 2 : 256;
-		struct task *nt = realloc(d->tasks, cap * sizeof(*nt));
-		if (!nt)
-			return NULL;
-		d->tasks = nt;
-		d->tasks_cap = cap;
-	}
+	void *tasks = bk_grow_array(d->tasks, &d->tasks_cap, d->nr_tasks, sizeof(struct task), 256);
+	if (!tasks)
+		return NULL;
+	d->tasks = tasks;
 	struct task *t = (struct task *)d->tasks + d->nr_tasks++;
 	memset(t, 0, sizeof(*t));
 	t->op = (uint8_t)op;

@@ -21,14 +21,10 @@
 
 static struct frame *fpush(struct fstack *s, uint32_t id)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct frame *nf = realloc(s->f, cap * sizeof(*nf));
-		if (!nf)
-			return NULL;
-		s->f = nf;
-		s->cap = cap;
-	}
+	struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
+	if (!frames)
+		return NULL;
+	s->f = frames;
 	struct frame *f = &s->f[s->n++];
 	memset(f, 0, sizeof(*f));
 	f->id = id;

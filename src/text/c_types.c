@@ -15,14 +15,10 @@
 
 int u32vec_push(struct u32vec *s, uint32_t v)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint32_t *nv = realloc(s->v, cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = cap;
-	}
+	uint32_t *v32 = bk_grow_array(s->v, &s->cap, s->n, sizeof(*v32), 1024);
+	if (!v32)
+		return -ENOMEM;
+	s->v = v32;
 	s->v[s->n++] = v;
 	return 0;
 }
@@ -149,14 +145,11 @@ static int align_leaf(const struct cdump *d, const struct bk_type *t)
 
 static int push_align(struct cdump *d, uint32_t id)
 {
-	if (d->nr_astack == d->astack_cap) {
-		size_t cap = d->astack_cap ? d->astack_cap * 2 : 64;
-		struct align_frame *na = realloc(d->astack, cap * sizeof(*na));
-		if (!na)
-			return -ENOMEM;
-		d->astack = na;
-		d->astack_cap = cap;
-	}
+	struct align_frame *stack = bk_grow_array(d->astack, &d->astack_cap, d->nr_astack,
+						  sizeof(*stack), 64);
+	if (!stack)
+		return -ENOMEM;
+	d->astack = stack;
 	d->astack[d->nr_astack++] = (struct align_frame){id, 0, 1};
 	d->align[id] = ALIGN_VISITING;
 	return 0;
