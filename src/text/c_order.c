@@ -21,13 +21,14 @@
 
 static struct frame *fpush(struct fstack *s, uint32_t id)
 {
-	struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
-	if (!frames)
-		return NULL;
-	s->f = frames;
+	if (__builtin_expect(s->n >= s->cap, 0)) {
+		struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
+		if (!frames)
+			return NULL;
+		s->f = frames;
+	}
 	struct frame *f = &s->f[s->n++];
-	memset(f, 0, sizeof(*f));
-	f->id = id;
+	*f = (struct frame){.id = id};
 	return f;
 }
 
@@ -46,10 +47,10 @@ static int order_loop_error(struct cdump *d, uint32_t id)
  * it waits for a child, <0 on error. */
 static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
-	const struct bk_type *t = d->types[f->id];
 	uint8_t *st = &d->state[f->id];
-	if (*st & ST_ORDERED)
+	if (*st & ST_ORDERED) /* (before the type is read: most are) */
 		return *ret = 1, 1;
+	const struct bk_type *t = d->types[f->id];
 	if (*st & ST_ORDERING) {
 		/* a loop that a forward declaration resolves */
 		if (c_is_composite(t) && f->flag && t->name_off)
@@ -132,6 +133,9 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 		return 1; /* *ret: the target's */
 	case PH_MEMBERS: {
 		const struct bk_member *m = bk_type_rest(t);
+		/* a member already ordered would return at once: not pushed */
+		while (f->i < bk_vlen(t) && (d->state[m[f->i].type] & ST_ORDERED))
+			f->i++;
 		if (f->i < bk_vlen(t)) {
 			if (!(c = fpush(s, m[f->i++].type)))
 				return -ENOMEM;
@@ -257,11 +261,11 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
  * phase to resume in, 2 when it became its target (run again). */
 static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 {
-	const struct bk_type *t = d->types[f->id];
 	uint8_t *st = &d->state[f->id];
-	bool top_level = f->cont == 0;
-	if (*st & ST_EMITTED)
+	if (*st & ST_EMITTED) /* (before the type is read: most are) */
 		return 1;
+	const struct bk_type *t = d->types[f->id];
+	bool top_level = f->cont == 0;
 	if (*st & ST_EMITTING) {
 		int e = emit_while_emitting(d, f->id, f->cont);
 		return e ? e : 1;
@@ -343,6 +347,10 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		return e ? e : 1;
 	}
 	case PH_MEMBERS:
+		/* a member already emitted would return at once: not pushed */
+		while (f->i < bk_vlen(t) &&
+		       (d->state[((const struct bk_member *)bk_type_rest(t))[f->i].type] & ST_EMITTED))
+			f->i++;
 		if (f->i < bk_vlen(t)) {
 			const struct bk_member *m = bk_type_rest(t);
 			uint32_t cont = t->name_off ? f->id : f->cont;

@@ -345,22 +345,6 @@ static void sort_by_key(struct sorter *s, uint32_t *ids, unsigned kbits)
 	}
 }
 
-/* the hashes of chain ends with members, by the end's ID */
-struct hash_memo {
-	uint64_t *hash;
-	uint8_t *have;
-};
-
-static uint64_t tie_hash(const struct cdump *d, struct hash_memo *memo, uint32_t id)
-{
-	uint32_t e = d->end[id];
-	if (!(memo->have[e / 8] & (1u << (e % 8)))) {
-		memo->hash[e] = end_hash_members(d, e);
-		memo->have[e / 8] |= (uint8_t)(1u << (e % 8));
-	}
-	return d->chain_hash[id] + memo->hash[e];
-}
-
 struct hashed {
 	uint64_t hash;
 	uint32_t id;
@@ -371,27 +355,60 @@ static bool hashed_less(const struct hashed *a, const struct hashed *b)
 	return a->hash < b->hash;
 }
 
-/* each run of equal keys by bpftool's hash (stable: ties stay in ID
- * order); the hashes of chain ends memoised in memo */
-static int sort_runs(struct sorter *s, uint32_t *ids, struct hash_memo *memo)
+/* the extent of the run of equal keys that starts at lo */
+static size_t run_end(const struct sorter *s, const uint32_t *ids, size_t lo)
 {
+	size_t hi = lo + 1;
+	while (hi < s->n && s->key[ids[hi]] == s->key[ids[lo]])
+		hi++;
+	return hi;
+}
+
+/* The hashes of the chain ends that types in runs reach, into hash[e],
+ * computed in ID order (the types and their names lie in that order in
+ * memory, where the sorted order would jump about). */
+static int hash_tied_ends(struct sorter *s, const uint32_t *ids, uint64_t *hash)
+{
+	const struct cdump *d = s->d;
+	uint8_t *need = calloc(s->n / 8 + 1, 1);
+	if (!need)
+		return -ENOMEM;
 	for (size_t lo = 0, hi; lo < s->n; lo = hi) {
-		uint64_t key = s->key[ids[lo]];
-		for (hi = lo + 1; hi < s->n && s->key[ids[hi]] == key; hi++)
-			;
+		hi = run_end(s, ids, lo);
+		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
+			uint32_t e = d->end[ids[i]];
+			need[e / 8] |= (uint8_t)(1u << (e % 8));
+		}
+	}
+	for (uint32_t e = 0; e < s->n; e++)
+		if (need[e / 8] & (1u << (e % 8)))
+			hash[e] = end_hash_members(d, e);
+	free(need);
+	return 0;
+}
+
+/* each run of equal keys by bpftool's hash (stable: ties stay in ID
+ * order) */
+static int sort_runs(struct sorter *s, uint32_t *ids, uint64_t *hash)
+{
+	int err = hash_tied_ends(s, ids, hash);
+	for (size_t lo = 0, hi; lo < s->n && !err; lo = hi) {
+		hi = run_end(s, ids, lo);
 		size_t len = hi - lo;
 		if (len == 1)
 			continue;
 		struct hashed *v = scratch(s, 2 * len * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
-		for (size_t i = 0; i < len; i++)
-			v[i] = (struct hashed){tie_hash(s->d, memo, ids[lo + i]), ids[lo + i]};
+		for (size_t i = 0; i < len; i++) {
+			uint32_t id = ids[lo + i];
+			v[i] = (struct hashed){s->d->chain_hash[id] + hash[s->d->end[id]], id};
+		}
 		MERGE_SORT(struct hashed, v, len, v + len, hashed_less);
 		for (size_t i = 0; i < len; i++)
 			ids[lo + i] = v[i].id;
 	}
-	return 0;
+	return err;
 }
 
 int c_sort_types(struct cdump *d, uint32_t *ids)
@@ -401,7 +418,6 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		s.id_bits++;
 	s.id_mask = (1ull << s.id_bits) - 1;
 	struct names nm = {0};
-	struct hash_memo memo = {0};
 	int err = number_names(&s, &nm);
 	s.key = malloc(s.n * sizeof(*s.key));
 	s.w = malloc(s.n * sizeof(*s.w));
@@ -420,13 +436,10 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		free(nm.num);
 		nm = (struct names){0};
 		sort_by_key(&s, ids, kbits);
-		/* the words become the hash memo */
+		/* the words become the chain ends' hashes */
 		free(s.tmp);
 		s.tmp = NULL;
-		memo.hash = s.w;
-		s.w = NULL;
-		memo.have = calloc(s.n / 8 + 1, 1);
-		err = memo.have ? sort_runs(&s, ids, &memo) : -ENOMEM;
+		err = sort_runs(&s, ids, s.w);
 	}
 	free(nm.used);
 	free(nm.before);
@@ -435,7 +448,5 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 	free(s.w);
 	free(s.tmp);
 	free(s.scratch);
-	free(memo.hash);
-	free(memo.have);
 	return err;
 }
