@@ -30,6 +30,9 @@ struct name_slot {
 static int name_map_grow(struct name_map *m)
 {
 	size_t cap = m->slots ? (m->mask + 1) * 2 : 4096;
+	/* room at once for as many names as the types could give it */
+	while (!m->slots && cap / 2 < m->hint && cap < ((size_t)1 << 24))
+		cap *= 2;
 	struct name_slot *ns = calloc(cap, sizeof(*ns));
 	if (!ns)
 		return -ENOMEM;

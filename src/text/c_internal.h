@@ -45,6 +45,7 @@ struct u32vec {
 struct name_map {
 	struct name_slot *slots;
 	size_t mask, used;
+	size_t hint; /* how many names it may get (sizes the first table) */
 };
 
 struct frame {

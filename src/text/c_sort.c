@@ -252,12 +252,14 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 	while (u_bits < 32 && (1ull << u_bits) < nr)
 		u_bits++;
 	uint64_t u_mask = (1ull << u_bits) - 1;
-	uint64_t *w = malloc((nr ? nr : 1) * sizeof(*w) * 2);
-	if (!w)
+	/* the type sort's words serve, unless names outnumber types */
+	uint64_t *own = nr > s->n ? malloc(nr * sizeof(*own) * 2) : NULL;
+	uint64_t *w = own ? own : s->w, *tmp = own ? own + nr : s->tmp;
+	if (nr > s->n && !own)
 		return -ENOMEM;
 	for (size_t u = 0; u < nr; u++)
 		w[u] = (be_prefix(c_str(s->d, nm->num[u])) & ~u_mask) | u;
-	radix_sort(w, w + nr, nr, u_bits, 64);
+	radix_sort(w, tmp, nr, u_bits, 64);
 	uint32_t ord = 0;
 	int err = 0;
 	for (size_t lo = 0, hi; lo < nr; lo = hi) {
@@ -291,7 +293,7 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 			nm->num[v[i].id] = ord;
 		}
 	}
-	free(w);
+	free(own);
 	nm->bits = 0;
 	while (nm->bits < 32 && ord >> nm->bits)
 		nm->bits++;
@@ -418,12 +420,10 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		s.id_bits++;
 	s.id_mask = (1ull << s.id_bits) - 1;
 	struct names nm = {0};
-	int err = number_names(&s, &nm);
 	s.key = malloc(s.n * sizeof(*s.key));
 	s.w = malloc(s.n * sizeof(*s.w));
 	s.tmp = malloc(s.n * sizeof(*s.tmp));
-	if (!err && (!s.key || !s.w || !s.tmp))
-		err = -ENOMEM;
+	int err = s.key && s.w && s.tmp ? number_names(&s, &nm) : -ENOMEM;
 	if (!err) {
 		/* rank, sort name, name: from the high bits down */
 		for (uint32_t id = 0; id < s.n; id++)
@@ -436,8 +436,11 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		free(nm.num);
 		nm = (struct names){0};
 		sort_by_key(&s, ids, kbits);
-		/* the words become the chain ends' hashes */
-		free(s.tmp);
+		/* the words become the chain ends' hashes, the scratch the
+		 * runs' buffer (memory already touched, and no more of it) */
+		free(s.scratch);
+		s.scratch = s.tmp;
+		s.scratch_cap = s.n * sizeof(*s.tmp);
 		s.tmp = NULL;
 		err = sort_runs(&s, ids, s.w);
 	}

@@ -106,7 +106,8 @@ static int pointer_size(const struct cdump *d)
 	return (int)sizeof(void *);
 }
 
-/* libbpf's btf_dump_mark_referenced: which types some other type names */
+/* libbpf's btf_dump_mark_referenced: which types some other type names;
+ * and how many names the ___N maps may get */
 static int mark_referenced(struct cdump *d)
 {
 	for (uint32_t id = 1; id < d->n; id++) {
@@ -114,6 +115,23 @@ static int mark_referenced(struct cdump *d)
 		if (!bk_kind_desc(bk_kind(t)))
 			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
 					   bk_kind(t));
+		switch (bk_kind(t)) {
+		case BK_KIND_ENUM:
+		case BK_KIND_ENUM64:
+			d->ident_names.hint += bk_vlen(t); /* enumerators */
+			/* fall through */
+		case BK_KIND_STRUCT:
+		case BK_KIND_UNION:
+		case BK_KIND_FWD:
+		case BK_KIND_INT:
+			d->type_names.hint += t->name_off != 0;
+			break;
+		case BK_KIND_TYPEDEF:
+			d->ident_names.hint++;
+			break;
+		default:
+			break;
+		}
 		struct bk_field_iter it;
 		uint32_t *f;
 		bk_field_iter_begin(&it, t, BK_ITER_IDS);
