@@ -114,6 +114,19 @@ static void cdump_fini(struct cdump *d)
 	c_emit_fini(d);
 }
 
+/* The IDs that a loop in sorted order visits jump about the types: ask
+ * for the type of the one eight ahead, and for where the type of the one
+ * sixteen ahead is, before they are needed. */
+static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i, size_t n)
+{
+	if (i + 16 < n)
+		__builtin_prefetch(&d->types[ids[i + 16]]);
+	if (i + 8 < n) {
+		__builtin_prefetch(d->types[ids[i + 8]]);
+		__builtin_prefetch(&d->state[ids[i + 8]]);
+	}
+}
+
 /* The types bpftool dumps, in its order: the roots; or every ID from 1
  * (unsorted); or the sorted IDs (bpftool 7.8 starts at sorted index 1,
  * meaning to skip void, which does not sort first: with quirks the type
@@ -148,6 +161,8 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 	int e = 0;
 	for (size_t i = first; i < d->n && !e; i++) {
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
+		if (ids)
+			prefetch_ahead(d, ids, i, d->n);
 		if (!(d->state[id] & ST_ORDERED)) /* else c_order has nothing to do */
 			e = c_order(d, id);
 	}
@@ -247,9 +262,11 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 		e = order_all(&d, &opts);
 	if (!e) {
 		put_bytes(o, header, sizeof(header) - 1);
-		for (size_t i = 0; i < d.queue.n && !e; i++)
+		for (size_t i = 0; i < d.queue.n && !e; i++) {
+			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
 			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 				e = c_emit_type(&d, d.queue.v[i]);
+		}
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);
