@@ -172,14 +172,10 @@ struct list {
 
 static int push(struct list *l, const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		char **p = realloc(l->items, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		l->items = p;
-		l->cap = cap;
-	}
+	char **p = bk_grow_array(l->items, &l->cap, l->n, sizeof(*p), 256);
+	if (!p)
+		return -ENOMEM;
+	l->items = p;
 	if (!(l->items[l->n] = strdup(s)))
 		return -ENOMEM;
 	l->n++;
