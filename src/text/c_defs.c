@@ -78,7 +78,7 @@ static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off
  * first time the type is named. FWDs and empty enums keep their name. */
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return 0;
 	if (d->state[id] & ST_NAME_DONE)
@@ -119,20 +119,20 @@ static void put_name(struct cdump *d, const char *name, uint32_t dup)
 void c_put_type_name(struct cdump *d, uint32_t id)
 {
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	put_name(d, c_name(d, d->types[id]), dup);
+	put_name(d, c_name(d, c_type(d, id)), dup);
 }
 
 void c_put_ident_name(struct cdump *d, uint32_t id)
 {
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
-	put_name(d, c_name(d, d->types[id]), dup);
+	put_name(d, c_name(d, c_type(d, id)), dup);
 }
 
 /* ---- definitions without nested declarators ------------------------------------ */
 
 void c_emit_struct_fwd(struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (bk_kind(t) == BK_KIND_STRUCT)
 		PUT_LIT(d->o, "struct");
 	else
@@ -144,7 +144,7 @@ void c_emit_struct_fwd(struct cdump *d, uint32_t id)
 
 void c_emit_fwd_def(struct cdump *d, uint32_t id)
 {
-	if (bk_kflag(d->types[id]))
+	if (bk_kflag(c_type(d, id)))
 		PUT_LIT(d->o, "union ");
 	else
 		PUT_LIT(d->o, "struct ");
@@ -189,7 +189,7 @@ static void put_enum_mode(struct cdump *d, const struct bk_type *t)
 
 void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint32_t vlen = bk_vlen(t);
 	bool is_signed = bk_kflag(t);
 	PUT_LIT(d->o, "enum");
@@ -241,7 +241,7 @@ void c_emit_missing_aliases(struct cdump *d, uint32_t id)
 {
 	/* naming the INT takes its name in the struct/union/enum namespace */
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	const char *name = c_name(d, d->types[id]);
+	const char *name = c_name(d, c_type(d, id));
 	if (dup)
 		return; /* name___N is none of them */
 	for (size_t i = 0; i < sizeof(missing_base_types) / sizeof(missing_base_types[0]); i++) {

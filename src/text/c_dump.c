@@ -81,7 +81,10 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->o = o;
 	d->err = err;
 	d->n = bk_btf_type_cnt(btf);
-	d->types = malloc(d->n * sizeof(*d->types));
+	d->own_start = btf->nr_types ? btf->start_id : d->n;
+	d->own_types = btf->types;
+	d->own_offs = btf->offs;
+	d->types = malloc(d->own_start * sizeof(*d->types));
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
 	d->end = malloc(d->n * sizeof(*d->end));
@@ -90,7 +93,7 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align)
 		return -ENOMEM;
 	d->types[0] = &void_type;
-	for (uint32_t id = 1; id < d->n; id++)
+	for (uint32_t id = 1; id < d->own_start; id++)
 		d->types[id] = bk_btf_type(btf, id);
 	memset(d->align, 0xff, d->n); /* ALIGN_UNSET */
 	/* void is always there */
@@ -119,10 +122,10 @@ static void cdump_fini(struct cdump *d)
  * sixteen ahead is, before they are needed. */
 static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i, size_t n)
 {
-	if (i + 16 < n)
-		__builtin_prefetch(&d->types[ids[i + 16]]);
+	if (i + 16 < n && ids[i + 16] >= d->own_start)
+		__builtin_prefetch(&d->own_offs[ids[i + 16] - d->own_start]);
 	if (i + 8 < n) {
-		__builtin_prefetch(d->types[ids[i + 8]]);
+		__builtin_prefetch(c_type(d, ids[i + 8]));
 		__builtin_prefetch(&d->state[ids[i + 8]]);
 	}
 }
@@ -172,7 +175,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 
 static int compare_kfuncs(const struct cdump *d, uint32_t a, uint32_t b)
 {
-	int r = strcmp(c_name(d, d->types[a]), c_name(d, d->types[b]));
+	int r = strcmp(c_name(d, c_type(d, a)), c_name(d, c_type(d, b)));
 	return r ? r : (a > b) - (a < b);
 }
 
@@ -207,11 +210,11 @@ static int sort_kfuncs(const struct cdump *d, uint32_t *v, size_t n)
 /* the FUNCs that a DECL_TAG named tag marks as a whole (component -1) */
 static bool func_tag(const struct cdump *d, uint32_t id, const char *tag, uint32_t *func)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (bk_kind(t) != BK_KIND_DECL_TAG ||
 	    ((const struct bk_decl_tag *)bk_type_rest(t))->component_idx != -1)
 		return false;
-	if (t->type >= d->n || bk_kind(d->types[t->type]) != BK_KIND_FUNC)
+	if (t->type >= d->n || bk_kind(c_type(d, t->type)) != BK_KIND_FUNC)
 		return false;
 	*func = t->type;
 	return !strcmp(c_name(d, t), tag);
@@ -238,7 +241,7 @@ static int emit_kfuncs(struct cdump *d)
 		PUT_LIT(d->o, "extern ");
 		if (fastcall[f / 8] & (1u << (f % 8)))
 			PUT_LIT(d->o, "__bpf_fastcall ");
-		e = c_emit_decl(d, d->types[f]->type, c_name(d, d->types[f]), 0);
+		e = c_emit_decl(d, c_type(d, f)->type, c_name(d, c_type(d, f)), 0);
 		PUT_LIT(d->o, " __weak __ksym;\n");
 	}
 	PUT_LIT(d->o, "#endif\n\n");

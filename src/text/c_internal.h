@@ -67,7 +67,12 @@ struct fstack {
 struct cdump {
 	const struct bk_btf *btf;
 	uint32_t n;                  /* types, void included: last ID + 1 */
-	const struct bk_type **types; /* by ID; [0] a zeroed void */
+	/* types by ID (c_type): the BTF's own from its offsets, the base's
+	 * and void ([0], zeroed) from a table */
+	const uint8_t *own_types;
+	const uint32_t *own_offs;
+	uint32_t own_start;
+	const struct bk_type **types; /* IDs below own_start */
 	uint8_t *state;              /* ST_* by ID */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
@@ -89,6 +94,13 @@ struct cdump {
 };
 
 int u32vec_push(struct u32vec *s, uint32_t v);
+
+static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
+{
+	if (__builtin_expect(id >= d->own_start, 1))
+		return (const struct bk_type *)(d->own_types + d->own_offs[id - d->own_start]);
+	return d->types[id];
+}
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */
 static inline const char *c_str(const struct cdump *d, uint32_t off)

@@ -50,7 +50,7 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 	uint8_t *st = &d->state[f->id];
 	if (*st & ST_ORDERED) /* (before the type is read: most are) */
 		return *ret = 1, 1;
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	if (*st & ST_ORDERING) {
 		/* a loop that a forward declaration resolves */
 		if (c_is_composite(t) && f->flag && t->name_off)
@@ -125,7 +125,7 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 /* Resume a frame after its child returned ret; the same returns as above. */
 static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	struct frame *c;
 	switch (f->phase) {
 	case PH_PTR:
@@ -215,7 +215,7 @@ int c_order(struct cdump *d, uint32_t root)
 static bool is_blacklisted(const struct cdump *d, uint32_t id)
 {
 	/* a compiler built-in: defining it breaks other compilers */
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	return t->name_off && !strcmp(c_name(d, t), "__builtin_va_list");
 }
 
@@ -230,7 +230,7 @@ static int end_def(struct cdump *d, int e)
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint8_t *st = &d->state[id];
 	if (*st & ST_FWD_EMITTED)
 		return 0;
@@ -264,7 +264,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	uint8_t *st = &d->state[f->id];
 	if (*st & ST_EMITTED) /* (before the type is read: most are) */
 		return 1;
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	bool top_level = f->cont == 0;
 	if (*st & ST_EMITTING) {
 		int e = emit_while_emitting(d, f->id, f->cont);
@@ -335,7 +335,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 /* Resume a frame: 1 when done, 0 when it pushed a child, <0 on error. */
 static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 {
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	uint8_t *st = &d->state[f->id];
 	switch (f->phase) {
 	case PH_TYPEDEF: {

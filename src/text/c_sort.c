@@ -34,7 +34,7 @@ static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off
 /* the hash of a chain's end with include_members false */
 static uint64_t end_hash(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint64_t h = name_hasher(d, 0, t->name_off);
 	unsigned kind = bk_kind(t);
 	if (kind == BK_KIND_ENUM) {
@@ -60,7 +60,7 @@ static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
  * end: a struct there mixes in its members' names and their types' hashes */
 static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 {
-	const struct bk_type *t = d->types[e];
+	const struct bk_type *t = c_type(d, e);
 	uint64_t h = end_hash(d, e);
 	if (c_is_composite(t)) {
 		const struct bk_member *m = bk_type_rest(t);
@@ -74,14 +74,14 @@ static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 
 static unsigned rank_of(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
 	if (!t->name_off) {
 		if (kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64)
 			return 0;
 		return kind == BK_KIND_INT || kind == BK_KIND_FLOAT ? 2 : RANK_MAX;
 	}
-	switch (bk_kind(d->types[d->end[id]])) {
+	switch (bk_kind(c_type(d, d->end[id]))) {
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		return 1;
@@ -102,10 +102,10 @@ static unsigned rank_of(const struct cdump *d, uint32_t id)
  * first enumerator of an anonymous enum, else the type's name */
 static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
 	if (d->end[id] != id)
-		return d->types[d->end[id]]->name_off;
+		return c_type(d, d->end[id])->name_off;
 	if ((kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64) && !t->name_off && bk_vlen(t))
 		return ((const struct bk_enum *)bk_type_rest(t))->name_off; /* the same in enum64 */
 	return t->name_off;
@@ -310,7 +310,7 @@ static int number_names(struct sorter *s, struct names *nm)
 	if (!nm->used || !nm->before)
 		return -ENOMEM;
 	for (uint32_t id = 0; id < s->n; id++) {
-		mark_name(nm, d->types[id]->name_off);
+		mark_name(nm, c_type(d, id)->name_off);
 		mark_name(nm, sort_name_off(d, id));
 	}
 	size_t nr = 0;
@@ -429,7 +429,7 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		for (uint32_t id = 0; id < s.n; id++)
 			s.key[id] = ((uint64_t)rank_of(d, id) << nm.bits |
 				     name_num(&nm, sort_name_off(d, id))) << nm.bits |
-				    name_num(&nm, d->types[id]->name_off);
+				    name_num(&nm, c_type(d, id)->name_off);
 		unsigned kbits = 2 * nm.bits + 4;
 		free(nm.used);
 		free(nm.before);
