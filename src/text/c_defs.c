@@ -27,14 +27,16 @@ struct name_slot {
 	uint32_t count; /* 0: an empty slot */
 };
 
-static int name_map_grow(struct name_map *m)
+static int name_map_grow(struct cdump *d, struct name_map *m)
 {
 	size_t cap = m->slots ? (m->mask + 1) * 2 : 4096;
 	/* room at once for as many names as the types could give it */
 	while (!m->slots && cap / 2 < m->hint && cap < ((size_t)1 << 24))
 		cap *= 2;
-	struct name_slot *ns = calloc(cap, sizeof(*ns));
-	if (!ns)
+	struct name_slot *ns = m->slots ? NULL : c_take_spare(d, cap * sizeof(*ns));
+	if (ns)
+		memset(ns, 0, cap * sizeof(*ns));
+	else if (!(ns = calloc(cap, sizeof(*ns))))
 		return -ENOMEM;
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		if (!m->slots[i].count)
@@ -55,7 +57,7 @@ static int name_map_grow(struct name_map *m)
  * repeated at other offsets. When memory runs out the name counts as new. */
 static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
 {
-	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(m))
+	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
 		return 1;
 	const char *name = c_str(d, name_off);
 	size_t len = strlen(name);

@@ -101,8 +101,34 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	return c_prepare(d);
 }
 
+void c_give_spare(struct cdump *d, void *p, size_t sz)
+{
+	for (int i = 0; i < 2 && p; i++) {
+		if (!d->spare[i]) {
+			d->spare[i] = p;
+			d->spare_sz[i] = sz;
+			return;
+		}
+	}
+	free(p);
+}
+
+void *c_take_spare(struct cdump *d, size_t sz)
+{
+	for (int i = 0; i < 2; i++) {
+		if (d->spare[i] && d->spare_sz[i] >= sz) {
+			void *p = d->spare[i];
+			d->spare[i] = NULL;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static void cdump_fini(struct cdump *d)
 {
+	free(d->spare[0]);
+	free(d->spare[1]);
 	free(d->types);
 	free(d->state);
 	free(d->dup);
@@ -150,9 +176,15 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids);
-		/* the sort's own tables: not needed after it */
-		free(d->end);
-		free(d->chain_hash);
+		/* the sort's own tables: not needed after it, the ends' room
+		 * enough for the queue (a type is queued once at most) */
+		if (!d->queue.v) {
+			d->queue.v = d->end;
+			d->queue.cap = d->n;
+		} else {
+			free(d->end);
+		}
+		c_give_spare(d, d->chain_hash, d->n * sizeof(*d->chain_hash));
 		d->end = NULL;
 		d->chain_hash = NULL;
 		if (e) {

@@ -89,11 +89,19 @@ struct cdump {
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
+	/* blocks freed by one phase for a later one to take (memory already
+	 * touched: fresh pages cost a fault each) */
+	void *spare[2];
+	size_t spare_sz[2];
 	struct out *o;
 	struct bk_error *err;
 };
 
 int u32vec_push(struct u32vec *s, uint32_t v);
+/* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
+ * of at least sz bytes (NULL: none) */
+void c_give_spare(struct cdump *d, void *p, size_t sz);
+void *c_take_spare(struct cdump *d, size_t sz);
 
 static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 {

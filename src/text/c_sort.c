@@ -447,7 +447,7 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 	free(nm.used);
 	free(nm.before);
 	free(nm.num);
-	free(s.key);
+	c_give_spare(d, s.key, s.key ? s.n * sizeof(*s.key) : 0);
 	free(s.w);
 	free(s.tmp);
 	free(s.scratch);
