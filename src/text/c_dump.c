@@ -90,7 +90,9 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->chain_hash = malloc(d->n * sizeof(*d->chain_hash));
 	d->align = malloc(d->n * sizeof(*d->align));
-	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align)
+	d->kind = calloc(d->n, 1);
+	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align ||
+	    !d->kind)
 		return -ENOMEM;
 	d->types[0] = &void_type;
 	for (uint32_t id = 1; id < d->own_start; id++)
@@ -135,6 +137,7 @@ static void cdump_fini(struct cdump *d)
 	free(d->end);
 	free(d->chain_hash);
 	free(d->align);
+	free(d->kind);
 	free(d->queue.v);
 	free(d->decl.v);
 	free(d->work.v);
@@ -198,7 +201,11 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
 		if (ids)
 			prefetch_ahead(d, ids, i, d->n);
-		if (!(d->state[id] & ST_ORDERED)) /* else c_order has nothing to do */
+		if (d->state[id] & ST_ORDERED)
+			continue; /* c_order would have nothing to do */
+		if (c_orders_nothing(d->kind[id]))
+			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
+		else
 			e = c_order(d, id);
 	}
 	free(ids);
@@ -260,6 +267,8 @@ static int emit_kfuncs(struct cdump *d)
 	int e = fastcall ? 0 : -ENOMEM;
 	for (uint32_t id = 1; id < d->n && !e; id++) {
 		uint32_t f;
+		if (d->kind[id] != BK_KIND_DECL_TAG)
+			continue;
 		if (func_tag(d, id, "bpf_kfunc", &f))
 			e = u32vec_push(&kf, f);
 		else if (func_tag(d, id, "bpf_fastcall", &f))

@@ -74,6 +74,7 @@ struct cdump {
 	uint32_t own_start;
 	const struct bk_type **types; /* IDs below own_start */
 	uint8_t *state;              /* ST_* by ID */
+	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
@@ -159,6 +160,12 @@ int c_prepare(struct cdump *d);
  * btf_dump_order_type); emitting one queued definition after what it
  * needs (btf_dump_emit_type) */
 int c_order(struct cdump *d, uint32_t root);
+/* kinds that ordering only marks as done (FUNC, VAR, DATASEC, DECL_TAG) */
+static inline bool c_orders_nothing(unsigned kind)
+{
+	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
+	       kind == BK_KIND_DECL_TAG;
+}
 int c_emit_type(struct cdump *d, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */

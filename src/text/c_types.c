@@ -115,6 +115,7 @@ static int mark_referenced(struct cdump *d)
 		if (!bk_kind_desc(bk_kind(t)))
 			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
 					   bk_kind(t));
+		d->kind[id] = (uint8_t)bk_kind(t);
 		switch (bk_kind(t)) {
 		case BK_KIND_ENUM:
 		case BK_KIND_ENUM64:
