@@ -158,6 +158,9 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 		const struct bk_param *p = bk_type_rest(t);
 		if (*ret > 0)
 			f->strong = true;
+		/* a parameter already ordered would return 1 at once: not pushed */
+		for (; f->i < bk_vlen(t) && (d->state[p[f->i].type] & ST_ORDERED); f->i++)
+			f->strong = true;
 		if (f->i < bk_vlen(t)) {
 			bool through_ptr = f->flag;
 			if (!(c = fpush(s, p[f->i++].type)))
@@ -373,9 +376,14 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 	case PH_PROTO: {
 		const struct bk_param *p = bk_type_rest(t);
 		uint32_t next;
-		if (f->i > bk_vlen(t))
-			return 1;
-		next = f->i == 0 ? t->type : p[f->i - 1].type;
+		/* what is already emitted would return at once: not pushed */
+		for (;; f->i++) {
+			if (f->i > bk_vlen(t))
+				return 1;
+			next = f->i == 0 ? t->type : p[f->i - 1].type;
+			if (!(d->state[next] & ST_EMITTED))
+				break;
+		}
 		f->i++;
 		uint32_t cont = f->cont;
 		struct frame *c = fpush(s, next);
