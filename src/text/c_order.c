@@ -64,6 +64,10 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		*st |= ST_ORDERED;
 		return *ret = 0, 1;
 	case BK_KIND_PTR:
+		if (d->state[t->type] & ST_ORDERED) { /* what PH_PTR would make of it */
+			*st |= ST_ORDERED;
+			return *ret = 1, 1;
+		}
 		f->phase = PH_PTR;
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
@@ -97,6 +101,12 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		*st |= ST_ORDERED;
 		return *ret = 1, 1;
 	case BK_KIND_TYPEDEF:
+		if (d->state[t->type] & ST_ORDERED) { /* what PH_TYPEDEF would make of it */
+			if (enqueue(d, f->id))
+				return -ENOMEM;
+			*st |= ST_ORDERED;
+			return *ret = 1, 1;
+		}
 		f->phase = PH_TYPEDEF;
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
