@@ -424,6 +424,11 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 	s.w = malloc(s.n * sizeof(*s.w));
 	s.tmp = malloc(s.n * sizeof(*s.tmp));
 	int err = s.key && s.w && s.tmp ? number_names(&s, &nm) : -ENOMEM;
+	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
+	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
+	 * and split BTF together could only just pass it */
+	if (!err && 2 * nm.bits + 4 > 64)
+		err = bk_err(d->err, -E2BIG, "too many type names to sort");
 	if (!err) {
 		/* rank, sort name, name: from the high bits down */
 		for (uint32_t id = 0; id < s.n; id++)
