@@ -55,12 +55,15 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 /* How many times the name at name_off has been given out, this time
  * included (libbpf's btf_dump_name_dups): by content, as strings may be
  * repeated at other offsets. When memory runs out the name counts as new. */
-static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off,
+			  size_t *len_out)
 {
-	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
-		return 1;
 	const char *name = c_str(d, name_off);
 	size_t len = strlen(name);
+	if (len_out)
+		*len_out = len; /* for the caller that prints the name next */
+	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
+		return 1;
 	uint32_t h = bk_strset_hash(name, len);
 	size_t j = h & m->mask;
 	for (; m->slots[j].count; j = (j + 1) & m->mask) {
@@ -88,7 +91,7 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 	d->state[id] |= ST_NAME_DONE;
 	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
 		return 0;
-	uint32_t dup = name_dups(d, map, t->name_off);
+	uint32_t dup = name_dups(d, map, t->name_off, NULL);
 	d->dup[id] = dup > 1 ? dup : 0;
 	return d->dup[id];
 }
@@ -157,10 +160,11 @@ static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
 	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
-	uint32_t dup = name_dups(d, &d->ident_names, name_off);
+	size_t len;
+	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
 	PUT_LIT(d->o, "\n");
 	c_put_pfx(d->o, lvl + 1);
-	put_str(d->o, name);
+	put_bytes(d->o, name, len);
 	if (dup > 1) {
 		PUT_LIT(d->o, "___");
 		put_u64(d->o, dup);
