@@ -43,6 +43,8 @@ static int order_loop_error(struct cdump *d, uint32_t id)
 			   "unsatisfiable type cycle (no C declaration can write it)");
 }
 
+static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int *ret);
+
 /* Start a frame: returns 1 with *ret set when it is done at once, 0 when
  * it waits for a child, <0 on error. */
 static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
@@ -116,6 +118,8 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		f->phase = PH_PROTO;
 		f->i = 0;
 		f->strong = false;
+		if (d->state[t->type] & ST_ORDERED) /* the return type would return 1 */
+			return *ret = 1, order_resume(d, s, f, ret);
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
 		c->flag = s->f[s->n - 2].flag;
