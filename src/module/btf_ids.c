@@ -38,7 +38,24 @@ struct reader {
  * a symbol of its own costs no allocation). */
 char bk_ids_no_name[1];
 
-static void free_name(char *s)
+/* An entry's symbol and the name it asks for share one allocation (the
+ * symbol's): name_len bytes of name, then NUL, after the symbol's NUL. */
+int bk_ids_dup_symbol(const char *symbol, const char *name, size_t name_len, char **sym_out,
+		      char **name_out)
+{
+	size_t n = strlen(symbol) + 1;
+	char *block = malloc(n + name_len + 1);
+	if (!block)
+		return -ENOMEM;
+	memcpy(block, symbol, n);
+	memcpy(block + n, name, name_len);
+	block[n + name_len] = '\0';
+	*sym_out = block;
+	*name_out = block + n;
+	return 0;
+}
+
+static void free_symbol(char *s)
 {
 	if (s != bk_ids_no_name)
 		free(s);
@@ -48,14 +65,12 @@ void bk_btf_ids_free(struct bk_btf_ids *ids)
 {
 	if (!ids)
 		return;
-	for (size_t i = 0; i < ids->nr_sets; i++) {
-		free(ids->sets[i].name);
+	/* a set's name is the end of its symbol, an entry's name shares the
+	 * symbol's allocation */
+	for (size_t i = 0; i < ids->nr_sets; i++)
 		free(ids->sets[i].symbol);
-	}
-	for (size_t i = 0; i < ids->nr_entries; i++) {
-		free_name(ids->entries[i].symbol);
-		free_name(ids->entries[i].name);
-	}
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		free_symbol(ids->entries[i].symbol);
 	free(ids->sets);
 	free(ids->entries);
 	free(ids->data);
@@ -119,10 +134,9 @@ static int add_set(struct reader *r, const struct bk_elf_sym *s, const char *nam
 				       .cnt = (uint32_t)((s->size - hdr) / step)};
 	set->stored_cnt = bk_ids_word(ids, set->offset);
 	set->flags = set8 ? bk_ids_word(ids, set->offset + 4) : 0;
-	if (!(set->name = strdup(name)) || !(set->symbol = strdup(s->name))) {
-		free(set->name);
+	if (!(set->symbol = strdup(s->name)))
 		return bk_err(r->err, -ENOMEM, "out of memory");
-	}
+	set->name = set->symbol + (name - s->name); /* its symbol's end */
 	int idx = (int)ids->nr_sets++;
 	for (uint32_t k = 0; k < set->cnt; k++) {
 		uint32_t off = (uint32_t)(set->offset + hdr + k * step);
@@ -153,11 +167,13 @@ static struct bk_btf_ids_entry *entry_at(const struct bk_btf_ids *ids, uint64_t 
 	return NULL;
 }
 
-/* __BTF_ID__<kind>__<name>__<n>: the kind word and the name, cut where
- * resolve_btfids cuts it (at the last "__"). */
-static int parse_id_symbol(struct reader *r, const char *sym, int *kind, char **name)
+/* __BTF_ID__<kind>__<name>__<n>: the kind word and the name (*name_len
+ * bytes at *name, in sym), cut where resolve_btfids cuts it (at the last
+ * "__"). */
+static int parse_id_symbol(struct reader *r, const char *sym, int *kind, const char **name,
+			   size_t *name_len)
 {
-	const char *rest = sym + strlen(BTF_ID_PREFIX);
+	const char *rest = sym + sizeof(BTF_ID_PREFIX) - 1;
 	for (size_t i = 0; i < sizeof(id_kinds) / sizeof(id_kinds[0]); i++) {
 		size_t n = strlen(id_kinds[i].word);
 		if (strncmp(rest, id_kinds[i].word, n) || strncmp(rest + n, "__", 2))
@@ -167,8 +183,9 @@ static int parse_id_symbol(struct reader *r, const char *sym, int *kind, char **
 			return bk_err(r->err, -EINVAL, "symbol %s: no __<n> after the name",
 				      sym);
 		*kind = id_kinds[i].kind;
-		*name = strndup(start, (size_t)(end - 1 - start));
-		return *name ? 0 : bk_err(r->err, -ENOMEM, "out of memory");
+		*name = start;
+		*name_len = (size_t)(end - 1 - start);
+		return 0;
 	}
 	return bk_err(r->err, -EINVAL, "symbol %s: unknown kind (func, struct, union, "
 		      "typedef, set and set8 are known)", sym);
@@ -179,44 +196,53 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 {
 	struct bk_btf_ids *ids = r->ids;
 	int kind = 0, e;
-	char *name = NULL;
+	const char *name = NULL;
+	size_t name_len = 0;
 	if (s->value > ids->size || ids->size - s->value < 4)
 		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is past the end "
 			      "of the section (%zu bytes): truncated?", s->name,
 			      (unsigned long long)s->value, ids->size);
-	if ((e = parse_id_symbol(r, s->name, &kind, &name)))
+	if ((e = parse_id_symbol(r, s->name, &kind, &name, &name_len)))
 		return e;
 	struct bk_btf_ids_entry *en = entry_at(ids, s->value);
 	int set = set_at(ids, s->value);
-	if (set >= 0 && !en) {
-		free(name);
+	if (set >= 0 && !en)
 		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is inside set %s "
 			      "but not on one of its ID slots", s->name,
 			      (unsigned long long)s->value, ids->sets[set].name);
-	}
-	if (en && en->kind) {
-		free(name);
+	if (en && en->kind)
 		return bk_err(r->err, -EINVAL, "symbols %s and %s are at the same offset "
 			      "%llu", en->symbol, s->name, (unsigned long long)s->value);
-	}
 	if (!en) {
-		if ((e = add_entry(r, (uint32_t)s->value, -1, 0))) {
-			free(name);
+		if ((e = add_entry(r, (uint32_t)s->value, -1, 0)))
 			return e;
-		}
 		en = &ids->entries[ids->nr_entries - 1];
 	}
-	char *symbol = strdup(s->name);
-	if (!symbol) {
-		free(name);
+	if (bk_ids_dup_symbol(s->name, name, name_len, &en->symbol, &en->name))
 		return bk_err(r->err, -ENOMEM, "out of memory");
-	}
-	free_name(en->symbol);
-	free_name(en->name);
-	en->symbol = symbol;
-	en->name = name;
 	en->kind = kind;
 	return 0;
+}
+
+/* qsort, but a few items (a module's sets and entries are tens) by
+ * insertion: glibc's qsort costs more than the rest of placing them. Both
+ * are stable: the order is the same. */
+void bk_ids_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char tmp[64], *b = base;
+	if (n > 32 || size > sizeof(tmp)) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t k = i;
+		if (cmp(b + (k - 1) * size, b + i * size) <= 0)
+			continue;
+		memcpy(tmp, b + i * size, size);
+		for (; k && cmp(b + (k - 1) * size, tmp) > 0; k--)
+			memcpy(b + k * size, b + (k - 1) * size, size);
+		memcpy(b + k * size, tmp, size);
+	}
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -252,7 +278,7 @@ static int add_unused(struct reader *r)
 		if (ids->entries[i].set < 0)
 			rs[n++] = (struct range){ids->entries[i].offset, ids->entries[i].offset + 4ull};
 	rs[n++] = (struct range){ids->size, ids->size};
-	qsort(rs, n, sizeof(*rs), cmp_range);
+	bk_ids_sort(rs, n, sizeof(*rs), cmp_range);
 	int e = 0;
 	for (size_t i = 0; i < n && !e; i++) {
 		if (rs[i].start < pos)
@@ -269,14 +295,12 @@ static int add_unused(struct reader *r)
 	}
 	free(rs);
 	if (!e)
-		qsort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
+		bk_ids_sort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
 	return e;
 }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
+/* s starts with the string literal p (strncmp stops at s's end) */
+#define has_prefix(s, p) (!strncmp((s), (p), sizeof(p) - 1))
 
 /* Sets first (their slots are known from their size), then the IDs. */
 static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t nr)
@@ -288,7 +312,7 @@ static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t 
 			const char *n = syms[i].name;
 			if (!has_prefix(n, BTF_ID_PREFIX))
 				continue; /* a BTF_ID_LIST label or the section symbol */
-			const char *rest = n + strlen(BTF_ID_PREFIX);
+			const char *rest = n + sizeof(BTF_ID_PREFIX) - 1;
 			bool set8 = has_prefix(rest, "set8__"), set = has_prefix(rest, "set__");
 			nr_btf_id += !pass;
 			if (pass == 0 && (set || set8))
@@ -348,10 +372,13 @@ int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_
 static long set_member(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf,
 		       const struct bk_type *t)
 {
-	int set = ids->entries[i].set;
+	int set = ids->entries[i].set, kind = (int)bk_kind(t);
+	const char *name = bk_btf_name(btf, t);
+	if (!name)
+		return -1;
 	for (size_t k = 0; k < ids->nr_entries; k++) {
 		const struct bk_btf_ids_entry *m = &ids->entries[k];
-		if (m->set == set && m->kind && bk_ids_names_type(btf, t, m->kind, m->name))
+		if (m->set == set && m->kind && m->kind == kind && !strcmp(m->name, name))
 			return (long)k;
 	}
 	return -1;
@@ -382,19 +409,23 @@ static int check_target(const struct bk_btf_ids *ids, size_t i, const struct bk_
 {
 	const struct bk_btf_ids_entry *en = &ids->entries[i];
 	char label[200];
-	bk_type_label(btf, en->id, label, sizeof(label));
+	/* the label only for a fault (why may be NULL: a yes or no) */
 	if (en->set < 0 && !bk_ids_names_type(btf, t, en->kind, en->name))
-		return fault(why, len, "ID %u names %s, not %s '%s'", en->id, label,
+		return fault(why, len, "ID %u names %s, not %s '%s'", en->id,
+			     bk_type_label(btf, en->id, label, sizeof(label)),
 			     bk_kind_name((unsigned)en->kind), en->name);
-	if (en->set >= 0 && set_member(ids, i, btf, t) < 0)
+	/* most set slots still hold what their own symbol names: no search */
+	bool own = en->kind && bk_ids_names_type(btf, t, en->kind, en->name);
+	if (en->set >= 0 && !own && set_member(ids, i, btf, t) < 0)
 		return fault(why, len, "ID %u names %s, which no symbol of set %s names", en->id,
-			     label, ids->sets[en->set].name);
+			     bk_type_label(btf, en->id, label, sizeof(label)),
+			     ids->sets[en->set].name);
 	if (en->set >= 0 && ids->sets[en->set].set8 && bk_kind(t) == BK_KIND_FUNC) {
 		const struct bk_type *proto = bk_btf_type(btf, t->type);
 		if (!proto || bk_kind(proto) != BK_KIND_FUNC_PROTO)
 			return fault(why, len, "ID %u names %s, whose type [%u] is not a "
 				     "FUNC_PROTO (the kernel's btf_check_kfunc_protos)", en->id,
-				     label, t->type);
+				     bk_type_label(btf, en->id, label, sizeof(label)), t->type);
 	}
 	return 0;
 }

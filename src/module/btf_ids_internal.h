@@ -41,4 +41,13 @@ static inline bool bk_ids_names_type(const struct bk_btf *btf, const struct bk_t
 /* The "" of entries without a symbol: shared, never freed. */
 extern char bk_ids_no_name[1];
 
+/* qsort's contract; few items sorted by insertion (stable). */
+void bk_ids_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+/* An entry's symbol and name in one allocation (*sym_out, freed alone;
+ * *name_out points into it): name is name_len bytes. -ENOMEM or 0. A
+ * set's name is the end of its symbol (no allocation of its own). */
+int bk_ids_dup_symbol(const char *symbol, const char *name, size_t name_len, char **sym_out,
+		      char **name_out);
+
 #endif
