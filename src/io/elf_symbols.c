@@ -54,11 +54,44 @@ static int grow_syms(struct bk_elf_sym **out, size_t n, struct bk_error *err)
 	return 0;
 }
 
-/* Symbol i, known to be defined in shndx, appended to *out. */
-static int add_sym(const struct bk_file *f, const GElf_Shdr *sh, const GElf_Sym *sym, size_t i,
-		   struct bk_elf_sym **out, size_t *n, struct bk_error *err)
+/* The symbols' names: the string table's bytes as libelf holds them,
+ * read in place (NULL: ask elf_strptr, e.g. for a compressed table). */
+struct names {
+	const char *bytes;
+	size_t size;
+};
+
+static struct names string_table(const struct bk_file *f, size_t link)
 {
-	const char *name = elf_strptr(f->elf, sh->sh_link, sym->st_name);
+	struct names t = {0};
+	const GElf_Shdr *sh = &f->secs[link].shdr;
+	Elf_Data *d = sh->sh_type != SHT_STRTAB || (sh->sh_flags & SHF_COMPRESSED)
+			      ? NULL : elf_getdata(elf_getscn(f->elf, link), NULL);
+	if (d && d->d_type == ELF_T_BYTE && d->d_buf && d->d_size == sh->sh_size) {
+		t.bytes = d->d_buf;
+		t.size = d->d_size;
+	}
+	return t;
+}
+
+/* A name in the table, NUL-terminated inside it, or NULL (elf_strptr's
+ * check, without a call for each of a module's symbols). */
+static const char *name_at(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
+			   uint32_t off)
+{
+	if (!t.bytes)
+		return elf_strptr(f->elf, sh->sh_link, off);
+	if (off >= t.size || !memchr(t.bytes + off, '\0', t.size - off))
+		return NULL;
+	return t.bytes + off;
+}
+
+/* Symbol i, known to be defined in shndx, appended to *out. */
+static int add_sym(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
+		   const GElf_Sym *sym, size_t i, struct bk_elf_sym **out, size_t *n,
+		   struct bk_error *err)
+{
+	const char *name = name_at(f, sh, t, sym->st_name);
 	if (!name)
 		return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: name offset %u is "
 			      "not in its string table", i, sym->st_name);
@@ -83,12 +116,13 @@ static int native_symbols(const struct bk_file *f, const GElf_Shdr *sh, const El
 			  size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
 			  size_t *n, struct bk_error *err)
 {
+	struct names t = string_table(f, sh->sh_link);
 	const Elf64_Sym *end = syms + count;
 	if (!xdata && shndx < SHN_LORESERVE) {
 		/* without an SHT_SYMTAB_SHNDX, SHN_XINDEX names no section */
 		for (const Elf64_Sym *s = next_in(syms + 1, end, (Elf64_Section)shndx); s < end;
 		     s = next_in(s + 1, end, (Elf64_Section)shndx)) {
-			int e = add_sym(f, sh, s, (size_t)(s - syms), out, n, err);
+			int e = add_sym(f, sh, t, s, (size_t)(s - syms), out, n, err);
 			if (e)
 				return e;
 		}
@@ -97,7 +131,7 @@ static int native_symbols(const struct bk_file *f, const GElf_Shdr *sh, const El
 	for (size_t i = 1; i < count; i++) {
 		if (sym_shndx(&syms[i], xdata, (int)i) != shndx)
 			continue;
-		int e = add_sym(f, sh, &syms[i], i, out, n, err);
+		int e = add_sym(f, sh, t, &syms[i], i, out, n, err);
 		if (e)
 			return e;
 	}
@@ -109,6 +143,7 @@ static int gelf_symbols(const struct bk_file *f, const GElf_Shdr *sh, Elf_Data *
 			size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
 			size_t *n, struct bk_error *err)
 {
+	struct names t = string_table(f, sh->sh_link);
 	for (size_t i = 1; i < count; i++) {
 		GElf_Sym sym;
 		if (!gelf_getsym(data, (int)i, &sym))
@@ -116,7 +151,7 @@ static int gelf_symbols(const struct bk_file *f, const GElf_Shdr *sh, Elf_Data *
 				      elf_errmsg(-1));
 		if (sym_shndx(&sym, xdata, (int)i) != shndx)
 			continue;
-		int e = add_sym(f, sh, &sym, i, out, n, err);
+		int e = add_sym(f, sh, t, &sym, i, out, n, err);
 		if (e)
 			return e;
 	}

@@ -19,18 +19,32 @@
 
 #define BTF_ID_PREFIX "__BTF_ID__"
 
-/* resolve_btfids' kind words, and the kinds they look up */
+/* What follows prefix p at the start of s, or NULL (a byte loop that the
+ * compiler unrolls for a literal: a module's symbols are tested several
+ * times each, and strncmp calls cost more than the rest of reading). */
+static inline const char *after(const char *s, const char *p)
+{
+	for (; *p; s++, p++)
+		if (*s != *p)
+			return NULL;
+	return s;
+}
+
+/* resolve_btfids' kind words (with the "__" after them), and the kinds
+ * they look up */
 static const struct { const char *word; int kind; } id_kinds[] = {
-	{"func", BK_KIND_FUNC},
-	{"struct", BK_KIND_STRUCT},
-	{"union", BK_KIND_UNION},
-	{"typedef", BK_KIND_TYPEDEF},
+	{"func__", BK_KIND_FUNC},
+	{"struct__", BK_KIND_STRUCT},
+	{"union__", BK_KIND_UNION},
+	{"typedef__", BK_KIND_TYPEDEF},
 };
 
 struct reader {
 	const struct bk_file *f;
 	struct bk_btf_ids *ids;
 	size_t entries_cap;
+	char *names;      /* the symbols' strings: in ids' own allocation */
+	size_t names_used, names_len;
 	struct bk_error *err;
 };
 
@@ -38,39 +52,63 @@ struct reader {
  * a symbol of its own costs no allocation). */
 char bk_ids_no_name[1];
 
-/* An entry's symbol and the name it asks for share one allocation (the
- * symbol's): name_len bytes of name, then NUL, after the symbol's NUL. */
-int bk_ids_dup_symbol(const char *symbol, const char *name, size_t name_len, char **sym_out,
-		      char **name_out)
+/* The strings of sets and entries (symbols, and the names they ask for)
+ * live after the struct, in its one allocation: reading a module's
+ * .BTF_ids costs a handful of allocations, not two a symbol. */
+char *bk_ids_names(const struct bk_btf_ids *ids)
 {
-	size_t n = strlen(symbol) + 1;
-	char *block = malloc(n + name_len + 1);
-	if (!block)
-		return -ENOMEM;
-	memcpy(block, symbol, n);
-	memcpy(block + n, name, name_len);
-	block[n + name_len] = '\0';
-	*sym_out = block;
-	*name_out = block + n;
-	return 0;
+	return (char *)(ids + 1);
 }
 
-static void free_symbol(char *s)
+/* The bytes in use after ids: up to the end of its last string. */
+static size_t names_len(const struct bk_btf_ids *ids)
 {
-	if (s != bk_ids_no_name)
-		free(s);
+	const char *base = bk_ids_names(ids), *end = base;
+	for (size_t i = 0; i < ids->nr_sets; i++)
+		if (ids->sets[i].symbol + strlen(ids->sets[i].symbol) + 1 > end)
+			end = ids->sets[i].symbol + strlen(ids->sets[i].symbol) + 1;
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		if (ids->entries[i].kind && ids->entries[i].name + strlen(ids->entries[i].name) + 1 > end)
+			end = ids->entries[i].name + strlen(ids->entries[i].name) + 1;
+	return (size_t)(end - base);
+}
+
+struct bk_btf_ids *bk_ids_clone_names(const struct bk_btf_ids *ids)
+{
+	size_t len = names_len(ids);
+	struct bk_btf_ids *c = calloc(1, sizeof(*c) + len + 1);
+	if (c) {
+		memcpy(bk_ids_names(c), bk_ids_names(ids), len);
+		c->size = ids->size;
+		c->big_endian = ids->big_endian;
+	}
+	return c;
+}
+
+char *bk_ids_rebase(const struct bk_btf_ids *from, const struct bk_btf_ids *to, const char *p)
+{
+	if (p == bk_ids_no_name)
+		return bk_ids_no_name;
+	return bk_ids_names(to) + (p - bk_ids_names(from));
+}
+
+/* len bytes of s and a NUL at the reader's next place (counted ahead). */
+static char *keep_name(struct reader *r, const char *s, size_t len)
+{
+	if (len >= r->names_len - r->names_used)
+		return NULL; /* cannot happen: size_names() counted them */
+	char *p = r->names + r->names_used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	r->names_used += len + 1;
+	return p;
 }
 
 void bk_btf_ids_free(struct bk_btf_ids *ids)
 {
 	if (!ids)
 		return;
-	/* a set's name is the end of its symbol, an entry's name shares the
-	 * symbol's allocation */
-	for (size_t i = 0; i < ids->nr_sets; i++)
-		free(ids->sets[i].symbol);
-	for (size_t i = 0; i < ids->nr_entries; i++)
-		free_symbol(ids->entries[i].symbol);
+	/* the strings are in ids' own allocation */
 	free(ids->sets);
 	free(ids->entries);
 	free(ids->data);
@@ -134,8 +172,8 @@ static int add_set(struct reader *r, const struct bk_elf_sym *s, const char *nam
 				       .cnt = (uint32_t)((s->size - hdr) / step)};
 	set->stored_cnt = bk_ids_word(ids, set->offset);
 	set->flags = set8 ? bk_ids_word(ids, set->offset + 4) : 0;
-	if (!(set->symbol = strdup(s->name)))
-		return bk_err(r->err, -ENOMEM, "out of memory");
+	if (!(set->symbol = keep_name(r, s->name, strlen(s->name))))
+		return bk_err(r->err, -EFAULT, "set %s: no room for its name", name);
 	set->name = set->symbol + (name - s->name); /* its symbol's end */
 	int idx = (int)ids->nr_sets++;
 	for (uint32_t k = 0; k < set->cnt; k++) {
@@ -175,10 +213,10 @@ static int parse_id_symbol(struct reader *r, const char *sym, int *kind, const c
 {
 	const char *rest = sym + sizeof(BTF_ID_PREFIX) - 1;
 	for (size_t i = 0; i < sizeof(id_kinds) / sizeof(id_kinds[0]); i++) {
-		size_t n = strlen(id_kinds[i].word);
-		if (strncmp(rest, id_kinds[i].word, n) || strncmp(rest + n, "__", 2))
+		const char *start = after(rest, id_kinds[i].word), *end;
+		if (!start)
 			continue;
-		const char *start = rest + n + 2, *end = strrchr(start, '_');
+		end = strrchr(start, '_');
 		if (!end || end == start || end[-1] != '_' || end - 1 == start)
 			return bk_err(r->err, -EINVAL, "symbol %s: no __<n> after the name",
 				      sym);
@@ -218,8 +256,12 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 			return e;
 		en = &ids->entries[ids->nr_entries - 1];
 	}
-	if (bk_ids_dup_symbol(s->name, name, name_len, &en->symbol, &en->name))
-		return bk_err(r->err, -ENOMEM, "out of memory");
+	en->symbol = keep_name(r, s->name, strlen(s->name));
+	en->name = en->symbol ? keep_name(r, name, name_len) : NULL;
+	if (!en->name) {
+		en->symbol = en->name = bk_ids_no_name;
+		return bk_err(r->err, -EFAULT, "symbol %s: no room for its name", s->name);
+	}
 	en->kind = kind;
 	return 0;
 }
@@ -266,8 +308,9 @@ static int add_unused(struct reader *r)
 	struct bk_btf_ids *ids = r->ids;
 	size_t n = 0;
 	uint64_t pos = 0;
-	struct range *rs = malloc((ids->nr_sets + ids->nr_entries + 1) * sizeof(*rs));
-	if (!rs)
+	struct range few[32], *rs = few;
+	size_t need = ids->nr_sets + ids->nr_entries + 1;
+	if (need > sizeof(few) / sizeof(few[0]) && !(rs = malloc(need * sizeof(*rs))))
 		return bk_err(r->err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < ids->nr_sets; i++) {
 		const struct bk_btf_ids_set *s = &ids->sets[i];
@@ -293,14 +336,13 @@ static int add_unused(struct reader *r)
 		if (rs[i].end > pos)
 			pos = rs[i].end;
 	}
-	free(rs);
+	if (rs != few)
+		free(rs);
 	if (!e)
 		bk_ids_sort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
 	return e;
 }
 
-/* s starts with the string literal p (strncmp stops at s's end) */
-#define has_prefix(s, p) (!strncmp((s), (p), sizeof(p) - 1))
 
 /* Sets first (their slots are known from their size), then the IDs. */
 static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t nr)
@@ -309,14 +351,13 @@ static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t 
 	int e;
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nr; i++) {
-			const char *n = syms[i].name;
-			if (!has_prefix(n, BTF_ID_PREFIX))
+			const char *rest = after(syms[i].name, BTF_ID_PREFIX);
+			if (!rest)
 				continue; /* a BTF_ID_LIST label or the section symbol */
-			const char *rest = n + sizeof(BTF_ID_PREFIX) - 1;
-			bool set8 = has_prefix(rest, "set8__"), set = has_prefix(rest, "set__");
+			const char *set8 = after(rest, "set8__"), *set = after(rest, "set__");
 			nr_btf_id += !pass;
 			if (pass == 0 && (set || set8))
-				e = add_set(r, &syms[i], rest + (set8 ? 6 : 5), set8);
+				e = add_set(r, &syms[i], set8 ? set8 : set, set8 != NULL);
 			else if (pass == 1 && !set && !set8)
 				e = place_id(r, &syms[i]);
 			else
@@ -331,39 +372,66 @@ static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t 
 	return add_unused(r);
 }
 
-int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_error *err)
+/* Bytes for the strings the symbols leave: a set's symbol (its name is
+ * its end), an ID symbol and the name it asks for (shorter). */
+static size_t size_names(const struct bk_elf_sym *syms, size_t nr)
 {
-	const void *bytes;
-	size_t size, shndx, nr = 0;
+	size_t n = 1;
+	for (size_t i = 0; i < nr; i++)
+		if (after(syms[i].name, BTF_ID_PREFIX))
+			n += 2 * (strlen(syms[i].name) + 1);
+	return n;
+}
+
+/* The symbols of .BTF_ids (section shndx) into ids, allocated here with
+ * room for their strings. */
+static int read_section(const struct bk_file *f, size_t shndx, const void *bytes, size_t size,
+			struct bk_btf_ids **out, struct bk_error *err)
+{
 	struct bk_elf_sym *syms = NULL;
-	int e;
-	*out = NULL;
-	if ((e = bk_file_section_bytes(f, ".BTF_ids", &bytes, &size, err)))
+	size_t nr = 0;
+	int e = bk_file_section_symbols(f, shndx, &syms, &nr, err);
+	if (e == -ENOENT)
+		e = bk_err(err, -EINVAL, ".BTF_ids cannot be read: the module has no symbol table");
+	if (e)
 		return e;
-	struct bk_btf_ids *ids = calloc(1, sizeof(*ids));
+	size_t names = size_names(syms, nr);
+	struct bk_btf_ids *ids = calloc(1, sizeof(*ids) + names);
 	if (!ids || !(ids->data = malloc(size ? size : 1))) {
 		free(ids);
+		free(syms);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	memcpy(ids->data, bytes, size);
 	ids->size = size;
 	ids->big_endian = f->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
-	struct reader r = {.f = f, .ids = ids, .err = err};
-	shndx = bk_file_sec_index(f, ".BTF_ids");
-	e = bk_file_section_symbols(f, shndx, &syms, &nr, err);
-	if (e == -ENOENT)
-		e = bk_err(err, -EINVAL, ".BTF_ids cannot be read: the module has no symbol table");
-	if (!e)
-		e = read_symbols(&r, syms, nr);
+	struct reader r = {.f = f, .ids = ids, .err = err, .names = bk_ids_names(ids),
+			   .names_len = names};
+	e = read_symbols(&r, syms, nr);
 	free(syms);
 	if (e) {
-		bk_err_tag(err, e, BK_E_BTF_IDS);
-		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
 		bk_btf_ids_free(ids);
 		return e;
 	}
 	*out = ids;
 	return 0;
+}
+
+int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_error *err)
+{
+	const void *bytes;
+	size_t size;
+	*out = NULL;
+	int e = bk_file_section_bytes(f, ".BTF_ids", &bytes, &size, err);
+	if (e)
+		return e;
+	/* the section found again by name only for its index: bytes said it is there */
+	e = read_section(f, bk_file_sec_index(f, ".BTF_ids"), bytes, size, out, err);
+	if (e) {
+		bk_err_tag(err, e, BK_E_BTF_IDS);
+		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
+	}
+	return e;
 }
 
 /* ---- checking -------------------------------------------------------------- */
@@ -378,7 +446,7 @@ static long set_member(const struct bk_btf_ids *ids, size_t i, const struct bk_b
 		return -1;
 	for (size_t k = 0; k < ids->nr_entries; k++) {
 		const struct bk_btf_ids_entry *m = &ids->entries[k];
-		if (m->set == set && m->kind && m->kind == kind && !strcmp(m->name, name))
+		if (m->set == set && m->kind && m->kind == kind && bk_ids_same_name(m->name, name))
 			return (long)k;
 	}
 	return -1;

@@ -91,8 +91,8 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 		    struct bk_error *err)
 {
 	uint32_t hdr = s->set8 ? 8 : 4, step = hdr;
-	struct slot *slots = malloc((s->cnt ? s->cnt : 1) * sizeof(*slots));
-	if (!slots)
+	struct slot few[64], *slots = few;
+	if (s->cnt > sizeof(few) / sizeof(few[0]) && !(slots = malloc(s->cnt * sizeof(*slots))))
 		return bk_err(err, -ENOMEM, "out of memory");
 	for (uint32_t k = 0; k < s->cnt; k++) {
 		uint32_t off = s->offset + hdr + k * step;
@@ -106,7 +106,8 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 		if (s->set8)
 			bk_ids_put_word(ids, data, off + 4, slots[k].flags);
 	}
-	free(slots);
+	if (slots != few)
+		free(slots);
 	return 0;
 }
 
@@ -115,42 +116,34 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 static int clone_over(const struct bk_btf_ids *ids, uint8_t *data, struct bk_btf_ids **out,
 		      struct bk_error *err)
 {
-	struct bk_btf_ids *c = calloc(1, sizeof(*c));
+	struct bk_btf_ids *c = bk_ids_clone_names(ids);
 	if (!c) {
 		free(data);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	c->data = data;
-	c->size = ids->size;
-	c->big_endian = ids->big_endian;
-	c->sets = calloc(ids->nr_sets + 1, sizeof(*c->sets));
-	c->entries = calloc(ids->nr_entries + 1, sizeof(*c->entries));
-	if (!c->sets || !c->entries)
-		goto nomem;
+	c->sets = malloc((ids->nr_sets + 1) * sizeof(*c->sets));
+	c->entries = malloc((ids->nr_entries + 1) * sizeof(*c->entries));
+	if (!c->sets || !c->entries) {
+		bk_btf_ids_free(c);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < ids->nr_sets; i++, c->nr_sets++) {
-		const struct bk_btf_ids_set *from = &ids->sets[i];
-		c->sets[i] = *from;
-		if (!(c->sets[i].symbol = strdup(from->symbol)))
-			goto nomem;
-		c->sets[i].name = c->sets[i].symbol + (from->name - from->symbol);
+		c->sets[i] = ids->sets[i];
+		c->sets[i].symbol = bk_ids_rebase(ids, c, ids->sets[i].symbol);
+		c->sets[i].name = bk_ids_rebase(ids, c, ids->sets[i].name);
 	}
 	for (size_t i = 0; i < ids->nr_entries; i++, c->nr_entries++) {
 		struct bk_btf_ids_entry *en = &c->entries[i];
-		const struct bk_btf_ids_entry *from = &ids->entries[i];
-		*en = *from;
-		en->symbol = en->name = bk_ids_no_name;
-		if (from->kind && bk_ids_dup_symbol(from->symbol, from->name, strlen(from->name),
-						    &en->symbol, &en->name))
-			goto nomem;
+		*en = ids->entries[i];
+		en->symbol = bk_ids_rebase(ids, c, en->symbol);
+		en->name = bk_ids_rebase(ids, c, en->name);
 		en->id = bk_ids_word(c, en->offset);
 		if (en->set >= 0 && c->sets[en->set].set8)
 			en->flags = bk_ids_word(c, en->offset + 4);
 	}
 	*out = c;
 	return 0;
-nomem:
-	bk_btf_ids_free(c);
-	return bk_err(err, -ENOMEM, "out of memory");
 }
 
 static int remap(const struct bk_btf_ids *ids, const struct bk_btf *old,
