@@ -353,7 +353,9 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 		close(fd);
 		return e;
 	}
-	if (!in)
+	/* O_NONBLOCK means nothing to a regular file (all that is read here
+	 * but standard input): two syscalls a module saved in a checked tree */
+	if (!in && !S_ISREG(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
