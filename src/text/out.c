@@ -52,42 +52,50 @@ void put_bytes_slow(struct out *o, const char *s, size_t n)
 	}
 }
 
+/* ---- cursors ------------------------------------------------------------------ */
+
+char *out_room_slow(struct out *o, size_t n)
+{
+	if (!out_make_room(o, n))
+		o->len = 0; /* out of memory: o->err says so, the output is dropped */
+	return o->buf + o->len;
+}
+
+/* ---- numbers ------------------------------------------------------------------ */
+
 /* "00".."99": numbers are written two digits at a time */
 #define DIGITS_ROW(d) d "0" d "1" d "2" d "3" d "4" d "5" d "6" d "7" d "8" d "9"
-static const char digit_pairs[] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
+const char out_digit_pairs[200] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
 	DIGITS_ROW("3") DIGITS_ROW("4") DIGITS_ROW("5") DIGITS_ROW("6") DIGITS_ROW("7")
 	DIGITS_ROW("8") DIGITS_ROW("9");
 
-void put_u64(struct out *o, uint64_t v)
+char *fmt_u64_slow(char *p, uint64_t v)
 {
 	char tmp[20], *q = tmp + sizeof(tmp);
-	if (v < 10) {
-		char c = (char)('0' + v);
-		put_bytes(o, &c, 1);
-		return;
-	}
 	while (v >= 100) {
 		q -= 2;
-		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		memcpy(q, out_digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		q -= 2;
-		memcpy(q, digit_pairs + 2 * v, 2);
+		memcpy(q, out_digit_pairs + 2 * v, 2);
 	} else {
 		*--q = (char)('0' + v);
 	}
-	put_bytes(o, q, (size_t)(tmp + sizeof(tmp) - q));
+	size_t n = (size_t)(tmp + sizeof(tmp) - q);
+	memcpy(p, q, n);
+	return p + n;
+}
+
+void put_u64(struct out *o, uint64_t v)
+{
+	out_commit(o, fmt_u64(out_room(o, 20), v));
 }
 
 void put_i64(struct out *o, int64_t v)
 {
-	if (v < 0) {
-		PUT_LIT(o, "-");
-		put_u64(o, -(uint64_t)v); /* well defined for INT64_MIN too */
-	} else {
-		put_u64(o, (uint64_t)v);
-	}
+	out_commit(o, fmt_i64(out_room(o, 21), v));
 }
 
 int out_open(struct out *o, FILE *file)

@@ -63,6 +63,75 @@ static inline void put_char(struct out *o, char c)
 		put_bytes_slow(o, &c, 1);
 }
 
+/* ---- cursors: write through a pointer, no check per byte ------------------ */
+
+/* The most a cursor may ask for at once: every buffer has this much. */
+#define OUT_ROOM_MAX 4096
+
+char *out_room_slow(struct out *o, size_t n);
+
+/* A cursor with room for n (<= OUT_ROOM_MAX) bytes at buf + len. It always
+ * has the room: when memory runs out, o->err says so and what follows is
+ * written over the dropped output. Write through it, then out_commit. */
+static inline char *out_room(struct out *o, size_t n)
+{
+	if (__builtin_expect(o->cap - o->len >= n, 1))
+		return o->buf + o->len;
+	return out_room_slow(o, n);
+}
+
+/* The bytes written through a cursor up to p are output. */
+static inline void out_commit(struct out *o, char *p)
+{
+	o->len = (size_t)(p - o->buf);
+}
+
+/* Bytes left after a cursor */
+static inline size_t out_left(const struct out *o, const char *p)
+{
+	return (size_t)(o->buf + o->cap - p);
+}
+
+/* "00".."99" */
+extern const char out_digit_pairs[200];
+
+/* v in decimal at p (room for 10 bytes); the end. Two digits per step,
+ * the count found first so that they go straight to their place. */
+static inline char *fmt_u32(char *p, uint32_t v)
+{
+	unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+		   : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8
+		   : v < 1000000000 ? 9 : 10;
+	char *end = p + n, *q = end;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, out_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, out_digit_pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return end;
+}
+
+/* v in decimal at p (room for 20 bytes); the end */
+char *fmt_u64_slow(char *p, uint64_t v);
+static inline char *fmt_u64(char *p, uint64_t v)
+{
+	return v >> 32 ? fmt_u64_slow(p, v) : fmt_u32(p, (uint32_t)v);
+}
+
+/* v in decimal at p (room for 20 bytes); the end */
+static inline char *fmt_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return fmt_u64(p, -(uint64_t)v); /* well defined for INT64_MIN too */
+	}
+	return fmt_u64(p, (uint64_t)v);
+}
+
 /* Start writing to file (a buffer of OUT_CHUNK) or into memory (file
  * NULL); 0 or -ENOMEM. */
 int out_open(struct out *o, FILE *file);
