@@ -5,9 +5,11 @@
  * section that ends in NUL, known kinds, records that fit, and every type ID
  * and string offset in range. The kernel's semantic rules are validate.c's.
  *
- * Pass 1 walks the records and fills the ID index; pass 2 checks the
- * fields. Both are bounded by the section, never by a count read from the
- * input.
+ * Pass 1 walks the records, fills the ID index and finds the largest ID
+ * and string offset; only when one is out of range (or a FUNC's type is
+ * not a FUNC_PROTO seen before it) does pass 2 check type by type, for the
+ * first fault. Both are bounded by the section, never by a count read
+ * from the input.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -136,8 +138,28 @@ static int field_error(const struct bk_btf *b, uint32_t id, struct bk_type *t, u
 	return bk_err_tag(err, bk_err_type(err, b, id, -EINVAL, "field out of range"), BK_E_TYPE_ID);
 }
 
-/* Every ID and string field of t in range? The hot loop of reading: one
- * walk, no branch per field (the verdict is or-ed up). */
+/* The largest ID and string offset any field holds: pass 1 keeps them, so
+ * that one comparison at its end clears every field (or sends the reader
+ * to check_types for the precise first fault). */
+struct field_max {
+	uint32_t id, str;
+};
+
+static void max_id(void *ctx, uint32_t *f)
+{
+	struct field_max *m = ctx;
+	m->id = *f > m->id ? *f : m->id;
+}
+
+static int max_str(void *ctx, uint32_t *f, uint32_t elem)
+{
+	(void)elem;
+	struct field_max *m = ctx;
+	m->str = *f > m->str ? *f : m->str;
+	return 0;
+}
+
+/* Every ID and string field of t in range? */
 struct range_check {
 	uint32_t cnt, str_end, bad;
 };
@@ -163,36 +185,52 @@ static bool fields_in_range(struct bk_type *t, uint32_t cnt, uint32_t str_end)
 	return !c.bad;
 }
 
-static int grow_offs(struct bk_btf *b, uint32_t n)
+/* Room for the index of every record the section can hold (each has at
+ * least 12 bytes): pages never touched cost no memory, and the hot loop
+ * never grows it. */
+static int alloc_offs(struct bk_btf *b)
 {
-	if (n < b->offs_cap)
-		return 0;
-	/* a record has at least 12 bytes: never more entries than that allows */
-	size_t cap = b->offs_cap ? b->offs_cap * 2 : b->types_len / 40 + 16;
-	uint32_t *o = realloc(b->offs, cap * sizeof(*o));
-	if (!o)
+	size_t cap = b->types_len / sizeof(struct bk_type) + 1;
+	b->offs = malloc(cap * sizeof(*b->offs));
+	if (!b->offs)
 		return -ENOMEM;
-	b->offs = o;
 	b->offs_cap = cap;
 	return 0;
+}
+
+/* A FUNC's type: a FUNC_PROTO already indexed (the usual order), else
+ * check_types decides (it may be one further on) */
+static bool func_proto_seen(const struct bk_btf *b, const struct bk_type *t, uint32_t n)
+{
+	const struct bk_type *p = NULL;
+	if (t->type >= b->start_id && t->type - b->start_id < n)
+		p = bk_own_type(b, t->type - b->start_id);
+	else if (t->type < b->start_id)
+		p = bk_btf_type(b->base, t->type);
+	return p && bk_kind(p) == BK_KIND_FUNC_PROTO;
 }
 
 /*
  * One pass over the records: each must have a known kind and fit in the
  * section; its offset goes into the ID index. IDs can refer forward, so the
- * ID range is only known at the end: fields are checked against the largest
- * count the section could hold, and again exactly when one is suspect.
+ * ID range is only known at the end: the pass keeps the largest ID and
+ * string offset it meets, and *clean says whether they and every FUNC
+ * were found right (else check_types looks at each type).
  */
-static int index_types(struct bk_btf *b, struct bk_error *err)
+static int index_types(struct bk_btf *b, bool *clean, struct bk_error *err)
 {
 	size_t off = 0;
 	uint32_t n = 0;
+	struct field_max m = {0, 0};
+	bool funcs_ok = true;
+	if (alloc_offs(b))
+		return bk_err(err, -ENOMEM, "out of memory indexing the types");
 	while (off < b->types_len) {
 		uint32_t id = b->start_id + n;
 		if (b->types_len - off < sizeof(struct bk_type))
 			return bk_err(err, -EINVAL, "[%u]: truncated type: %zu bytes left, need %zu",
 				      id, b->types_len - off, sizeof(struct bk_type));
-		const struct bk_type *t = (const struct bk_type *)(b->types + off);
+		struct bk_type *t = (struct bk_type *)(b->types + off);
 		const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
 		if (!d)
 			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, bk_kind(t));
@@ -203,17 +241,20 @@ static int index_types(struct bk_btf *b, struct bk_error *err)
 				      d->name, bk_vlen(t), sz, b->types_len - off);
 		if (id >= BK_MAX_ID)
 			return bk_err(err, -EINVAL, "[%u]: too many types", id);
-		if (grow_offs(b, n))
-			return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
 		b->offs[n++] = (uint32_t)off;
+		bk_type_walk(t, &m, max_id, max_str);
+		if (bk_kind(t) == BK_KIND_FUNC && funcs_ok)
+			funcs_ok = func_proto_seen(b, t, n);
 		off += sz;
 	}
 	b->nr_types = n;
+	*clean = funcs_ok && m.id < bk_btf_type_cnt(b) &&
+		 (uint64_t)m.str < b->start_str_off + (uint64_t)b->strs_len;
 	return 0;
 }
 
 /* Every field in range, and FUNC pointing at a FUNC_PROTO (libbpf refuses
- * to read anything else). */
+ * to read anything else): type by type, for the first fault. */
 static int check_types(struct bk_btf *b, struct bk_error *err)
 {
 	uint32_t cnt = bk_btf_type_cnt(b), str_end = b->start_str_off + (uint32_t)b->strs_len;
@@ -279,8 +320,10 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	}
 	if (b->swapped)
 		swap_words(b->types, b->types_len);
+	bool clean = false;
 	if ((e = bk_err_tag(err, check_strings(b, base, err), BK_E_BTF_STRINGS)) ||
-	    (e = bk_err_tag(err, index_types(b, err), BK_E_BTF_TYPE)) || (e = check_types(b, err)))
+	    (e = bk_err_tag(err, index_types(b, &clean, err), BK_E_BTF_TYPE)) ||
+	    (!clean && (e = check_types(b, err))))
 		goto fail;
 	*out = b;
 	return 0;
