@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -374,6 +375,30 @@ static int refuse_file(const char *path, const struct stat *st, bool in, struct 
 	return 0;
 }
 
+/*
+ * The buffer a file is read into. A large one gets transparent huge
+ * pages where the system offers them: read() into fresh 4 KiB pages
+ * spends more time faulting and clearing them than copying (a vmlinux
+ * reads in 3 ms instead of 10 here). It is plain malloc memory all the
+ * same (free, realloc); without huge pages it is what malloc gives.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *alloc_read_buffer(size_t cap)
+{
+#ifdef MADV_HUGEPAGE
+	if (cap >= HUGE_PAGE) {
+		void *p;
+		size_t len = (cap + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		if (posix_memalign(&p, HUGE_PAGE, len))
+			return NULL;
+		madvise(p, len, MADV_HUGEPAGE); /* advice: nothing to do if refused */
+		return p;
+	}
+#endif
+	return malloc(cap);
+}
+
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
 {
 	/* "-" is standard input, as bk_write_file's "-" is standard output
@@ -400,7 +425,7 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
-	uint8_t *buf = malloc(cap);
+	uint8_t *buf = alloc_read_buffer(cap);
 	while (buf) {
 		if (len == cap && cap > BK_READ_MAX) {
 			free(buf);
