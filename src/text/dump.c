@@ -17,6 +17,7 @@
  * Each format has its own copy of the walk (the format is a constant in
  * the inlined printers), so that it holds no test of the format either.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -539,17 +540,120 @@ static void dump_range_json(struct dumper *d, uint32_t from, uint32_t to)
 	dump_range(d, from, to, true);
 }
 
+static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
+{
+	if (d->o->json)
+		dump_range_json(d, from, to);
+	else
+		dump_range_text(d, from, to);
+}
+
+/*
+ * Two threads for a large BTF written to a file: the types go in blocks,
+ * even blocks to one thread and odd ones to the other. Each formats a
+ * block into its own buffer (reused: it stays warm, nothing grows past the
+ * largest block), then waits for the block's turn, writes it and passes
+ * the turn on; so one formats while the other writes, and the output is
+ * in ID order. A failure is kept by the thread that meets it; the turns
+ * still go round, so that no thread waits forever.
+ */
+#define BLOCK_TYPES 2048u
+#define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
+
+struct relay {
+	pthread_mutex_t lock;
+	pthread_cond_t turn_passed;
+	uint32_t turn; /* the block that is written next */
+	struct out *dest;
+	const struct bk_btf *btf;
+	int err;       /* a worker's own failure (memory); the turn holder's to touch */
+};
+
+struct worker {
+	struct relay *r;
+	uint32_t first; /* its first block: 0 or 1 */
+};
+
+static void wait_turn(struct relay *r, uint32_t block)
+{
+	pthread_mutex_lock(&r->lock);
+	while (r->turn != block)
+		pthread_cond_wait(&r->turn_passed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void pass_turn(struct relay *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->turn++;
+	pthread_cond_broadcast(&r->turn_passed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct relay *r = w->r;
+	uint32_t n = r->btf->nr_types, blocks = (n + BLOCK_TYPES - 1) / BLOCK_TYPES;
+	struct out o;
+	struct dumper d;
+	int e = out_open(&o, NULL);
+	o.json = r->dest->json;
+	if (!e)
+		dumper_init(&d, &o, r->btf);
+	for (uint32_t k = w->first; k < blocks; k += 2) {
+		uint32_t from = k * BLOCK_TYPES, to = n - from > BLOCK_TYPES ? from + BLOCK_TYPES : n;
+		if (!e) {
+			o.len = 0;
+			dump_range_as(&d, from, to);
+			e = o.err;
+		}
+		wait_turn(r, k);
+		if (e && !r->err)
+			r->err = e;
+		if (!r->err && !r->dest->err)
+			out_write(r->dest, o.buf, o.len);
+		pass_turn(r);
+	}
+	free(o.buf);
+	return NULL;
+}
+
+/* false: not started (no thread), nothing written */
+static bool dump_parallel(struct out *o, const struct bk_btf *btf)
+{
+	struct relay r = {.dest = o, .btf = btf};
+	struct worker w0 = {&r, 0}, w1 = {&r, 1};
+	pthread_t t;
+	if (pthread_mutex_init(&r.lock, NULL))
+		return false;
+	if (pthread_cond_init(&r.turn_passed, NULL)) {
+		pthread_mutex_destroy(&r.lock);
+		return false;
+	}
+	bool started = !pthread_create(&t, NULL, work, &w1);
+	if (started) {
+		work(&w0);
+		pthread_join(t, NULL);
+		if (r.err && !o->err)
+			o->err = r.err;
+	}
+	pthread_cond_destroy(&r.turn_passed);
+	pthread_mutex_destroy(&r.lock);
+	return started;
+}
+
 static void dump_types(struct out *o, const struct bk_btf *btf)
 {
-	struct dumper d;
-	dumper_init(&d, o, btf);
-	if (o->json) {
+	if (o->json)
 		PUT_LIT(o, "{\"types\":[");
-		dump_range_json(&d, 0, btf->nr_types);
-		PUT_LIT(o, "]}\n");
-	} else {
-		dump_range_text(&d, 0, btf->nr_types);
+	if (!o->file || btf->nr_types < PARALLEL_MIN_TYPES || !dump_parallel(o, btf)) {
+		struct dumper d;
+		dumper_init(&d, o, btf);
+		dump_range_as(&d, 0, btf->nr_types);
 	}
+	if (o->json)
+		PUT_LIT(o, "]}\n");
 }
 
 /* -p: the compact JSON collected, then re-indented into o */

@@ -52,6 +52,17 @@ void put_bytes_slow(struct out *o, const char *s, size_t n)
 	}
 }
 
+void out_write(struct out *o, const char *s, size_t n)
+{
+	if (!o->file) {
+		put_bytes(o, s, n);
+		return;
+	}
+	out_flush(o);
+	if (!o->err && n && fwrite(s, 1, n, o->file) != n)
+		o->err = errno ? -errno : -EIO;
+}
+
 /* ---- cursors ------------------------------------------------------------------ */
 
 char *out_room_slow(struct out *o, size_t n)

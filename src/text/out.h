@@ -29,6 +29,9 @@ void out_flush(struct out *o);
 bool out_make_room(struct out *o, size_t n);
 void put_bytes_slow(struct out *o, const char *s, size_t n);
 void put_u64(struct out *o, uint64_t v);
+/* n bytes from elsewhere: straight to the file after what is buffered
+ * (no copy), or into memory */
+void out_write(struct out *o, const char *s, size_t n);
 void put_i64(struct out *o, int64_t v);
 
 /* Make room for n more bytes; false when that is impossible (memory). */
