@@ -112,6 +112,10 @@ static char *put_json_str(struct out *o, char *p, const char *s, const char *lim
 				unsigned k = (unsigned)__builtin_ctzll(z) / 8;
 				s += k;
 				p += k;
+				if (!*s) { /* the usual end: no byte to escape */
+					*p++ = '"';
+					return more_room(o, p, PIECE_MAX);
+				}
 				break;
 			}
 			s += 8;
@@ -557,7 +561,7 @@ static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
  * in ID order. A failure is kept by the thread that meets it; the turns
  * still go round, so that no thread waits forever.
  */
-#define BLOCK_TYPES 2048u
+#define BLOCK_TYPES 1024u
 #define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
 
 struct relay {
