@@ -576,6 +576,7 @@ struct relay {
 struct worker {
 	struct relay *r;
 	uint32_t first; /* its first block: 0 or 1 */
+	struct out o;   /* its buffer, made by the caller's thread (its malloc arena) */
 };
 
 static void wait_turn(struct relay *r, uint32_t block)
@@ -599,51 +600,60 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	struct relay *r = w->r;
 	uint32_t n = r->btf->nr_types, blocks = (n + BLOCK_TYPES - 1) / BLOCK_TYPES;
-	struct out o;
 	struct dumper d;
-	int e = out_open(&o, NULL);
-	o.json = r->dest->json;
-	if (!e)
-		dumper_init(&d, &o, r->btf);
+	int e = 0;
+	dumper_init(&d, &w->o, r->btf);
 	for (uint32_t k = w->first; k < blocks; k += 2) {
 		uint32_t from = k * BLOCK_TYPES, to = n - from > BLOCK_TYPES ? from + BLOCK_TYPES : n;
 		if (!e) {
-			o.len = 0;
+			w->o.len = 0;
 			dump_range_as(&d, from, to);
-			e = o.err;
+			e = w->o.err;
 		}
 		wait_turn(r, k);
 		if (e && !r->err)
 			r->err = e;
 		if (!r->err && !r->dest->err)
-			out_write(r->dest, o.buf, o.len);
+			out_write(r->dest, w->o.buf, w->o.len);
 		pass_turn(r);
 	}
-	free(o.buf);
 	return NULL;
 }
 
-/* false: not started (no thread), nothing written */
+/* a worker's buffer: room for a block of a vmlinux as it is, in memory */
+static bool worker_init(struct worker *w, struct relay *r, uint32_t first)
+{
+	*w = (struct worker){.r = r, .first = first};
+	w->o = (struct out){.cap = OUT_CHUNK, .json = r->dest->json};
+	w->o.buf = malloc(w->o.cap);
+	return w->o.buf != NULL;
+}
+
+/* false: not started (no thread or no memory), nothing written */
 static bool dump_parallel(struct out *o, const struct bk_btf *btf)
 {
 	struct relay r = {.dest = o, .btf = btf};
-	struct worker w0 = {&r, 0}, w1 = {&r, 1};
+	struct worker w[2];
 	pthread_t t;
+	bool started = false;
+	if (!worker_init(&w[0], &r, 0) || !worker_init(&w[1], &r, 1))
+		goto out;
 	if (pthread_mutex_init(&r.lock, NULL))
-		return false;
-	if (pthread_cond_init(&r.turn_passed, NULL)) {
-		pthread_mutex_destroy(&r.lock);
-		return false;
+		goto out;
+	if (!pthread_cond_init(&r.turn_passed, NULL)) {
+		started = !pthread_create(&t, NULL, work, &w[1]);
+		if (started) {
+			work(&w[0]);
+			pthread_join(t, NULL);
+			if (r.err && !o->err)
+				o->err = r.err;
+		}
+		pthread_cond_destroy(&r.turn_passed);
 	}
-	bool started = !pthread_create(&t, NULL, work, &w1);
-	if (started) {
-		work(&w0);
-		pthread_join(t, NULL);
-		if (r.err && !o->err)
-			o->err = r.err;
-	}
-	pthread_cond_destroy(&r.turn_passed);
 	pthread_mutex_destroy(&r.lock);
+out:
+	free(w[0].o.buf);
+	free(w[1].o.buf);
 	return started;
 }
 
