@@ -48,6 +48,7 @@ static inline uint64_t bytes_eq(uint64_t w, unsigned char c)
 }
 
 #define WORD_AT_A_TIME (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* the cursor p with room for n more bytes */
 static inline char *more_room(struct out *o, char *p, size_t n)
@@ -142,7 +143,7 @@ static char *put_json_str(struct out *o, char *p, const char *s, const char *lim
 static const char anon[] = "(anon)", invalid[] = "(invalid)";
 
 /* bpftool's name of a name offset, and the end of the table it is in */
-static const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
+static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
 {
 	if (!off) {
 		*lim = anon + sizeof(anon);
@@ -158,11 +159,31 @@ static const char *name_of(const struct bk_btf *b, uint32_t off, const char **li
 	return b->strs + (off - b->start_str_off);
 }
 
-/* A name: bare in text (the caller quotes it), a JSON string in JSON */
-static inline char *put_name(struct out *o, char *p, const struct bk_btf *btf, uint32_t off,
-			     bool json)
+/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
+ * usual one (shorter than a word, nothing to escape) goes inline. */
+static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf *btf,
+				    uint32_t off, bool json)
 {
 	const char *lim, *s = name_of(btf, off, &lim);
+#if WORD_AT_A_TIME
+	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
+		uint64_t w, z;
+		memcpy(&w, s, 8);
+		z = json ? bytes_below(w, 0x20) | bytes_eq(w, '"') | bytes_eq(w, '\'') |
+				   bytes_eq(w, '\\')
+			 : bytes_below(w, 1);
+		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
+		if (z && !s[k]) {
+			if (json)
+				*p++ = '"';
+			memcpy(p, &w, 8);
+			p += k;
+			if (json)
+				*p++ = '"';
+			return p;
+		}
+	}
+#endif
 	return json ? put_json_str(o, p, s, lim) : put_text_str(o, p, s, lim);
 }
 
@@ -247,8 +268,8 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 
 /* An element with a name: text "\n\t'name'", JSON {"name":"..." (with
  * "," before all but the first). Its fields follow. */
-static inline char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off, bool first,
-				     bool json)
+static ALWAYS_INLINE char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off,
+					    bool first, bool json)
 {
 	p = more_room(d->o, p, PIECE_MAX);
 	if (json) {
@@ -266,7 +287,6 @@ static inline char *begin_named_elem(struct dumper *d, char *p, uint32_t name_of
 
 /* Every function below writes at p, which has room for a piece, and
  * returns the end. They are inlined into one walk per format. */
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ---- the kinds -------------------------------------------------------------- */
 
