@@ -26,119 +26,14 @@
 #include "text/json_pretty.h"
 #include "text/out.h"
 
-/* ---- strings, a word at a time --------------------------------------------- */
+/* ---- names ------------------------------------------------------------------- */
 
 /* The most one piece of output writes between two checks for room: a
  * type's head or one element, its strings aside (they check as they go).
  * Every name returns with this much room after it. */
 #define PIECE_MAX 256
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-/* The high bit of each byte of w below n (n <= 128). A byte above one that
- * is may be marked too, never one below: the lowest mark is true. */
-static inline uint64_t bytes_below(uint64_t w, unsigned n)
-{
-	return (w - ONES * n) & ~w & HIGHS;
-}
-/* the same for the bytes that are c */
-static inline uint64_t bytes_eq(uint64_t w, unsigned char c)
-{
-	return bytes_below(w ^ (ONES * c), 1);
-}
-
-#define WORD_AT_A_TIME (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 #define ALWAYS_INLINE inline __attribute__((always_inline))
-
-/* the cursor p with room for n more bytes */
-static inline char *more_room(struct out *o, char *p, size_t n)
-{
-	if (__builtin_expect(out_left(o, p) >= n, 1))
-		return p;
-	out_commit(o, p);
-	return out_room(o, n);
-}
-
-/* Text: the string s, which ends in a NUL before lim (the end of its
- * string table: 8-byte loads stay inside it), as it is. */
-static char *put_text_str(struct out *o, char *p, const char *s, const char *lim)
-{
-	for (;;) {
-#if WORD_AT_A_TIME
-		while (lim - s >= 8 && out_left(o, p) >= 8) {
-			uint64_t w, z;
-			memcpy(&w, s, 8);
-			memcpy(p, &w, 8);
-			if ((z = bytes_below(w, 1)))
-				return more_room(o, p + __builtin_ctzll(z) / 8, PIECE_MAX);
-			s += 8;
-			p += 8;
-		}
-#endif
-		p = more_room(o, p, 8);
-		for (int i = 0; i < 8; i++, s++) {
-			if (s == lim || !*s)
-				return more_room(o, p, PIECE_MAX);
-			*p++ = *s;
-		}
-	}
-}
-
-/*
- * bpftool's json_writer escapes exactly these bytes (note \' which is not
- * JSON, but is what bpftool writes); every other byte, control characters
- * and non-ASCII included, goes out as it is.
- */
-static const char json_escape[256] = {
-	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\f'] = 'f', ['\b'] = 'b',
-	['\\'] = '\\', ['"'] = '"', ['\''] = '\'',
-};
-
-/* JSON: the string s (as for put_text_str) quoted and escaped. Words go
- * out whole until one holds a byte below 0x20 (the NUL, or one that may
- * need escaping) or a quote or backslash; that byte and a few after it go
- * the careful way. */
-static char *put_json_str(struct out *o, char *p, const char *s, const char *lim)
-{
-	*p++ = '"';
-	for (;;) {
-#if WORD_AT_A_TIME
-		while (lim - s >= 8 && out_left(o, p) >= 8) {
-			uint64_t w, z;
-			memcpy(&w, s, 8);
-			memcpy(p, &w, 8);
-			z = bytes_below(w, 0x20) | bytes_eq(w, '"') | bytes_eq(w, '\'') |
-			    bytes_eq(w, '\\');
-			if (z) {
-				unsigned k = (unsigned)__builtin_ctzll(z) / 8;
-				s += k;
-				p += k;
-				if (!*s) { /* the usual end: no byte to escape */
-					*p++ = '"';
-					return more_room(o, p, PIECE_MAX);
-				}
-				break;
-			}
-			s += 8;
-			p += 8;
-		}
-#endif
-		p = more_room(o, p, 2 * 8 + 1);
-		for (int i = 0; i < 8; i++, s++) {
-			if (s == lim || !*s) {
-				*p++ = '"';
-				return more_room(o, p, PIECE_MAX);
-			}
-			char e = json_escape[(unsigned char)*s];
-			if (e) {
-				*p++ = '\\';
-				*p++ = e;
-			} else {
-				*p++ = *s;
-			}
-		}
-	}
-}
 
 static const char anon[] = "(anon)", invalid[] = "(invalid)";
 
@@ -165,13 +60,11 @@ static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf 
 				    uint32_t off, bool json)
 {
 	const char *lim, *s = name_of(btf, off, &lim);
-#if WORD_AT_A_TIME
+#if OUT_WORD_AT_A_TIME
 	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
 		uint64_t w, z;
 		memcpy(&w, s, 8);
-		z = json ? bytes_below(w, 0x20) | bytes_eq(w, '"') | bytes_eq(w, '\'') |
-				   bytes_eq(w, '\\')
-			 : bytes_below(w, 1);
+		z = json ? out_json_special(w) : out_bytes_below(w, 1);
 		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
 		if (z && !s[k]) {
 			if (json)
@@ -184,7 +77,7 @@ static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf 
 		}
 	}
 #endif
-	return json ? put_json_str(o, p, s, lim) : put_text_str(o, p, s, lim);
+	return json ? out_json_str(o, p, s, lim, PIECE_MAX) : out_text_str(o, p, s, lim, PIECE_MAX);
 }
 
 /* ---- words and fields ------------------------------------------------------- */
@@ -271,7 +164,7 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 static ALWAYS_INLINE char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off,
 					    bool first, bool json)
 {
-	p = more_room(d->o, p, PIECE_MAX);
+	p = out_more_room(d->o, p, PIECE_MAX);
 	if (json) {
 		if (!first)
 			*p++ = ',';
@@ -461,7 +354,7 @@ static ALWAYS_INLINE char *print_datasec(struct dumper *d, char *p, const struct
 	p = BEGIN_LIST(p, json, "vars");
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		/* an element without a name: its first field has no separator */
-		p = more_room(d->o, p, PIECE_MAX);
+		p = out_more_room(d->o, p, PIECE_MAX);
 		if (json)
 			p = i ? LIT(p, ",{\"type_id\":") : LIT(p, "{\"type_id\":");
 		else
@@ -545,7 +438,7 @@ static ALWAYS_INLINE void dump_range(struct dumper *d, uint32_t from, uint32_t t
 	struct out *o = d->o;
 	char *p = out_room(o, PIECE_MAX);
 	for (uint32_t i = from; i < to && !o->err; i++) {
-		p = more_room(o, p, PIECE_MAX);
+		p = out_more_room(o, p, PIECE_MAX);
 		if (json && i)
 			*p++ = ',';
 		p = print_type(d, p, btf->start_id + i, bk_own_type(btf, i), json);

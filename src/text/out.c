@@ -72,6 +72,83 @@ char *out_room_slow(struct out *o, size_t n)
 	return o->buf + o->len;
 }
 
+/* ---- strings ------------------------------------------------------------------ */
+
+char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after)
+{
+	for (;;) {
+#if OUT_WORD_AT_A_TIME
+		while (lim - s >= 8 && out_left(o, p) >= 8) {
+			uint64_t w, z;
+			memcpy(&w, s, 8);
+			memcpy(p, &w, 8);
+			if ((z = out_bytes_below(w, 1)))
+				return out_more_room(o, p + __builtin_ctzll(z) / 8, after);
+			s += 8;
+			p += 8;
+		}
+#endif
+		p = out_more_room(o, p, 8);
+		for (int i = 0; i < 8; i++, s++) {
+			if (s == lim || !*s)
+				return out_more_room(o, p, after);
+			*p++ = *s;
+		}
+	}
+}
+
+/*
+ * bpftool's json_writer escapes exactly these bytes (note \' which is not
+ * JSON, but is what bpftool writes); every other byte, control characters
+ * and non-ASCII included, goes out as it is.
+ */
+static const char json_escape[256] = {
+	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\f'] = 'f', ['\b'] = 'b',
+	['\\'] = '\\', ['"'] = '"', ['\''] = '\'',
+};
+
+/* Words go out whole until one holds a byte that ends the string or may
+ * need escaping; that byte and a few after it go the careful way. */
+char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_t after)
+{
+	*p++ = '"';
+	for (;;) {
+#if OUT_WORD_AT_A_TIME
+		while (lim - s >= 8 && out_left(o, p) >= 8) {
+			uint64_t w, z;
+			memcpy(&w, s, 8);
+			memcpy(p, &w, 8);
+			if ((z = out_json_special(w))) {
+				unsigned k = (unsigned)__builtin_ctzll(z) / 8;
+				s += k;
+				p += k;
+				if (!*s) { /* the usual end: no byte to escape */
+					*p++ = '"';
+					return out_more_room(o, p, after);
+				}
+				break;
+			}
+			s += 8;
+			p += 8;
+		}
+#endif
+		p = out_more_room(o, p, 2 * 8 + 1);
+		for (int i = 0; i < 8; i++, s++) {
+			if (s == lim || !*s) {
+				*p++ = '"';
+				return out_more_room(o, p, after);
+			}
+			char e = json_escape[(unsigned char)*s];
+			if (e) {
+				*p++ = '\\';
+				*p++ = e;
+			} else {
+				*p++ = *s;
+			}
+		}
+	}
+}
+
 /* ---- numbers ------------------------------------------------------------------ */
 
 /* "00".."99": numbers are written two digits at a time */

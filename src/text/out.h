@@ -95,6 +95,52 @@ static inline size_t out_left(const struct out *o, const char *p)
 	return (size_t)(o->buf + o->cap - p);
 }
 
+/* the cursor p with room for n (<= OUT_ROOM_MAX) more bytes */
+static inline char *out_more_room(struct out *o, char *p, size_t n)
+{
+	if (__builtin_expect(out_left(o, p) >= n, 1))
+		return p;
+	out_commit(o, p);
+	return out_room(o, n);
+}
+
+/* ---- strings, eight bytes at a time ------------------------------------------ */
+
+/* Strings are copied a word at a time where the bytes' order in a word is
+ * the memory order's (little endian), else byte by byte. */
+#define OUT_WORD_AT_A_TIME (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define OUT_ONES 0x0101010101010101ull
+#define OUT_HIGHS 0x8080808080808080ull
+
+/* The high bit of each byte of w below n (n <= 128). A byte above one that
+ * is may be marked too, never one below: the lowest mark is true. */
+static inline uint64_t out_bytes_below(uint64_t w, unsigned n)
+{
+	return (w - OUT_ONES * n) & ~w & OUT_HIGHS;
+}
+
+/* the same for the bytes that are c */
+static inline uint64_t out_bytes_eq(uint64_t w, unsigned char c)
+{
+	return out_bytes_below(w ^ (OUT_ONES * c), 1);
+}
+
+/* The bytes of w that end a JSON string or may need escaping: below 0x20
+ * (the NUL among them), a quote, an apostrophe or a backslash. */
+static inline uint64_t out_json_special(uint64_t w)
+{
+	return out_bytes_below(w, 0x20) | out_bytes_eq(w, '"') | out_bytes_eq(w, '\'') |
+	       out_bytes_eq(w, '\\');
+}
+
+/* The string s, which ends in a NUL before lim (the end of its table: the
+ * 8-byte loads stay inside it), at p as it is: text. Returns the cursor
+ * after it, with room for after (<= OUT_ROOM_MAX) more bytes. */
+char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
+/* The same quoted and escaped as bpftool's json_writer does; p has room
+ * for the opening quote. */
+char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
+
 /* "00".."99" */
 extern const char out_digit_pairs[200];
 
