@@ -5,7 +5,8 @@
  *
  * One walk over the types serves both formats: each kind's printer emits
  * "fields" (key and value), "lists" (members, values, params, vars) and
- * "elements" through a small emitter that renders them as text
+ * "elements" through small emitters (macros and inline functions) that
+ * render them as text
  * (` key=value`, `\n\t'name' ...`) or as bpftool's JSON (`,"key":value`,
  * `{"name":...}`). The few places where bpftool's two formats differ in
  * more than syntax are marked where they happen.
@@ -16,6 +17,8 @@
  * and writes through a cursor; strings are copied eight bytes at a time.
  * Each format has its own copy of the walk (the format is a constant in
  * the inlined printers), so that it holds no test of the format either.
+ * A large BTF written to a file is formatted by two threads (see
+ * dump_parallel).
  */
 #include <pthread.h>
 #include <stdlib.h>
