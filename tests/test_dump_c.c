@@ -402,6 +402,80 @@ static void test_module_headers(void **state)
 
 /* ---- the CLI ------------------------------------------------------------------------ */
 
+/* ---- to a file: printed by two threads in blocks, names put in in order ---------- */
+
+/* what bk_dump_c writes to a file, which must be what it collects in memory */
+static void assert_file_equals_mem(const struct bk_btf *btf, const struct bk_dump_c_opts *o)
+{
+	size_t len, got_len;
+	char *want = dump_c(btf, o, &len);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct bk_error err = {0};
+	assert_int_equal(bk_dump_c(btf, o, f, &err), 0);
+	long end = ftell(f);
+	assert_true(end >= 0);
+	char *got = malloc((size_t)end + 1);
+	assert_non_null(got);
+	rewind(f);
+	got_len = fread(got, 1, (size_t)end, f);
+	fclose(f);
+	assert_int_equal(got_len, len);
+	assert_memory_equal(got, want, len);
+	free(got);
+	free(want);
+}
+
+/* Many types of the same names: their ___N (given in output order, an
+ * enumerator's each time it is printed) cross the blocks that the two
+ * threads print. With old GCC's __gnuc_va_list on void (whose text
+ * depends on its ___N) it prints in one thread. */
+static struct bk_btf *same_names(uint32_t copies, bool gnuc)
+{
+	size_t cap = (size_t)copies * 240 + 256, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n,
+			      "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n");
+	uint32_t id = 2;
+	for (uint32_t k = 0; k < copies; k++, id += 4)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "[%u] STRUCT 's' size=4 vlen=1\n\t'x' type_id=1 bits_offset=0\n"
+				      "[%u] TYPEDEF 't' type_id=%u\n"
+				      "[%u] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'E' val=%u\n"
+				      "[%u] PTR '(anon)' type_id=%u\n",
+				      id, id + 1, id, id + 2, k, id + 3, id + 1);
+	if (gnuc)
+		snprintf(text + n, cap - n, "[%u] TYPEDEF '__gnuc_va_list' type_id=0\n", id);
+	struct bk_btf *btf = assemble(text, NULL);
+	free(text);
+	return btf;
+}
+
+static void test_file_output(void **state)
+{
+	(void)state;
+	const char *kernels[] = {"running", "6.1.0-47-amd64"};
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+		const struct bk_btf *v = bkt_vmlinux_btf(kernels[i]);
+		assert_file_equals_mem(v, NULL);
+		assert_file_equals_mem(v, &QUIRKS);
+		assert_file_equals_mem(v, &UNSORTED);
+	}
+	for (int gnuc = 0; gnuc < 2; gnuc++) {
+		struct bk_btf *btf = same_names(3000, gnuc);
+		size_t len;
+		char *text = dump_c(btf, &UNSORTED, &len);
+		assert_non_null(strstr(text, "\nstruct s___3000 {\n\tint x;\n};\n"));
+		assert_non_null(strstr(text, "\ntypedef struct s___3000 t___3000;\n"));
+		assert_non_null(strstr(text, "\n\tE___3000 = 2999,\n"));
+		free(text);
+		assert_file_equals_mem(btf, NULL);
+		assert_file_equals_mem(btf, &UNSORTED);
+		bk_btf_free(btf);
+	}
+}
+
 static void test_cli(void **state)
 {
 	(void)state;
@@ -502,6 +576,7 @@ int main(void)
 						bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_module_headers, bkt_tmpdir_setup,
 						bkt_tmpdir_teardown),
+		cmocka_unit_test(test_file_output),
 		cmocka_unit_test(test_cli),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

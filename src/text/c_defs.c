@@ -121,14 +121,33 @@ static void put_name(struct cdump *d, const char *name, uint32_t dup)
 	put_bytes(d->o, buf, c_format_name(buf, name, dup));
 }
 
+/* A name whose ___N is decided later, in output order (c_put_mention):
+ * noted at its place in the output. When memory runs out, o->err says so. */
+static void defer_name(struct cdump *d, unsigned kind, uint32_t val)
+{
+	struct u32vec *m = d->mentions;
+	if (u32vec_push(m, (uint32_t)d->o->len) || u32vec_push(m, kind) || u32vec_push(m, val))
+		d->o->err = d->o->err ? d->o->err : -ENOMEM;
+}
+
 void c_put_type_name(struct cdump *d, uint32_t id)
 {
+	if (d->mentions) {
+		if (c_type(d, id)->name_off)
+			defer_name(d, M_TYPE, id);
+		return;
+	}
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
 	put_name(d, c_name(d, c_type(d, id)), dup);
 }
 
 void c_put_ident_name(struct cdump *d, uint32_t id)
 {
+	if (d->mentions) {
+		if (c_type(d, id)->name_off)
+			defer_name(d, M_IDENT, id);
+		return;
+	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
 	put_name(d, c_name(d, c_type(d, id)), dup);
 }
@@ -156,21 +175,48 @@ void c_emit_fwd_def(struct cdump *d, uint32_t id)
 	c_put_type_name(d, id);
 }
 
-static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
+static void put_enumerator(struct cdump *d, uint32_t name_off)
 {
 	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
 	size_t len;
 	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl + 1);
 	put_bytes(d->o, name, len);
 	if (dup > 1) {
 		PUT_LIT(d->o, "___");
 		put_u64(d->o, dup);
 	}
+}
+
+static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
+{
+	PUT_LIT(d->o, "\n");
+	c_put_pfx(d->o, lvl + 1);
+	if (d->mentions)
+		defer_name(d, M_ENUMERATOR, name_off);
+	else
+		put_enumerator(d, name_off);
 	PUT_LIT(d->o, " = ");
 }
+
+void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
+{
+	switch (kind) {
+	case M_TYPE:
+		c_put_type_name(d, val);
+		break;
+	case M_IDENT:
+		c_put_ident_name(d, val);
+		break;
+	case M_ENUMERATOR:
+		put_enumerator(d, val);
+		break;
+	default: /* M_TYPE_UNPRINTED */
+		c_resolve_dup(d, val, &d->type_names);
+		break;
+	}
+}
+
 
 /* libbpf's size attributes: mode(byte) for 1-byte enums, mode(word) for
  * 8-byte ones whose values would not make the compiler choose 8 bytes */
@@ -243,9 +289,23 @@ static const char *const missing_base_types[][2] = {
 	{"__Poly128_t", "unsigned __int128"},
 };
 
+bool c_is_missing_base_type(const char *name)
+{
+	for (size_t i = 0; i < sizeof(missing_base_types) / sizeof(missing_base_types[0]); i++)
+		if (!strcmp(name, missing_base_types[i][0]))
+			return true;
+	return false;
+}
+
 void c_emit_missing_aliases(struct cdump *d, uint32_t id)
 {
-	/* naming the INT takes its name in the struct/union/enum namespace */
+	/* naming the INT takes its name in the struct/union/enum namespace
+	 * (deferred: the caller made sure that it is none of them) */
+	if (d->mentions) {
+		if (c_type(d, id)->name_off)
+			defer_name(d, M_TYPE_UNPRINTED, id);
+		return;
+	}
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
 	const char *name = c_name(d, c_type(d, id));
 	if (dup)

@@ -305,12 +305,19 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	if (!e)
 		e = order_all(&d, &opts);
 	if (!e) {
+		struct u32vec plan = {0};
 		put_bytes(o, header, sizeof(header) - 1);
+		/* what to print, then the printing (c_parallel.c) */
+		d.plan = &plan;
 		for (size_t i = 0; i < d.queue.n && !e; i++) {
 			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
 			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 				e = c_emit_type(&d, d.queue.v[i]);
 		}
+		d.plan = NULL;
+		if (!e)
+			e = c_print_plan(&d, &plan);
+		free(plan.v);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -91,7 +91,10 @@ static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
 {
 	if (name[0] && !last_was_ptr)
 		put_char(d->o, ' ');
-	put_str(d->o, name);
+	if (d->mentions && name == d->tname)
+		c_put_ident_name(d, d->tname_id); /* the typedef's own, deferred */
+	else
+		put_str(d->o, name);
 }
 
 /* Push id's declaration chain onto d->decl (libbpf's decl_stack): the
@@ -555,6 +558,14 @@ int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl)
 int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
 {
 	const struct bk_type *t = c_type(d, id);
+	if (d->mentions) {
+		/* its ___N decided later: tname stands for it (never printed; the
+		 * caller made sure that it is no __gnuc_va_list on void) */
+		strcpy(d->tname, "?");
+		d->tname_id = id;
+		PUT_LIT(d->o, "typedef ");
+		return c_emit_decl(d, t->type, d->tname, lvl);
+	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
 	size_t n = c_format_name(d->tname, c_name(d, t), dup);
 	d->tname[n] = '\0';

@@ -83,6 +83,11 @@ struct cdump {
 	struct u32vec queue;         /* the definitions one dump_type orders */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
+	struct u32vec *plan;         /* emitting records (op, ID) pairs here instead of printing */
+	/* set: names with a ___N are not printed but noted here as (offset
+	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
+	struct u32vec *mentions;
+	uint32_t tname_id;           /* with mentions: the typedef tname stands for */
 	struct fstack fs;            /* ordering's and emitting's frames */
 	struct align_frame *astack;  /* c_align_of's stack */
 	size_t nr_astack, astack_cap;
@@ -167,6 +172,11 @@ static inline bool c_orders_nothing(unsigned kind)
 	       kind == BK_KIND_DECL_TAG;
 }
 int c_emit_type(struct cdump *d, uint32_t id);
+/* what the emit walk prints, one definition or declaration each */
+enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
+int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
+/* c_parallel.c: the plan's items printed, by two threads when it is worth it */
+int c_print_plan(struct cdump *d, const struct u32vec *plan);
 
 /* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */
 int c_sort_types(struct cdump *d, uint32_t *ids);
@@ -177,6 +187,11 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);
 void c_put_ident_name(struct cdump *d, uint32_t id);
+/* deferred names: a type's in type_names / ident_names, an enumerator's
+ * (counted each time), a type's taken in type_names but not printed */
+enum { M_TYPE, M_IDENT, M_ENUMERATOR, M_TYPE_UNPRINTED };
+void c_put_mention(struct cdump *d, unsigned kind, uint32_t val);
+bool c_is_missing_base_type(const char *name);
 bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 		       bool in_bitfield, int lvl);

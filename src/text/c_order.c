@@ -243,6 +243,40 @@ static int end_def(struct cdump *d, int e)
 	return e;
 }
 
+/* One printed thing of the walk: printed now, or, when d->plan is set,
+ * recorded for c_emit_item to print later. */
+int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
+{
+	switch (op) {
+	case OP_STRUCT_FWD:
+		c_emit_struct_fwd(d, id);
+		return end_def(d, 0);
+	case OP_TYPEDEF:
+		return end_def(d, c_emit_typedef_def(d, id, 0));
+	case OP_ENUM:
+		c_emit_enum_def(d, id, 0);
+		return end_def(d, 0);
+	case OP_FWD:
+		c_emit_fwd_def(d, id);
+		return end_def(d, 0);
+	case OP_STRUCT:
+		return end_def(d, c_emit_struct_def(d, id, 0));
+	case OP_ALIASES:
+		c_emit_missing_aliases(d, id);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int item(struct cdump *d, unsigned op, uint32_t id)
+{
+	if (!d->plan)
+		return c_emit_item(d, op, id);
+	int e = u32vec_push(d->plan, op);
+	return e ? e : u32vec_push(d->plan, id);
+}
+
 /* A type met again while it is being defined: a forward declaration may
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
@@ -258,20 +292,25 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 		 * loop cannot have one (libbpf warns and goes on) */
 		if (id == cont || !t->name_off)
 			return 0;
-		c_emit_struct_fwd(d, id);
 		*st |= ST_FWD_EMITTED;
-		return end_def(d, 0);
+		return item(d, OP_STRUCT_FWD, id);
 	case BK_KIND_TYPEDEF: {
 		/* the typedef now, usable through pointers only */
 		int e = 0;
 		if (!is_blacklisted(d, id))
-			e = end_def(d, c_emit_typedef_def(d, id, 0));
+			e = item(d, OP_TYPEDEF, id);
 		*st |= ST_FWD_EMITTED;
 		return e;
 	}
 	default:
 		return 0;
 	}
+}
+
+/* a frame's result after its last step: 1 (done) unless it failed */
+static int finished(int e)
+{
+	return e ? e : 1;
 }
 
 /* Start a frame: 1 when it is done, 0 when it pushed a child or set a
@@ -289,14 +328,13 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	}
 	switch (bk_kind(t)) {
 	case BK_KIND_INT:
-		c_emit_missing_aliases(d, f->id);
 		*st |= ST_EMITTED;
-		return 1;
+		return finished(item(d, OP_ALIASES, f->id));
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		if (top_level) {
-			c_emit_enum_def(d, f->id, 0);
-			end_def(d, 0);
+			*st |= ST_EMITTED;
+			return finished(item(d, OP_ENUM, f->id));
 		}
 		*st |= ST_EMITTED;
 		return 1;
@@ -309,10 +347,8 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		f->id = c_chain_next(t);
 		return 2;
 	case BK_KIND_FWD:
-		c_emit_fwd_def(d, f->id);
-		end_def(d, 0);
 		*st |= ST_EMITTED;
-		return 1;
+		return finished(item(d, OP_FWD, f->id));
 	case BK_KIND_TYPEDEF: {
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
@@ -334,9 +370,10 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 			return 0;
 		}
 		if (!(*st & ST_FWD_EMITTED) && f->id != f->cont) {
-			c_emit_struct_fwd(d, f->id);
-			end_def(d, 0);
 			*st |= ST_FWD_EMITTED;
+			int e = item(d, OP_STRUCT_FWD, f->id);
+			if (e)
+				return e;
 		}
 		f->phase = PH_STRUCT_END;
 		return 0;
@@ -359,7 +396,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		int e = 0;
 		/* unless a pointer to it already made it emit the typedef */
 		if (!(*st & ST_FWD_EMITTED) && !is_blacklisted(d, f->id))
-			e = end_def(d, c_emit_typedef_def(d, f->id, 0));
+			e = item(d, OP_TYPEDEF, f->id);
 		*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 		return e ? e : 1;
 	}
@@ -381,7 +418,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		/* fall through */
 	case PH_STRUCT_END:
 		if (f->cont == 0) {
-			int e = end_def(d, c_emit_struct_def(d, f->id, 0));
+			int e = item(d, OP_STRUCT, f->id);
 			*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 			return e ? e : 1;
 		}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Printing the C header's definitions with two threads, as dump.c does for
+ * the raw dump (see dump_parallel there).
+ *
+ * The emit walk (c_emit_type) decides, from the types' states alone, what
+ * is printed in which order: a plan of (op, ID) items (c_emit_item). What
+ * an item prints depends on nothing that printing changes except the ___N
+ * of the names in it, which libbpf gives out in output order (the first
+ * time a type is named; an enumerator each time). So the plan goes in
+ * blocks, even blocks to one thread and odd ones to the other; each prints
+ * a block into its own buffer with the names left out, noting where each
+ * goes (d->mentions), then waits for the block's turn and writes the block
+ * with the names put in, deciding their ___N in output order. Each thread
+ * prints on its own copy of the printer's state (scratch stacks, the
+ * alignment memo); only the turn holder touches the name maps.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "text/c_internal.h"
+
+#define BLOCK_ITEMS 256u
+#define PARALLEL_MIN_ITEMS (8 * BLOCK_ITEMS)
+
+struct relay {
+	pthread_mutex_t lock;
+	pthread_cond_t turn_passed;
+	uint32_t turn;           /* the block that is written next */
+	struct cdump *d;         /* the shared state; d->o the real output */
+	const struct u32vec *plan;
+	int err;                 /* the first failure; the turn holder's to touch */
+};
+
+struct worker {
+	struct relay *r;
+	uint32_t first;          /* its first block: 0 or 1 */
+	struct cdump w;          /* its own copy of the printer */
+	struct out o;
+	struct u32vec mentions;
+	struct bk_error err;
+};
+
+static void wait_turn(struct relay *r, uint32_t block)
+{
+	pthread_mutex_lock(&r->lock);
+	while (r->turn != block)
+		pthread_cond_wait(&r->turn_passed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void pass_turn(struct relay *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->turn++;
+	pthread_cond_broadcast(&r->turn_passed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* a printed block into the output, its names put in (in output order) */
+static void write_block(struct cdump *d, const struct out *o, const struct u32vec *m)
+{
+	size_t pos = 0;
+	for (size_t i = 0; i + 2 < m->n; i += 3) {
+		put_bytes(d->o, o->buf + pos, m->v[i] - pos);
+		c_put_mention(d, m->v[i + 1], m->v[i + 2]);
+		pos = m->v[i];
+	}
+	put_bytes(d->o, o->buf + pos, o->len - pos);
+}
+
+static int print_block(struct worker *wk, size_t from, size_t to)
+{
+	const struct u32vec *plan = wk->r->plan;
+	int e = 0;
+	wk->o.len = 0;
+	wk->mentions.n = 0;
+	for (size_t i = from; i < to && !e && !wk->o.err; i++)
+		e = c_emit_item(&wk->w, plan->v[2 * i], plan->v[2 * i + 1]);
+	return e ? e : wk->o.err;
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct relay *r = wk->r;
+	size_t items = r->plan->n / 2, blocks = (items + BLOCK_ITEMS - 1) / BLOCK_ITEMS;
+	int e = 0;
+	for (size_t k = wk->first; k < blocks; k += 2) {
+		size_t from = k * BLOCK_ITEMS, to = items - from > BLOCK_ITEMS ? from + BLOCK_ITEMS : items;
+		if (!e)
+			e = print_block(wk, from, to);
+		wait_turn(r, (uint32_t)k);
+		if (e && !r->err) {
+			r->err = e;
+			if (wk->err.code)
+				*r->d->err = wk->err;
+		}
+		if (!r->err && !r->d->o->err)
+			write_block(r->d, &wk->o, &wk->mentions);
+		pass_turn(r);
+	}
+	return NULL;
+}
+
+/* a copy of the printer with its own scratch, alignment memo and output */
+static bool worker_init(struct worker *wk, struct relay *r, uint32_t first)
+{
+	const struct cdump *d = r->d;
+	memset(wk, 0, sizeof(*wk));
+	wk->r = r;
+	wk->first = first;
+	wk->w = *d;
+	struct cdump *w = &wk->w;
+	w->decl = (struct u32vec){0};
+	w->work = (struct u32vec){0};
+	w->queue = (struct u32vec){0};
+	w->fs = (struct fstack){0};
+	w->astack = NULL;
+	w->nr_astack = w->astack_cap = 0;
+	w->tasks = NULL;
+	w->nr_tasks = w->tasks_cap = 0;
+	w->type_names = (struct name_map){0};
+	w->ident_names = (struct name_map){0};
+	w->spare[0] = w->spare[1] = NULL;
+	w->plan = NULL;
+	w->mentions = &wk->mentions;
+	w->o = &wk->o;
+	w->err = &wk->err;
+	wk->o = (struct out){.cap = OUT_CHUNK};
+	wk->o.buf = malloc(wk->o.cap);
+	w->align = malloc(d->n);
+	if (!wk->o.buf || !w->align)
+		return false;
+	memcpy(w->align, d->align, d->n);
+	return true;
+}
+
+static void worker_fini(struct worker *wk)
+{
+	free(wk->o.buf);
+	free(wk->mentions.v);
+	free(wk->w.align);
+	free(wk->w.decl.v);
+	free(wk->w.work.v);
+	free(wk->w.astack);
+	free(wk->w.fs.f);
+	c_emit_fini(&wk->w);
+}
+
+/* What only a name's ___N decides beyond the name itself: GCC's missing
+ * base types (printed only without one), old GCC's __gnuc_va_list. */
+static bool plan_prints_by_dup(const struct cdump *d, const struct u32vec *plan)
+{
+	for (size_t i = 0; i + 1 < plan->n; i += 2) {
+		const struct bk_type *t = c_type(d, plan->v[i + 1]);
+		if (plan->v[i] == OP_ALIASES && c_is_missing_base_type(c_name(d, t)))
+			return true;
+		if (plan->v[i] == OP_TYPEDEF && !t->type && !strcmp(c_name(d, t), "__gnuc_va_list"))
+			return true;
+	}
+	return false;
+}
+
+/* 1: not started (too small, no thread, no memory; nothing written) */
+static int print_parallel(struct cdump *d, const struct u32vec *plan)
+{
+	struct relay r = {.d = d, .plan = plan};
+	struct worker wk[2];
+	pthread_t t;
+	int ret = 1;
+	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || plan_prints_by_dup(d, plan))
+		return 1;
+	bool ready = worker_init(&wk[0], &r, 0);
+	ready = worker_init(&wk[1], &r, 1) && ready;
+	if (ready && !pthread_mutex_init(&r.lock, NULL)) {
+		if (!pthread_cond_init(&r.turn_passed, NULL)) {
+			if (!pthread_create(&t, NULL, work, &wk[1])) {
+				work(&wk[0]);
+				pthread_join(t, NULL);
+				ret = r.err ? r.err : d->o->err;
+			}
+			pthread_cond_destroy(&r.turn_passed);
+		}
+		pthread_mutex_destroy(&r.lock);
+	}
+	worker_fini(&wk[0]);
+	worker_fini(&wk[1]);
+	return ret;
+}
+
+int c_print_plan(struct cdump *d, const struct u32vec *plan)
+{
+	int e = print_parallel(d, plan);
+	if (e != 1)
+		return e;
+	e = 0;
+	for (size_t i = 0; i + 1 < plan->n && !e; i += 2)
+		e = c_emit_item(d, plan->v[i], plan->v[i + 1]);
+	return e ? e : d->o->err;
+}
