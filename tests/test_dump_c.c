@@ -432,7 +432,7 @@ static void assert_file_equals_mem(const struct bk_btf *btf, const struct bk_dum
  * depends on its ___N) it prints in one thread. */
 static struct bk_btf *same_names(uint32_t copies, bool gnuc)
 {
-	size_t cap = (size_t)copies * 240 + 256, n = 0;
+	size_t cap = (size_t)copies * 240 + 1024, n = 0;
 	char *text = malloc(cap);
 	assert_non_null(text);
 	n += (size_t)snprintf(text + n, cap - n,
@@ -445,6 +445,14 @@ static struct bk_btf *same_names(uint32_t copies, bool gnuc)
 				      "[%u] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'E' val=%u\n"
 				      "[%u] PTR '(anon)' type_id=%u\n",
 				      id, id + 1, id, id + 2, k, id + 3, id + 1);
+	/* a name so long that name___2 is cut at 255 bytes, as libbpf's */
+	char long_name[254];
+	memset(long_name, 'L', 253);
+	long_name[253] = '\0';
+	for (int k = 0; k < 2; k++, id++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "[%u] STRUCT '%s' size=4 vlen=1\n\t'x' type_id=1 bits_offset=0\n",
+				      id, long_name);
 	if (gnuc)
 		snprintf(text + n, cap - n, "[%u] TYPEDEF '__gnuc_va_list' type_id=0\n", id);
 	struct bk_btf *btf = assemble(text, NULL);
@@ -469,6 +477,8 @@ static void test_file_output(void **state)
 		assert_non_null(strstr(text, "\nstruct s___3000 {\n\tint x;\n};\n"));
 		assert_non_null(strstr(text, "\ntypedef struct s___3000 t___3000;\n"));
 		assert_non_null(strstr(text, "\n\tE___3000 = 2999,\n"));
+		assert_non_null(strstr(text, "LLLL__ {\n"));
+		assert_int_equal(count(text, "LLLL {\n"), 1);
 		free(text);
 		assert_file_equals_mem(btf, NULL);
 		assert_file_equals_mem(btf, &UNSORTED);

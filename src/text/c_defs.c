@@ -83,11 +83,11 @@ static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off
  * first time the type is named. FWDs and empty enums keep their name. */
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 {
+	if (d->state[id] & ST_NAME_DONE) /* (only named types get it: before the type is read) */
+		return d->dup[id];
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return 0;
-	if (d->state[id] & ST_NAME_DONE)
-		return d->dup[id];
 	d->state[id] |= ST_NAME_DONE;
 	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
 		return 0;
@@ -130,11 +130,38 @@ static void defer_name(struct cdump *d, unsigned kind, uint32_t val)
 		d->o->err = d->o->err ? d->o->err : -ENOMEM;
 }
 
+/* Deferred: the name itself now (so that its ___N is all the writer
+ * adds, without reading the type again), unless it is so long that the
+ * ___N could cut it at 255 bytes. */
+#define DEFER_NAME_MAX 200
+
+static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigned suffix_kind)
+{
+	const struct bk_type *t = c_type(d, id);
+	if (!t->name_off)
+		return;
+	const char *name = c_str(d, t->name_off);
+	size_t len = strlen(name);
+	if (len > DEFER_NAME_MAX) {
+		defer_name(d, kind, id);
+		return;
+	}
+	put_bytes(d->o, name, len);
+	defer_name(d, suffix_kind, id);
+}
+
+static void put_suffix(struct cdump *d, uint32_t dup)
+{
+	if (dup > 1) {
+		PUT_LIT(d->o, "___");
+		put_u64(d->o, dup);
+	}
+}
+
 void c_put_type_name(struct cdump *d, uint32_t id)
 {
 	if (d->mentions) {
-		if (c_type(d, id)->name_off)
-			defer_name(d, M_TYPE, id);
+		defer_type_name(d, id, M_TYPE, M_TYPE_SUFFIX);
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
@@ -144,8 +171,7 @@ void c_put_type_name(struct cdump *d, uint32_t id)
 void c_put_ident_name(struct cdump *d, uint32_t id)
 {
 	if (d->mentions) {
-		if (c_type(d, id)->name_off)
-			defer_name(d, M_IDENT, id);
+		defer_type_name(d, id, M_IDENT, M_IDENT_SUFFIX);
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
@@ -182,19 +208,17 @@ static void put_enumerator(struct cdump *d, uint32_t name_off)
 	size_t len;
 	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
 	put_bytes(d->o, name, len);
-	if (dup > 1) {
-		PUT_LIT(d->o, "___");
-		put_u64(d->o, dup);
-	}
+	put_suffix(d, dup);
 }
 
 static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
 	PUT_LIT(d->o, "\n");
 	c_put_pfx(d->o, lvl + 1);
-	if (d->mentions)
-		defer_name(d, M_ENUMERATOR, name_off);
-	else
+	if (d->mentions) {
+		put_str(d->o, c_str(d, name_off));
+		defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
+	} else
 		put_enumerator(d, name_off);
 	PUT_LIT(d->o, " = ");
 }
@@ -208,8 +232,14 @@ void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
 	case M_IDENT:
 		c_put_ident_name(d, val);
 		break;
-	case M_ENUMERATOR:
-		put_enumerator(d, val);
+	case M_ENUMERATOR_SUFFIX:
+		put_suffix(d, name_dups(d, &d->ident_names, val, NULL));
+		break;
+	case M_TYPE_SUFFIX:
+		put_suffix(d, c_resolve_dup(d, val, &d->type_names));
+		break;
+	case M_IDENT_SUFFIX:
+		put_suffix(d, c_resolve_dup(d, val, &d->ident_names));
 		break;
 	default: /* M_TYPE_UNPRINTED */
 		c_resolve_dup(d, val, &d->type_names);

@@ -187,9 +187,10 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);
 void c_put_ident_name(struct cdump *d, uint32_t id);
-/* deferred names: a type's in type_names / ident_names, an enumerator's
- * (counted each time), a type's taken in type_names but not printed */
-enum { M_TYPE, M_IDENT, M_ENUMERATOR, M_TYPE_UNPRINTED };
+/* deferred names: a type's in type_names / ident_names (all of it, or
+ * the ___N after the name already printed), an enumerator's ___N (counted
+ * each time), a type's taken in type_names but not printed */
+enum { M_TYPE, M_IDENT, M_TYPE_SUFFIX, M_IDENT_SUFFIX, M_ENUMERATOR_SUFFIX, M_TYPE_UNPRINTED };
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val);
 bool c_is_missing_base_type(const char *name);
 bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
