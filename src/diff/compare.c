@@ -18,10 +18,11 @@ struct darena {
 	max_align_t data[];
 };
 
-void *darena_alloc(struct darena **a, size_t size)
+/* size bytes at the arena's end, aligned to align (a power of two) */
+static void *arena_take(struct darena **a, size_t size, size_t align)
 {
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!*a || (*a)->used + size > (*a)->cap) {
+	size_t at = *a ? ((*a)->used + align - 1) & ~(align - 1) : 0;
+	if (!*a || at + size > (*a)->cap) {
 		size_t cap = size > 65536 ? size : 65536;
 		struct darena *n = malloc(sizeof(*n) + cap);
 		if (!n)
@@ -30,19 +31,36 @@ void *darena_alloc(struct darena **a, size_t size)
 		n->used = 0;
 		n->cap = cap;
 		*a = n;
+		at = 0;
 	}
-	void *p = (char *)(*a)->data + (*a)->used;
-	(*a)->used += size;
+	(*a)->used = at + size;
+	return (char *)(*a)->data + at;
+}
+
+void *darena_alloc(struct darena **a, size_t size)
+{
+	return arena_take(a, size, sizeof(max_align_t));
+}
+
+/* texts need no alignment */
+static void *darena_alloc_bytes(struct darena **a, size_t size)
+{
+	return arena_take(a, size, 1);
+}
+
+const char *darena_strn(struct darena **a, const char *s, size_t len)
+{
+	char *p = darena_alloc_bytes(a, len + 1);
+	if (!p)
+		return "";
+	memcpy(p, s, len);
+	p[len] = 0;
 	return p;
 }
 
 const char *darena_str(struct darena **a, const char *s)
 {
-	size_t n = strlen(s ? s : "") + 1;
-	char *p = darena_alloc(a, n);
-	if (p)
-		memcpy(p, s ? s : "", n);
-	return p ? p : "";
+	return s ? darena_strn(a, s, strlen(s)) : "";
 }
 
 void darena_free(struct darena *a)
@@ -56,9 +74,11 @@ void darena_free(struct darena *a)
 
 const char *dtext(struct darena **a, const struct bk_btf *b, uint32_t id)
 {
-	struct dbuf t = {0};
+	char buf[256];
+	struct dbuf t;
+	dbuf_on(&t, buf, sizeof(buf));
 	dtype_text(b, id, &t);
-	const char *s = darena_str(a, t.s ? t.s : "");
+	const char *s = darena_strn(a, t.s, t.len);
 	dbuf_free(&t);
 	return s;
 }
@@ -364,15 +384,22 @@ static void compare_enum(const struct bk_btf *o, const struct bk_type *a, const 
 
 /* ---- functions ------------------------------------------------------------------ */
 
-static const char *proto_text(struct darena **ar, const struct bk_btf *b, const struct bk_type *fn)
+const char *dproto_text(struct darena **ar, const struct bk_btf *b, uint32_t id)
 {
+	const struct bk_type *fn = bk_btf_type(b, id);
 	const struct bk_type *p = bk_btf_type(b, fn->type);
-	struct dbuf t = {0};
+	char buf[512];
+	struct dbuf t;
+	dbuf_on(&t, buf, sizeof(buf));
 	if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO) {
 		dtype_text(b, fn->type, &t);
 	} else {
 		dtype_text(b, p->type, &t);
-		dbuf_addf(&t, "%s%s(", t.len && t.s[t.len - 1] == '*' ? "" : " ", bk_btf_name(b, fn) ? bk_btf_name(b, fn) : "");
+		const char *name = bk_btf_name(b, fn);
+		if (!t.len || t.s[t.len - 1] != '*')
+			dbuf_add(&t, " ");
+		dbuf_add(&t, name ? name : "");
+		dbuf_add(&t, "(");
 		const struct bk_param *pa = bk_type_rest(p);
 		for (uint32_t i = 0; i < bk_vlen(p); i++) {
 			const char *pn = bk_btf_str(b, pa[i].name_off);
@@ -382,12 +409,15 @@ static const char *proto_text(struct darena **ar, const struct bk_btf *b, const 
 				continue;
 			}
 			dtype_text(b, pa[i].type, &t);
-			if (pn && *pn)
-				dbuf_addf(&t, "%s%s", t.s[t.len - 1] == '*' ? "" : " ", pn);
+			if (pn && *pn) {
+				if (t.s[t.len - 1] != '*')
+					dbuf_add(&t, " ");
+				dbuf_add(&t, pn);
+			}
 		}
 		dbuf_add(&t, bk_vlen(p) ? ")" : "void)");
 	}
-	const char *s = darena_str(ar, t.s ? t.s : "");
+	const char *s = darena_strn(ar, t.s, t.len);
 	dbuf_free(&t);
 	return s;
 }
@@ -428,12 +458,13 @@ static void compare_params(struct dside *o, const struct bk_type *pa, struct dsi
 	}
 }
 
-static void compare_func(struct dside *o, const struct bk_type *a, struct dside *n,
-			 const struct bk_type *b, struct dchanges *c, const char **ot,
+static void compare_func(struct dside *o, const struct dentity *ea, struct dside *n,
+			 const struct dentity *eb, struct dchanges *c, const char **ot,
 			 const char **nt)
 {
-	*ot = proto_text(c->arena, o->btf, a);
-	*nt = proto_text(c->arena, n->btf, b);
+	const struct bk_type *a = bk_btf_type(o->btf, ea->id), *b = bk_btf_type(n->btf, eb->id);
+	*ot = dproto_text(c->arena, o->btf, ea->id);
+	*nt = dproto_text(c->arena, n->btf, eb->id);
 	if (bk_vlen(a) != bk_vlen(b))
 		change_vals(dchanges_push(c, BK_DIFF_LINKAGE, BK_DIFF_COMPATIBLE), bk_vlen(a), bk_vlen(b));
 	const struct bk_type *pa = bk_btf_type(o->btf, a->type), *pb = bk_btf_type(n->btf, b->type);
@@ -500,7 +531,7 @@ size_t dcompare(struct dside *o, const struct dentity *ea, struct dside *n,
 		compare_enum(o->btf, a, n->btf, b, c);
 		break;
 	case BK_DIFF_FUNC:
-		compare_func(o, a, n, b, c, old_text, new_text);
+		compare_func(o, ea, n, eb, c, old_text, new_text);
 		break;
 	case BK_DIFF_TYPEDEF:
 		compare_ref(o, a->type, n, b->type, BK_DIFF_TARGET, c, old_text, new_text);

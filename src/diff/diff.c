@@ -292,14 +292,9 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 		fill_new(d, &b->n, e);
 		d->r.new_variants = (uint32_t)nv;
 	}
-	if (e->cls == BK_DIFF_FUNC) {
-		struct dchanges c = {.arena = &b->arena};
-		const char *ot, *nt;
-		struct dside *s = old ? &b->o : &b->n;
-		dcompare(s, e, s, e, &c, &ot, &nt);
-		*(old ? &d->r.old_text : &d->r.new_text) = ot;
-		free(c.v);
-	}
+	if (e->cls == BK_DIFF_FUNC)
+		*(old ? &d->r.old_text : &d->r.new_text) =
+			dproto_text(&b->arena, (old ? &b->o : &b->n)->btf, e->id);
 	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
 }
 

@@ -29,9 +29,14 @@ struct dbuf {
 	char *s;
 	size_t len, cap;
 	bool oom;
+	bool borrowed; /* s is the caller's storage (dbuf_on): copied out when it fills */
 };
 
+/* start on the caller's buffer (a short text then costs no allocation) */
+void dbuf_on(struct dbuf *b, char *buf, size_t cap);
 void dbuf_add(struct dbuf *b, const char *s);
+void dbuf_addn(struct dbuf *b, const char *s, size_t n);
+void dbuf_add_u32(struct dbuf *b, uint32_t v);
 void dbuf_addf(struct dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dbuf_prepend(struct dbuf *b, const char *s);
 void dbuf_free(struct dbuf *b);
@@ -119,6 +124,7 @@ bool dflat_next(struct dflat *f, struct dflat_member *m);
 struct darena;
 void *darena_alloc(struct darena **a, size_t size);
 const char *darena_str(struct darena **a, const char *s);
+const char *darena_strn(struct darena **a, const char *s, size_t len);
 void darena_free(struct darena *a);
 
 struct dchanges {
@@ -136,6 +142,8 @@ struct bk_diff_change *dchanges_push(struct dchanges *c, enum bk_diff_what what,
 size_t dcompare(struct dside *o, const struct dentity *a, struct dside *n,
 		const struct dentity *b, struct dchanges *c, const char **old_text,
 		const char **new_text);
+/* a FUNC's prototype text ("int probe(struct device *dev)") into the arena */
+const char *dproto_text(struct darena **a, const struct bk_btf *b, uint32_t id);
 /* type text into the arena */
 const char *dtext(struct darena **a, const struct bk_btf *b, uint32_t id);
 

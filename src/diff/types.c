@@ -17,6 +17,12 @@
 
 /* ---- growable text ---------------------------------------------------------- */
 
+void dbuf_on(struct dbuf *b, char *buf, size_t cap)
+{
+	*b = (struct dbuf){.s = buf, .cap = cap, .borrowed = true};
+	buf[0] = 0;
+}
+
 static bool dbuf_reserve(struct dbuf *b, size_t more)
 {
 	if (b->oom)
@@ -26,23 +32,41 @@ static bool dbuf_reserve(struct dbuf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + more + 1)
 		cap *= 2;
-	char *p = realloc(b->s, cap);
+	char *p = b->borrowed ? malloc(cap) : realloc(b->s, cap);
 	if (!p) {
 		b->oom = true;
 		return false;
 	}
+	if (b->borrowed)
+		memcpy(p, b->s, b->len + 1);
 	b->s = p;
 	b->cap = cap;
+	b->borrowed = false;
 	return true;
+}
+
+void dbuf_addn(struct dbuf *b, const char *s, size_t n)
+{
+	if (!dbuf_reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
 }
 
 void dbuf_add(struct dbuf *b, const char *s)
 {
-	size_t n = strlen(s);
-	if (!dbuf_reserve(b, n))
-		return;
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
+	dbuf_addn(b, s, strlen(s));
+}
+
+void dbuf_add_u32(struct dbuf *b, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+	do
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10));
+	dbuf_addn(b, tmp + sizeof(tmp) - n, n);
 }
 
 void dbuf_addf(struct dbuf *b, const char *fmt, ...)
@@ -67,7 +91,8 @@ void dbuf_prepend(struct dbuf *b, const char *s)
 
 void dbuf_free(struct dbuf *b)
 {
-	free(b->s);
+	if (!b->borrowed)
+		free(b->s);
 	*b = (struct dbuf){0};
 }
 
@@ -187,9 +212,10 @@ static void params_text(const struct bk_btf *b, const struct bk_type *t, struct 
  */
 static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int depth)
 {
-	struct dbuf decl = {0}, quals = {0};
-	dbuf_add(&decl, "");
-	dbuf_add(&quals, "");
+	char decl_buf[128], quals_buf[64];
+	struct dbuf decl, quals;
+	dbuf_on(&decl, decl_buf, sizeof(decl_buf));
+	dbuf_on(&quals, quals_buf, sizeof(quals_buf));
 	for (int i = 0;; i++) {
 		const struct bk_type *t = bk_btf_type(b, id);
 		if (i >= MAX_CHAIN) {
@@ -223,7 +249,9 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 				dbuf_prepend(&decl, "(");
 				dbuf_add(&decl, ")");
 			}
-			dbuf_addf(&decl, "[%u]", a->nelems);
+			dbuf_add(&decl, "[");
+			dbuf_add_u32(&decl, a->nelems);
+			dbuf_add(&decl, "]");
 			id = a->type;
 			continue;
 		} else if (k == BK_KIND_FUNC_PROTO) {
@@ -233,7 +261,7 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 			}
 			params_text(b, t, &decl, depth);
 		} else {
-			dbuf_add(out, quals.s ? quals.s : "");
+			dbuf_addn(out, quals.s, quals.len);
 			terminal_text(b, t, out);
 			break;
 		}
@@ -242,7 +270,7 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 	if (decl.len) {
 		if (decl.s[0] != '[')
 			dbuf_add(out, " ");
-		dbuf_add(out, decl.s);
+		dbuf_addn(out, decl.s, decl.len);
 	}
 	if (decl.oom || quals.oom)
 		out->oom = true;
