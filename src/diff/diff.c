@@ -368,6 +368,15 @@ static int gather(const struct dside *s, struct dindex *x, const struct dentity 
 	return 0;
 }
 
+static void prefetch_chain(const struct dside *s, const struct dindex *x, uint64_t key)
+{
+	uint32_t at = x->head[(uint32_t)key & x->mask];
+	if (at) {
+		__builtin_prefetch(&x->keys[at - 1]);
+		__builtin_prefetch(&s->ents[at - 1]);
+	}
+}
+
 static int match(struct builder *b)
 {
 	struct dindex xo = {0}, xn = {0};
@@ -378,6 +387,8 @@ static int match(struct builder *b)
 			__builtin_prefetch(&xo.head[(uint32_t)xo.keys[i + 16] & xo.mask]);
 			__builtin_prefetch(&xn.head[(uint32_t)xo.keys[i + 16] & xn.mask]);
 		}
+		if (i + 8 < b->o.nr_ents) /* and the first of each chain, its bucket fetched */
+			prefetch_chain(&b->n, &xn, xo.keys[i + 8]);
 		if (xo.seen[i])
 			continue;
 		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
@@ -404,29 +415,58 @@ static int match(struct builder *b)
 
 /* ---- the result ---------------------------------------------------------------------- */
 
-static int cmp_rec(const void *x, const void *y)
+/* what the records are sorted by, small so that sorting moves little:
+ * (class, name), the name's first bytes big-endian to settle most pairs */
+struct rec_order {
+	uint64_t prefix;
+	const char *name;
+	uint32_t cls, rec;
+};
+
+static uint64_t name_prefix(const char *s)
 {
-	const struct drec *a = x, *b = y;
-	if (a->r.cls != b->r.cls)
-		return a->r.cls < b->r.cls ? -1 : 1;
-	return strcmp(a->r.name, b->r.name);
+	uint64_t p = 0;
+	for (int i = 0; i < 8; i++) {
+		p = p << 8 | (uint8_t)*s;
+		if (*s)
+			s++;
+	}
+	return p;
+}
+
+static int cmp_order(const void *x, const void *y)
+{
+	const struct rec_order *a = x, *b = y;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	return strcmp(a->name, b->name);
 }
 
 static int finish(struct builder *b, struct bk_diff_result *res)
 {
-	qsort(b->recs, b->nr, sizeof(*b->recs), cmp_rec);
+	struct rec_order *ord = malloc((b->nr ? b->nr : 1) * sizeof(*ord));
 	res->nr_records = b->nr;
-	res->records = calloc(b->nr ? b->nr : 1, sizeof(*res->records));
+	res->records = malloc((b->nr ? b->nr : 1) * sizeof(*res->records));
 	res->priv->old_cnt = b->o.cnt;
 	res->priv->rec_of_old = malloc(b->o.cnt * sizeof(int32_t));
-	if (!res->records || !res->priv->rec_of_old)
+	if (!ord || !res->records || !res->priv->rec_of_old) {
+		free(ord);
 		return -ENOMEM;
+	}
+	for (size_t i = 0; i < b->nr; i++)
+		ord[i] = (struct rec_order){name_prefix(b->recs[i].r.name), b->recs[i].r.name,
+					    b->recs[i].r.cls, (uint32_t)i};
+	qsort(ord, b->nr, sizeof(*ord), cmp_order);
 	memset(res->priv->rec_of_old, 0xff, b->o.cnt * sizeof(int32_t));
 	for (size_t i = 0; i < b->nr; i++) {
-		res->records[i] = b->recs[i].r;
-		for (size_t e = 0; e < b->recs[i].nr_old_ids; e++)
-			res->priv->rec_of_old[b->recs[i].old_ids[e]] = (int32_t)i;
+		const struct drec *d = &b->recs[ord[i].rec];
+		res->records[i] = d->r;
+		for (size_t e = 0; e < d->nr_old_ids; e++)
+			res->priv->rec_of_old[d->old_ids[e]] = (int32_t)i;
 	}
+	free(ord);
 	dcause(&b->o, res, res->priv->rec_of_old);
 	for (size_t i = 0; i < b->nr; i++) {
 		struct bk_diff_record *r = &res->records[i];
