@@ -99,8 +99,8 @@ struct drec {
 /* one key's entities on one side, sorted by dentity_cmp (definitions
  * first, by signature) */
 struct group {
-	struct dentity *v;
-	size_t n, cap;
+	const struct dentity *v;
+	size_t n;
 };
 
 struct builder {
@@ -211,6 +211,9 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 {
 	const struct dentity *oe = og->v, *ne = ng->v;
 	const struct dentity *ov[MAX_VARIANTS], *nv[MAX_VARIANTS];
+	if (og->n == 1 && ng->n == 1 && oe->sig == ne->sig && oe->full == ne->full &&
+	    oe->decl == ne->decl)
+		return; /* the common case: one definition, unchanged */
 	size_t on = distinct(oe, og->n, ov, MAX_VARIANTS), nn = distinct(ne, ng->n, nv, MAX_VARIANTS);
 	bool same = on == nn;
 	for (size_t x = 0; same && x < on; x++)
@@ -300,100 +303,138 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 
 /* ---- matching: a hash join on the key, no sort ------------------------------------ */
 
-struct dindex {
-	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
-	uint32_t *next; /* entity -> the next in its bucket, + 1 */
-	uint64_t *keys; /* entity -> its key: chains are walked without the entities */
-	uint32_t mask;
-	uint8_t *seen;  /* entity already in a group */
+/* An open-addressing table of a side's entities by key: a slot holds the
+ * key's high half (to skip most strangers without reading the entity) and
+ * the entity's index + 1 (0: empty). Most keys have one definition a side:
+ * those are known when the table is built, and need no lookup on their
+ * own side. */
+struct dslot {
+	uint32_t tag, at;
 };
 
-static int index_side(const struct dside *s, struct dindex *x)
-{
-	uint32_t size = 1;
-	while (size < 2 * s->nr_ents + 1)
-		size <<= 1;
-	x->mask = size - 1;
-	x->head = calloc(size, sizeof(uint32_t));
-	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
-	x->keys = malloc((s->nr_ents + 1) * sizeof(uint64_t));
-	x->seen = calloc(s->nr_ents + 1, 1);
-	if (!x->head || !x->next || !x->keys || !x->seen)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->nr_ents; i++)
-		x->keys[i] = s->ents[i].key;
-	/* backwards, so that each chain runs in ID order */
-	for (size_t i = s->nr_ents; i-- > 0;) {
-		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
-		x->next[i] = x->head[bucket];
-		x->head[bucket] = (uint32_t)i + 1;
-	}
-	return 0;
-}
-
-static void index_free(struct dindex *x)
-{
-	free(x->head);
-	free(x->next);
-	free(x->keys);
-	free(x->seen);
-}
+struct dindex {
+	struct dslot *slot;
+	uint32_t mask;
+	uint8_t *shared; /* entity -> another entity of this side has its key */
+	uint8_t *seen;   /* entity already in a group */
+};
 
 static bool same_key(const struct dentity *a, const struct dentity *b)
 {
 	return a->key == b->key && a->cls == b->cls && !strcmp(a->name, b->name);
 }
 
-/* the entities of e's key on side s into g, sorted; marks them seen */
-static int gather(const struct dside *s, struct dindex *x, const struct dentity *e, struct group *g)
+static uint32_t key_tag(uint64_t key)
 {
-	g->n = 0;
-	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
-		const struct dentity *c = &s->ents[at - 1];
-		if (x->keys[at - 1] != e->key || !same_key(c, e))
-			continue;
-		if (g->n == g->cap) {
-			size_t cap = g->cap ? g->cap * 2 : 16;
-			struct dentity *p = realloc(g->v, cap * sizeof(*p));
-			if (!p)
-				return -ENOMEM;
-			g->v = p;
-			g->cap = cap;
+	return (uint32_t)(key >> 32);
+}
+
+static int index_side(const struct dside *s, struct dindex *x)
+{
+	uint32_t size = 16;
+	while (size < 2 * s->nr_ents)
+		size <<= 1;
+	x->mask = size - 1;
+	x->slot = calloc(size, sizeof(*x->slot));
+	x->shared = calloc(s->nr_ents + 1, 1);
+	x->seen = calloc(s->nr_ents + 1, 1);
+	if (!x->slot || !x->shared || !x->seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_ents; i++) {
+		const struct dentity *e = &s->ents[i];
+		uint32_t h = (uint32_t)e->key & x->mask, tag = key_tag(e->key);
+		for (; x->slot[h].at; h = (h + 1) & x->mask) {
+			const struct dslot *o = &x->slot[h];
+			if (o->tag == tag && !x->shared[i] && same_key(&s->ents[o->at - 1], e))
+				x->shared[i] = x->shared[o->at - 1] = 1;
 		}
-		g->v[g->n++] = *c;
-		x->seen[at - 1] = 1;
+		x->slot[h] = (struct dslot){tag, (uint32_t)i + 1};
 	}
-	if (g->n > 1)
-		qsort(g->v, g->n, sizeof(*g->v), dentity_cmp);
 	return 0;
 }
 
-static void prefetch_chain(const struct dside *s, const struct dindex *x, uint64_t key)
+static void index_free(struct dindex *x)
 {
-	uint32_t at = x->head[(uint32_t)key & x->mask];
-	if (at) {
-		__builtin_prefetch(&x->keys[at - 1]);
-		__builtin_prefetch(&s->ents[at - 1]);
+	free(x->slot);
+	free(x->shared);
+	free(x->seen);
+}
+
+/* a growing buffer for the keys with several definitions */
+struct gbuf {
+	struct dentity *v;
+	size_t cap;
+};
+
+/* the entities of e's key on side s into g (in buf when more than one),
+ * sorted; marks them seen */
+static int gather(const struct dside *s, struct dindex *x, const struct dentity *e,
+		  struct gbuf *buf, struct group *g)
+{
+	size_t n = 0;
+	const struct dentity *one = NULL;
+	uint32_t tag = key_tag(e->key);
+	for (uint32_t h = (uint32_t)e->key & x->mask; x->slot[h].at; h = (h + 1) & x->mask) {
+		uint32_t at = x->slot[h].at;
+		const struct dentity *c = &s->ents[at - 1];
+		if (x->slot[h].tag != tag || !same_key(c, e))
+			continue;
+		x->seen[at - 1] = 1;
+		if (!n++ && !x->shared[at - 1]) {
+			one = c;
+			break; /* the only one */
+		}
+		if (n > buf->cap) {
+			size_t cap = buf->cap ? buf->cap * 2 : 16;
+			struct dentity *p = realloc(buf->v, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			buf->v = p;
+			buf->cap = cap;
+		}
+		buf->v[n - 1] = *c;
 	}
+	*g = (struct group){one ? one : buf->v, n};
+	if (n > 1)
+		qsort(buf->v, n, sizeof(*buf->v), dentity_cmp);
+	return 0;
+}
+
+/* the slot of a key a few entities on, and then its entity: fetched by the time they are needed */
+static void prefetch_slot(const struct dindex *x, uint64_t key)
+{
+	__builtin_prefetch(&x->slot[(uint32_t)key & x->mask]);
+}
+
+static void prefetch_entity(const struct dside *s, const struct dindex *x, uint64_t key)
+{
+	uint32_t at = x->slot[(uint32_t)key & x->mask].at;
+	if (at)
+		__builtin_prefetch(&s->ents[at - 1]);
 }
 
 static int match(struct builder *b)
 {
 	struct dindex xo = {0}, xn = {0};
-	struct group go = {0}, gn = {0};
+	struct gbuf bo = {0}, bn = {0};
+	struct group go, gn;
 	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
 	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
-		if (i + 16 < b->o.nr_ents) { /* the buckets a few keys on: fetched by then */
-			__builtin_prefetch(&xo.head[(uint32_t)xo.keys[i + 16] & xo.mask]);
-			__builtin_prefetch(&xn.head[(uint32_t)xo.keys[i + 16] & xn.mask]);
-		}
-		if (i + 8 < b->o.nr_ents) /* and the first of each chain, its bucket fetched */
-			prefetch_chain(&b->n, &xn, xo.keys[i + 8]);
+		if (i + 16 < b->o.nr_ents)
+			prefetch_slot(&xn, b->o.ents[i + 16].key);
+		if (i + 8 < b->o.nr_ents)
+			prefetch_entity(&b->n, &xn, b->o.ents[i + 8].key);
 		if (xo.seen[i])
 			continue;
-		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
+		if (!xo.shared[i])
+			go = (struct group){&b->o.ents[i], 1};
+		else if (gather(&b->o, &xo, &b->o.ents[i], &bo, &go))
 			e = -ENOMEM;
-		else if (!gn.n)
+		if (!e && gather(&b->n, &xn, &b->o.ents[i], &bn, &gn))
+			e = -ENOMEM;
+		if (e)
+			break;
+		if (!gn.n)
 			one_side(b, &go, true);
 		else
 			diff_key(b, &go, &gn);
@@ -401,13 +442,15 @@ static int match(struct builder *b)
 	for (size_t k = 0; !e && k < b->n.nr_ents && !b->oom; k++) {
 		if (xn.seen[k])
 			continue;
-		if (gather(&b->n, &xn, &b->n.ents[k], &gn))
+		if (!xn.shared[k])
+			gn = (struct group){&b->n.ents[k], 1};
+		else if (gather(&b->n, &xn, &b->n.ents[k], &bn, &gn))
 			e = -ENOMEM;
-		else
+		if (!e)
 			one_side(b, &gn, false);
 	}
-	free(go.v);
-	free(gn.v);
+	free(bo.v);
+	free(bn.v);
 	index_free(&xo);
 	index_free(&xn);
 	return e;
