@@ -297,7 +297,7 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 	}
 	if (e->cls == BK_DIFF_FUNC)
 		*(old ? &d->r.old_text : &d->r.new_text) =
-			dproto_text(&b->arena, (old ? &b->o : &b->n)->btf, e->id);
+			dproto_text(&b->arena, old ? &b->o : &b->n, e->id);
 	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
 }
 

@@ -61,6 +61,7 @@ struct dside {
 	uint64_t *thash;          /* per ID: text hash, 0 unknown, 1 in progress */
 	uint64_t *rhash;          /* per ID: hash with typedefs and qualifiers resolved */
 	uint32_t *typedef_of;     /* own anonymous aggregate -> the typedef naming it */
+	const char **texts;       /* per ID: its text (dtext, in the result's arena), NULL not yet */
 	struct dentity *ents;
 	size_t nr_ents;
 };
@@ -143,8 +144,8 @@ size_t dcompare(struct dside *o, const struct dentity *a, struct dside *n,
 		const struct dentity *b, struct dchanges *c, const char **old_text,
 		const char **new_text);
 /* a FUNC's prototype text ("int probe(struct device *dev)") into the arena */
-const char *dproto_text(struct darena **a, const struct bk_btf *b, uint32_t id);
-/* type text into the arena */
-const char *dtext(struct darena **a, const struct bk_btf *b, uint32_t id);
+const char *dproto_text(struct darena **a, struct dside *s, uint32_t id);
+/* type text into the arena, made once per ID and side */
+const char *dtext(struct darena **a, struct dside *s, uint32_t id);
 
 #endif

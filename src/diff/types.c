@@ -441,7 +441,8 @@ int dside_init(struct dside *s, const struct bk_btf *btf)
 	s->thash = calloc(s->cnt, sizeof(*s->thash));
 	s->rhash = calloc(s->cnt, sizeof(*s->rhash));
 	s->typedef_of = calloc(s->cnt - s->first + 1, sizeof(*s->typedef_of));
-	if (!s->thash || !s->rhash || !s->typedef_of)
+	s->texts = calloc(s->cnt, sizeof(*s->texts));
+	if (!s->thash || !s->rhash || !s->typedef_of || !s->texts)
 		return -ENOMEM;
 	/* void: ID 0 is never a type record */
 	s->thash[0] = s->rhash[0] = settle(dh_str("void"));
@@ -463,6 +464,7 @@ void dside_free(struct dside *s)
 	free(s->thash);
 	free(s->rhash);
 	free(s->typedef_of);
+	free((void *)s->texts);
 	free(s->ents);
 	memset(s, 0, sizeof(*s));
 }
