@@ -90,12 +90,6 @@ const char *bk_diff_what_name(enum bk_diff_what w)
 
 /* ---- records ------------------------------------------------------------------- */
 
-struct drec {
-	struct bk_diff_record r;
-	uint32_t *old_ids; /* the old definitions of its key (in the arena) */
-	size_t nr_old_ids;
-};
-
 /* one key's entities on one side, sorted by dentity_cmp (definitions
  * first, by signature) */
 struct group {
@@ -106,16 +100,17 @@ struct group {
 struct builder {
 	struct dside o, n;
 	struct darena *arena;
-	struct drec *recs;
+	struct bk_diff_record *recs; /* in the order they are found; sorted by finish */
 	size_t nr, cap;
+	int32_t *rec_of_old;         /* old ID -> record, as found */
 	bool oom;
 };
 
-static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_diff_op op)
+static struct bk_diff_record *new_rec(struct builder *b, const struct dentity *e, enum bk_diff_op op)
 {
 	if (b->nr == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct drec *p = realloc(b->recs, cap * sizeof(*p));
+		struct bk_diff_record *p = realloc(b->recs, cap * sizeof(*p));
 		if (!p) {
 			b->oom = true;
 			return NULL;
@@ -123,11 +118,10 @@ static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_
 		b->recs = p;
 		b->cap = cap;
 	}
-	struct drec *d = &b->recs[b->nr++];
-	memset(d, 0, sizeof(*d));
-	d->r = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
-				       .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
-				       .shifted_by = -1, .root = -1};
+	struct bk_diff_record *d = &b->recs[b->nr++];
+	*d = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
+				     .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
+				     .shifted_by = -1, .root = -1};
 	return d;
 }
 
@@ -174,16 +168,16 @@ static bool fulls_within(const struct dentity *a, size_t na, const struct dentit
 
 #define MAX_VARIANTS 16
 
-static void fill_old(struct drec *d, const struct dside *o, const struct dentity *a)
+static void fill_old(struct bk_diff_record *d, const struct dside *o, const struct dentity *a)
 {
-	d->r.old_id = a->id;
-	d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
+	d->old_id = a->id;
+	d->old_size = a->decl ? -1 : size_of_entity(o, a);
 }
 
-static void fill_new(struct drec *d, const struct dside *n, const struct dentity *b)
+static void fill_new(struct bk_diff_record *d, const struct dside *n, const struct dentity *b)
 {
-	d->r.new_id = b->id;
-	d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
+	d->new_id = b->id;
+	d->new_size = b->decl ? -1 : size_of_entity(n, b);
 }
 
 static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
@@ -195,15 +189,11 @@ static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
 	return s;
 }
 
-static void keep_old_ids(struct builder *b, struct drec *d, const struct group *g)
+/* the old definitions of the last record's key lead to it */
+static void keep_old_ids(struct builder *b, const struct group *g)
 {
-	if (!(d->old_ids = darena_alloc(&b->arena, g->n * sizeof(uint32_t)))) {
-		b->oom = true;
-		return;
-	}
 	for (size_t i = 0; i < g->n; i++)
-		d->old_ids[i] = g->v[i].id;
-	d->nr_old_ids = g->n;
+		b->rec_of_old[g->v[i].id] = (int32_t)(b->nr - 1);
 }
 
 /* a key with definitions on both sides */
@@ -257,7 +247,7 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 	}
 	c.n = 0;
 	dcompare(&b->o, best_a, &b->n, best_b, &c, &ot, &nt);
-	struct drec *d = new_rec(b, oe, BK_DIFF_CHANGED);
+	struct bk_diff_record *d = new_rec(b, oe, BK_DIFF_CHANGED);
 	if (!d || c.oom) {
 		b->oom = true;
 		free(c.v);
@@ -265,17 +255,17 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 	}
 	fill_old(d, &b->o, best_a);
 	fill_new(d, &b->n, best_b);
-	keep_old_ids(b, d, og);
-	d->r.old_variants = (uint32_t)on;
-	d->r.new_variants = (uint32_t)nn;
-	d->r.old_text = ot;
-	d->r.new_text = nt;
-	d->r.nr_changes = c.n;
-	if (c.n && !(d->r.changes = darena_alloc(&b->arena, c.n * sizeof(*c.v))))
+	keep_old_ids(b, og);
+	d->old_variants = (uint32_t)on;
+	d->new_variants = (uint32_t)nn;
+	d->old_text = ot;
+	d->new_text = nt;
+	d->nr_changes = c.n;
+	if (c.n && !(d->changes = darena_alloc(&b->arena, c.n * sizeof(*c.v))))
 		b->oom = true;
 	else if (c.n)
-		memcpy(d->r.changes, c.v, c.n * sizeof(*c.v));
-	d->r.severity = c.n ? worst(c.v, c.n) : BK_DIFF_COSMETIC;
+		memcpy(d->changes, c.v, c.n * sizeof(*c.v));
+	d->severity = c.n ? worst(c.v, c.n) : BK_DIFF_COSMETIC;
 	free(c.v);
 }
 
@@ -284,21 +274,21 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 {
 	const struct dentity *v[MAX_VARIANTS], *e = g->v;
 	size_t nv = distinct(e, g->n, v, MAX_VARIANTS);
-	struct drec *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
+	struct bk_diff_record *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
 	if (!d)
 		return;
 	if (old) {
 		fill_old(d, &b->o, e);
-		d->r.old_variants = (uint32_t)nv;
-		keep_old_ids(b, d, g);
+		d->old_variants = (uint32_t)nv;
+		keep_old_ids(b, g);
 	} else {
 		fill_new(d, &b->n, e);
-		d->r.new_variants = (uint32_t)nv;
+		d->new_variants = (uint32_t)nv;
 	}
 	if (e->cls == BK_DIFF_FUNC)
-		*(old ? &d->r.old_text : &d->r.new_text) =
+		*(old ? &d->old_text : &d->new_text) =
 			dproto_text(&b->arena, old ? &b->o : &b->n, e->id);
-	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
+	d->severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
 }
 
 /* ---- matching: a hash join on the key, no sort ------------------------------------ */
@@ -487,31 +477,60 @@ static int cmp_order(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
+/* put the records in sorted order where they are: ord[i].rec is the record
+ * that goes to i (each cycle of the permutation followed once, marked done) */
+static void permute(struct bk_diff_record *v, struct rec_order *ord, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ord[i].rec == i || ord[i].rec == UINT32_MAX)
+			continue;
+		struct bk_diff_record tmp = v[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = ord[j].rec;
+			ord[j].rec = UINT32_MAX;
+			if (k == i) {
+				v[j] = tmp;
+				break;
+			}
+			v[j] = v[k];
+			j = k;
+		}
+	}
+}
+
 static int finish(struct builder *b, struct bk_diff_result *res)
 {
-	struct rec_order *ord = malloc((b->nr ? b->nr : 1) * sizeof(*ord));
-	res->nr_records = b->nr;
-	res->records = malloc((b->nr ? b->nr : 1) * sizeof(*res->records));
-	res->priv->old_cnt = b->o.cnt;
-	res->priv->rec_of_old = malloc(b->o.cnt * sizeof(int32_t));
-	if (!ord || !res->records || !res->priv->rec_of_old) {
+	size_t n = b->nr;
+	struct rec_order *ord = malloc((n ? n : 1) * sizeof(*ord));
+	int32_t *sorted_at = malloc((n ? n : 1) * sizeof(*sorted_at));
+	if (!ord || !sorted_at) {
 		free(ord);
+		free(sorted_at);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < b->nr; i++)
-		ord[i] = (struct rec_order){name_prefix(b->recs[i].r.name), b->recs[i].r.name,
-					    b->recs[i].r.cls, (uint32_t)i};
-	qsort(ord, b->nr, sizeof(*ord), cmp_order);
-	memset(res->priv->rec_of_old, 0xff, b->o.cnt * sizeof(int32_t));
-	for (size_t i = 0; i < b->nr; i++) {
-		const struct drec *d = &b->recs[ord[i].rec];
-		res->records[i] = d->r;
-		for (size_t e = 0; e < d->nr_old_ids; e++)
-			res->priv->rec_of_old[d->old_ids[e]] = (int32_t)i;
-	}
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (struct rec_order){name_prefix(b->recs[i].name), b->recs[i].name,
+					    b->recs[i].cls, (uint32_t)i};
+	qsort(ord, n, sizeof(*ord), cmp_order);
+	for (size_t i = 0; i < n; i++)
+		sorted_at[ord[i].rec] = (int32_t)i;
+	for (uint32_t id = 0; id < b->o.cnt; id++)
+		if (b->rec_of_old[id] >= 0)
+			b->rec_of_old[id] = sorted_at[b->rec_of_old[id]];
+	permute(b->recs, ord, n);
 	free(ord);
+	free(sorted_at);
+	/* the records become the result's (the room reserved for them shrinks) */
+	struct bk_diff_record *recs = n ? realloc(b->recs, n * sizeof(*recs)) : NULL;
+	res->records = recs ? recs : b->recs;
+	res->nr_records = n;
+	res->priv->old_cnt = b->o.cnt;
+	res->priv->rec_of_old = b->rec_of_old;
+	b->recs = NULL;
+	b->rec_of_old = NULL;
 	dcause(&b->o, res, res->priv->rec_of_old);
-	for (size_t i = 0; i < b->nr; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct bk_diff_record *r = &res->records[i];
 		res->count[r->cls][r->op]++;
 		res->severity[r->severity]++;
@@ -568,8 +587,10 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	/* at most one record per key: room for all, so that it never moves
 	 * (pages not written are never touched) */
 	b.cap = b.o.nr_ents + b.n.nr_ents + 1;
-	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))))
+	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))) ||
+	    !(b.rec_of_old = malloc((b.o.cnt ? b.o.cnt : 1) * sizeof(*b.rec_of_old))))
 		goto fail;
+	memset(b.rec_of_old, 0xff, b.o.cnt * sizeof(*b.rec_of_old));
 	if (match(&b) || b.oom)
 		goto fail;
 	e = finish(&b, res);
@@ -577,7 +598,6 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	b.arena = NULL;
 	if (e)
 		goto fail;
-	free(b.recs);
 	dside_free(&b.o);
 	dside_free(&b.n);
 	*out = res;
@@ -585,6 +605,7 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 fail:
 	darena_free(b.arena);
 	free(b.recs);
+	free(b.rec_of_old);
 	dside_free(&b.o);
 	dside_free(&b.n);
 	bk_diff_free(res);

@@ -504,8 +504,12 @@ bool dflat_next(struct dflat *f, struct dflat_member *m)
 		uint32_t inner = dtype_strip(b, mem->type, false);
 		uint64_t path_h = name && *name ? dh_mix(fr->path_h, dh_str(name)) : fr->path_h;
 		size_t plen = fr->plen;
-		if (f->paths) {
-			snprintf(f->path + plen, sizeof(f->path) - plen, "%s", name ? name : "");
+		if (f->paths) { /* the name after the path so far, cut to fit */
+			size_t n = name ? strlen(name) : 0;
+			if (n > sizeof(f->path) - 1 - plen)
+				n = sizeof(f->path) - 1 - plen;
+			memcpy(f->path + plen, name ? name : "", n);
+			f->path[plen + n] = 0;
 		}
 		if (dtype_inline_aggr(f->s, inner) && f->top + 1 < (int)(sizeof(f->st) / sizeof(f->st[0]))) {
 			uint32_t nlen = (uint32_t)plen;
