@@ -11,6 +11,7 @@
  * things before and after, in any numbering.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -419,6 +420,83 @@ static void test_relocate_written_back(void **state)
 	}
 }
 
+/* The section at index idx of an ELF file: its type and name (NULL name
+ * for none), and the file's section count. */
+static size_t section_at(const char *path, size_t idx, GElf_Word *type, const char **name)
+{
+	static char buf[64];
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	elf_version(EV_CURRENT);
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	size_t n = 0, shstrndx = 0;
+	GElf_Shdr sh;
+	assert_non_null(e);
+	assert_int_equal(elf_getshdrnum(e, &n), 0);
+	assert_int_equal(elf_getshdrstrndx(e, &shstrndx), 0);
+	assert_non_null(gelf_getshdr(elf_getscn(e, idx), &sh));
+	const char *nm = elf_strptr(e, shstrndx, sh.sh_name);
+	snprintf(buf, sizeof(buf), "%s", nm ? nm : "");
+	*type = sh.sh_type;
+	*name = buf;
+	elf_end(e);
+	close(fd);
+	return n;
+}
+
+/* A module laid out as kbuild makes it since 6.11: pahole adds .BTF.base
+ * with objcopy, which puts it before .symtab, not last. Written back
+ * relocated, it has the same sections but for .BTF.base, whose header stays
+ * inactive (SHT_NULL, no name), so no index moves; the .BTF is the raw
+ * relocation's and .BTF_ids name what they named. */
+static void test_relocate_kbuild_layout(void **state)
+{
+	(void)state;
+	for (size_t m = 0; m < 2; m++) {
+		struct desc want = describe_original(modules[m]);
+		const char *base = tp("kb.base"), *split = tp("kb.split"), *ids = tp("kb.ids"),
+			   *dist = tp("kb-dist.ko"), *kb = tp("kb.ko");
+		/* the sections kbuild would have made (btfkit's), placed by objcopy */
+		assert_int_equal(bkt_cmd("%s distill -B %s %s -o %s --strip-signature 2>/dev/null "
+					 "&& objcopy --dump-section .BTF=%s --dump-section "
+					 ".BTF.base=%s --dump-section .BTF_ids=%s %s && objcopy "
+					 "--update-section .BTF=%s --update-section .BTF_ids=%s "
+					 "--add-section .BTF.base=%s %s %s", bkt_tool(),
+					 bkt_vmlinux(KVER), ko(modules[m]), dist, split, base, ids,
+					 dist, split, ids, base, ko(modules[m]), kb), 0);
+		/* objcopy dropped nothing but the signature; .BTF.base is not last */
+		GElf_Word type;
+		const char *name;
+		size_t nr = section_at(kb, 1, &type, &name), at = 0;
+		for (size_t i = 1; i < nr && !at; i++) {
+			section_at(kb, i, &type, &name);
+			at = !strcmp(name, ".BTF.base") ? i : 0;
+		}
+		assert_true(at && at < nr - 1);
+		assert_int_equal(bkt_cmd("%s dump --btf-ids %s >/dev/null", bkt_tool(), kb), 0);
+		for (size_t k = 0; k < 5; k++) {
+			if (!relocates[m][k])
+				continue;
+			const char *raw = tp("kb.btf"), *out = tp("kb-out.ko");
+			assert_int_equal(bkt_cmd("%s relocate -B %s %s -o %s >/dev/null", bkt_tool(),
+						 bkt_vmlinux(kernels[k]), kb, raw), 0);
+			assert_int_equal(bkt_cmd("%s relocate -B %s %s -o %s >/dev/null", bkt_tool(),
+						 bkt_vmlinux(kernels[k]), kb, out), 0);
+			assert_btf_section_is(out, raw);
+			assert_int_equal(section_at(out, at, &type, &name), nr);
+			assert_int_equal(type, SHT_NULL);
+			assert_string_equal(name, "");
+			struct desc got = describe_on(out, bkt_vmlinux_btf(kernels[k]));
+			assert_same_desc(&got, &want);
+			free(got.text);
+			/* the kernel it was written for takes it as it is */
+			assert_int_equal(bkt_cmd("%s check -q -B %s %s", bkt_tool(),
+						 bkt_vmlinux(kernels[k]), out), 0);
+		}
+		free(want.text);
+	}
+}
+
 /* Signed modules are refused without --strip-signature; the help tells how
  * to sign again. */
 static void test_relocate_signed(void **state)
@@ -745,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_distill_rewrites),
 		cmocka_unit_test(test_distill_still_libbpf),
 		cmocka_unit_test(test_relocate_written_back),
+		cmocka_unit_test(test_relocate_kbuild_layout),
 		cmocka_unit_test(test_relocate_signed),
 		cmocka_unit_test(test_dump_reports_stale_ids),
 	};

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "io/decompress.h"
+#include "io/elf_symbols.h"
 #include "support.h"
 
 #define KVER "6.1.0-47-amd64"
@@ -903,10 +904,16 @@ static void test_write_back_refusals(void **state)
 	(void)state;
 	struct bk_file *f = open_ok(ko_path("crc16.nosig")), *raw = open_ok(bkt_vmlinux(KVER));
 	struct bk_error err = {0};
-	struct bk_elf_section_edit remove = {".BTF", NULL, 0}, shstr = {".shstrtab", "x", 1},
+	/* .symtab links to .strtab; .text has symbols; the name table names all */
+	struct bk_elf_section_edit linked = {".strtab", NULL, 0}, defines = {".text", NULL, 0},
+				   names = {".shstrtab", NULL, 0}, shstr = {".shstrtab", "x", 1},
 				   bss = {".bss", "x", 1}, good = {".BTF", "x", 1};
 	struct bk_elf_section_edit twice[] = {good, good};
-	assert_int_equal(bk_elf_write_sections(f, &remove, 1, false, bkt_tmp("r.ko"), &err),
+	assert_int_equal(bk_elf_write_sections(f, &linked, 1, false, bkt_tmp("r.ko"), &err),
+			 -ENOTSUP);
+	assert_int_equal(bk_elf_write_sections(f, &defines, 1, false, bkt_tmp("r.ko"), &err),
+			 -ENOTSUP);
+	assert_int_equal(bk_elf_write_sections(f, &names, 1, false, bkt_tmp("r.ko"), &err),
 			 -ENOTSUP);
 	assert_int_equal(bk_elf_write_sections(f, &shstr, 1, false, bkt_tmp("r.ko"), &err),
 			 -EINVAL);
@@ -917,6 +924,37 @@ static void test_write_back_refusals(void **state)
 	assert_false(bkt_exists(bkt_tmp("r.ko")));
 	bk_file_close(f);
 	bk_file_close(raw);
+}
+
+/* A section removed from the middle (as relocate removes an objcopy-placed
+ * .BTF.base) leaves an inactive header at its index: no other index moves,
+ * and every other section keeps its bytes. */
+static void test_write_back_removes_middle_section(void **state)
+{
+	(void)state;
+	struct bk_file *f = open_ok(ko_path("crc16.nosig")), *out;
+	struct bk_error err = {0};
+	struct bk_elf_section_edit remove = {".BTF", NULL, 0};
+	size_t idx = bk_file_sec_index(f, ".BTF");
+	assert_true(idx > 0 && idx < f->nr_secs - 1);
+	assert_int_equal(bk_elf_write_sections(f, &remove, 1, false, bkt_tmp("m.ko"), &err), 0);
+	out = open_ok(bkt_tmp("m.ko"));
+	assert_int_equal(out->nr_secs, f->nr_secs);
+	const void *a, *b;
+	size_t la, lb;
+	assert_int_not_equal(bk_file_section(out, ".BTF", &b, &lb), 0);
+	static const char *const kept[] = {".text", ".rela.text", ".symtab", ".strtab", ".modinfo"};
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		assert_int_equal(bk_file_section(f, kept[i], &a, &la), 0);
+		assert_int_equal(bk_file_section(out, kept[i], &b, &lb), 0);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, la);
+		assert_int_equal(bk_file_sec_index(out, kept[i]), bk_file_sec_index(f, kept[i]));
+	}
+	assert_int_equal(bkt_cmd("readelf -SW %s | grep -q '\\[ *%zu\\] *NULL'", bkt_tmp("m.ko"),
+				 idx), 0);
+	bk_file_close(out);
+	bk_file_close(f);
 }
 
 /* Output that cannot be written: an error (exit 2) and nothing left behind. */
@@ -1069,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_write_back_endian),
 		cmocka_unit_test(test_write_back_signed_refused),
 		cmocka_unit_test(test_write_back_refusals),
+		cmocka_unit_test(test_write_back_removes_middle_section),
 		cmocka_unit_test(test_write_back_unwritable),
 		cmocka_unit_test(test_cli_extract),
 		cmocka_unit_test(test_cli_extract_errors),

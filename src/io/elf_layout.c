@@ -205,6 +205,14 @@ static int verify_old_section(const struct bk_file *in, const struct bk_file *ou
 	const struct bk_elf_section_edit *ed = i ? edit_of(edits, nr_edits, s->name) : NULL;
 	GElf_Shdr want = s->shdr;
 	bool name_table = i == in->shstrndx && i;
+	if (ed && !ed->data) { /* removed, its index kept: an inactive header */
+		GElf_Shdr none;
+		memset(&none, 0, sizeof(none));
+		none.sh_offset = o->shdr.sh_offset;
+		if (memcmp(&none, &o->shdr, sizeof(none)))
+			return differs(err, i, s->name, "it was not made inactive");
+		return 0;
+	}
 	if ((!s->name) != (!o->name) || (s->name && strcmp(s->name, o->name)))
 		return differs(err, i, s->name, "its name changed");
 	if (ed)
@@ -266,7 +274,7 @@ int bk_elf_verify_image(const struct bk_file *in, const struct bk_elf_section_ed
 	size_t nr_new = 0, nr_gone = 0;
 	for (size_t i = 0; i < nr_edits; i++) {
 		nr_new += !bk_file_find_sec(in, edits[i].name);
-		nr_gone += !edits[i].data; /* removed: the last section */
+		nr_gone += bk_elf_edit_drops_last(in, &edits[i]);
 	}
 	int e = bk_file_open_mem(image, size, "the image written back", &out, err);
 	if (e == -ENOMEM)

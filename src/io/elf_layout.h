@@ -5,6 +5,7 @@
 #ifndef BTFKIT_ELF_LAYOUT_H
 #define BTFKIT_ELF_LAYOUT_H
 
+#include "io/elf_symbols.h"
 #include "io/file_internal.h"
 
 /* The largest section alignment the writer honours when it moves a
@@ -16,6 +17,14 @@
 static inline bool bk_shdr_has_bytes(const GElf_Shdr *sh)
 {
 	return sh->sh_type != SHT_NOBITS && sh->sh_size;
+}
+
+/* A removal (no data) of the file's last section: the only one that takes
+ * a section out of the table; any other leaves an inactive header. */
+static inline bool bk_elf_edit_drops_last(const struct bk_file *f,
+					  const struct bk_elf_section_edit *ed)
+{
+	return !ed->data && f->nr_secs && bk_file_sec_index(f, ed->name) == f->nr_secs - 1;
 }
 
 /* One part of the file: the ELF header, the program or section header

@@ -5,6 +5,11 @@
  * (ELF_F_LAYOUT):
  *  - every section keeps its index, header and bytes, except the ones
  *    edited and .shstrtab when a new name goes into it;
+ *  - a section removed is gone when it is the last one; elsewhere its
+ *    header stays, inactive (SHT_NULL, no name, no bytes), as the gABI
+ *    allows: objcopy, which kbuild's pahole uses, puts .BTF.base before
+ *    .symtab, and renumbering every later section would mean rewriting
+ *    the symbols and relocations;
  *  - a section whose new bytes fit where it was stays at its offset; a
  *    grown or new section goes after the last section, in index order;
  *  - the section header table moves after all of them.
@@ -52,17 +57,17 @@ struct plan {
 /* ------------------------------------------------------------------ */
 /* What may be written                                                 */
 
-/* A section can go when it is the last (no other index moves) and nothing
- * refers to it: no symbol defined in it, no section linking to it. */
+/* A section can go when nothing refers to it: no symbol defined in it, no
+ * section linking to it. */
 static int check_removal(const struct bk_file *f, const char *name, struct bk_error *err)
 {
 	size_t idx = bk_file_sec_index(f, name), nr_syms = 0;
 	struct bk_elf_sym *syms = NULL;
 	if (!idx)
 		return bk_err(err, -EINVAL, "cannot remove %s: there is no such section", name);
-	if (idx != f->nr_secs - 1 || idx == f->shstrndx || !f->ehdr.e_shnum)
-		return bk_err(err, -ENOTSUP, "cannot remove %s: only the last section can be "
-			      "removed, [%zu] of %zu is not", name, idx, f->nr_secs);
+	if (idx == f->shstrndx)
+		return bk_err(err, -ENOTSUP, "cannot remove %s: it is the section name table",
+			      name);
 	for (size_t i = 1; i < f->nr_secs; i++) {
 		const GElf_Shdr *sh = &f->secs[i].shdr;
 		bool info_is_sec = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA ||
@@ -185,7 +190,7 @@ static int plan_sections(const struct bk_file *f, const struct bk_elf_section_ed
 	size_t added = 0, removed = 0;
 	for (size_t i = 0; i < nr_edits; i++) {
 		added += !bk_file_find_sec(f, edits[i].name);
-		removed += !edits[i].data; /* only ever the last section */
+		removed += bk_elf_edit_drops_last(f, &edits[i]);
 	}
 	p->nr = f->nr_secs + added - removed;
 	if (!(p->secs = calloc(f->nr_secs + added + 1, sizeof(*p->secs))))
@@ -197,9 +202,13 @@ static int plan_sections(const struct bk_file *f, const struct bk_elf_section_ed
 	}
 	for (size_t i = 0; i < nr_edits; i++) {
 		const struct bk_elf_sec *old = bk_file_find_sec(f, edits[i].name);
-		if (!old || !edits[i].data)
+		if (!old || bk_elf_edit_drops_last(f, &edits[i]))
 			continue;
 		struct out_sec *s = &p->secs[old - f->secs];
+		if (!edits[i].data) { /* removed from the middle: an inactive header */
+			memset(s, 0, sizeof(*s));
+			continue;
+		}
 		s->bytes = edits[i].data;
 		s->moved = edits[i].size > old->shdr.sh_size;
 		s->shdr.sh_size = edits[i].size;

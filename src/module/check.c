@@ -172,14 +172,10 @@ struct list {
 
 static int push(struct list *l, const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		char **p = realloc(l->items, cap * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		l->items = p;
-		l->cap = cap;
-	}
+	char **p = bk_grow_array(l->items, &l->cap, l->n, sizeof(*p), 256);
+	if (!p)
+		return -ENOMEM;
+	l->items = p;
 	if (!(l->items[l->n] = strdup(s)))
 		return -ENOMEM;
 	l->n++;
@@ -434,16 +430,36 @@ void bk_check_results_free(struct bk_check_result *r, size_t n)
 
 /* ---- the summary ----------------------------------------------------------- */
 
-struct hit {
-	const char *label; /* in labels[] */
-	size_t module;
-};
-
 static int cmp_hit(const void *a, const void *b)
 {
-	const struct hit *x = a, *y = b;
-	int c = strcmp(x->label, y->label);
+	const struct bk_check_hit *x = a, *y = b;
+	int c = strcmp(x->type, y->type);
 	return c ? c : (x->module > y->module) - (x->module < y->module);
+}
+
+struct bk_check_hit *bk_check_hits(const struct bk_check_result *r, size_t n, size_t *nr)
+{
+	size_t total = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].report)
+			total += r[i].report->nr_problems;
+	struct bk_check_hit *h = calloc(total ? total : 1, sizeof(*h));
+	if (!h)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; r[i].report && j < r[i].report->nr_problems; j++, k++) {
+			const struct bk_reloc_problem *p = &r[i].report->problems[j];
+			snprintf(h[k].type, sizeof(h[k].type), "%s '%s'", bk_kind_name(p->dist_kind),
+				 p->name);
+			h[k].module = i;
+		}
+	qsort(h, total, sizeof(*h), cmp_hit);
+	size_t u = 0;
+	for (size_t i = 0; i < total; i++)
+		if (!u || cmp_hit(&h[i], &h[u - 1]))
+			h[u++] = h[i];
+	*nr = u;
+	return h;
 }
 
 static int cmp_breaker(const void *a, const void *b)
@@ -471,40 +487,23 @@ static void slowest(const struct bk_check_result *r, size_t n, struct bk_check_s
 /* Count, per distilled type ("STRUCT 'device'"), the modules it breaks. */
 static int breakers(const struct bk_check_result *r, size_t n, struct bk_check_summary *s)
 {
-	size_t nr_hits = 0, k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (r[i].report)
-			nr_hits += r[i].report->nr_problems;
-	struct hit *hits = calloc(nr_hits ? nr_hits : 1, sizeof(*hits));
-	char (*labels)[160] = calloc(nr_hits ? nr_hits : 1, sizeof(*labels));
+	size_t nr_hits = 0, nr_all = 0;
+	struct bk_check_hit *hits = bk_check_hits(r, n, &nr_hits);
 	struct bk_check_breaker *all = calloc(nr_hits ? nr_hits : 1, sizeof(*all));
-	if (!hits || !labels || !all) {
+	if (!hits || !all) {
 		free(hits);
-		free(labels);
 		free(all);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; r[i].report && j < r[i].report->nr_problems; j++, k++) {
-			const struct bk_reloc_problem *p = &r[i].report->problems[j];
-			snprintf(labels[k], sizeof(labels[k]), "%s '%s'", bk_kind_name(p->dist_kind),
-				 p->name);
-			hits[k] = (struct hit){labels[k], i};
-		}
-	qsort(hits, nr_hits, sizeof(*hits), cmp_hit);
-	size_t nr_all = 0;
-	for (size_t i = 0; i < nr_hits; i++) {
-		bool new_label = !i || strcmp(hits[i].label, hits[i - 1].label);
-		if (new_label)
-			snprintf(all[nr_all++].type, sizeof(all[0].type), "%s", hits[i].label);
-		if (new_label || hits[i].module != hits[i - 1].module)
-			all[nr_all - 1].modules++;
+	for (size_t i = 0; i < nr_hits; i++) { /* one hit per (type, module) */
+		if (!i || strcmp(hits[i].type, hits[i - 1].type))
+			snprintf(all[nr_all++].type, sizeof(all[0].type), "%s", hits[i].type);
+		all[nr_all - 1].modules++;
 	}
 	qsort(all, nr_all, sizeof(*all), cmp_breaker);
 	s->nr_top = nr_all < 10 ? nr_all : 10;
 	memcpy(s->top, all, s->nr_top * sizeof(*all));
 	free(hits);
-	free(labels);
 	free(all);
 	return 0;
 }

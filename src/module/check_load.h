@@ -17,4 +17,15 @@ int bk_check_ids_unreadable(const struct bk_error *why, struct bk_check_result *
  * the other)? Told cheaply: the same counts and section sizes. */
 bool bk_same_kernel(const struct bk_btf *a, const struct bk_btf *b);
 
+/* One distilled type that a failing module's relocation problems name
+ * ("STRUCT 'device'"), and that module: what check's summary (breakers)
+ * and its report (causes) count. */
+struct bk_check_hit {
+	char type[160];
+	size_t module; /* index into the results */
+};
+/* Every such (type, module) pair, once each, sorted by type then module
+ * (check.c); NULL when out of memory. */
+struct bk_check_hit *bk_check_hits(const struct bk_check_result *r, size_t n, size_t *nr);
+
 #endif

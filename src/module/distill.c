@@ -134,14 +134,10 @@ static bool goes_to_dist(const struct bk_type *t)
 
 static int append(uint32_t **arr, size_t *len, size_t *cap, uint32_t v)
 {
-	if (*len == *cap) {
-		size_t n = *cap ? *cap * 2 : 256;
-		uint32_t *a = realloc(*arr, n * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		*arr = a;
-		*cap = n;
-	}
+	uint32_t *a = bk_grow_array(*arr, cap, *len, sizeof(*a), 256);
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
 	(*arr)[(*len)++] = v;
 	return 0;
 }

@@ -40,16 +40,12 @@ static void touch(struct walker *w, int64_t rec, uint8_t how)
 		return;
 	if (!w->seen[rec]) {
 		struct mod_result *o = w->out;
-		if (o->n == o->cap) {
-			size_t cap = o->cap ? o->cap * 2 : 32;
-			struct touch *p = realloc(o->v, cap * sizeof(*p));
-			if (!p) {
-				o->error = true;
-				return;
-			}
-			o->v = p;
-			o->cap = cap;
+		struct touch *p = bk_grow_array(o->v, &o->cap, o->n, sizeof(*p), 32);
+		if (!p) {
+			o->error = true;
+			return;
 		}
+		o->v = p;
 		o->v[o->n++] = (struct touch){(uint32_t)rec, 0};
 	}
 	w->seen[rec] |= how;

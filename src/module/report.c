@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "module/check_load.h"
 
 /* where the tree starts: the first "kernel/" that is a whole path component
  * (arch/x86/kernel/ further down is a subsystem's own directory) */
@@ -49,18 +50,6 @@ const char *bk_check_module_key(const char *path, char *buf, size_t len)
 		}
 	}
 	return buf;
-}
-
-struct hit {
-	char type[160];
-	size_t module;
-};
-
-static int cmp_hit(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-	int c = strcmp(x->type, y->type);
-	return c ? c : (x->module > y->module) - (x->module < y->module);
 }
 
 static int cmp_cause(const void *a, const void *b)
@@ -106,36 +95,10 @@ static int subsystems(const struct bk_check_result *r, size_t n, struct bk_check
 	return 0;
 }
 
-/* every (type, module) a failing module's problems name, once each */
-static struct hit *hits_of(const struct bk_check_result *r, size_t n, size_t *nr)
-{
-	size_t total = 0, k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (r[i].status == BK_CHECK_FAILS && r[i].report)
-			total += r[i].report->nr_problems;
-	struct hit *h = calloc(total ? total : 1, sizeof(*h));
-	if (!h)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; r[i].status == BK_CHECK_FAILS && r[i].report &&
-				   j < r[i].report->nr_problems; j++, k++) {
-			const struct bk_reloc_problem *p = &r[i].report->problems[j];
-			snprintf(h[k].type, sizeof(h[k].type), "%s '%s'", bk_kind_name(p->dist_kind), p->name);
-			h[k].module = i;
-		}
-	qsort(h, total, sizeof(*h), cmp_hit);
-	size_t u = 0;
-	for (size_t i = 0; i < total; i++)
-		if (!u || cmp_hit(&h[i], &h[u - 1]))
-			h[u++] = h[i];
-	*nr = u;
-	return h;
-}
-
 static int causes(const struct bk_check_result *r, size_t n, struct bk_check_report *rep)
 {
 	size_t nr = 0;
-	struct hit *h = hits_of(r, n, &nr);
+	struct bk_check_hit *h = bk_check_hits(r, n, &nr);
 	size_t *per_module = calloc(n ? n : 1, sizeof(size_t));
 	rep->sole_cause_of = malloc((n ? n : 1) * sizeof(int64_t));
 	rep->causes = calloc(nr ? nr : 1, sizeof(*rep->causes));
