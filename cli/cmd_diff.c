@@ -265,16 +265,18 @@ struct shifted_lists {
 static int shifted_lists_build(struct shifted_lists *l, const struct bk_diff_result *res,
 			       const size_t *order, size_t n)
 {
-	l->head = malloc((n ? n : 1) * sizeof(*l->head));
+	size_t nr = res->nr_records; /* head: by record, next: by position in order */
+	l->head = malloc((nr ? nr : 1) * sizeof(*l->head));
 	l->next = malloc((n ? n : 1) * sizeof(*l->next));
 	if (!l->head || !l->next)
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < nr; i++)
 		l->head[i] = SIZE_MAX;
 	for (size_t k = n; k-- > 0;) {
 		const struct bk_diff_record *s = &res->records[order[k]];
 		l->next[k] = SIZE_MAX;
-		if (s->shifted_by < 0 || s->root < 0 || s->root == (int64_t)order[k])
+		if (s->shifted_by < 0 || s->root < 0 || s->root >= (int64_t)nr ||
+		    s->root == (int64_t)order[k])
 			continue;
 		l->next[k] = l->head[s->root];
 		l->head[s->root] = k;
@@ -399,11 +401,14 @@ static void print_header(const struct diff_args *a, const struct bk_diff_result 
 
 static int print_text(const struct diff_args *a, const struct bk_diff_result *res)
 {
-	size_t n = res->nr_records, *order = malloc((n ? n : 1) * sizeof(*order));
+	/* only changed records are ranked (roots, prototypes, shifted types):
+	 * added and removed ones are counted or listed in their own order */
+	size_t n = 0, *order = malloc((res->nr_records ? res->nr_records : 1) * sizeof(*order));
 	if (!order)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
+	for (size_t i = 0; i < res->nr_records; i++)
+		if (res->records[i].op == BK_DIFF_CHANGED)
+			order[n++] = i;
 	g_res = res;
 	qsort(order, n, sizeof(*order), cmp_rank);
 	struct shifted_lists l;
