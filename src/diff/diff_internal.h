@@ -93,6 +93,7 @@ struct dflat_frame {
 	uint32_t id, idx, vlen, base;
 	uint64_t path_h, group;
 	uint32_t plen;
+	const struct bk_type *t; /* id's */
 };
 
 /* Members of a struct/union with anonymous inner aggregates folded in:

@@ -163,12 +163,17 @@ static const char *first_enumerator(const struct bk_btf *b, const struct bk_type
 	return s ? s : "";
 }
 
-bool dtype_inline_aggr(const struct dside *s, uint32_t id)
+/* t: id's type (NULL when none) */
+static bool inline_aggr(const struct dside *s, uint32_t id, const struct bk_type *t)
 {
-	const struct bk_type *t = bk_btf_type(s->btf, id);
 	if (!t || (bk_kind(t) != BK_KIND_STRUCT && bk_kind(t) != BK_KIND_UNION) || *name_of(s->btf, t))
 		return false;
 	return !(id >= s->first && id < s->cnt && s->typedef_of[id - s->first]);
+}
+
+bool dtype_inline_aggr(const struct dside *s, uint32_t id)
+{
+	return inline_aggr(s, id, bk_btf_type(s->btf, id));
 }
 
 /* ---- the text --------------------------------------------------------------- */
@@ -471,11 +476,10 @@ void dside_free(struct dside *s)
 
 /* ---- flattened members ------------------------------------------------------------ */
 
-static void push_frame(struct dflat *f, uint32_t id, uint32_t base, uint64_t path_h,
-		       uint64_t group, uint32_t plen)
+static void push_frame(struct dflat *f, uint32_t id, const struct bk_type *t, uint32_t base,
+		       uint64_t path_h, uint64_t group, uint32_t plen)
 {
-	const struct bk_type *t = bk_btf_type(f->s->btf, id);
-	f->st[++f->top] = (struct dflat_frame){id, 0, t ? bk_vlen(t) : 0, base, path_h, group, plen};
+	f->st[++f->top] = (struct dflat_frame){id, 0, t ? bk_vlen(t) : 0, base, path_h, group, plen, t};
 }
 
 void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths)
@@ -485,7 +489,7 @@ void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths
 	f->emitted = 0;
 	f->paths = paths;
 	f->path[0] = 0;
-	push_frame(f, id, 0, 0, 0, 0);
+	push_frame(f, id, bk_btf_type(s->btf, id), 0, 0, 0, 0);
 }
 
 bool dflat_next(struct dflat *f, struct dflat_member *m)
@@ -497,11 +501,17 @@ bool dflat_next(struct dflat *f, struct dflat_member *m)
 			f->top--;
 			continue;
 		}
-		const struct bk_type *t = bk_btf_type(b, fr->id);
+		const struct bk_type *t = fr->t;
 		const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + fr->idx++;
 		const char *name = bk_btf_str(b, mem->name_off);
 		uint32_t off = fr->base + bk_member_bit_offset(t, mem);
-		uint32_t inner = dtype_strip(b, mem->type, false);
+		/* the member's type, past qualifiers (most have none: one look-up) */
+		uint32_t inner = mem->type;
+		const struct bk_type *it = bk_btf_type(b, inner);
+		if (it && is_qualifier(bk_kind(it))) {
+			inner = dtype_strip(b, inner, false);
+			it = bk_btf_type(b, inner);
+		}
 		uint64_t path_h = name && *name ? dh_mix(fr->path_h, dh_str(name)) : fr->path_h;
 		size_t plen = fr->plen;
 		if (f->paths) { /* the name after the path so far, cut to fit */
@@ -511,15 +521,14 @@ bool dflat_next(struct dflat *f, struct dflat_member *m)
 			memcpy(f->path + plen, name ? name : "", n);
 			f->path[plen + n] = 0;
 		}
-		if (dtype_inline_aggr(f->s, inner) && f->top + 1 < (int)(sizeof(f->st) / sizeof(f->st[0]))) {
+		if (inline_aggr(f->s, inner, it) && f->top + 1 < (int)(sizeof(f->st) / sizeof(f->st[0]))) {
 			uint32_t nlen = (uint32_t)plen;
 			if (f->paths && name && *name) {
 				nlen = (uint32_t)strlen(f->path);
 				if (nlen + 1 < sizeof(f->path))
 					f->path[nlen++] = '.', f->path[nlen] = 0;
 			}
-			const struct bk_type *it = bk_btf_type(b, inner);
-			push_frame(f, inner, off, path_h, dh_mix(fr->group, dh_mix(bk_kind(it), off)), nlen);
+			push_frame(f, inner, it, off, path_h, dh_mix(fr->group, dh_mix(bk_kind(it), off)), nlen);
 			f->emitted++;
 			continue;
 		}
