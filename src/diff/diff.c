@@ -321,8 +321,8 @@ static uint32_t key_tag(uint64_t key)
 
 static int index_side(const struct dside *s, struct dindex *x)
 {
-	uint32_t size = 16;
-	while (size < 2 * s->nr_ents)
+	uint32_t size = 16; /* at most 2/3 full: a miss ends within a few slots */
+	while (size < s->nr_ents + s->nr_ents / 2)
 		size <<= 1;
 	x->mask = size - 1;
 	x->slot = calloc(size, sizeof(*x->slot));
