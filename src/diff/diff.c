@@ -358,7 +358,7 @@ struct gbuf {
 
 /* the entities of e's key on side s into g (in buf when more than one),
  * sorted; marks them seen */
-static int gather(const struct dside *s, struct dindex *x, const struct dentity *e,
+static int gather(struct dside *s, struct dindex *x, const struct dentity *e,
 		  struct gbuf *buf, struct group *g)
 {
 	size_t n = 0;
@@ -366,10 +366,11 @@ static int gather(const struct dside *s, struct dindex *x, const struct dentity 
 	uint32_t tag = key_tag(e->key);
 	for (uint32_t h = (uint32_t)e->key & x->mask; x->slot[h].at; h = (h + 1) & x->mask) {
 		uint32_t at = x->slot[h].at;
-		const struct dentity *c = &s->ents[at - 1];
+		struct dentity *c = &s->ents[at - 1];
 		if (x->slot[h].tag != tag || !same_key(c, e))
 			continue;
 		x->seen[at - 1] = 1;
+		dentity_sign(s, c);
 		if (!n++ && !x->shared[at - 1]) {
 			one = c;
 			break; /* the only one */
@@ -424,10 +425,12 @@ static int match(struct builder *b)
 			e = -ENOMEM;
 		if (e)
 			break;
-		if (!gn.n)
+		if (!gn.n) {
 			one_side(b, &go, true);
-		else
+		} else {
+			dentity_sign(&b->o, &b->o.ents[i]); /* a group of one is not yet */
 			diff_key(b, &go, &gn);
+		}
 	}
 	for (size_t k = 0; !e && k < b->n.nr_ents && !b->oom; k++) {
 		if (xn.seen[k])

@@ -53,6 +53,7 @@ struct dentity {
 	uint8_t cls;       /* enum bk_diff_class */
 	bool decl;         /* a FWD */
 	bool anon;         /* keyed by a typedef or a first enumerator */
+	bool has_sig;      /* sig and full made (dentity_sign) */
 };
 
 struct dside {
@@ -68,9 +69,14 @@ struct dside {
 
 int dside_init(struct dside *s, const struct bk_btf *btf);
 void dside_free(struct dside *s);
-/* the side's entities (entity.c), in ID order */
+/* the side's entities (entity.c), in ID order, keyed but not yet signed */
 int dside_collect(struct dside *s);
-/* by key, class, name; definitions before FWDs; by signature, then ID */
+/* its sig and full, when not yet made: only a key found on both sides, or
+ * defined more than once on one, needs them (a type only added or removed,
+ * once, is never compared) */
+void dentity_sign(struct dside *s, struct dentity *e);
+/* by key, class, name; definitions before FWDs; by signature, then ID
+ * (both signed) */
 int dentity_cmp(const void *x, const void *y);
 /* shifted_by, root and nr_shifted of every record (cause.c); rec_of_old
  * maps the old side's IDs to records */
