@@ -507,6 +507,41 @@ static void test_ids_and_names_out_of_range(void **state)
 	assert_non_null(strstr(err.msg, "unknown kind 25"));
 }
 
+/* The reader checks fields and FUNCs in one pass when all is well; its
+ * verdict and its first fault must be those of checking type by type: a
+ * FUNC may name a FUNC_PROTO further on, and of two faults the one in the
+ * lower ID is told, whichever kind of fault it is. */
+static void test_func_checks_in_order(void **state)
+{
+	(void)state;
+	static const char strs[] = "\0int\0f";
+	uint8_t blob[512];
+	struct bk_error err = {0};
+	char msg[1200];
+	/* [1] FUNC f -> [3]; [2] int; [3] FUNC_PROTO int (void) */
+	uint32_t fwd[] = {5, INFO(12, 1), 3, 1, INFO(1, 0), 4, 32 | (1u << 24), 0, INFO(13, 0), 2};
+	size_t n = make_blob(blob, fwd, 10, strs, sizeof(strs));
+	assert_int_equal(parse_bytes(blob, n, NULL, &err), 0);
+	fwd[2] = 2; /* forward, to the int */
+	n = make_blob(blob, fwd, 10, strs, sizeof(strs));
+	assert_int_equal(parse_bytes(blob, n, NULL, &err), -EINVAL);
+	assert_string_equal(bk_error_str(&err, msg, sizeof(msg)),
+			    "x.btf: [1] FUNC 'f': type_id 2 is not a FUNC_PROTO");
+	/* [1] int; [2] FUNC f -> [1] (back, not a FUNC_PROTO); [3] PTR -> 99 */
+	uint32_t two[] = {1, INFO(1, 0), 4, 32 | (1u << 24), 5, INFO(12, 1), 1, 0, INFO(2, 0), 99};
+	n = make_blob(blob, two, 10, strs, sizeof(strs));
+	assert_int_equal(parse_bytes(blob, n, NULL, &err), -EINVAL);
+	assert_string_equal(bk_error_str(&err, msg, sizeof(msg)),
+			    "x.btf: [2] FUNC 'f': type_id 1 is not a FUNC_PROTO");
+	/* the same two faults the other way round: [2] PTR -> 99; [3] FUNC -> [1] */
+	uint32_t rev[] = {1, INFO(1, 0), 4, 32 | (1u << 24), 0, INFO(2, 0), 99, 5, INFO(12, 1), 1};
+	n = make_blob(blob, rev, 10, strs, sizeof(strs));
+	assert_int_equal(parse_bytes(blob, n, NULL, &err), -EINVAL);
+	assert_int_equal(err.type_id, 2);
+	assert_int_equal(err.reason, BK_E_TYPE_ID);
+	assert_non_null(strstr(err.msg, "type_id 99 out of range (last is 3)"));
+}
+
 /* A split blob read on the wrong (too small) base is refused, not misread. */
 static void test_split_on_wrong_base(void **state)
 {
@@ -546,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_header_fields_corrupted),
 		cmocka_unit_test(test_ids_and_names_out_of_range),
+		cmocka_unit_test(test_func_checks_in_order),
 		cmocka_unit_test(test_split_on_wrong_base),
 	};
 	return cmocka_run_group_tests_name("btf model", tests, NULL, NULL);

@@ -7,6 +7,7 @@
  * ambiguity warnings against libbpf's recorded relocation failures; the
  * CLI on raw blobs and on whole .ko files.
  */
+#include "module/match.h"
 #include "support.h"
 
 #include <errno.h>
@@ -159,6 +160,54 @@ static void corpus(const char *kver, size_t min_modules)
 	print_message("%s: %zu modules distilled, %zu with relocation warnings\n", kver, n,
 		      nr_warned);
 	bkt_free_list(mods, n);
+}
+
+/* The matcher's one pass over a base (distill's warnings for one module)
+ * gives the candidates its name index gives, in the same order: every
+ * distilled type of every 4th 6.1 module matched onto the 6.12 kernel (two
+ * reads of it: one never indexed, one indexed). */
+static void test_scan_matches_index(void **state)
+{
+	(void)state;
+	const struct bk_btf *vmlinux = bkt_vmlinux_btf(KVER);
+	struct bk_btf *scanned = bkt_load(bkt_vmlinux(KVER_612), NULL);
+	struct bk_btf *indexed = bkt_load(bkt_vmlinux(KVER_612), NULL);
+	assert_int_equal(bk_btf_index(indexed), 0);
+	char **mods;
+	size_t n = bkt_corpus_modules(KVER, &mods), compared = 0, ambiguous = 0;
+	for (size_t i = 0; i < n; i += 4) {
+		struct bk_btf *s = bkt_load(bkt_module(KVER, mods[i]), vmlinux), *d, *ns;
+		struct bk_matcher a, b;
+		distill_or_fail(s, &d, &ns);
+		assert_int_equal(bk_matcher_init(&a, ns, scanned, true), 0);
+		assert_int_equal(bk_matcher_scan_base(&a), 0);
+		assert_non_null(a.scan);
+		assert_int_equal(bk_matcher_init(&b, ns, indexed, true), 0);
+		assert_int_equal(bk_matcher_scan_base(&b), 0);
+		assert_null(b.scan); /* indexed: looked up through the index */
+		for (uint32_t id = 1; id < a.nr_dist; id++) {
+			uint32_t ia[8] = {0}, ib[8] = {0};
+			size_t na, nb;
+			assert_int_equal(bk_match(&a, id, ia, 8, &na), 0);
+			assert_int_equal(bk_match(&b, id, ib, 8, &nb), 0);
+			assert_int_equal(na, nb);
+			assert_int_equal(a.nr_named, b.nr_named);
+			assert_memory_equal(a.named, b.named, a.nr_named * sizeof(*a.named));
+			assert_memory_equal(ia, ib, sizeof(ia));
+			ambiguous += na > 1;
+			compared++;
+		}
+		bk_matcher_free(&a);
+		bk_matcher_free(&b);
+		bk_btf_free(ns);
+		bk_btf_free(d);
+		bk_btf_free(s);
+	}
+	print_message("%zu distilled types compared, %zu ambiguous\n", compared, ambiguous);
+	assert_true(compared > 1000);
+	bkt_free_list(mods, n);
+	bk_btf_free(scanned);
+	bk_btf_free(indexed);
 }
 
 static void test_corpus_61(void **state)
@@ -658,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_golden_modules),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_scan_matches_index),
 		cmocka_unit_test(test_corpus_61),
 		cmocka_unit_test(test_corpus_612),
 		cmocka_unit_test(test_wrong_vmlinux),

@@ -658,6 +658,85 @@ static void test_file_output(void **state)
 	bk_btf_free(b);
 }
 
+/* A name for type i of the many-names test: up to 23 plain bytes, then
+ * one that JSON escapes (or passes on: \x01, \xc3), then a tail; so that
+ * the byte falls at every place in an 8-byte word. */
+static void many_name(char *buf, unsigned i)
+{
+	static const char specials[] = "\"\\'\t\n\r\f\b\x01\xc3";
+	unsigned plain = i % 24, n = 0;
+	for (unsigned k = 0; k < plain; k++)
+		buf[n++] = (char)('a' + k);
+	buf[n++] = specials[(i / 24) % (sizeof(specials) - 1)];
+	n += (unsigned)sprintf(buf + n, "z%u", i);
+	buf[n] = '\0';
+}
+
+/* bpftool's escaping, byte by byte (the reference for the fast path) */
+static size_t json_escaped(char *out, const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++) {
+		const char *e = strchr("\"\\'\t\n\r\f\b", *s);
+		if (e && *s) {
+			out[n++] = '\\';
+			out[n++] = "\"\\'tnrfb"[e - "\"\\'\t\n\r\f\b"];
+		} else {
+			out[n++] = *s;
+		}
+	}
+	return n;
+}
+
+/* 20,000 types written to a file (two threads, in blocks) come out in
+ * order, each name copied or escaped right wherever its odd byte falls in
+ * a word, the same as bpftool's rules give byte by byte. */
+static void test_file_output_many_names(void **state)
+{
+	(void)state;
+	enum { N = 20000 };
+	struct bk_btf *b = bk_btf_new(NULL);
+	char name[64], esc[128];
+	for (unsigned i = 0; i < N; i++) {
+		many_name(name, i);
+		struct {
+			struct bk_type t;
+			uint32_t enc;
+		} rec = {{str(b, name), bk_info(BK_KIND_INT, 0, 0), {4}}, 1u << 24 | 32};
+		add(b, &rec, sizeof(rec));
+	}
+	size_t cap = (size_t)N * 160 + 64;
+	char *want_text = malloc(cap), *want_json = malloc(cap);
+	size_t tl = 0, jl = (size_t)sprintf(want_json, "{\"types\":[");
+	for (unsigned i = 0; i < N; i++) {
+		many_name(name, i);
+		tl += (size_t)sprintf(want_text + tl, "[%u] INT '%s' size=4 bits_offset=0 "
+				      "nr_bits=32 encoding=SIGNED\n", i + 1, name);
+		esc[json_escaped(esc, name)] = '\0';
+		jl += (size_t)sprintf(want_json + jl, "%s{\"id\":%u,\"kind\":\"INT\",\"name\":\"%s\","
+				      "\"size\":4,\"bits_offset\":0,\"nr_bits\":32,"
+				      "\"encoding\":\"SIGNED\"}", i ? "," : "", i + 1, esc);
+	}
+	jl += (size_t)sprintf(want_json + jl, "]}\n");
+	for (int fmt = BK_DUMP_TEXT; fmt <= BK_DUMP_JSON; fmt++) {
+		const char *want = fmt == BK_DUMP_TEXT ? want_text : want_json;
+		size_t want_len = fmt == BK_DUMP_TEXT ? tl : jl;
+		FILE *f = tmpfile();
+		assert_non_null(f);
+		assert_int_equal(bk_dump(b, fmt, f), 0);
+		char *got = malloc(want_len + 1);
+		assert_int_equal((size_t)ftell(f), want_len);
+		rewind(f);
+		assert_int_equal(fread(got, 1, want_len, f), want_len);
+		assert_memory_equal(got, want, want_len);
+		free(got);
+		fclose(f);
+	}
+	free(want_text);
+	free(want_json);
+	bk_btf_free(b);
+}
+
 static void test_write_error(void **state)
 {
 	(void)state;
@@ -813,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_corpus_6_1),
 		cmocka_unit_test(test_corpus_6_12),
 		cmocka_unit_test(test_file_output),
+		cmocka_unit_test(test_file_output_many_names),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_cli_goldens),
 		cmocka_unit_test(test_cli_json_parses),

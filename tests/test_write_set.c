@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io/durable.h"
 #include "support.h"
 
 #define CHILD_SKIP 77
@@ -285,6 +286,76 @@ static void test_failed_rename_undone(void **state)
 	remove(s);
 }
 
+/* The options text /proc/fs/ext4/DEV/options shows (one a line), cut to
+ * the lines that matter: a journal's data= mode, or none without one. */
+static void test_ext4_options_tell_the_journal(void **state)
+{
+	(void)state;
+	assert_true(bk_ext4_options_order_data("rw\nbarrier\ndata=ordered\nauto_da_alloc\n"));
+	assert_true(bk_ext4_options_order_data("rw\ndata=writeback"));
+	assert_false(bk_ext4_options_order_data("rw\ndata=journal\n"));
+	/* ext4 without a journal (and ext2): no data= line at all */
+	assert_false(bk_ext4_options_order_data("rw\nbsddf\nbarrier\nauto_da_alloc\n"));
+	assert_false(bk_ext4_options_order_data("rw\nxdata=ordered\n"));
+	assert_false(bk_ext4_options_order_data("data=ordered_x\n"));
+	assert_false(bk_ext4_options_order_data(""));
+	/* tmpfs: not ext4, fdatasync (free there) a file */
+	int fd = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		assert_false(bk_fs_orders_data(fd));
+		close(fd);
+	}
+}
+
+/* mkfs.ext4 OPTS on a 16 MiB image, loop-mounted at dir (in this child's
+ * own mount namespace): false where that cannot be done. */
+static bool mount_ext4(const char *img, const char *dir, const char *opts)
+{
+	char cmd[2400];
+	snprintf(cmd, sizeof(cmd), "truncate -s 16M '%s' && mkfs.ext4 -q -F %s '%s' >/dev/null 2>&1 "
+		 "&& mount -o loop '%s' '%s' 2>/dev/null", img, opts, img, img, dir);
+	return system(cmd) == 0;
+}
+
+/* One ext4 with a journal, one without: the probe tells them apart, and a
+ * set lands whole on both (on the first, its data only waited for, then
+ * made durable by the directory's fsync; on the second, fdatasync'd). */
+static int ext4_child(void)
+{
+	char dir[300], img[320];
+	int bad = 0;
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return CHILD_SKIP;
+	for (int journal = 1; journal >= 0 && !bad; journal--) {
+		snprintf(dir, sizeof(dir), "%s", bkt_tmp(journal ? "j" : "nj"));
+		snprintf(img, sizeof(img), "%s.img", dir);
+		if (mkdir(dir, 0755) || !mount_ext4(img, dir, journal ? "" : "-O ^has_journal"))
+			return CHILD_SKIP;
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		bad |= fd < 0 || bk_fs_orders_data(fd) != journal;
+		if (fd >= 0)
+			close(fd);
+		char b[320], s[320];
+		snprintf(b, sizeof(b), "%s/b", dir);
+		snprintf(s, sizeof(s), "%s/s", dir);
+		put(b, "old-b");
+		struct bk_output outs[] = {{b, "new-b", 5}, {s, "new-s", 5}};
+		struct bk_error err = {0};
+		bad |= bk_write_files(outs, 2, &err) != 0 || !holds(b, "new-b") ||
+		       !holds(s, "new-s") || nr_entries(dir) != 3; /* b, s, lost+found */
+		umount(dir);
+		remove(img);
+		rmdir(dir);
+	}
+	return bad;
+}
+
+static void test_set_on_ext4_with_and_without_journal(void **state)
+{
+	(void)state;
+	in_child(ext4_child, "mkfs.ext4 and a loop mount in a mount namespace (root)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +364,8 @@ int main(void)
 		cmocka_unit_test(test_failed_rename_undone),
 		cmocka_unit_test(test_cli_pair_size_limit),
 		cmocka_unit_test(test_cli_pair_full_fs),
+		cmocka_unit_test(test_ext4_options_tell_the_journal),
+		cmocka_unit_test(test_set_on_ext4_with_and_without_journal),
 	};
 	return cmocka_run_group_tests(tests, bkt_tmpdir_setup, bkt_tmpdir_teardown);
 }

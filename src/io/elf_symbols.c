@@ -41,6 +41,123 @@ static Elf_Data *shndx_data(const struct bk_file *f, size_t symtab)
 	return NULL;
 }
 
+/* Room for one more symbol in *out (n of them so far; room for 8, then
+ * doubled at each power of two). */
+static int grow_syms(struct bk_elf_sym **out, size_t n, struct bk_error *err)
+{
+	if (*out && (n < 8 || (n & (n - 1))))
+		return 0;
+	struct bk_elf_sym *grown = realloc(*out, (n < 8 ? 8 : 2 * n) * sizeof(**out));
+	if (!grown)
+		return bk_err(err, -ENOMEM, "out of memory");
+	*out = grown;
+	return 0;
+}
+
+/* The symbols' names: the string table's bytes as libelf holds them,
+ * read in place (NULL: ask elf_strptr, e.g. for a compressed table). */
+struct names {
+	const char *bytes;
+	size_t size;
+};
+
+static struct names string_table(const struct bk_file *f, size_t link)
+{
+	struct names t = {0};
+	const GElf_Shdr *sh = &f->secs[link].shdr;
+	Elf_Data *d = sh->sh_type != SHT_STRTAB || (sh->sh_flags & SHF_COMPRESSED)
+			      ? NULL : elf_getdata(elf_getscn(f->elf, link), NULL);
+	if (d && d->d_type == ELF_T_BYTE && d->d_buf && d->d_size == sh->sh_size) {
+		t.bytes = d->d_buf;
+		t.size = d->d_size;
+	}
+	return t;
+}
+
+/* A name in the table, NUL-terminated inside it, or NULL (elf_strptr's
+ * check, without a call for each of a module's symbols). */
+static const char *name_at(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
+			   uint32_t off)
+{
+	if (!t.bytes)
+		return elf_strptr(f->elf, sh->sh_link, off);
+	if (off >= t.size || !memchr(t.bytes + off, '\0', t.size - off))
+		return NULL;
+	return t.bytes + off;
+}
+
+/* Symbol i, known to be defined in shndx, appended to *out. */
+static int add_sym(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
+		   const GElf_Sym *sym, size_t i, struct bk_elf_sym **out, size_t *n,
+		   struct bk_error *err)
+{
+	const char *name = name_at(f, sh, t, sym->st_name);
+	if (!name)
+		return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: name offset %u is "
+			      "not in its string table", i, sym->st_name);
+	if (grow_syms(out, *n, err))
+		return -ENOMEM;
+	(*out)[(*n)++] = (struct bk_elf_sym){name, sym->st_value, sym->st_size, (uint32_t)i};
+	return 0;
+}
+
+/* The next symbol from s on (before end) whose st_shndx is want. */
+static const Elf64_Sym *next_in(const Elf64_Sym *s, const Elf64_Sym *end, Elf64_Section want)
+{
+	while (s < end && s->st_shndx != want)
+		s++;
+	return s;
+}
+
+/* libelf hands the table over in host form: ELF64 symbols are read in
+ * place, a 16-bit compare each for the thousands defined elsewhere
+ * (gelf_getsym copies every one: most of what reading .BTF_ids cost). */
+static int native_symbols(const struct bk_file *f, const GElf_Shdr *sh, const Elf64_Sym *syms,
+			  size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
+			  size_t *n, struct bk_error *err)
+{
+	struct names t = string_table(f, sh->sh_link);
+	const Elf64_Sym *end = syms + count;
+	if (!xdata && shndx < SHN_LORESERVE) {
+		/* without an SHT_SYMTAB_SHNDX, SHN_XINDEX names no section */
+		for (const Elf64_Sym *s = next_in(syms + 1, end, (Elf64_Section)shndx); s < end;
+		     s = next_in(s + 1, end, (Elf64_Section)shndx)) {
+			int e = add_sym(f, sh, t, s, (size_t)(s - syms), out, n, err);
+			if (e)
+				return e;
+		}
+		return 0;
+	}
+	for (size_t i = 1; i < count; i++) {
+		if (sym_shndx(&syms[i], xdata, (int)i) != shndx)
+			continue;
+		int e = add_sym(f, sh, t, &syms[i], i, out, n, err);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* Any other class or layout: through gelf_getsym. */
+static int gelf_symbols(const struct bk_file *f, const GElf_Shdr *sh, Elf_Data *data,
+			size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
+			size_t *n, struct bk_error *err)
+{
+	struct names t = string_table(f, sh->sh_link);
+	for (size_t i = 1; i < count; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(data, (int)i, &sym))
+			return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: %s", i,
+				      elf_errmsg(-1));
+		if (sym_shndx(&sym, xdata, (int)i) != shndx)
+			continue;
+		int e = add_sym(f, sh, t, &sym, i, out, n, err);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
 int bk_file_section_symbols(const struct bk_file *f, size_t shndx, struct bk_elf_sym **syms,
 			    size_t *nr, struct bk_error *err)
 {
@@ -57,37 +174,17 @@ int bk_file_section_symbols(const struct bk_file *f, size_t shndx, struct bk_elf
 	Elf_Data *xdata = shndx_data(f, st);
 	size_t count = sh->sh_size / sh->sh_entsize, n = 0;
 	struct bk_elf_sym *out = NULL;
-	/* libelf hands the table over in host form: ELF64 symbols are read in
-	 * place (a module has thousands; gelf_getsym copies each) */
-	const Elf64_Sym *syms64 = gelf_getclass(f->elf) == ELFCLASS64 && data->d_type == ELF_T_SYM
-					  ? data->d_buf : NULL;
-	if (syms64 && data->d_size / sizeof(*syms64) < count)
-		count = data->d_size / sizeof(*syms64);
-	for (size_t i = 1; i < count; i++) {
-		GElf_Sym sym;
-		if (syms64 && syms64[i].st_shndx != shndx && syms64[i].st_shndx != SHN_XINDEX)
-			continue;
-		if (!gelf_getsym(data, (int)i, &sym)) {
-			free(out);
-			return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: %s", i, elf_errmsg(-1));
-		}
-		if (sym_shndx(&sym, xdata, (int)i) != shndx)
-			continue;
-		const char *name = elf_strptr(f->elf, sh->sh_link, sym.st_name);
-		if (!name) {
-			free(out);
-			return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: name offset %u is "
-				      "not in its string table", i, sym.st_name);
-		}
-		if (!(n & (n + 1)) || !out) {
-			struct bk_elf_sym *grown = realloc(out, (2 * n + 2) * sizeof(*out));
-			if (!grown) {
-				free(out);
-				return bk_err(err, -ENOMEM, "out of memory");
-			}
-			out = grown;
-		}
-		out[n++] = (struct bk_elf_sym){name, sym.st_value, sym.st_size, (uint32_t)i};
+	int e;
+	if (gelf_getclass(f->elf) == ELFCLASS64 && data->d_type == ELF_T_SYM) {
+		if (data->d_size / sizeof(Elf64_Sym) < count)
+			count = data->d_size / sizeof(Elf64_Sym);
+		e = native_symbols(f, sh, data->d_buf, count, xdata, shndx, &out, &n, err);
+	} else {
+		e = gelf_symbols(f, sh, data, count, xdata, shndx, &out, &n, err);
+	}
+	if (e) {
+		free(out);
+		return e;
 	}
 	*syms = out;
 	*nr = n;

@@ -177,9 +177,12 @@ static int open_elf(struct bk_file *f, struct bk_error *err)
 
 const struct bk_elf_sec *bk_file_find_sec(const struct bk_file *f, const char *name)
 {
-	for (size_t i = 1; i < f->nr_secs; i++)
-		if (f->secs[i].name && !strcmp(f->secs[i].name, name))
+	/* most names start with '.': the second byte turns most away unread */
+	for (size_t i = 1; i < f->nr_secs; i++) {
+		const char *n = f->secs[i].name;
+		if (n && n[0] == name[0] && (!n[0] || n[1] == name[1]) && !strcmp(n, name))
 			return &f->secs[i];
+	}
 	return NULL;
 }
 

@@ -19,18 +19,32 @@
 
 #define BTF_ID_PREFIX "__BTF_ID__"
 
-/* resolve_btfids' kind words, and the kinds they look up */
+/* What follows prefix p at the start of s, or NULL (a byte loop that the
+ * compiler unrolls for a literal: a module's symbols are tested several
+ * times each, and strncmp calls cost more than the rest of reading). */
+static inline const char *after(const char *s, const char *p)
+{
+	for (; *p; s++, p++)
+		if (*s != *p)
+			return NULL;
+	return s;
+}
+
+/* resolve_btfids' kind words (with the "__" after them), and the kinds
+ * they look up */
 static const struct { const char *word; int kind; } id_kinds[] = {
-	{"func", BK_KIND_FUNC},
-	{"struct", BK_KIND_STRUCT},
-	{"union", BK_KIND_UNION},
-	{"typedef", BK_KIND_TYPEDEF},
+	{"func__", BK_KIND_FUNC},
+	{"struct__", BK_KIND_STRUCT},
+	{"union__", BK_KIND_UNION},
+	{"typedef__", BK_KIND_TYPEDEF},
 };
 
 struct reader {
 	const struct bk_file *f;
 	struct bk_btf_ids *ids;
 	size_t entries_cap;
+	char *names;      /* the symbols' strings: in ids' own allocation */
+	size_t names_used, names_len;
 	struct bk_error *err;
 };
 
@@ -38,24 +52,63 @@ struct reader {
  * a symbol of its own costs no allocation). */
 char bk_ids_no_name[1];
 
-static void free_name(char *s)
+/* The strings of sets and entries (symbols, and the names they ask for)
+ * live after the struct, in its one allocation: reading a module's
+ * .BTF_ids costs a handful of allocations, not two a symbol. */
+char *bk_ids_names(const struct bk_btf_ids *ids)
 {
-	if (s != bk_ids_no_name)
-		free(s);
+	return (char *)(ids + 1);
+}
+
+/* The bytes in use after ids: up to the end of its last string. */
+static size_t names_len(const struct bk_btf_ids *ids)
+{
+	const char *base = bk_ids_names(ids), *end = base;
+	for (size_t i = 0; i < ids->nr_sets; i++)
+		if (ids->sets[i].symbol + strlen(ids->sets[i].symbol) + 1 > end)
+			end = ids->sets[i].symbol + strlen(ids->sets[i].symbol) + 1;
+	for (size_t i = 0; i < ids->nr_entries; i++)
+		if (ids->entries[i].kind && ids->entries[i].name + strlen(ids->entries[i].name) + 1 > end)
+			end = ids->entries[i].name + strlen(ids->entries[i].name) + 1;
+	return (size_t)(end - base);
+}
+
+struct bk_btf_ids *bk_ids_clone_names(const struct bk_btf_ids *ids)
+{
+	size_t len = names_len(ids);
+	struct bk_btf_ids *c = calloc(1, sizeof(*c) + len + 1);
+	if (c) {
+		memcpy(bk_ids_names(c), bk_ids_names(ids), len);
+		c->size = ids->size;
+		c->big_endian = ids->big_endian;
+	}
+	return c;
+}
+
+char *bk_ids_rebase(const struct bk_btf_ids *from, const struct bk_btf_ids *to, const char *p)
+{
+	if (p == bk_ids_no_name)
+		return bk_ids_no_name;
+	return bk_ids_names(to) + (p - bk_ids_names(from));
+}
+
+/* len bytes of s and a NUL at the reader's next place (counted ahead). */
+static char *keep_name(struct reader *r, const char *s, size_t len)
+{
+	if (len >= r->names_len - r->names_used)
+		return NULL; /* cannot happen: size_names() counted them */
+	char *p = r->names + r->names_used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	r->names_used += len + 1;
+	return p;
 }
 
 void bk_btf_ids_free(struct bk_btf_ids *ids)
 {
 	if (!ids)
 		return;
-	for (size_t i = 0; i < ids->nr_sets; i++) {
-		free(ids->sets[i].name);
-		free(ids->sets[i].symbol);
-	}
-	for (size_t i = 0; i < ids->nr_entries; i++) {
-		free_name(ids->entries[i].symbol);
-		free_name(ids->entries[i].name);
-	}
+	/* the strings are in ids' own allocation */
 	free(ids->sets);
 	free(ids->entries);
 	free(ids->data);
@@ -119,10 +172,9 @@ static int add_set(struct reader *r, const struct bk_elf_sym *s, const char *nam
 				       .cnt = (uint32_t)((s->size - hdr) / step)};
 	set->stored_cnt = bk_ids_word(ids, set->offset);
 	set->flags = set8 ? bk_ids_word(ids, set->offset + 4) : 0;
-	if (!(set->name = strdup(name)) || !(set->symbol = strdup(s->name))) {
-		free(set->name);
-		return bk_err(r->err, -ENOMEM, "out of memory");
-	}
+	if (!(set->symbol = keep_name(r, s->name, strlen(s->name))))
+		return bk_err(r->err, -EFAULT, "set %s: no room for its name", name);
+	set->name = set->symbol + (name - s->name); /* its symbol's end */
 	int idx = (int)ids->nr_sets++;
 	for (uint32_t k = 0; k < set->cnt; k++) {
 		uint32_t off = (uint32_t)(set->offset + hdr + k * step);
@@ -153,22 +205,25 @@ static struct bk_btf_ids_entry *entry_at(const struct bk_btf_ids *ids, uint64_t 
 	return NULL;
 }
 
-/* __BTF_ID__<kind>__<name>__<n>: the kind word and the name, cut where
- * resolve_btfids cuts it (at the last "__"). */
-static int parse_id_symbol(struct reader *r, const char *sym, int *kind, char **name)
+/* __BTF_ID__<kind>__<name>__<n>: the kind word and the name (*name_len
+ * bytes at *name, in sym), cut where resolve_btfids cuts it (at the last
+ * "__"). */
+static int parse_id_symbol(struct reader *r, const char *sym, int *kind, const char **name,
+			   size_t *name_len)
 {
-	const char *rest = sym + strlen(BTF_ID_PREFIX);
+	const char *rest = sym + sizeof(BTF_ID_PREFIX) - 1;
 	for (size_t i = 0; i < sizeof(id_kinds) / sizeof(id_kinds[0]); i++) {
-		size_t n = strlen(id_kinds[i].word);
-		if (strncmp(rest, id_kinds[i].word, n) || strncmp(rest + n, "__", 2))
+		const char *start = after(rest, id_kinds[i].word), *end;
+		if (!start)
 			continue;
-		const char *start = rest + n + 2, *end = strrchr(start, '_');
+		end = strrchr(start, '_');
 		if (!end || end == start || end[-1] != '_' || end - 1 == start)
 			return bk_err(r->err, -EINVAL, "symbol %s: no __<n> after the name",
 				      sym);
 		*kind = id_kinds[i].kind;
-		*name = strndup(start, (size_t)(end - 1 - start));
-		return *name ? 0 : bk_err(r->err, -ENOMEM, "out of memory");
+		*name = start;
+		*name_len = (size_t)(end - 1 - start);
+		return 0;
 	}
 	return bk_err(r->err, -EINVAL, "symbol %s: unknown kind (func, struct, union, "
 		      "typedef, set and set8 are known)", sym);
@@ -179,44 +234,57 @@ static int place_id(struct reader *r, const struct bk_elf_sym *s)
 {
 	struct bk_btf_ids *ids = r->ids;
 	int kind = 0, e;
-	char *name = NULL;
+	const char *name = NULL;
+	size_t name_len = 0;
 	if (s->value > ids->size || ids->size - s->value < 4)
 		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is past the end "
 			      "of the section (%zu bytes): truncated?", s->name,
 			      (unsigned long long)s->value, ids->size);
-	if ((e = parse_id_symbol(r, s->name, &kind, &name)))
+	if ((e = parse_id_symbol(r, s->name, &kind, &name, &name_len)))
 		return e;
 	struct bk_btf_ids_entry *en = entry_at(ids, s->value);
 	int set = set_at(ids, s->value);
-	if (set >= 0 && !en) {
-		free(name);
+	if (set >= 0 && !en)
 		return bk_err(r->err, -EINVAL, "symbol %s at offset %llu is inside set %s "
 			      "but not on one of its ID slots", s->name,
 			      (unsigned long long)s->value, ids->sets[set].name);
-	}
-	if (en && en->kind) {
-		free(name);
+	if (en && en->kind)
 		return bk_err(r->err, -EINVAL, "symbols %s and %s are at the same offset "
 			      "%llu", en->symbol, s->name, (unsigned long long)s->value);
-	}
 	if (!en) {
-		if ((e = add_entry(r, (uint32_t)s->value, -1, 0))) {
-			free(name);
+		if ((e = add_entry(r, (uint32_t)s->value, -1, 0)))
 			return e;
-		}
 		en = &ids->entries[ids->nr_entries - 1];
 	}
-	char *symbol = strdup(s->name);
-	if (!symbol) {
-		free(name);
-		return bk_err(r->err, -ENOMEM, "out of memory");
+	en->symbol = keep_name(r, s->name, strlen(s->name));
+	en->name = en->symbol ? keep_name(r, name, name_len) : NULL;
+	if (!en->name) {
+		en->symbol = en->name = bk_ids_no_name;
+		return bk_err(r->err, -EFAULT, "symbol %s: no room for its name", s->name);
 	}
-	free_name(en->symbol);
-	free_name(en->name);
-	en->symbol = symbol;
-	en->name = name;
 	en->kind = kind;
 	return 0;
+}
+
+/* qsort, but a few items (a module's sets and entries are tens) by
+ * insertion: glibc's qsort costs more than the rest of placing them. Both
+ * are stable: the order is the same. */
+void bk_ids_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char tmp[64], *b = base;
+	if (n > 32 || size > sizeof(tmp)) {
+		qsort(base, n, size, cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t k = i;
+		if (cmp(b + (k - 1) * size, b + i * size) <= 0)
+			continue;
+		memcpy(tmp, b + i * size, size);
+		for (; k && cmp(b + (k - 1) * size, tmp) > 0; k--)
+			memcpy(b + k * size, b + (k - 1) * size, size);
+		memcpy(b + k * size, tmp, size);
+	}
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -240,8 +308,9 @@ static int add_unused(struct reader *r)
 	struct bk_btf_ids *ids = r->ids;
 	size_t n = 0;
 	uint64_t pos = 0;
-	struct range *rs = malloc((ids->nr_sets + ids->nr_entries + 1) * sizeof(*rs));
-	if (!rs)
+	struct range few[32], *rs = few;
+	size_t need = ids->nr_sets + ids->nr_entries + 1;
+	if (need > sizeof(few) / sizeof(few[0]) && !(rs = malloc(need * sizeof(*rs))))
 		return bk_err(r->err, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < ids->nr_sets; i++) {
 		const struct bk_btf_ids_set *s = &ids->sets[i];
@@ -252,7 +321,7 @@ static int add_unused(struct reader *r)
 		if (ids->entries[i].set < 0)
 			rs[n++] = (struct range){ids->entries[i].offset, ids->entries[i].offset + 4ull};
 	rs[n++] = (struct range){ids->size, ids->size};
-	qsort(rs, n, sizeof(*rs), cmp_range);
+	bk_ids_sort(rs, n, sizeof(*rs), cmp_range);
 	int e = 0;
 	for (size_t i = 0; i < n && !e; i++) {
 		if (rs[i].start < pos)
@@ -267,16 +336,13 @@ static int add_unused(struct reader *r)
 		if (rs[i].end > pos)
 			pos = rs[i].end;
 	}
-	free(rs);
+	if (rs != few)
+		free(rs);
 	if (!e)
-		qsort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
+		bk_ids_sort(ids->entries, ids->nr_entries, sizeof(*ids->entries), cmp_entry);
 	return e;
 }
 
-static bool has_prefix(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
 
 /* Sets first (their slots are known from their size), then the IDs. */
 static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t nr)
@@ -285,14 +351,13 @@ static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t 
 	int e;
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < nr; i++) {
-			const char *n = syms[i].name;
-			if (!has_prefix(n, BTF_ID_PREFIX))
+			const char *rest = after(syms[i].name, BTF_ID_PREFIX);
+			if (!rest)
 				continue; /* a BTF_ID_LIST label or the section symbol */
-			const char *rest = n + strlen(BTF_ID_PREFIX);
-			bool set8 = has_prefix(rest, "set8__"), set = has_prefix(rest, "set__");
+			const char *set8 = after(rest, "set8__"), *set = after(rest, "set__");
 			nr_btf_id += !pass;
 			if (pass == 0 && (set || set8))
-				e = add_set(r, &syms[i], rest + (set8 ? 6 : 5), set8);
+				e = add_set(r, &syms[i], set8 ? set8 : set, set8 != NULL);
 			else if (pass == 1 && !set && !set8)
 				e = place_id(r, &syms[i]);
 			else
@@ -307,39 +372,66 @@ static int read_symbols(struct reader *r, const struct bk_elf_sym *syms, size_t 
 	return add_unused(r);
 }
 
-int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_error *err)
+/* Bytes for the strings the symbols leave: a set's symbol (its name is
+ * its end), an ID symbol and the name it asks for (shorter). */
+static size_t size_names(const struct bk_elf_sym *syms, size_t nr)
 {
-	const void *bytes;
-	size_t size, shndx, nr = 0;
+	size_t n = 1;
+	for (size_t i = 0; i < nr; i++)
+		if (after(syms[i].name, BTF_ID_PREFIX))
+			n += 2 * (strlen(syms[i].name) + 1);
+	return n;
+}
+
+/* The symbols of .BTF_ids (section shndx) into ids, allocated here with
+ * room for their strings. */
+static int read_section(const struct bk_file *f, size_t shndx, const void *bytes, size_t size,
+			struct bk_btf_ids **out, struct bk_error *err)
+{
 	struct bk_elf_sym *syms = NULL;
-	int e;
-	*out = NULL;
-	if ((e = bk_file_section_bytes(f, ".BTF_ids", &bytes, &size, err)))
+	size_t nr = 0;
+	int e = bk_file_section_symbols(f, shndx, &syms, &nr, err);
+	if (e == -ENOENT)
+		e = bk_err(err, -EINVAL, ".BTF_ids cannot be read: the module has no symbol table");
+	if (e)
 		return e;
-	struct bk_btf_ids *ids = calloc(1, sizeof(*ids));
+	size_t names = size_names(syms, nr);
+	struct bk_btf_ids *ids = calloc(1, sizeof(*ids) + names);
 	if (!ids || !(ids->data = malloc(size ? size : 1))) {
 		free(ids);
+		free(syms);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	memcpy(ids->data, bytes, size);
 	ids->size = size;
 	ids->big_endian = f->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
-	struct reader r = {.f = f, .ids = ids, .err = err};
-	shndx = bk_file_sec_index(f, ".BTF_ids");
-	e = bk_file_section_symbols(f, shndx, &syms, &nr, err);
-	if (e == -ENOENT)
-		e = bk_err(err, -EINVAL, ".BTF_ids cannot be read: the module has no symbol table");
-	if (!e)
-		e = read_symbols(&r, syms, nr);
+	struct reader r = {.f = f, .ids = ids, .err = err, .names = bk_ids_names(ids),
+			   .names_len = names};
+	e = read_symbols(&r, syms, nr);
 	free(syms);
 	if (e) {
-		bk_err_tag(err, e, BK_E_BTF_IDS);
-		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
 		bk_btf_ids_free(ids);
 		return e;
 	}
 	*out = ids;
 	return 0;
+}
+
+int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_error *err)
+{
+	const void *bytes;
+	size_t size;
+	*out = NULL;
+	int e = bk_file_section_bytes(f, ".BTF_ids", &bytes, &size, err);
+	if (e)
+		return e;
+	/* the section found again by name only for its index: bytes said it is there */
+	e = read_section(f, bk_file_sec_index(f, ".BTF_ids"), bytes, size, out, err);
+	if (e) {
+		bk_err_tag(err, e, BK_E_BTF_IDS);
+		bk_err_set_source(err, bk_file_name(f), ".BTF_ids");
+	}
+	return e;
 }
 
 /* ---- checking -------------------------------------------------------------- */
@@ -348,10 +440,13 @@ int bk_btf_ids_read(const struct bk_file *f, struct bk_btf_ids **out, struct bk_
 static long set_member(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *btf,
 		       const struct bk_type *t)
 {
-	int set = ids->entries[i].set;
+	int set = ids->entries[i].set, kind = (int)bk_kind(t);
+	const char *name = bk_btf_name(btf, t);
+	if (!name)
+		return -1;
 	for (size_t k = 0; k < ids->nr_entries; k++) {
 		const struct bk_btf_ids_entry *m = &ids->entries[k];
-		if (m->set == set && m->kind && bk_ids_names_type(btf, t, m->kind, m->name))
+		if (m->set == set && m->kind && m->kind == kind && bk_ids_same_name(m->name, name))
 			return (long)k;
 	}
 	return -1;
@@ -382,19 +477,23 @@ static int check_target(const struct bk_btf_ids *ids, size_t i, const struct bk_
 {
 	const struct bk_btf_ids_entry *en = &ids->entries[i];
 	char label[200];
-	bk_type_label(btf, en->id, label, sizeof(label));
+	/* the label only for a fault (why may be NULL: a yes or no) */
 	if (en->set < 0 && !bk_ids_names_type(btf, t, en->kind, en->name))
-		return fault(why, len, "ID %u names %s, not %s '%s'", en->id, label,
+		return fault(why, len, "ID %u names %s, not %s '%s'", en->id,
+			     bk_type_label(btf, en->id, label, sizeof(label)),
 			     bk_kind_name((unsigned)en->kind), en->name);
-	if (en->set >= 0 && set_member(ids, i, btf, t) < 0)
+	/* most set slots still hold what their own symbol names: no search */
+	bool own = en->kind && bk_ids_names_type(btf, t, en->kind, en->name);
+	if (en->set >= 0 && !own && set_member(ids, i, btf, t) < 0)
 		return fault(why, len, "ID %u names %s, which no symbol of set %s names", en->id,
-			     label, ids->sets[en->set].name);
+			     bk_type_label(btf, en->id, label, sizeof(label)),
+			     ids->sets[en->set].name);
 	if (en->set >= 0 && ids->sets[en->set].set8 && bk_kind(t) == BK_KIND_FUNC) {
 		const struct bk_type *proto = bk_btf_type(btf, t->type);
 		if (!proto || bk_kind(proto) != BK_KIND_FUNC_PROTO)
 			return fault(why, len, "ID %u names %s, whose type [%u] is not a "
 				     "FUNC_PROTO (the kernel's btf_check_kfunc_protos)", en->id,
-				     label, t->type);
+				     bk_type_label(btf, en->id, label, sizeof(label)), t->type);
 	}
 	return 0;
 }

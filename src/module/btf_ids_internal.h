@@ -30,15 +30,45 @@ static inline void bk_ids_put_word(const struct bk_btf_ids *ids, uint8_t *data, 
 	memcpy(data + off, &v, 4);
 }
 
+/* strcmp(a, b) == 0 without a call: the names compared are short and
+ * mostly differ within a few bytes, and a set's check compares each of
+ * its IDs' names with all of its symbols'. */
+static inline bool bk_ids_same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* Is t the type of this kind and name? */
 static inline bool bk_ids_names_type(const struct bk_btf *btf, const struct bk_type *t, int kind,
 				     const char *name)
 {
+	if ((int)bk_kind(t) != kind)
+		return false;
 	const char *n = bk_btf_name(btf, t);
-	return (int)bk_kind(t) == kind && n && !strcmp(n, name);
+	return n && bk_ids_same_name(n, name);
 }
 
 /* The "" of entries without a symbol: shared, never freed. */
 extern char bk_ids_no_name[1];
+
+/* qsort's contract; few items sorted by insertion (stable). */
+void bk_ids_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+/* Where the strings of ids' sets and entries are: after the struct, in
+ * its one allocation (freed with it). A set's name is the end of its
+ * symbol. */
+char *bk_ids_names(const struct bk_btf_ids *ids);
+
+/* A copy of ids' struct and strings (sets, entries and data not yet
+ * filled: their counts 0, data NULL), or NULL. */
+struct bk_btf_ids *bk_ids_clone_names(const struct bk_btf_ids *ids);
+
+/* p, a string of from's (or bk_ids_no_name), as the same string of to
+ * (made by bk_ids_clone_names(from)). */
+char *bk_ids_rebase(const struct bk_btf_ids *from, const struct bk_btf_ids *to, const char *p);
 
 #endif

@@ -45,28 +45,33 @@ static uint32_t lookup(const struct id_lookup *l, uint32_t id)
 	return 0;
 }
 
+/* The labels are made only for an error: a distill rewrites every entry,
+ * and a few snprintf calls per entry cost more than the rest of the
+ * rewrite (docs/btf_ids.md, speed). */
 static int remap_entry(const struct bk_btf_ids *ids, size_t i, const struct bk_btf *old,
 		       const struct id_lookup *map, const struct bk_btf *new_btf, uint8_t *data,
 		       struct bk_error *err)
 {
 	const struct bk_btf_ids_entry *en = &ids->entries[i];
 	char why[400], where[200], label[200];
-	entry_label(ids, en, where, sizeof(where));
 	if (bk_btf_ids_check_entry(ids, i, old, why, sizeof(why)))
-		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s", where, why);
+		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s",
+			      entry_label(ids, en, where, sizeof(where)), why);
 	if (!en->kind && en->set < 0)
 		return 0; /* unused: stays 0 */
 	uint32_t nid = lookup(map, en->id);
-	bk_type_label(old, en->id, label, sizeof(label));
 	if (!nid)
 		return bk_err(err, -EINVAL, "cannot rewrite .BTF_ids: %s: %s is not in the new "
-			      "numbering", where, label);
+			      "numbering", entry_label(ids, en, where, sizeof(where)),
+			      bk_type_label(old, en->id, label, sizeof(label)));
 	if (new_btf) {
 		const struct bk_type *o = bk_btf_type(old, en->id), *t = bk_btf_type(new_btf, nid);
 		const char *name = bk_btf_name(old, o);
 		if (!t || !bk_ids_names_type(new_btf, t, (int)bk_kind(o), name ? name : ""))
 			return bk_err(err, -EFAULT, "cannot rewrite .BTF_ids: %s: %s was mapped to "
-				      "ID %u, which is another type", where, label, nid);
+				      "ID %u, which is another type",
+				      entry_label(ids, en, where, sizeof(where)),
+				      bk_type_label(old, en->id, label, sizeof(label)), nid);
 	}
 	bk_ids_put_word(ids, data, en->offset, nid);
 	return 0;
@@ -86,22 +91,23 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 		    struct bk_error *err)
 {
 	uint32_t hdr = s->set8 ? 8 : 4, step = hdr;
-	struct slot *slots = malloc((s->cnt ? s->cnt : 1) * sizeof(*slots));
-	if (!slots)
+	struct slot few[64], *slots = few;
+	if (s->cnt > sizeof(few) / sizeof(few[0]) && !(slots = malloc(s->cnt * sizeof(*slots))))
 		return bk_err(err, -ENOMEM, "out of memory");
 	for (uint32_t k = 0; k < s->cnt; k++) {
 		uint32_t off = s->offset + hdr + k * step;
 		slots[k].id = bk_ids_load_word(ids->big_endian, data, off);
 		slots[k].flags = s->set8 ? bk_ids_load_word(ids->big_endian, data, off + 4) : 0;
 	}
-	qsort(slots, s->cnt, sizeof(*slots), cmp_slot);
+	bk_ids_sort(slots, s->cnt, sizeof(*slots), cmp_slot);
 	for (uint32_t k = 0; k < s->cnt; k++) {
 		uint32_t off = s->offset + hdr + k * step;
 		bk_ids_put_word(ids, data, off, slots[k].id);
 		if (s->set8)
 			bk_ids_put_word(ids, data, off + 4, slots[k].flags);
 	}
-	free(slots);
+	if (slots != few)
+		free(slots);
 	return 0;
 }
 
@@ -110,45 +116,34 @@ static int sort_set(const struct bk_btf_ids *ids, const struct bk_btf_ids_set *s
 static int clone_over(const struct bk_btf_ids *ids, uint8_t *data, struct bk_btf_ids **out,
 		      struct bk_error *err)
 {
-	struct bk_btf_ids *c = calloc(1, sizeof(*c));
+	struct bk_btf_ids *c = bk_ids_clone_names(ids);
 	if (!c) {
 		free(data);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	c->data = data;
-	c->size = ids->size;
-	c->big_endian = ids->big_endian;
-	c->sets = calloc(ids->nr_sets + 1, sizeof(*c->sets));
-	c->entries = calloc(ids->nr_entries + 1, sizeof(*c->entries));
-	if (!c->sets || !c->entries)
-		goto nomem;
+	c->sets = malloc((ids->nr_sets + 1) * sizeof(*c->sets));
+	c->entries = malloc((ids->nr_entries + 1) * sizeof(*c->entries));
+	if (!c->sets || !c->entries) {
+		bk_btf_ids_free(c);
+		return bk_err(err, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < ids->nr_sets; i++, c->nr_sets++) {
 		c->sets[i] = ids->sets[i];
-		c->sets[i].name = strdup(ids->sets[i].name);
-		c->sets[i].symbol = strdup(ids->sets[i].symbol);
-		if (!c->sets[i].name || !c->sets[i].symbol) {
-			c->nr_sets++;
-			goto nomem;
-		}
+		c->sets[i].symbol = bk_ids_rebase(ids, c, ids->sets[i].symbol);
+		c->sets[i].name = bk_ids_rebase(ids, c, ids->sets[i].name);
 	}
 	for (size_t i = 0; i < ids->nr_entries; i++, c->nr_entries++) {
 		struct bk_btf_ids_entry *en = &c->entries[i];
 		*en = ids->entries[i];
-		en->symbol = ids->entries[i].kind ? strdup(ids->entries[i].symbol) : bk_ids_no_name;
-		en->name = ids->entries[i].kind ? strdup(ids->entries[i].name) : bk_ids_no_name;
-		if (!en->symbol || !en->name) {
-			c->nr_entries++;
-			goto nomem;
-		}
+		en->symbol = bk_ids_rebase(ids, c, en->symbol);
+		en->name = bk_ids_rebase(ids, c, en->name);
 		en->id = bk_ids_word(c, en->offset);
 		if (en->set >= 0 && c->sets[en->set].set8)
 			en->flags = bk_ids_word(c, en->offset + 4);
 	}
 	*out = c;
 	return 0;
-nomem:
-	bk_btf_ids_free(c);
-	return bk_err(err, -ENOMEM, "out of memory");
 }
 
 static int remap(const struct bk_btf_ids *ids, const struct bk_btf *old,

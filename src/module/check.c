@@ -210,7 +210,15 @@ static int walk_dir(const char *dir, struct list *queue, struct list *files, str
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= sizeof(path))
 			continue;
-		if (lstat(path, &st))
+		/* the entry's type as the directory tells it (one lstat a file
+		 * saved on a tree of thousands), asked for where it does not */
+		if (de->d_type == DT_DIR)
+			st.st_mode = S_IFDIR;
+		else if (de->d_type == DT_REG)
+			st.st_mode = S_IFREG;
+		else if (de->d_type == DT_LNK)
+			st.st_mode = S_IFLNK;
+		else if (de->d_type != DT_UNKNOWN || lstat(path, &st))
 			continue;
 		if (S_ISDIR(st.st_mode))
 			e = push(queue, path);

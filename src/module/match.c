@@ -7,6 +7,7 @@
  * its name up in the new base's shared hash index and filters those types,
  * which gives the same candidates in the same ID order.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,17 +192,188 @@ int bk_matcher_init(struct bk_matcher *m, const struct bk_btf *split,
 	return 0;
 }
 
+/* ---- candidates by one pass over the new base -------------------------------- */
+
+/* The distilled names in groups of equal names, sorted; each new-base type
+ * of a group's name, in ID order. */
+struct bk_match_scan {
+	uint32_t *group_of;  /* per distilled ID: its group + 1, 0 unnamed */
+	const char **names;  /* per group, sorted */
+	uint32_t *first;     /* per group + 1: where its candidates start in ids */
+	uint32_t *ids;
+	size_t nr_groups;
+};
+
+static void scan_free(struct bk_match_scan *sc)
+{
+	if (!sc)
+		return;
+	free(sc->group_of);
+	free(sc->names);
+	free(sc->first);
+	free(sc->ids);
+	free(sc);
+}
+
 void bk_matcher_free(struct bk_matcher *m)
 {
 	free(m->embed);
 	free(m->named);
+	scan_free(m->scan);
 	m->embed = NULL;
 	m->named = NULL;
+	m->scan = NULL;
 }
 
-/* The new-base types named like the distilled type, in ID order. */
-static int lookup(struct bk_matcher *m, const char *name)
+/* Names are turned away on their first two bytes (the second is the NUL
+ * of a one-letter name), as a number that sorts as strcmp does. */
+static uint32_t name_key(const char *name)
 {
+	return (uint32_t)(uint8_t)name[0] << 8 | (uint8_t)name[1];
+}
+
+struct named_id {
+	const char *name;
+	uint32_t id;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named_id *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The group named name, or -1: among the groups whose names share its key
+ * (contiguous, the names being sorted). */
+static long find_group(const struct bk_match_scan *sc, const char *name)
+{
+	size_t lo = 0, hi = sc->nr_groups;
+	uint32_t key = name_key(name);
+	while (lo < hi) { /* the first group whose key is not below */
+		size_t mid = lo + (hi - lo) / 2;
+		if (name_key(sc->names[mid]) < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sc->nr_groups && name_key(sc->names[lo]) == key; lo++)
+		if (!strcmp(sc->names[lo], name))
+			return (long)lo;
+	return -1;
+}
+
+/* The distilled names sorted into groups; the keys they start with. */
+static int scan_groups(struct bk_match_scan *sc, const struct bk_btf *dist, uint32_t nr_dist,
+		       uint64_t *keys)
+{
+	struct named_id *v = malloc((nr_dist ? nr_dist : 1) * sizeof(*v));
+	size_t n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t id = 1; id < nr_dist; id++) {
+		const char *name = bk_btf_str(dist, bk_btf_type(dist, id)->name_off);
+		if (name && *name)
+			v[n++] = (struct named_id){name, id};
+	}
+	qsort(v, n, sizeof(*v), cmp_named);
+	for (size_t i = 0; i < n; i++) {
+		if (!sc->nr_groups || strcmp(sc->names[sc->nr_groups - 1], v[i].name))
+			sc->names[sc->nr_groups++] = v[i].name;
+		sc->group_of[v[i].id] = (uint32_t)sc->nr_groups;
+		keys[name_key(v[i].name) / 64] |= 1ull << (name_key(v[i].name) % 64);
+	}
+	free(v);
+	return 0;
+}
+
+/* One pass over the base: (group, ID) pairs in ID order, then counted into
+ * place by group (stable: each group's IDs stay in ID order). */
+static int scan_pass(struct bk_match_scan *sc, const struct bk_btf *base, const uint64_t *keys)
+{
+	uint32_t *pairs = NULL, cnt = bk_btf_type_cnt(base);
+	size_t n = 0, cap = 0;
+	for (uint32_t id = 1; id < cnt; id++) {
+		const char *name = bk_btf_str(base, bk_own_type(base, id - 1)->name_off);
+		if (!name || !*name || !(keys[name_key(name) / 64] >> (name_key(name) % 64) & 1))
+			continue;
+		long g = find_group(sc, name);
+		if (g < 0)
+			continue;
+		if (n + 2 > cap) {
+			uint32_t *grown = realloc(pairs, (cap = cap ? 2 * cap : 256) * sizeof(*pairs));
+			if (!grown) {
+				free(pairs);
+				return -ENOMEM;
+			}
+			pairs = grown;
+		}
+		pairs[n++] = (uint32_t)g;
+		pairs[n++] = id;
+	}
+	sc->ids = malloc((n / 2 + 1) * sizeof(*sc->ids));
+	if (!sc->ids) {
+		free(pairs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i += 2)
+		sc->first[pairs[i] + 1]++;
+	for (size_t g = 0; g < sc->nr_groups; g++)
+		sc->first[g + 1] += sc->first[g];
+	uint32_t *next = calloc(sc->nr_groups + 1, sizeof(*next));
+	if (!next) {
+		free(pairs);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i += 2)
+		sc->ids[sc->first[pairs[i]] + next[pairs[i]]++] = pairs[i + 1];
+	free(next);
+	free(pairs);
+	return 0;
+}
+
+int bk_matcher_scan_base(struct bk_matcher *m)
+{
+	if (bk_btf_base(m->base) || atomic_load(&m->base->nidx))
+		return 0; /* the index is there (or a chain): bk_btf_find */
+	struct bk_match_scan *sc = calloc(1, sizeof(*sc));
+	uint64_t *keys = calloc(65536 / 64, sizeof(*keys));
+	int e = -ENOMEM;
+	if (sc && keys) {
+		sc->group_of = calloc(m->nr_dist + 1, sizeof(*sc->group_of));
+		sc->names = malloc((m->nr_dist + 1) * sizeof(*sc->names));
+		sc->first = calloc(m->nr_dist + 2, sizeof(*sc->first));
+	}
+	if (sc && keys && sc->group_of && sc->names && sc->first &&
+	    !(e = scan_groups(sc, m->dist, m->nr_dist, keys)))
+		e = scan_pass(sc, m->base, keys);
+	free(keys);
+	if (e) {
+		scan_free(sc);
+		return e;
+	}
+	m->scan = sc;
+	return 0;
+}
+
+/* The new-base types named like distilled type dist_id, in ID order. */
+static int lookup(struct bk_matcher *m, uint32_t dist_id, const char *name)
+{
+	if (m->scan) {
+		const struct bk_match_scan *sc = m->scan;
+		uint32_t g = sc->group_of[dist_id];
+		m->nr_named = g ? sc->first[g] - sc->first[g - 1] : 0;
+		if (m->nr_named > m->named_cap) {
+			uint32_t *c = realloc(m->named, m->nr_named * sizeof(*c));
+			if (!c)
+				return -ENOMEM;
+			m->named = c;
+			m->named_cap = m->nr_named;
+		}
+		if (m->nr_named)
+			memcpy(m->named, sc->ids + sc->first[g - 1], m->nr_named * sizeof(*m->named));
+		return 0;
+	}
 	for (;;) {
 		m->nr_named = bk_btf_find(m->base, name, -1, m->named, m->named_cap);
 		if (m->nr_named <= m->named_cap)
@@ -230,7 +402,7 @@ int bk_match(struct bk_matcher *m, uint32_t dist_id, uint32_t *ids, size_t cap, 
 {
 	const struct bk_type *d = bk_btf_type(m->dist, dist_id);
 	bool embedded = bk_matcher_embedded(m, dist_id);
-	int e = lookup(m, bk_btf_str(m->dist, d->name_off));
+	int e = lookup(m, dist_id, bk_btf_str(m->dist, d->name_off));
 	*nr = 0;
 	if (e)
 		return e;

@@ -27,6 +27,7 @@ struct bk_matcher {
 	struct bk_embed_site *embed;  /* per distilled ID */
 	uint32_t *named;              /* after bk_match: the new-base types of that */
 	size_t nr_named, named_cap;   /*   name, in ID order (near misses included) */
+	struct bk_match_scan *scan;   /* bk_matcher_scan_base's candidates, or NULL */
 };
 
 /* Set up matching split's distilled base (split's base) onto new_base,
@@ -34,6 +35,14 @@ struct bk_matcher {
 int bk_matcher_init(struct bk_matcher *m, const struct bk_btf *split,
 		    const struct bk_btf *new_base, bool quirks);
 void bk_matcher_free(struct bk_matcher *m);
+
+/* Find every distilled name's new-base types in one pass over the new base
+ * instead of its name index: for a few distilled types onto a base not yet
+ * indexed (distill's warnings for one module), far cheaper than indexing a
+ * whole vmlinux; bk_match then gives the same candidates in the same order.
+ * Done only for a base without a base of its own and without an index;
+ * otherwise (and on -ENOMEM) nothing changes. 0 or -ENOMEM. */
+int bk_matcher_scan_base(struct bk_matcher *m);
 
 static inline bool bk_matcher_embedded(const struct bk_matcher *m, uint32_t dist_id)
 {

@@ -5,15 +5,22 @@
  *
  * One walk over the types serves both formats: each kind's printer emits
  * "fields" (key and value), "lists" (members, values, params, vars) and
- * "elements" through a small emitter that renders them as text
+ * "elements" through small emitters (macros and inline functions) that
+ * render them as text
  * (` key=value`, `\n\t'name' ...`) or as bpftool's JSON (`,"key":value`,
  * `{"name":...}`). The few places where bpftool's two formats differ in
  * more than syntax are marked where they happen.
  *
  * Speed: a whole vmlinux is ~12 MB of text, so nothing here goes through
- * printf. Numbers are formatted by hand into a large buffer that is handed
- * to fwrite in big chunks (or grown, for bk_dump_mem).
+ * printf, and the hot loop has no check per byte or per field: each piece
+ * (a type's head, an element) makes sure of room for its fixed part once
+ * and writes through a cursor; strings are copied eight bytes at a time.
+ * Each format has its own copy of the walk (the format is a constant in
+ * the inlined printers), so that it holds no test of the format either.
+ * A large BTF written to a file is formatted by two threads (see
+ * dump_parallel).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,419 +29,558 @@
 #include "text/json_pretty.h"
 #include "text/out.h"
 
-/*
- * bpftool's json_writer escapes exactly these bytes (note \' which is not
- * JSON, but is what bpftool writes); every other byte, control characters
- * and non-ASCII included, goes out as it is.
- */
-static const char json_escape[256] = {
-	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\f'] = 'f', ['\b'] = 'b',
-	['\\'] = '\\', ['"'] = '"', ['\''] = '\'',
+/* ---- names ------------------------------------------------------------------- */
+
+/* The most one piece of output writes between two checks for room: a
+ * type's head or one element, its strings aside (they check as they go).
+ * Every name returns with this much room after it. */
+#define PIECE_MAX 256
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+static const char anon[] = "(anon)", invalid[] = "(invalid)";
+
+/* bpftool's name of a name offset, and the end of the table it is in */
+static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
+{
+	if (!off) {
+		*lim = anon + sizeof(anon);
+		return anon;
+	}
+	while (b && off < b->start_str_off)
+		b = b->base;
+	if (!b || off - b->start_str_off >= b->strs_len) {
+		*lim = invalid + sizeof(invalid);
+		return invalid;
+	}
+	*lim = b->strs + b->strs_len;
+	return b->strs + (off - b->start_str_off);
+}
+
+/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
+ * usual one (shorter than a word, nothing to escape) goes inline. */
+static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf *btf,
+				    uint32_t off, bool json)
+{
+	const char *lim, *s = name_of(btf, off, &lim);
+#if OUT_WORD_AT_A_TIME
+	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
+		uint64_t w, z;
+		memcpy(&w, s, 8);
+		z = json ? out_json_special(w) : out_bytes_below(w, 1);
+		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
+		if (z && !s[k]) {
+			if (json)
+				*p++ = '"';
+			memcpy(p, &w, 8);
+			p += k;
+			if (json)
+				*p++ = '"';
+			return p;
+		}
+	}
+#endif
+	return json ? out_json_str(o, p, s, lim, PIECE_MAX) : out_text_str(o, p, s, lim, PIECE_MAX);
+}
+
+/* ---- words and fields ------------------------------------------------------- */
+
+/* bpftool's words (vocab.h) with their lengths, copied in one move */
+struct word {
+	const char *s;
+	size_t len;
+	char pad[16];
 };
 
-/* The slow way, for a string that may not fit in the buffer as it is. */
-static void put_json_str_slow(struct out *o, const char *s)
+static void word_init(struct word *w, const char *s)
 {
-	PUT_LIT(o, "\"");
-	const char *run = s;
-	for (; *s; s++) {
-		char e = json_escape[(unsigned char)*s];
-		if (!e)
-			continue;
-		put_bytes(o, run, (size_t)(s - run));
-		char pair[2] = {'\\', e};
-		put_bytes(o, pair, 2);
-		run = s + 1;
-	}
-	put_bytes(o, run, (size_t)(s - run));
-	PUT_LIT(o, "\"");
+	w->s = s;
+	w->len = strlen(s);
+	memset(w->pad, 0, sizeof(w->pad));
+	memcpy(w->pad, s, w->len < sizeof(w->pad) ? w->len : sizeof(w->pad));
 }
 
-static void put_json_str(struct out *o, const char *s)
+/* the word at p (room for 16 bytes, or its length); the end */
+static inline char *put_word(char *p, const struct word *w)
 {
-	size_t n = strlen(s);
-	if (n > 4096 || !out_reserve(o, 2 * n + 2)) {
-		put_json_str_slow(o, s);
-		return;
-	}
-	/* room for the worst case (every byte escaped): no checks per byte */
-	char *p = o->buf + o->len;
-	*p++ = '"';
-	for (; *s; s++) {
-		char e = json_escape[(unsigned char)*s];
-		if (e) {
-			*p++ = '\\';
-			*p++ = e;
-		} else {
-			*p++ = *s;
-		}
-	}
-	*p++ = '"';
-	o->len = (size_t)(p - o->buf);
+	if (__builtin_expect(w->len <= sizeof(w->pad), 1))
+		memcpy(p, w->pad, sizeof(w->pad));
+	else
+		memcpy(p, w->s, w->len);
+	return p + w->len;
 }
 
-/* ---- the emitter: fields, lists and elements in either format ---------------- */
-
-/* Text: " key=" (no space first in an element); JSON: ",\"key\":". */
-static void put_key(struct out *o, const char *key, size_t key_len)
+/* A word as a value: bare in text (encoding=SIGNED), a JSON string in
+ * JSON (no word has a byte to escape) */
+static inline char *put_word_val(char *p, const struct word *w, bool json)
 {
-	if (!out_reserve(o, key_len + 4)) /* keys are short: this always fits */
-		return;
-	char *p = o->buf + o->len;
-	if (o->json) {
-		if (!o->fresh)
+	if (json)
+		*p++ = '"';
+	p = put_word(p, w);
+	if (json)
+		*p++ = '"';
+	return p;
+}
+
+struct dumper {
+	struct out *o;
+	const struct bk_btf *btf;
+	uint32_t type_cnt;
+	struct word kinds[BK_NR_KINDS + 1]; /* the last: any kind past the table */
+	struct word int_enc[BK_NR_INT_ENC_WORDS + 1];
+	struct word linkage[BK_NR_LINKAGE_WORDS + 1];
+	struct word fwd_kind[2], enum_sign[2];
+};
+
+static void dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
+{
+	d->o = o;
+	d->btf = btf;
+	d->type_cnt = bk_btf_type_cnt(btf);
+	for (unsigned k = 0; k <= BK_NR_KINDS; k++)
+		word_init(&d->kinds[k], bk_kind_word(k));
+	for (unsigned e = 0; e <= BK_NR_INT_ENC_WORDS; e++)
+		word_init(&d->int_enc[e], bk_int_enc_word(e));
+	for (unsigned l = 0; l <= BK_NR_LINKAGE_WORDS; l++)
+		word_init(&d->linkage[l], bk_linkage_word(l));
+	for (unsigned f = 0; f < 2; f++) {
+		word_init(&d->fwd_kind[f], bk_fwd_kind_word(f));
+		word_init(&d->enum_sign[f], bk_enum_sign_word(f));
+	}
+}
+
+static inline const struct word *kind_word(const struct dumper *d, unsigned kind)
+{
+	return &d->kinds[kind < BK_NR_KINDS ? kind : BK_NR_KINDS];
+}
+
+/* A literal at p; the end */
+#define LIT(p, lit) (memcpy(p, lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
+/* A field's key: text " key=", JSON ,"key": */
+#define KEY(p, json, key) ((json) ? LIT(p, ",\"" key "\":") : LIT(p, " " key "="))
+/* A list: JSON ,"key":[ ... ]; text lists are just their elements */
+#define BEGIN_LIST(p, json, key) ((json) ? LIT(p, ",\"" key "\":[") : (p))
+#define END_LIST(p, json) ((json) ? LIT(p, "]") : (p))
+
+/* An element with a name: text "\n\t'name'", JSON {"name":"..." (with
+ * "," before all but the first). Its fields follow. */
+static ALWAYS_INLINE char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off,
+					    bool first, bool json)
+{
+	p = out_more_room(d->o, p, PIECE_MAX);
+	if (json) {
+		if (!first)
 			*p++ = ',';
-		*p++ = '"';
-		memcpy(p, key, key_len);
-		p += key_len;
-		*p++ = '"';
-		*p++ = ':';
-	} else {
-		if (!o->fresh)
-			*p++ = ' ';
-		memcpy(p, key, key_len);
-		p += key_len;
-		*p++ = '=';
+		p = LIT(p, "{\"name\":");
+		return put_name(d->o, p, d->btf, name_off, true);
 	}
-	o->len = (size_t)(p - o->buf);
-	o->fresh = false;
+	p = LIT(p, "\n\t'");
+	p = put_name(d->o, p, d->btf, name_off, false);
+	return LIT(p, "'");
 }
 
+#define END_ELEM(p, json) ((json) ? LIT(p, "}") : (p))
 
-static void field_u(struct out *o, const char *key, size_t key_len, uint64_t v)
-{
-	put_key(o, key, key_len);
-	put_u64(o, v);
-}
-
-static void field_i(struct out *o, const char *key, size_t key_len, int64_t v)
-{
-	put_key(o, key, key_len);
-	put_i64(o, v);
-}
-
-/* a word: bare in text (encoding=SIGNED), a JSON string in JSON */
-static void field_s(struct out *o, const char *key, size_t key_len, const char *v)
-{
-	put_key(o, key, key_len);
-	if (o->json)
-		put_json_str(o, v);
-	else
-		put_str(o, v);
-}
-
-#define FIELD_U(o, key, v) field_u(o, key, sizeof(key) - 1, v)
-#define FIELD_I(o, key, v) field_i(o, key, sizeof(key) - 1, v)
-#define FIELD_S(o, key, v) field_s(o, key, sizeof(key) - 1, v)
-
-/* bpftool's name of a name offset */
-static const char *type_name(const struct bk_btf *btf, uint32_t off)
-{
-	if (!off)
-		return "(anon)";
-	const char *s = bk_btf_str(btf, off);
-	return s ? s : "(invalid)";
-}
-
-static void begin_type(struct out *o, uint32_t id, unsigned kind, const char *name)
-{
-	if (o->json) {
-		PUT_LIT(o, "{\"id\":");
-		put_u64(o, id);
-		PUT_LIT(o, ",\"kind\":\"");
-		put_str(o, bk_kind_word(kind));
-		PUT_LIT(o, "\",\"name\":");
-		put_json_str(o, name);
-	} else {
-		PUT_LIT(o, "[");
-		put_u64(o, id);
-		PUT_LIT(o, "] ");
-		put_str(o, bk_kind_word(kind));
-		PUT_LIT(o, " '");
-		put_str(o, name);
-		PUT_LIT(o, "'");
-	}
-	o->fresh = false;
-}
-
-static void end_type(struct out *o)
-{
-	if (o->json)
-		PUT_LIT(o, "}");
-	else
-		PUT_LIT(o, "\n");
-}
-
-/* JSON: ,"key":[ ... ]. Text lists are just their elements. */
-static void begin_list(struct out *o, const char *key, size_t key_len)
-{
-	if (o->json) {
-		put_key(o, key, key_len);
-		PUT_LIT(o, "[");
-	}
-	o->first_elem = true;
-}
-
-#define BEGIN_LIST(o, key) begin_list(o, key, sizeof(key) - 1)
-
-static void end_list(struct out *o)
-{
-	if (o->json)
-		PUT_LIT(o, "]");
-	o->fresh = false;
-}
-
-/* An element: text "\n\t'name'" (or just "\n\t" when it has no name),
- * JSON {"name":"..." (or just {). Its fields follow. */
-static void begin_elem(struct out *o, const char *name)
-{
-	if (o->json) {
-		if (o->first_elem)
-			PUT_LIT(o, "{");
-		else
-			PUT_LIT(o, ",{");
-		o->fresh = true;
-		if (name)
-			FIELD_S(o, "name", name);
-	} else {
-		PUT_LIT(o, "\n\t");
-		o->fresh = true;
-		if (name) {
-			PUT_LIT(o, "'");
-			put_str(o, name);
-			PUT_LIT(o, "'");
-			o->fresh = false;
-		}
-	}
-	o->first_elem = false;
-}
-
-static void end_elem(struct out *o)
-{
-	if (o->json)
-		PUT_LIT(o, "}");
-}
+/* Every function below writes at p, which has room for a piece, and
+ * returns the end. They are inlined into one walk per format. */
 
 /* ---- the kinds -------------------------------------------------------------- */
 
-typedef void kind_printer(struct out *o, const struct bk_btf *btf, const struct bk_type *t);
-
-static void print_int(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_int(struct dumper *d, char *p, const struct bk_type *t,
+				     bool json)
 {
-	(void)btf;
 	uint32_t w;
 	memcpy(&w, bk_type_rest(t), sizeof(w));
-	FIELD_U(o, "size", t->size);
-	FIELD_U(o, "bits_offset", bk_int_offset(w));
-	FIELD_U(o, "nr_bits", bk_int_bits(w));
-	FIELD_S(o, "encoding", bk_int_enc_word(bk_int_encoding(w)));
+	uint32_t enc = bk_int_encoding(w);
+	p = fmt_u32(KEY(p, json, "size"), t->size);
+	p = fmt_u32(KEY(p, json, "bits_offset"), bk_int_offset(w));
+	p = fmt_u32(KEY(p, json, "nr_bits"), bk_int_bits(w));
+	p = KEY(p, json, "encoding");
+	return put_word_val(p, &d->int_enc[enc < BK_NR_INT_ENC_WORDS ? enc : BK_NR_INT_ENC_WORDS],
+			    json);
 }
 
 /* PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG */
-static void print_ref(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_ref(char *p, const struct bk_type *t, bool json)
 {
-	(void)btf;
-	FIELD_U(o, "type_id", t->type);
+	return fmt_u32(KEY(p, json, "type_id"), t->type);
 }
 
-static void print_array(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_array(char *p, const struct bk_type *t, bool json)
 {
-	(void)btf;
 	const struct bk_array *a = bk_type_rest(t);
-	FIELD_U(o, "type_id", a->type);
-	FIELD_U(o, "index_type_id", a->index_type);
-	FIELD_U(o, "nr_elems", a->nelems);
+	p = fmt_u32(KEY(p, json, "type_id"), a->type);
+	p = fmt_u32(KEY(p, json, "index_type_id"), a->index_type);
+	return fmt_u32(KEY(p, json, "nr_elems"), a->nelems);
 }
 
-static void print_composite(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_composite(struct dumper *d, char *p, const struct bk_type *t,
+					   bool json)
 {
 	const struct bk_member *m = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
-	FIELD_U(o, "size", t->size);
-	FIELD_U(o, "vlen", vlen);
-	BEGIN_LIST(o, "members");
+	p = fmt_u32(KEY(p, json, "size"), t->size);
+	p = fmt_u32(KEY(p, json, "vlen"), vlen);
+	p = BEGIN_LIST(p, json, "members");
 	for (uint32_t i = 0; i < vlen; i++, m++) {
 		uint32_t bitfield_size = bk_member_bitfield_size(t, m);
-		begin_elem(o, type_name(btf, m->name_off));
-		FIELD_U(o, "type_id", m->type);
-		FIELD_U(o, "bits_offset", bk_member_bit_offset(t, m));
+		p = begin_named_elem(d, p, m->name_off, i == 0, json);
+		p = fmt_u32(KEY(p, json, "type_id"), m->type);
+		p = fmt_u32(KEY(p, json, "bits_offset"), bk_member_bit_offset(t, m));
 		if (bitfield_size)
-			FIELD_U(o, "bitfield_size", bitfield_size);
-		end_elem(o);
+			p = fmt_u32(KEY(p, json, "bitfield_size"), bitfield_size);
+		p = END_ELEM(p, json);
 	}
-	end_list(o);
+	return END_LIST(p, json);
 }
 
-static void print_enum_head(struct out *o, const struct bk_type *t)
+static ALWAYS_INLINE char *print_enum_head(struct dumper *d, char *p, const struct bk_type *t,
+					   bool json)
 {
-	FIELD_S(o, "encoding", bk_enum_sign_word(bk_kflag(t)));
-	FIELD_U(o, "size", t->size);
-	FIELD_U(o, "vlen", bk_vlen(t));
-	BEGIN_LIST(o, "values");
+	p = KEY(p, json, "encoding");
+	p = put_word_val(p, &d->enum_sign[bk_kflag(t)], json);
+	p = fmt_u32(KEY(p, json, "size"), t->size);
+	p = fmt_u32(KEY(p, json, "vlen"), bk_vlen(t));
+	return BEGIN_LIST(p, json, "values");
 }
 
-static void print_enum(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_enum(struct dumper *d, char *p, const struct bk_type *t,
+				      bool json)
 {
 	const struct bk_enum *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
-	print_enum_head(o, t);
+	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
-		begin_elem(o, type_name(btf, v->name_off));
+		p = begin_named_elem(d, p, v->name_off, i == 0, json);
+		p = KEY(p, json, "val");
 		if (bk_kflag(t))
-			FIELD_I(o, "val", v->val);
-		else if (o->json)
+			p = fmt_i64(p, v->val);
+		else if (json)
 			/* bpftool hands the s32 to a u64 writer: sign-extended */
-			FIELD_U(o, "val", (uint64_t)(int64_t)v->val);
+			p = fmt_u64(p, (uint64_t)(int64_t)v->val);
 		else
-			FIELD_U(o, "val", (uint32_t)v->val);
-		end_elem(o);
+			p = fmt_u32(p, (uint32_t)v->val);
+		p = END_ELEM(p, json);
 	}
-	end_list(o);
+	return END_LIST(p, json);
 }
 
-static void print_enum64(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_enum64(struct dumper *d, char *p, const struct bk_type *t,
+					bool json)
 {
 	const struct bk_enum64 *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
-	print_enum_head(o, t);
+	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
-		begin_elem(o, type_name(btf, v->name_off));
+		p = begin_named_elem(d, p, v->name_off, i == 0, json);
+		p = KEY(p, json, "val");
 		if (bk_kflag(t))
-			FIELD_I(o, "val", (int64_t)val);
+			p = fmt_i64(p, (int64_t)val);
 		else
-			FIELD_U(o, "val", val);
-		if (!o->json) /* text only: C literal suffixes */
-			put_str(o, bk_kflag(t) ? "LL" : "ULL");
-		end_elem(o);
+			p = fmt_u64(p, val);
+		if (!json) /* text only: C literal suffixes */
+			p = bk_kflag(t) ? LIT(p, "LL") : LIT(p, "ULL");
+		p = END_ELEM(p, json);
 	}
-	end_list(o);
+	return END_LIST(p, json);
 }
 
-static void print_fwd(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_fwd(struct dumper *d, char *p, const struct bk_type *t,
+				     bool json)
 {
-	(void)btf;
-	FIELD_S(o, "fwd_kind", bk_fwd_kind_word(bk_kflag(t)));
+	p = KEY(p, json, "fwd_kind");
+	return put_word_val(p, &d->fwd_kind[bk_kflag(t)], json);
 }
 
-static void print_func(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static inline const struct word *linkage_word(const struct dumper *d, uint32_t linkage)
 {
-	(void)btf;
-	FIELD_U(o, "type_id", t->type);
-	FIELD_S(o, "linkage", bk_linkage_word(bk_vlen(t)));
+	return &d->linkage[linkage < BK_NR_LINKAGE_WORDS ? linkage : BK_NR_LINKAGE_WORDS];
 }
 
-static void print_func_proto(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_func(struct dumper *d, char *p, const struct bk_type *t,
+				      bool json)
 {
-	const struct bk_param *p = bk_type_rest(t);
+	p = fmt_u32(KEY(p, json, "type_id"), t->type);
+	p = KEY(p, json, "linkage");
+	return put_word_val(p, linkage_word(d, bk_vlen(t)), json);
+}
+
+static ALWAYS_INLINE char *print_func_proto(struct dumper *d, char *p, const struct bk_type *t,
+					    bool json)
+{
+	const struct bk_param *prm = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
-	FIELD_U(o, "ret_type_id", t->type);
-	FIELD_U(o, "vlen", vlen);
-	BEGIN_LIST(o, "params");
-	for (uint32_t i = 0; i < vlen; i++, p++) {
-		begin_elem(o, type_name(btf, p->name_off));
-		FIELD_U(o, "type_id", p->type);
-		end_elem(o);
+	p = fmt_u32(KEY(p, json, "ret_type_id"), t->type);
+	p = fmt_u32(KEY(p, json, "vlen"), vlen);
+	p = BEGIN_LIST(p, json, "params");
+	for (uint32_t i = 0; i < vlen; i++, prm++) {
+		p = begin_named_elem(d, p, prm->name_off, i == 0, json);
+		p = fmt_u32(KEY(p, json, "type_id"), prm->type);
+		p = END_ELEM(p, json);
 	}
-	end_list(o);
+	return END_LIST(p, json);
 }
 
-static void print_var(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_var(struct dumper *d, char *p, const struct bk_type *t,
+				     bool json)
 {
-	(void)btf;
 	const struct bk_var *v = bk_type_rest(t);
-	FIELD_U(o, "type_id", t->type);
-	if (!o->json) /* bpftool's text has "type_id=N, linkage=..." */
-		PUT_LIT(o, ",");
-	FIELD_S(o, "linkage", bk_linkage_word(v->linkage));
+	p = fmt_u32(KEY(p, json, "type_id"), t->type);
+	if (!json) /* bpftool's text has "type_id=N, linkage=..." */
+		p = LIT(p, ",");
+	p = KEY(p, json, "linkage");
+	return put_word_val(p, linkage_word(d, v->linkage), json);
 }
 
 /* Text only: " (KIND 'name')" of a DATASEC entry's type. bpftool prints it
  * for any ID below the type count: void shows as "(UNKNOWN '(anon)')". */
-static void put_var_label(struct out *o, const struct bk_btf *btf, uint32_t id)
+static char *put_var_label(struct dumper *d, char *p, uint32_t id)
 {
-	if (id >= bk_btf_type_cnt(btf))
-		return;
-	const struct bk_type *vt = bk_btf_type(btf, id);
-	PUT_LIT(o, " (");
-	put_str(o, bk_kind_word(vt ? bk_kind(vt) : BK_KIND_UNKN));
-	PUT_LIT(o, " '");
-	put_str(o, vt ? type_name(btf, vt->name_off) : "(anon)");
-	PUT_LIT(o, "')");
+	if (id >= d->type_cnt)
+		return p;
+	const struct bk_type *vt = bk_btf_type(d->btf, id);
+	p = LIT(p, " (");
+	p = put_word(p, kind_word(d, vt ? bk_kind(vt) : BK_KIND_UNKN));
+	p = LIT(p, " '");
+	p = put_name(d->o, p, d->btf, vt ? vt->name_off : 0, false);
+	return LIT(p, "')");
 }
 
-static void print_datasec(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_datasec(struct dumper *d, char *p, const struct bk_type *t,
+					 bool json)
 {
 	const struct bk_var_secinfo *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
-	FIELD_U(o, "size", t->size);
-	FIELD_U(o, "vlen", vlen);
-	BEGIN_LIST(o, "vars");
+	p = fmt_u32(KEY(p, json, "size"), t->size);
+	p = fmt_u32(KEY(p, json, "vlen"), vlen);
+	p = BEGIN_LIST(p, json, "vars");
 	for (uint32_t i = 0; i < vlen; i++, v++) {
-		begin_elem(o, NULL);
-		FIELD_U(o, "type_id", v->type);
-		FIELD_U(o, "offset", v->offset);
-		FIELD_U(o, "size", v->size);
-		if (!o->json)
-			put_var_label(o, btf, v->type);
-		end_elem(o);
+		/* an element without a name: its first field has no separator */
+		p = out_more_room(d->o, p, PIECE_MAX);
+		if (json)
+			p = i ? LIT(p, ",{\"type_id\":") : LIT(p, "{\"type_id\":");
+		else
+			p = LIT(p, "\n\ttype_id=");
+		p = fmt_u32(p, v->type);
+		p = fmt_u32(KEY(p, json, "offset"), v->offset);
+		p = fmt_u32(KEY(p, json, "size"), v->size);
+		if (!json)
+			p = put_var_label(d, p, v->type);
+		p = END_ELEM(p, json);
 	}
-	end_list(o);
+	return END_LIST(p, json);
 }
 
-static void print_float(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_float(char *p, const struct bk_type *t, bool json)
 {
-	(void)btf;
-	FIELD_U(o, "size", t->size);
+	return fmt_u32(KEY(p, json, "size"), t->size);
 }
 
-static void print_decl_tag(struct out *o, const struct bk_btf *btf, const struct bk_type *t)
+static ALWAYS_INLINE char *print_decl_tag(char *p, const struct bk_type *t, bool json)
 {
-	(void)btf;
 	const struct bk_decl_tag *tag = bk_type_rest(t);
-	FIELD_U(o, "type_id", t->type);
-	FIELD_I(o, "component_idx", tag->component_idx);
+	p = fmt_u32(KEY(p, json, "type_id"), t->type);
+	return fmt_i64(KEY(p, json, "component_idx"), tag->component_idx);
 }
 
-static kind_printer *const printers[BK_NR_KINDS] = {
-	[BK_KIND_INT] = print_int,
-	[BK_KIND_PTR] = print_ref,
-	[BK_KIND_ARRAY] = print_array,
-	[BK_KIND_STRUCT] = print_composite,
-	[BK_KIND_UNION] = print_composite,
-	[BK_KIND_ENUM] = print_enum,
-	[BK_KIND_FWD] = print_fwd,
-	[BK_KIND_TYPEDEF] = print_ref,
-	[BK_KIND_VOLATILE] = print_ref,
-	[BK_KIND_CONST] = print_ref,
-	[BK_KIND_RESTRICT] = print_ref,
-	[BK_KIND_FUNC] = print_func,
-	[BK_KIND_FUNC_PROTO] = print_func_proto,
-	[BK_KIND_VAR] = print_var,
-	[BK_KIND_DATASEC] = print_datasec,
-	[BK_KIND_FLOAT] = print_float,
-	[BK_KIND_DECL_TAG] = print_decl_tag,
-	[BK_KIND_TYPE_TAG] = print_ref,
-	[BK_KIND_ENUM64] = print_enum64,
-};
+/* text "[id] KIND 'name'", JSON {"id":N,"kind":"KIND","name":"name" */
+static ALWAYS_INLINE char *begin_type(struct dumper *d, char *p, uint32_t id, unsigned kind,
+				      uint32_t name_off, bool json)
+{
+	if (json) {
+		p = fmt_u32(LIT(p, "{\"id\":"), id);
+		p = put_word(LIT(p, ",\"kind\":\""), kind_word(d, kind));
+		p = LIT(p, "\",\"name\":");
+		return put_name(d->o, p, d->btf, name_off, true);
+	}
+	p = fmt_u32(LIT(p, "["), id);
+	p = put_word(LIT(p, "] "), kind_word(d, kind));
+	p = LIT(p, " '");
+	p = put_name(d->o, p, d->btf, name_off, false);
+	return LIT(p, "'");
+}
+
+static ALWAYS_INLINE char *print_type(struct dumper *d, char *p, uint32_t id,
+				      const struct bk_type *t, bool json)
+{
+	unsigned kind = bk_kind(t);
+	p = begin_type(d, p, id, kind, t->name_off, json);
+	switch (kind) {
+	case BK_KIND_INT: p = print_int(d, p, t, json); break;
+	case BK_KIND_PTR:
+	case BK_KIND_TYPEDEF:
+	case BK_KIND_VOLATILE:
+	case BK_KIND_CONST:
+	case BK_KIND_RESTRICT:
+	case BK_KIND_TYPE_TAG: p = print_ref(p, t, json); break;
+	case BK_KIND_ARRAY: p = print_array(p, t, json); break;
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION: p = print_composite(d, p, t, json); break;
+	case BK_KIND_ENUM: p = print_enum(d, p, t, json); break;
+	case BK_KIND_FWD: p = print_fwd(d, p, t, json); break;
+	case BK_KIND_FUNC: p = print_func(d, p, t, json); break;
+	case BK_KIND_FUNC_PROTO: p = print_func_proto(d, p, t, json); break;
+	case BK_KIND_VAR: p = print_var(d, p, t, json); break;
+	case BK_KIND_DATASEC: p = print_datasec(d, p, t, json); break;
+	case BK_KIND_FLOAT: p = print_float(p, t, json); break;
+	case BK_KIND_DECL_TAG: p = print_decl_tag(p, t, json); break;
+	case BK_KIND_ENUM64: p = print_enum64(d, p, t, json); break;
+	default: break; /* an unknown kind (only in BTF built in memory): its head alone */
+	}
+	return json ? LIT(p, "}") : LIT(p, "\n");
+}
 
 /* ---- the walk ----------------------------------------------------------------- */
 
+/* types [from, to) of d's BTF (own indexes), each after a "," in JSON
+ * but the first of all */
+static ALWAYS_INLINE void dump_range(struct dumper *d, uint32_t from, uint32_t to, bool json)
+{
+	const struct bk_btf *btf = d->btf;
+	struct out *o = d->o;
+	char *p = out_room(o, PIECE_MAX);
+	for (uint32_t i = from; i < to && !o->err; i++) {
+		p = out_more_room(o, p, PIECE_MAX);
+		if (json && i)
+			*p++ = ',';
+		p = print_type(d, p, btf->start_id + i, bk_own_type(btf, i), json);
+	}
+	out_commit(o, p);
+}
+
+/* the two walks: each format's own code, the format known at compile time */
+static void dump_range_text(struct dumper *d, uint32_t from, uint32_t to)
+{
+	dump_range(d, from, to, false);
+}
+
+static void dump_range_json(struct dumper *d, uint32_t from, uint32_t to)
+{
+	dump_range(d, from, to, true);
+}
+
+static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
+{
+	if (d->o->json)
+		dump_range_json(d, from, to);
+	else
+		dump_range_text(d, from, to);
+}
+
+/*
+ * Two threads for a large BTF written to a file: the types go in blocks,
+ * even blocks to one thread and odd ones to the other. Each formats a
+ * block into its own buffer (reused: it stays warm, nothing grows past the
+ * largest block), then waits for the block's turn, writes it and passes
+ * the turn on; so one formats while the other writes, and the output is
+ * in ID order. A failure is kept by the thread that meets it; the turns
+ * still go round, so that no thread waits forever.
+ */
+#define BLOCK_TYPES 1024u
+#define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
+
+struct relay {
+	pthread_mutex_t lock;
+	pthread_cond_t turn_passed;
+	uint32_t turn; /* the block that is written next */
+	struct out *dest;
+	const struct bk_btf *btf;
+	int err;       /* a worker's own failure (memory); the turn holder's to touch */
+};
+
+struct worker {
+	struct relay *r;
+	uint32_t first; /* its first block: 0 or 1 */
+	struct out o;   /* its buffer, made by the caller's thread (its malloc arena) */
+};
+
+static void wait_turn(struct relay *r, uint32_t block)
+{
+	pthread_mutex_lock(&r->lock);
+	while (r->turn != block)
+		pthread_cond_wait(&r->turn_passed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void pass_turn(struct relay *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->turn++;
+	pthread_cond_broadcast(&r->turn_passed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct relay *r = w->r;
+	uint32_t n = r->btf->nr_types, blocks = (n + BLOCK_TYPES - 1) / BLOCK_TYPES;
+	struct dumper d;
+	int e = 0;
+	dumper_init(&d, &w->o, r->btf);
+	for (uint32_t k = w->first; k < blocks; k += 2) {
+		uint32_t from = k * BLOCK_TYPES, to = n - from > BLOCK_TYPES ? from + BLOCK_TYPES : n;
+		if (!e) {
+			w->o.len = 0;
+			dump_range_as(&d, from, to);
+			e = w->o.err;
+		}
+		wait_turn(r, k);
+		if (e && !r->err)
+			r->err = e;
+		if (!r->err && !r->dest->err)
+			out_write(r->dest, w->o.buf, w->o.len);
+		pass_turn(r);
+	}
+	return NULL;
+}
+
+/* a worker's buffer: room for a block of a vmlinux as it is, in memory */
+static bool worker_init(struct worker *w, struct relay *r, uint32_t first)
+{
+	*w = (struct worker){.r = r, .first = first};
+	w->o = (struct out){.cap = OUT_CHUNK, .json = r->dest->json};
+	w->o.buf = malloc(w->o.cap);
+	return w->o.buf != NULL;
+}
+
+/* false: not started (no thread or no memory), nothing written */
+static bool dump_parallel(struct out *o, const struct bk_btf *btf)
+{
+	struct relay r = {.dest = o, .btf = btf};
+	struct worker w[2];
+	pthread_t t;
+	bool started = false;
+	if (!worker_init(&w[0], &r, 0) || !worker_init(&w[1], &r, 1))
+		goto out;
+	if (pthread_mutex_init(&r.lock, NULL))
+		goto out;
+	if (!pthread_cond_init(&r.turn_passed, NULL)) {
+		started = !pthread_create(&t, NULL, work, &w[1]);
+		if (started) {
+			work(&w[0]);
+			pthread_join(t, NULL);
+			if (r.err && !o->err)
+				o->err = r.err;
+		}
+		pthread_cond_destroy(&r.turn_passed);
+	}
+	pthread_mutex_destroy(&r.lock);
+out:
+	free(w[0].o.buf);
+	free(w[1].o.buf);
+	return started;
+}
+
 static void dump_types(struct out *o, const struct bk_btf *btf)
 {
-	uint32_t first = bk_btf_start_id(btf), end = first + bk_btf_nr_types(btf);
 	if (o->json)
 		PUT_LIT(o, "{\"types\":[");
-	for (uint32_t id = first; id < end && !o->err; id++) {
-		const struct bk_type *t = bk_btf_type(btf, id);
-		unsigned kind = bk_kind(t);
-		if (o->json && id != first)
-			PUT_LIT(o, ",");
-		begin_type(o, id, kind, type_name(btf, t->name_off));
-		/* an unknown kind (only in BTF built in memory) prints its head alone */
-		if (kind < BK_NR_KINDS && printers[kind])
-			printers[kind](o, btf, t);
-		end_type(o);
+	if (!o->file || btf->nr_types < PARALLEL_MIN_TYPES || !dump_parallel(o, btf)) {
+		struct dumper d;
+		dumper_init(&d, o, btf);
+		dump_range_as(&d, 0, btf->nr_types);
 	}
 	if (o->json)
 		PUT_LIT(o, "]}\n");

@@ -52,42 +52,138 @@ void put_bytes_slow(struct out *o, const char *s, size_t n)
 	}
 }
 
+void out_write(struct out *o, const char *s, size_t n)
+{
+	if (!o->file) {
+		put_bytes(o, s, n);
+		return;
+	}
+	out_flush(o);
+	if (!o->err && n && fwrite(s, 1, n, o->file) != n)
+		o->err = errno ? -errno : -EIO;
+}
+
+/* ---- cursors ------------------------------------------------------------------ */
+
+char *out_room_slow(struct out *o, size_t n)
+{
+	if (!out_make_room(o, n))
+		o->len = 0; /* out of memory: o->err says so, the output is dropped */
+	return o->buf + o->len;
+}
+
+/* ---- strings ------------------------------------------------------------------ */
+
+char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after)
+{
+	for (;;) {
+#if OUT_WORD_AT_A_TIME
+		while (lim - s >= 8 && out_left(o, p) >= 8) {
+			uint64_t w, z;
+			memcpy(&w, s, 8);
+			memcpy(p, &w, 8);
+			if ((z = out_bytes_below(w, 1)))
+				return out_more_room(o, p + __builtin_ctzll(z) / 8, after);
+			s += 8;
+			p += 8;
+		}
+#endif
+		p = out_more_room(o, p, 8);
+		for (int i = 0; i < 8; i++, s++) {
+			if (s == lim || !*s)
+				return out_more_room(o, p, after);
+			*p++ = *s;
+		}
+	}
+}
+
+/*
+ * bpftool's json_writer escapes exactly these bytes (note \' which is not
+ * JSON, but is what bpftool writes); every other byte, control characters
+ * and non-ASCII included, goes out as it is.
+ */
+static const char json_escape[256] = {
+	['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r', ['\f'] = 'f', ['\b'] = 'b',
+	['\\'] = '\\', ['"'] = '"', ['\''] = '\'',
+};
+
+/* Words go out whole until one holds a byte that ends the string or may
+ * need escaping; that byte and a few after it go the careful way. */
+char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_t after)
+{
+	*p++ = '"';
+	for (;;) {
+#if OUT_WORD_AT_A_TIME
+		while (lim - s >= 8 && out_left(o, p) >= 8) {
+			uint64_t w, z;
+			memcpy(&w, s, 8);
+			memcpy(p, &w, 8);
+			if ((z = out_json_special(w))) {
+				unsigned k = (unsigned)__builtin_ctzll(z) / 8;
+				s += k;
+				p += k;
+				if (!*s) { /* the usual end: no byte to escape */
+					*p++ = '"';
+					return out_more_room(o, p, after);
+				}
+				break;
+			}
+			s += 8;
+			p += 8;
+		}
+#endif
+		p = out_more_room(o, p, 2 * 8 + 1);
+		for (int i = 0; i < 8; i++, s++) {
+			if (s == lim || !*s) {
+				*p++ = '"';
+				return out_more_room(o, p, after);
+			}
+			char e = json_escape[(unsigned char)*s];
+			if (e) {
+				*p++ = '\\';
+				*p++ = e;
+			} else {
+				*p++ = *s;
+			}
+		}
+	}
+}
+
+/* ---- numbers ------------------------------------------------------------------ */
+
 /* "00".."99": numbers are written two digits at a time */
 #define DIGITS_ROW(d) d "0" d "1" d "2" d "3" d "4" d "5" d "6" d "7" d "8" d "9"
-static const char digit_pairs[] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
+const char out_digit_pairs[200] = DIGITS_ROW("0") DIGITS_ROW("1") DIGITS_ROW("2")
 	DIGITS_ROW("3") DIGITS_ROW("4") DIGITS_ROW("5") DIGITS_ROW("6") DIGITS_ROW("7")
 	DIGITS_ROW("8") DIGITS_ROW("9");
 
-void put_u64(struct out *o, uint64_t v)
+char *fmt_u64_slow(char *p, uint64_t v)
 {
 	char tmp[20], *q = tmp + sizeof(tmp);
-	if (v < 10) {
-		char c = (char)('0' + v);
-		put_bytes(o, &c, 1);
-		return;
-	}
 	while (v >= 100) {
 		q -= 2;
-		memcpy(q, digit_pairs + 2 * (v % 100), 2);
+		memcpy(q, out_digit_pairs + 2 * (v % 100), 2);
 		v /= 100;
 	}
 	if (v >= 10) {
 		q -= 2;
-		memcpy(q, digit_pairs + 2 * v, 2);
+		memcpy(q, out_digit_pairs + 2 * v, 2);
 	} else {
 		*--q = (char)('0' + v);
 	}
-	put_bytes(o, q, (size_t)(tmp + sizeof(tmp) - q));
+	size_t n = (size_t)(tmp + sizeof(tmp) - q);
+	memcpy(p, q, n);
+	return p + n;
+}
+
+void put_u64(struct out *o, uint64_t v)
+{
+	out_commit(o, fmt_u64(out_room(o, 20), v));
 }
 
 void put_i64(struct out *o, int64_t v)
 {
-	if (v < 0) {
-		PUT_LIT(o, "-");
-		put_u64(o, -(uint64_t)v); /* well defined for INT64_MIN too */
-	} else {
-		put_u64(o, (uint64_t)v);
-	}
+	out_commit(o, fmt_i64(out_room(o, 21), v));
 }
 
 int out_open(struct out *o, FILE *file)

@@ -29,6 +29,9 @@ void out_flush(struct out *o);
 bool out_make_room(struct out *o, size_t n);
 void put_bytes_slow(struct out *o, const char *s, size_t n);
 void put_u64(struct out *o, uint64_t v);
+/* n bytes from elsewhere: straight to the file after what is buffered
+ * (no copy), or into memory */
+void out_write(struct out *o, const char *s, size_t n);
 void put_i64(struct out *o, int64_t v);
 
 /* Make room for n more bytes; false when that is impossible (memory). */
@@ -61,6 +64,121 @@ static inline void put_char(struct out *o, char c)
 		o->buf[o->len++] = c;
 	else
 		put_bytes_slow(o, &c, 1);
+}
+
+/* ---- cursors: write through a pointer, no check per byte ------------------ */
+
+/* The most a cursor may ask for at once: every buffer has this much. */
+#define OUT_ROOM_MAX 4096
+
+char *out_room_slow(struct out *o, size_t n);
+
+/* A cursor with room for n (<= OUT_ROOM_MAX) bytes at buf + len. It always
+ * has the room: when memory runs out, o->err says so and what follows is
+ * written over the dropped output. Write through it, then out_commit. */
+static inline char *out_room(struct out *o, size_t n)
+{
+	if (__builtin_expect(o->cap - o->len >= n, 1))
+		return o->buf + o->len;
+	return out_room_slow(o, n);
+}
+
+/* The bytes written through a cursor up to p are output. */
+static inline void out_commit(struct out *o, char *p)
+{
+	o->len = (size_t)(p - o->buf);
+}
+
+/* Bytes left after a cursor */
+static inline size_t out_left(const struct out *o, const char *p)
+{
+	return (size_t)(o->buf + o->cap - p);
+}
+
+/* the cursor p with room for n (<= OUT_ROOM_MAX) more bytes */
+static inline char *out_more_room(struct out *o, char *p, size_t n)
+{
+	if (__builtin_expect(out_left(o, p) >= n, 1))
+		return p;
+	out_commit(o, p);
+	return out_room(o, n);
+}
+
+/* ---- strings, eight bytes at a time ------------------------------------------ */
+
+/* Strings are copied a word at a time where the bytes' order in a word is
+ * the memory order's (little endian), else byte by byte. */
+#define OUT_WORD_AT_A_TIME (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+#define OUT_ONES 0x0101010101010101ull
+#define OUT_HIGHS 0x8080808080808080ull
+
+/* The high bit of each byte of w below n (n <= 128). A byte above one that
+ * is may be marked too, never one below: the lowest mark is true. */
+static inline uint64_t out_bytes_below(uint64_t w, unsigned n)
+{
+	return (w - OUT_ONES * n) & ~w & OUT_HIGHS;
+}
+
+/* the same for the bytes that are c */
+static inline uint64_t out_bytes_eq(uint64_t w, unsigned char c)
+{
+	return out_bytes_below(w ^ (OUT_ONES * c), 1);
+}
+
+/* The bytes of w that end a JSON string or may need escaping: below 0x20
+ * (the NUL among them), a quote, an apostrophe or a backslash. */
+static inline uint64_t out_json_special(uint64_t w)
+{
+	return out_bytes_below(w, 0x20) | out_bytes_eq(w, '"') | out_bytes_eq(w, '\'') |
+	       out_bytes_eq(w, '\\');
+}
+
+/* The string s, which ends in a NUL before lim (the end of its table: the
+ * 8-byte loads stay inside it), at p as it is: text. Returns the cursor
+ * after it, with room for after (<= OUT_ROOM_MAX) more bytes. */
+char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
+/* The same quoted and escaped as bpftool's json_writer does; p has room
+ * for the opening quote. */
+char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
+
+/* "00".."99" */
+extern const char out_digit_pairs[200];
+
+/* v in decimal at p (room for 10 bytes); the end. Two digits per step,
+ * the count found first so that they go straight to their place. */
+static inline char *fmt_u32(char *p, uint32_t v)
+{
+	unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+		   : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8
+		   : v < 1000000000 ? 9 : 10;
+	char *end = p + n, *q = end;
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, out_digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(q - 2, out_digit_pairs + 2 * v, 2);
+	else
+		q[-1] = (char)('0' + v);
+	return end;
+}
+
+/* v in decimal at p (room for 20 bytes); the end */
+char *fmt_u64_slow(char *p, uint64_t v);
+static inline char *fmt_u64(char *p, uint64_t v)
+{
+	return v >> 32 ? fmt_u64_slow(p, v) : fmt_u32(p, (uint32_t)v);
+}
+
+/* v in decimal at p (room for 20 bytes); the end */
+static inline char *fmt_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return fmt_u64(p, -(uint64_t)v); /* well defined for INT64_MIN too */
+	}
+	return fmt_u64(p, (uint64_t)v);
 }
 
 /* Start writing to file (a buffer of OUT_CHUNK) or into memory (file
