@@ -106,7 +106,8 @@ struct builder {
 	bool oom;
 };
 
-static struct bk_diff_record *new_rec(struct builder *b, const struct dentity *e, enum bk_diff_op op)
+static struct bk_diff_record *new_rec(struct builder *b, const struct dentity *e,
+				      enum bk_diff_op op)
 {
 	if (b->nr == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
