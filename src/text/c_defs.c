@@ -27,11 +27,16 @@ struct name_slot {
 	uint32_t count; /* 0: an empty slot */
 };
 
-static int name_map_grow(struct name_map *m)
+static int name_map_grow(struct cdump *d, struct name_map *m)
 {
 	size_t cap = m->slots ? (m->mask + 1) * 2 : 4096;
-	struct name_slot *ns = calloc(cap, sizeof(*ns));
-	if (!ns)
+	/* room at once for as many names as the types could give it */
+	while (!m->slots && cap / 2 < m->hint && cap < ((size_t)1 << 24))
+		cap *= 2;
+	struct name_slot *ns = m->slots ? NULL : c_take_spare(d, cap * sizeof(*ns));
+	if (ns)
+		memset(ns, 0, cap * sizeof(*ns));
+	else if (!(ns = calloc(cap, sizeof(*ns))))
 		return -ENOMEM;
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		if (!m->slots[i].count)
@@ -50,12 +55,15 @@ static int name_map_grow(struct name_map *m)
 /* How many times the name at name_off has been given out, this time
  * included (libbpf's btf_dump_name_dups): by content, as strings may be
  * repeated at other offsets. When memory runs out the name counts as new. */
-static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off,
+			  size_t *len_out)
 {
-	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(m))
-		return 1;
 	const char *name = c_str(d, name_off);
 	size_t len = strlen(name);
+	if (len_out)
+		*len_out = len; /* for the caller that prints the name next */
+	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
+		return 1;
 	uint32_t h = bk_strset_hash(name, len);
 	size_t j = h & m->mask;
 	for (; m->slots[j].count; j = (j + 1) & m->mask) {
@@ -75,7 +83,7 @@ static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off
  * first time the type is named. FWDs and empty enums keep their name. */
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return 0;
 	if (d->state[id] & ST_NAME_DONE)
@@ -83,7 +91,7 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 	d->state[id] |= ST_NAME_DONE;
 	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
 		return 0;
-	uint32_t dup = name_dups(d, map, t->name_off);
+	uint32_t dup = name_dups(d, map, t->name_off, NULL);
 	d->dup[id] = dup > 1 ? dup : 0;
 	return d->dup[id];
 }
@@ -116,20 +124,20 @@ static void put_name(struct cdump *d, const char *name, uint32_t dup)
 void c_put_type_name(struct cdump *d, uint32_t id)
 {
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	put_name(d, c_name(d, d->types[id]), dup);
+	put_name(d, c_name(d, c_type(d, id)), dup);
 }
 
 void c_put_ident_name(struct cdump *d, uint32_t id)
 {
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
-	put_name(d, c_name(d, d->types[id]), dup);
+	put_name(d, c_name(d, c_type(d, id)), dup);
 }
 
 /* ---- definitions without nested declarators ------------------------------------ */
 
 void c_emit_struct_fwd(struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (bk_kind(t) == BK_KIND_STRUCT)
 		PUT_LIT(d->o, "struct");
 	else
@@ -141,7 +149,7 @@ void c_emit_struct_fwd(struct cdump *d, uint32_t id)
 
 void c_emit_fwd_def(struct cdump *d, uint32_t id)
 {
-	if (bk_kflag(d->types[id]))
+	if (bk_kflag(c_type(d, id)))
 		PUT_LIT(d->o, "union ");
 	else
 		PUT_LIT(d->o, "struct ");
@@ -152,10 +160,11 @@ static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
 	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
-	uint32_t dup = name_dups(d, &d->ident_names, name_off);
+	size_t len;
+	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
 	PUT_LIT(d->o, "\n");
 	c_put_pfx(d->o, lvl + 1);
-	put_str(d->o, name);
+	put_bytes(d->o, name, len);
 	if (dup > 1) {
 		PUT_LIT(d->o, "___");
 		put_u64(d->o, dup);
@@ -186,7 +195,7 @@ static void put_enum_mode(struct cdump *d, const struct bk_type *t)
 
 void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint32_t vlen = bk_vlen(t);
 	bool is_signed = bk_kflag(t);
 	PUT_LIT(d->o, "enum");
@@ -238,7 +247,7 @@ void c_emit_missing_aliases(struct cdump *d, uint32_t id)
 {
 	/* naming the INT takes its name in the struct/union/enum namespace */
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	const char *name = c_name(d, d->types[id]);
+	const char *name = c_name(d, c_type(d, id));
 	if (dup)
 		return; /* name___N is none of them */
 	for (size_t i = 0; i < sizeof(missing_base_types) / sizeof(missing_base_types[0]); i++) {

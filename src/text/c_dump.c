@@ -81,16 +81,21 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->o = o;
 	d->err = err;
 	d->n = bk_btf_type_cnt(btf);
-	d->types = malloc(d->n * sizeof(*d->types));
+	d->own_start = btf->nr_types ? btf->start_id : d->n;
+	d->own_types = btf->types;
+	d->own_offs = btf->offs;
+	d->types = malloc(d->own_start * sizeof(*d->types));
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->chain_hash = malloc(d->n * sizeof(*d->chain_hash));
 	d->align = malloc(d->n * sizeof(*d->align));
-	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align)
+	d->kind = calloc(d->n, 1);
+	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align ||
+	    !d->kind)
 		return -ENOMEM;
 	d->types[0] = &void_type;
-	for (uint32_t id = 1; id < d->n; id++)
+	for (uint32_t id = 1; id < d->own_start; id++)
 		d->types[id] = bk_btf_type(btf, id);
 	memset(d->align, 0xff, d->n); /* ALIGN_UNSET */
 	/* void is always there */
@@ -98,20 +103,60 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	return c_prepare(d);
 }
 
+void c_give_spare(struct cdump *d, void *p, size_t sz)
+{
+	for (int i = 0; i < 2 && p; i++) {
+		if (!d->spare[i]) {
+			d->spare[i] = p;
+			d->spare_sz[i] = sz;
+			return;
+		}
+	}
+	free(p);
+}
+
+void *c_take_spare(struct cdump *d, size_t sz)
+{
+	for (int i = 0; i < 2; i++) {
+		if (d->spare[i] && d->spare_sz[i] >= sz) {
+			void *p = d->spare[i];
+			d->spare[i] = NULL;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static void cdump_fini(struct cdump *d)
 {
+	free(d->spare[0]);
+	free(d->spare[1]);
 	free(d->types);
 	free(d->state);
 	free(d->dup);
 	free(d->end);
 	free(d->chain_hash);
 	free(d->align);
+	free(d->kind);
 	free(d->queue.v);
 	free(d->decl.v);
 	free(d->work.v);
 	free(d->astack);
 	free(d->fs.f);
 	c_emit_fini(d);
+}
+
+/* The IDs that a loop in sorted order visits jump about the types: ask
+ * for the type of the one eight ahead, and for where the type of the one
+ * sixteen ahead is, before they are needed. */
+static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i, size_t n)
+{
+	if (i + 16 < n && ids[i + 16] >= d->own_start)
+		__builtin_prefetch(&d->own_offs[ids[i + 16] - d->own_start]);
+	if (i + 8 < n) {
+		__builtin_prefetch(c_type(d, ids[i + 8]));
+		__builtin_prefetch(&d->state[ids[i + 8]]);
+	}
 }
 
 /* The types bpftool dumps, in its order: the roots; or every ID from 1
@@ -134,9 +179,15 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids);
-		/* the sort's own tables: not needed after it */
-		free(d->end);
-		free(d->chain_hash);
+		/* the sort's own tables: not needed after it, the ends' room
+		 * enough for the queue (a type is queued once at most) */
+		if (!d->queue.v) {
+			d->queue.v = d->end;
+			d->queue.cap = d->n;
+		} else {
+			free(d->end);
+		}
+		c_give_spare(d, d->chain_hash, d->n * sizeof(*d->chain_hash));
 		d->end = NULL;
 		d->chain_hash = NULL;
 		if (e) {
@@ -148,7 +199,13 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 	int e = 0;
 	for (size_t i = first; i < d->n && !e; i++) {
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
-		if (!(d->state[id] & ST_ORDERED)) /* else c_order has nothing to do */
+		if (ids)
+			prefetch_ahead(d, ids, i, d->n);
+		if (d->state[id] & ST_ORDERED)
+			continue; /* c_order would have nothing to do */
+		if (c_orders_nothing(d->kind[id]))
+			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
+		else
 			e = c_order(d, id);
 	}
 	free(ids);
@@ -157,7 +214,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 
 static int compare_kfuncs(const struct cdump *d, uint32_t a, uint32_t b)
 {
-	int r = strcmp(c_name(d, d->types[a]), c_name(d, d->types[b]));
+	int r = strcmp(c_name(d, c_type(d, a)), c_name(d, c_type(d, b)));
 	return r ? r : (a > b) - (a < b);
 }
 
@@ -192,11 +249,11 @@ static int sort_kfuncs(const struct cdump *d, uint32_t *v, size_t n)
 /* the FUNCs that a DECL_TAG named tag marks as a whole (component -1) */
 static bool func_tag(const struct cdump *d, uint32_t id, const char *tag, uint32_t *func)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	if (bk_kind(t) != BK_KIND_DECL_TAG ||
 	    ((const struct bk_decl_tag *)bk_type_rest(t))->component_idx != -1)
 		return false;
-	if (t->type >= d->n || bk_kind(d->types[t->type]) != BK_KIND_FUNC)
+	if (t->type >= d->n || bk_kind(c_type(d, t->type)) != BK_KIND_FUNC)
 		return false;
 	*func = t->type;
 	return !strcmp(c_name(d, t), tag);
@@ -210,6 +267,8 @@ static int emit_kfuncs(struct cdump *d)
 	int e = fastcall ? 0 : -ENOMEM;
 	for (uint32_t id = 1; id < d->n && !e; id++) {
 		uint32_t f;
+		if (d->kind[id] != BK_KIND_DECL_TAG)
+			continue;
 		if (func_tag(d, id, "bpf_kfunc", &f))
 			e = u32vec_push(&kf, f);
 		else if (func_tag(d, id, "bpf_fastcall", &f))
@@ -223,7 +282,7 @@ static int emit_kfuncs(struct cdump *d)
 		PUT_LIT(d->o, "extern ");
 		if (fastcall[f / 8] & (1u << (f % 8)))
 			PUT_LIT(d->o, "__bpf_fastcall ");
-		e = c_emit_decl(d, d->types[f]->type, c_name(d, d->types[f]), 0);
+		e = c_emit_decl(d, c_type(d, f)->type, c_name(d, c_type(d, f)), 0);
 		PUT_LIT(d->o, " __weak __ksym;\n");
 	}
 	PUT_LIT(d->o, "#endif\n\n");
@@ -247,9 +306,11 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 		e = order_all(&d, &opts);
 	if (!e) {
 		put_bytes(o, header, sizeof(header) - 1);
-		for (size_t i = 0; i < d.queue.n && !e; i++)
+		for (size_t i = 0; i < d.queue.n && !e; i++) {
+			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
 			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 				e = c_emit_type(&d, d.queue.v[i]);
+		}
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -64,7 +64,7 @@ static bool is_mod(const struct bk_type *t)
 static void put_mods(struct cdump *d, struct task *c)
 {
 	for (; c->cnt; c->cnt--) {
-		switch (bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]])) {
+		switch (bk_kind(c_type(d, d->decl.v[c->lo + c->cnt - 1]))) {
 		case BK_KIND_VOLATILE:
 			PUT_LIT(d->o, "volatile ");
 			break;
@@ -83,7 +83,7 @@ static void put_mods(struct cdump *d, struct task *c)
 /* qualifiers of arrays and prototypes mean nothing in C (GCC quirks) */
 static void drop_mods(struct cdump *d, struct task *c)
 {
-	while (c->cnt && is_mod(d->types[d->decl.v[c->lo + c->cnt - 1]]))
+	while (c->cnt && is_mod(c_type(d, d->decl.v[c->lo + c->cnt - 1])))
 		c->cnt--;
 }
 
@@ -100,7 +100,7 @@ static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
 static int build_chain(struct cdump *d, uint32_t id)
 {
 	for (uint32_t steps = 0;; steps++) {
-		const struct bk_type *t = d->types[id];
+		const struct bk_type *t = c_type(d, id);
 		if (steps > d->n)
 			return bk_err_type(d->err, d->btf, id, -ELOOP, "type loop in a declaration");
 		if (u32vec_push(&d->decl, id))
@@ -125,7 +125,7 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 {
 	bool only_mods_outside = true;
 	for (size_t k = start; k < d->decl.n; k++) {
-		const struct bk_type *t = d->types[d->decl.v[k]];
+		const struct bk_type *t = c_type(d, d->decl.v[k]);
 		switch (bk_kind(t)) {
 		case BK_KIND_FUNC_PROTO:
 			return false;
@@ -204,7 +204,7 @@ static int push_member(struct cdump *d, uint32_t id, uint32_t i, int lvl, int64_
 /* "struct name {" and the members, as tasks (btf_dump_emit_struct_def) */
 static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	bool packed = bk_kind(t) == BK_KIND_STRUCT && c_struct_is_packed(d, t);
 	c_emit_struct_fwd(d, id);
 	PUT_LIT(d->o, " {");
@@ -213,7 +213,7 @@ static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
 
 static void end_struct_def(struct cdump *d, struct task *m)
 {
-	const struct bk_type *t = d->types[m->id];
+	const struct bk_type *t = c_type(d, m->id);
 	if (bk_kind(t) == BK_KIND_STRUCT)
 		c_put_bit_padding(d, m->off, (int64_t)t->size * 8, c_align_of(d, m->id), false,
 				m->lvl + 1);
@@ -228,7 +228,7 @@ static void end_struct_def(struct cdump *d, struct task *m)
 
 static int run_member(struct cdump *d, struct task m)
 {
-	const struct bk_type *t = d->types[m.id];
+	const struct bk_type *t = c_type(d, m.id);
 	for (;; m.i++) {
 		if (m.i >= bk_vlen(t)) {
 			end_struct_def(d, &m);
@@ -317,7 +317,7 @@ static int push_params(struct cdump *d, uint32_t id, int lvl)
 static int chain_step(struct cdump *d, struct task *c, bool *done)
 {
 	uint32_t id = d->decl.v[c->lo + --c->cnt];
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
 	if (!id) {
 		put_mods(d, c);
@@ -395,7 +395,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 			put_char(d->o, ']');
 			return 0;
 		}
-		bool multidim = bk_kind(d->types[d->decl.v[c->lo + c->cnt - 1]]) == BK_KIND_ARRAY;
+		bool multidim = bk_kind(c_type(d, d->decl.v[c->lo + c->cnt - 1])) == BK_KIND_ARRAY;
 		if (c->fname[0] && !c->flag)
 			put_char(d->o, ' ');
 		if (!multidim)
@@ -443,7 +443,7 @@ static int run_chain(struct cdump *d, struct task c)
 
 static int run_params(struct cdump *d, struct task p)
 {
-	const struct bk_type *t = d->types[p.id];
+	const struct bk_type *t = c_type(d, p.id);
 	const struct bk_param *par = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
 	if (!p.i) {
@@ -516,8 +516,8 @@ static int run_tasks(struct cdump *d)
 		case T_MEMBER_END:
 			if (t.flag) {
 				PUT_LIT(d->o, ": ");
-				put_i64(d->o, t.off - bk_member_bit_offset(d->types[t.id],
-					(const struct bk_member *)bk_type_rest(d->types[t.id]) + t.i));
+				put_i64(d->o, t.off - bk_member_bit_offset(c_type(d, t.id),
+					(const struct bk_member *)bk_type_rest(c_type(d, t.id)) + t.i));
 			}
 			put_char(d->o, ';');
 			t.i++;
@@ -554,7 +554,7 @@ int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl)
 
 int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
 	size_t n = c_format_name(d->tname, c_name(d, t), dup);
 	d->tname[n] = '\0';

@@ -45,6 +45,7 @@ struct u32vec {
 struct name_map {
 	struct name_slot *slots;
 	size_t mask, used;
+	size_t hint; /* how many names it may get (sizes the first table) */
 };
 
 struct frame {
@@ -66,8 +67,14 @@ struct fstack {
 struct cdump {
 	const struct bk_btf *btf;
 	uint32_t n;                  /* types, void included: last ID + 1 */
-	const struct bk_type **types; /* by ID; [0] a zeroed void */
+	/* types by ID (c_type): the BTF's own from its offsets, the base's
+	 * and void ([0], zeroed) from a table */
+	const uint8_t *own_types;
+	const uint32_t *own_offs;
+	uint32_t own_start;
+	const struct bk_type **types; /* IDs below own_start */
 	uint8_t *state;              /* ST_* by ID */
+	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
@@ -83,11 +90,26 @@ struct cdump {
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
+	/* blocks freed by one phase for a later one to take (memory already
+	 * touched: fresh pages cost a fault each) */
+	void *spare[2];
+	size_t spare_sz[2];
 	struct out *o;
 	struct bk_error *err;
 };
 
 int u32vec_push(struct u32vec *s, uint32_t v);
+/* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
+ * of at least sz bytes (NULL: none) */
+void c_give_spare(struct cdump *d, void *p, size_t sz);
+void *c_take_spare(struct cdump *d, size_t sz);
+
+static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
+{
+	if (__builtin_expect(id >= d->own_start, 1))
+		return (const struct bk_type *)(d->own_types + d->own_offs[id - d->own_start]);
+	return d->types[id];
+}
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */
 static inline const char *c_str(const struct cdump *d, uint32_t off)
@@ -138,6 +160,12 @@ int c_prepare(struct cdump *d);
  * btf_dump_order_type); emitting one queued definition after what it
  * needs (btf_dump_emit_type) */
 int c_order(struct cdump *d, uint32_t root);
+/* kinds that ordering only marks as done (FUNC, VAR, DATASEC, DECL_TAG) */
+static inline bool c_orders_nothing(unsigned kind)
+{
+	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
+	       kind == BK_KIND_DECL_TAG;
+}
 int c_emit_type(struct cdump *d, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */

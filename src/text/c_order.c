@@ -21,13 +21,14 @@
 
 static struct frame *fpush(struct fstack *s, uint32_t id)
 {
-	struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
-	if (!frames)
-		return NULL;
-	s->f = frames;
+	if (__builtin_expect(s->n >= s->cap, 0)) {
+		struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
+		if (!frames)
+			return NULL;
+		s->f = frames;
+	}
 	struct frame *f = &s->f[s->n++];
-	memset(f, 0, sizeof(*f));
-	f->id = id;
+	*f = (struct frame){.id = id};
 	return f;
 }
 
@@ -42,14 +43,16 @@ static int order_loop_error(struct cdump *d, uint32_t id)
 			   "unsatisfiable type cycle (no C declaration can write it)");
 }
 
+static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int *ret);
+
 /* Start a frame: returns 1 with *ret set when it is done at once, 0 when
  * it waits for a child, <0 on error. */
 static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
-	const struct bk_type *t = d->types[f->id];
 	uint8_t *st = &d->state[f->id];
-	if (*st & ST_ORDERED)
+	if (*st & ST_ORDERED) /* (before the type is read: most are) */
 		return *ret = 1, 1;
+	const struct bk_type *t = c_type(d, f->id);
 	if (*st & ST_ORDERING) {
 		/* a loop that a forward declaration resolves */
 		if (c_is_composite(t) && f->flag && t->name_off)
@@ -63,6 +66,10 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		*st |= ST_ORDERED;
 		return *ret = 0, 1;
 	case BK_KIND_PTR:
+		if (d->state[t->type] & ST_ORDERED) { /* what PH_PTR would make of it */
+			*st |= ST_ORDERED;
+			return *ret = 1, 1;
+		}
 		f->phase = PH_PTR;
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
@@ -96,6 +103,12 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		*st |= ST_ORDERED;
 		return *ret = 1, 1;
 	case BK_KIND_TYPEDEF:
+		if (d->state[t->type] & ST_ORDERED) { /* what PH_TYPEDEF would make of it */
+			if (enqueue(d, f->id))
+				return -ENOMEM;
+			*st |= ST_ORDERED;
+			return *ret = 1, 1;
+		}
 		f->phase = PH_TYPEDEF;
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
@@ -105,6 +118,8 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		f->phase = PH_PROTO;
 		f->i = 0;
 		f->strong = false;
+		if (d->state[t->type] & ST_ORDERED) /* the return type would return 1 */
+			return *ret = 1, order_resume(d, s, f, ret);
 		if (!(c = fpush(s, t->type)))
 			return -ENOMEM;
 		c->flag = s->f[s->n - 2].flag;
@@ -124,7 +139,7 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 /* Resume a frame after its child returned ret; the same returns as above. */
 static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	struct frame *c;
 	switch (f->phase) {
 	case PH_PTR:
@@ -132,6 +147,9 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 		return 1; /* *ret: the target's */
 	case PH_MEMBERS: {
 		const struct bk_member *m = bk_type_rest(t);
+		/* a member already ordered would return at once: not pushed */
+		while (f->i < bk_vlen(t) && (d->state[m[f->i].type] & ST_ORDERED))
+			f->i++;
 		if (f->i < bk_vlen(t)) {
 			if (!(c = fpush(s, m[f->i++].type)))
 				return -ENOMEM;
@@ -153,6 +171,9 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 	case PH_PROTO: {
 		const struct bk_param *p = bk_type_rest(t);
 		if (*ret > 0)
+			f->strong = true;
+		/* a parameter already ordered would return 1 at once: not pushed */
+		for (; f->i < bk_vlen(t) && (d->state[p[f->i].type] & ST_ORDERED); f->i++)
 			f->strong = true;
 		if (f->i < bk_vlen(t)) {
 			bool through_ptr = f->flag;
@@ -211,7 +232,7 @@ int c_order(struct cdump *d, uint32_t root)
 static bool is_blacklisted(const struct cdump *d, uint32_t id)
 {
 	/* a compiler built-in: defining it breaks other compilers */
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	return t->name_off && !strcmp(c_name(d, t), "__builtin_va_list");
 }
 
@@ -226,7 +247,7 @@ static int end_def(struct cdump *d, int e)
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint8_t *st = &d->state[id];
 	if (*st & ST_FWD_EMITTED)
 		return 0;
@@ -257,11 +278,11 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
  * phase to resume in, 2 when it became its target (run again). */
 static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 {
-	const struct bk_type *t = d->types[f->id];
 	uint8_t *st = &d->state[f->id];
-	bool top_level = f->cont == 0;
-	if (*st & ST_EMITTED)
+	if (*st & ST_EMITTED) /* (before the type is read: most are) */
 		return 1;
+	const struct bk_type *t = c_type(d, f->id);
+	bool top_level = f->cont == 0;
 	if (*st & ST_EMITTING) {
 		int e = emit_while_emitting(d, f->id, f->cont);
 		return e ? e : 1;
@@ -331,7 +352,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 /* Resume a frame: 1 when done, 0 when it pushed a child, <0 on error. */
 static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 {
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	uint8_t *st = &d->state[f->id];
 	switch (f->phase) {
 	case PH_TYPEDEF: {
@@ -343,6 +364,10 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		return e ? e : 1;
 	}
 	case PH_MEMBERS:
+		/* a member already emitted would return at once: not pushed */
+		while (f->i < bk_vlen(t) &&
+		       (d->state[((const struct bk_member *)bk_type_rest(t))[f->i].type] & ST_EMITTED))
+			f->i++;
 		if (f->i < bk_vlen(t)) {
 			const struct bk_member *m = bk_type_rest(t);
 			uint32_t cont = t->name_off ? f->id : f->cont;
@@ -365,9 +390,14 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 	case PH_PROTO: {
 		const struct bk_param *p = bk_type_rest(t);
 		uint32_t next;
-		if (f->i > bk_vlen(t))
-			return 1;
-		next = f->i == 0 ? t->type : p[f->i - 1].type;
+		/* what is already emitted would return at once: not pushed */
+		for (;; f->i++) {
+			if (f->i > bk_vlen(t))
+				return 1;
+			next = f->i == 0 ? t->type : p[f->i - 1].type;
+			if (!(d->state[next] & ST_EMITTED))
+				break;
+		}
 		f->i++;
 		uint32_t cont = f->cont;
 		struct frame *c = fpush(s, next);

@@ -14,9 +14,11 @@
  *   5. the ID.
  * bpftool computes 1, 2 and 4 by recursion down the chain; here the end of
  * every chain and the chain's part of the hash are worked out once per
- * type, without recursion, and the hash only for the types that tie on
- * 1-3. The compare reads eight-byte big-endian prefixes of the two names
- * first, so that most compares need no strcmp.
+ * type, without recursion. No string comparison is left in the sort
+ * itself: the names in use are numbered once in strcmp order (a radix
+ * sort of their prefixes, strcmp only between names that share one), so
+ * that 1-3 pack into one integer key a type, which a radix sort orders;
+ * the hash is computed only for the types whose keys tie.
  */
 #include <stdlib.h>
 
@@ -29,26 +31,10 @@ static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off
 	return name_off ? h * 31 + c_str_hash(c_str(d, name_off)) : h;
 }
 
-static uint64_t be_prefix(const char *s)
-{
-	uint64_t k = 0;
-	int i = 0;
-	for (; i < 8 && s[i]; i++)
-		k = k << 8 | (unsigned char)s[i];
-	return i ? k << (8 * (8 - i)) : 0;
-}
-
-/* one type in a run of equal keys, and what breaks the tie */
-struct tie {
-	const char *sname;
-	uint64_t oprefix, hash;
-	uint32_t id;
-};
-
 /* the hash of a chain's end with include_members false */
 static uint64_t end_hash(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	uint64_t h = name_hasher(d, 0, t->name_off);
 	unsigned kind = bk_kind(t);
 	if (kind == BK_KIND_ENUM) {
@@ -74,7 +60,7 @@ static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
  * end: a struct there mixes in its members' names and their types' hashes */
 static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 {
-	const struct bk_type *t = d->types[e];
+	const struct bk_type *t = c_type(d, e);
 	uint64_t h = end_hash(d, e);
 	if (c_is_composite(t)) {
 		const struct bk_member *m = bk_type_rest(t);
@@ -88,14 +74,14 @@ static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 
 static unsigned rank_of(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
 	if (!t->name_off) {
 		if (kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64)
 			return 0;
 		return kind == BK_KIND_INT || kind == BK_KIND_FLOAT ? 2 : RANK_MAX;
 	}
-	switch (bk_kind(d->types[d->end[id]])) {
+	switch (bk_kind(c_type(d, d->end[id]))) {
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		return 1;
@@ -112,115 +98,42 @@ static unsigned rank_of(const struct cdump *d, uint32_t id)
 	}
 }
 
-static const char *sort_name_of(const struct cdump *d, uint32_t id)
+/* the sort name's string offset (0: none): a chain end's own name, the
+ * first enumerator of an anonymous enum, else the type's name */
+static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 {
-	const struct bk_type *t = d->types[id];
+	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
 	if (d->end[id] != id)
-		return c_name(d, d->types[d->end[id]]);
+		return c_type(d, d->end[id])->name_off;
 	if ((kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64) && !t->name_off && bk_vlen(t))
-		return c_str(d, ((const uint32_t *)bk_type_rest(t))[0]); /* first name_off */
-	return c_name(d, t);
+		return ((const struct bk_enum *)bk_type_rest(t))->name_off; /* the same in enum64 */
+	return t->name_off;
 }
 
-/* the hashes of chain ends with members, by the end's ID */
-struct hash_memo {
-	uint64_t *hash;
-	uint8_t *have;
-};
-
-static uint64_t tie_hash(const struct cdump *d, struct hash_memo *memo, uint32_t id)
+/* the first eight bytes of s, big-endian, zero-padded: comparing them as
+ * integers compares the strings' starts as strcmp does */
+static uint64_t be_prefix(const char *s)
 {
-	uint32_t e = d->end[id];
-	if (!(memo->have[e / 8] & (1u << (e % 8)))) {
-		memo->hash[e] = end_hash_members(d, e);
-		memo->have[e / 8] |= (uint8_t)(1u << (e % 8));
-	}
-	return d->chain_hash[id] + memo->hash[e];
+	uint64_t k = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		k = k << 8 | (unsigned char)s[i];
+	return i ? k << (8 * (8 - i)) : 0;
 }
 
-/* bpftool's btf_type_compare for two types whose rank and first seven
- * sort-name bytes are equal */
-static int compare_tie(const struct cdump *d, struct hash_memo *memo, struct tie *a,
-		       struct tie *b)
-{
-	/* names are mostly deduplicated: the same string is the same pointer */
-	int r = a->sname == b->sname ? 0 : strcmp(a->sname, b->sname);
-	if (r)
-		return r;
-	if (a->oprefix != b->oprefix)
-		return a->oprefix < b->oprefix ? -1 : 1;
-	const char *oa = c_name(d, d->types[a->id]), *ob = c_name(d, d->types[b->id]);
-	r = oa == ob ? 0 : strcmp(oa, ob);
-	if (r)
-		return r;
-	(void)memo;
-	if (a->hash != b->hash)
-		return a->hash < b->hash ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* insertion sort of short runs, then bottom-up merges: no recursion */
-static int sort_ties(const struct cdump *d, struct hash_memo *memo, struct tie *v, size_t n,
-		     struct tie *tmp)
-{
-	const size_t RUN = 8;
-	for (size_t lo = 0; lo < n; lo += RUN) {
-		size_t hi = lo + RUN < n ? lo + RUN : n;
-		for (size_t i = lo + 1; i < hi; i++) {
-			struct tie x = v[i];
-			size_t j = i;
-			for (; j > lo && compare_tie(d, memo, &x, &v[j - 1]) < 0; j--)
-				v[j] = v[j - 1];
-			v[j] = x;
-		}
-	}
-	struct tie *src = v, *dst = tmp;
-	for (size_t w = RUN; w < n; w *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * w) {
-			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-			size_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				dst[k++] = compare_tie(d, memo, &src[j], &src[i]) < 0 ? src[j++] : src[i++];
-			while (i < mid)
-				dst[k++] = src[i++];
-			while (j < hi)
-				dst[k++] = src[j++];
-		}
-		struct tie *x = src;
-		src = dst;
-		dst = x;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	return 0;
-}
-
-/*
- * One word a type: the rank (4 bits), as much of the sort name's prefix as
- * fits, and the ID in the low id_bits. Sorting the words by their high
- * bits (a stable LSD radix sort over words that start in ID order) orders
- * by rank and prefix, ties in ID order; the ID comes back from the low bits.
- */
-struct keys {
-	unsigned id_bits;
-	uint64_t id_mask;
-};
-
-static uint64_t pack_key(const struct keys *k, unsigned rank, const char *sname, uint32_t id)
-{
-	return (uint64_t)rank << 60 | (be_prefix(sname) >> 4 & ~k->id_mask & (~0ull >> 4)) | id;
-}
-
-static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit)
+/* Stable LSD radix sort of words by their bits low_bit..high_bit; a digit
+ * that all words share moves nothing and is skipped. */
+static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
 {
 	enum { BITS = 11, BUCKETS = 1 << BITS };
-	for (unsigned shift = low_bit; shift < 64; shift += BITS) {
-		size_t count[BUCKETS] = {0};
+	size_t count[BUCKETS];
+	for (unsigned shift = low_bit; n > 1 && shift < high_bit && shift < 64; shift += BITS) {
+		memset(count, 0, sizeof(count));
 		for (size_t i = 0; i < n; i++)
 			count[(v[i] >> shift) & (BUCKETS - 1)]++;
 		if (count[(v[0] >> shift) & (BUCKETS - 1)] == n)
-			continue; /* one digit for all: nothing moves */
+			continue;
 		size_t sum = 0;
 		for (size_t b = 0; b < BUCKETS; b++) {
 			size_t c = count[b];
@@ -233,72 +146,315 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit)
 	}
 }
 
-/* each run of equal keys by the rest of bpftool's compare; the hashes of
- * struct ends (with members: the costly part) memoised in memo */
-static int sort_runs(struct cdump *d, const struct keys *k, const uint64_t *v, size_t n,
-		     uint32_t *ids, struct hash_memo *memo)
+/* A sort's state: one key a type (rank, sort name's number, name's
+ * number, packed into the low bits), the ID field of the words sorted. */
+struct sorter {
+	struct cdump *d;
+	uint32_t n;
+	unsigned id_bits;
+	uint64_t id_mask;
+	uint64_t *key, *w, *tmp; /* n each */
+	void *scratch;           /* run buffers, grown as needed */
+	size_t scratch_cap;      /* bytes */
+};
+
+static void *scratch(struct sorter *s, size_t bytes)
 {
-	struct tie *ties = NULL, *tmp = NULL;
-	size_t cap = 0;
-	for (size_t lo = 0, hi; lo < n; lo = hi) {
-		uint64_t key = v[lo] & ~k->id_mask;
-		for (hi = lo + 1; hi < n && (v[hi] & ~k->id_mask) == key; hi++)
+	if (bytes > s->scratch_cap) {
+		free(s->scratch);
+		s->scratch = malloc(bytes);
+		s->scratch_cap = s->scratch ? bytes : 0;
+	}
+	return s->scratch;
+}
+
+struct named {
+	const char *s;
+	uint32_t id;
+};
+
+/* insertion sort of short runs, then bottom-up merges (stable, no
+ * recursion); less(a, b) as the order */
+#define MERGE_SORT(T, v, n, tmp, less)                                                       \
+	do {                                                                                 \
+		const size_t run_ = 8;                                                       \
+		for (size_t lo_ = 0; lo_ < (n); lo_ += run_) {                               \
+			size_t hi_ = lo_ + run_ < (n) ? lo_ + run_ : (n);                    \
+			for (size_t i_ = lo_ + 1; i_ < hi_; i_++) {                          \
+				T x_ = (v)[i_];                                              \
+				size_t j_ = i_;                                              \
+				for (; j_ > lo_ && less(&x_, &(v)[j_ - 1]); j_--)            \
+					(v)[j_] = (v)[j_ - 1];                               \
+				(v)[j_] = x_;                                                \
+			}                                                                    \
+		}                                                                            \
+		T *src_ = (v), *dst_ = (tmp);                                                \
+		for (size_t w_ = run_; w_ < (n); w_ *= 2) {                                  \
+			for (size_t lo_ = 0; lo_ < (n); lo_ += 2 * w_) {                     \
+				size_t mid_ = lo_ + w_ < (n) ? lo_ + w_ : (n);               \
+				size_t hi_ = lo_ + 2 * w_ < (n) ? lo_ + 2 * w_ : (n);        \
+				size_t i_ = lo_, j_ = mid_, k_ = lo_;                        \
+				while (i_ < mid_ && j_ < hi_)                                \
+					dst_[k_++] = less(&src_[j_], &src_[i_]) ? src_[j_++] \
+										: src_[i_++]; \
+				while (i_ < mid_)                                            \
+					dst_[k_++] = src_[i_++];                             \
+				while (j_ < hi_)                                             \
+					dst_[k_++] = src_[j_++];                             \
+			}                                                                    \
+			T *x_ = src_;                                                        \
+			src_ = dst_;                                                         \
+			dst_ = x_;                                                           \
+		}                                                                            \
+		if (src_ != (v))                                                             \
+			memcpy((v), src_, (n) * sizeof(T));                                  \
+	} while (0)
+
+static bool named_less(const struct named *a, const struct named *b)
+{
+	return a->s != b->s && strcmp(a->s, b->s) < 0;
+}
+
+/*
+ * The names the sort compares, numbered in strcmp order (equal strings
+ * equally, "" 0), looked up by string offset: a bitmap of the offsets in
+ * use, the count of them before each bitmap word, and the numbers of the
+ * used offsets in offset order. The numbering radix sorts the used
+ * offsets' words (the string's prefix above the offset's index) and
+ * compares only strings that share a prefix.
+ */
+struct names {
+	uint64_t *used;
+	uint32_t *before;
+	uint32_t *num; /* by index among the used offsets */
+	uint64_t total; /* string offsets: the base's and own */
+	unsigned bits;  /* the numbers' width */
+};
+
+static void mark_name(struct names *nm, uint32_t off)
+{
+	if (off && off < nm->total)
+		nm->used[off / 64] |= 1ull << (off % 64);
+}
+
+static uint32_t name_num(const struct names *nm, uint32_t off)
+{
+	if (!off || off >= nm->total)
+		return 0;
+	uint64_t word = nm->used[off / 64] & ((1ull << (off % 64)) - 1);
+	return nm->num[nm->before[off / 64] + (uint32_t)__builtin_popcountll(word)];
+}
+
+/* number the used offsets' strings: num[u] holds the offset on entry */
+static int number_strings(struct sorter *s, struct names *nm, size_t nr)
+{
+	unsigned u_bits = 1;
+	while (u_bits < 32 && (1ull << u_bits) < nr)
+		u_bits++;
+	uint64_t u_mask = (1ull << u_bits) - 1;
+	/* the type sort's words serve, unless names outnumber types */
+	uint64_t *own = nr > s->n ? malloc(nr * sizeof(*own) * 2) : NULL;
+	uint64_t *w = own ? own : s->w, *tmp = own ? own + nr : s->tmp;
+	if (nr > s->n && !own)
+		return -ENOMEM;
+	for (size_t u = 0; u < nr; u++)
+		w[u] = (be_prefix(c_str(s->d, nm->num[u])) & ~u_mask) | u;
+	radix_sort(w, tmp, nr, u_bits, 64);
+	uint32_t ord = 0;
+	int err = 0;
+	for (size_t lo = 0, hi; lo < nr; lo = hi) {
+		uint64_t pfx = w[lo] & ~u_mask;
+		for (hi = lo + 1; hi < nr && (w[hi] & ~u_mask) == pfx; hi++)
 			;
 		size_t len = hi - lo;
-		if (len == 1) {
-			ids[lo] = (uint32_t)(v[lo] & k->id_mask);
+		if (!pfx) { /* "" (an offset inside a string table's gaps) */
+			for (size_t i = lo; i < hi; i++)
+				nm->num[w[i] & u_mask] = 0;
 			continue;
 		}
-		if (len > cap) {
-			free(ties);
-			free(tmp);
-			cap = len;
-			ties = malloc(cap * sizeof(*ties));
-			tmp = malloc(cap * sizeof(*tmp));
-			if (!ties || !tmp) {
-				free(ties);
-				free(tmp);
-				return -ENOMEM;
-			}
+		if (len == 1) { /* a prefix no other string has */
+			nm->num[w[lo] & u_mask] = ++ord;
+			continue;
+		}
+		struct named *v = scratch(s, 2 * len * sizeof(*v));
+		if (!v) {
+			err = -ENOMEM;
+			break;
 		}
 		for (size_t i = 0; i < len; i++) {
-			uint32_t id = (uint32_t)(v[lo + i] & k->id_mask);
-			ties[i] = (struct tie){sort_name_of(d, id), be_prefix(c_name(d, d->types[id])),
-					       tie_hash(d, memo, id), id};
+			uint32_t u = (uint32_t)(w[lo + i] & u_mask);
+			v[i] = (struct named){c_str(s->d, nm->num[u]), u};
 		}
-		sort_ties(d, memo, ties, len, tmp);
-		for (size_t i = 0; i < len; i++)
-			ids[lo + i] = ties[i].id;
+		MERGE_SORT(struct named, v, len, v + len, named_less);
+		ord++;
+		for (size_t i = 0; i < len; i++) {
+			if (i && v[i].s != v[i - 1].s && strcmp(v[i].s, v[i - 1].s))
+				ord++;
+			nm->num[v[i].id] = ord;
+		}
 	}
-	free(ties);
-	free(tmp);
+	free(own);
+	nm->bits = 0;
+	while (nm->bits < 32 && ord >> nm->bits)
+		nm->bits++;
+	return err;
+}
+
+static int number_names(struct sorter *s, struct names *nm)
+{
+	const struct cdump *d = s->d;
+	nm->total = (uint64_t)d->btf->start_str_off + d->btf->strs_len;
+	size_t words = nm->total / 64 + 1;
+	nm->used = calloc(words, sizeof(*nm->used));
+	nm->before = malloc(words * sizeof(*nm->before));
+	if (!nm->used || !nm->before)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < s->n; id++) {
+		mark_name(nm, c_type(d, id)->name_off);
+		mark_name(nm, sort_name_off(d, id));
+	}
+	size_t nr = 0;
+	for (size_t i = 0; i < words; i++) {
+		nm->before[i] = (uint32_t)nr;
+		nr += (size_t)__builtin_popcountll(nm->used[i]);
+	}
+	if (!(nm->num = malloc((nr ? nr : 1) * sizeof(*nm->num))))
+		return -ENOMEM;
+	size_t u = 0;
+	for (size_t i = 0; i < words; i++)
+		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
+			nm->num[u++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
+	return number_strings(s, nm, nr);
+}
+
+/* Sort all IDs by key (kbits wide): LSD over chunks of the key that fit
+ * above the ID in a word, each chunk a stable radix sort. */
+static void sort_by_key(struct sorter *s, uint32_t *ids, unsigned kbits)
+{
+	unsigned room = 64 - s->id_bits;
+	for (uint32_t i = 0; i < s->n; i++)
+		ids[i] = i;
+	for (unsigned lo = 0; lo < kbits || lo == 0; lo += room) {
+		unsigned w = kbits - lo < room ? kbits - lo : room;
+		uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1;
+		for (uint32_t i = 0; i < s->n; i++)
+			s->w[i] = ((s->key[ids[i]] >> lo) & mask) << s->id_bits | ids[i];
+		radix_sort(s->w, s->tmp, s->n, s->id_bits, s->id_bits + w);
+		for (uint32_t i = 0; i < s->n; i++)
+			ids[i] = (uint32_t)(s->w[i] & s->id_mask);
+		if (kbits <= lo + room)
+			break;
+	}
+}
+
+struct hashed {
+	uint64_t hash;
+	uint32_t id;
+};
+
+static bool hashed_less(const struct hashed *a, const struct hashed *b)
+{
+	return a->hash < b->hash;
+}
+
+/* the extent of the run of equal keys that starts at lo */
+static size_t run_end(const struct sorter *s, const uint32_t *ids, size_t lo)
+{
+	size_t hi = lo + 1;
+	while (hi < s->n && s->key[ids[hi]] == s->key[ids[lo]])
+		hi++;
+	return hi;
+}
+
+/* The hashes of the chain ends that types in runs reach, into hash[e],
+ * computed in ID order (the types and their names lie in that order in
+ * memory, where the sorted order would jump about). */
+static int hash_tied_ends(struct sorter *s, const uint32_t *ids, uint64_t *hash)
+{
+	const struct cdump *d = s->d;
+	uint8_t *need = calloc(s->n / 8 + 1, 1);
+	if (!need)
+		return -ENOMEM;
+	for (size_t lo = 0, hi; lo < s->n; lo = hi) {
+		hi = run_end(s, ids, lo);
+		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
+			uint32_t e = d->end[ids[i]];
+			need[e / 8] |= (uint8_t)(1u << (e % 8));
+		}
+	}
+	for (uint32_t e = 0; e < s->n; e++)
+		if (need[e / 8] & (1u << (e % 8)))
+			hash[e] = end_hash_members(d, e);
+	free(need);
 	return 0;
+}
+
+/* each run of equal keys by bpftool's hash (stable: ties stay in ID
+ * order) */
+static int sort_runs(struct sorter *s, uint32_t *ids, uint64_t *hash)
+{
+	int err = hash_tied_ends(s, ids, hash);
+	for (size_t lo = 0, hi; lo < s->n && !err; lo = hi) {
+		hi = run_end(s, ids, lo);
+		size_t len = hi - lo;
+		if (len == 1)
+			continue;
+		struct hashed *v = scratch(s, 2 * len * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		for (size_t i = 0; i < len; i++) {
+			uint32_t id = ids[lo + i];
+			v[i] = (struct hashed){s->d->chain_hash[id] + hash[s->d->end[id]], id};
+		}
+		MERGE_SORT(struct hashed, v, len, v + len, hashed_less);
+		for (size_t i = 0; i < len; i++)
+			ids[lo + i] = v[i].id;
+	}
+	return err;
 }
 
 int c_sort_types(struct cdump *d, uint32_t *ids)
 {
-	uint32_t n = d->n;
-	struct keys k = {1, 1};
-	while (k.id_bits < 32 && (1ull << k.id_bits) < n)
-		k.id_bits++;
-	k.id_mask = (1ull << k.id_bits) - 1;
-	uint64_t *v = malloc(n * sizeof(*v)), *tmp = malloc(n * sizeof(*tmp));
-	struct hash_memo memo = {0};
-	int err = -ENOMEM;
-	if (v && tmp) {
-		for (uint32_t id = 0; id < n; id++)
-			v[id] = pack_key(&k, rank_of(d, id), sort_name_of(d, id), id);
-		radix_sort(v, tmp, n, k.id_bits);
-		/* the scratch becomes the hash memo */
-		memo.hash = tmp;
-		memo.have = calloc(n / 8 + 1, 1);
-		tmp = NULL;
-		if (memo.have)
-			err = sort_runs(d, &k, v, n, ids, &memo);
+	struct sorter s = {.d = d, .n = d->n, .id_bits = 1};
+	while (s.id_bits < 32 && (1ull << s.id_bits) < s.n)
+		s.id_bits++;
+	s.id_mask = (1ull << s.id_bits) - 1;
+	struct names nm = {0};
+	s.key = malloc(s.n * sizeof(*s.key));
+	s.w = malloc(s.n * sizeof(*s.w));
+	s.tmp = malloc(s.n * sizeof(*s.tmp));
+	int err = s.key && s.w && s.tmp ? number_names(&s, &nm) : -ENOMEM;
+	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
+	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
+	 * and split BTF together could only just pass it */
+	if (!err && 2 * nm.bits + 4 > 64)
+		err = bk_err(d->err, -E2BIG, "too many type names to sort");
+	if (!err) {
+		/* rank, sort name, name: from the high bits down */
+		for (uint32_t id = 0; id < s.n; id++)
+			s.key[id] = ((uint64_t)rank_of(d, id) << nm.bits |
+				     name_num(&nm, sort_name_off(d, id))) << nm.bits |
+				    name_num(&nm, c_type(d, id)->name_off);
+		unsigned kbits = 2 * nm.bits + 4;
+		free(nm.used);
+		free(nm.before);
+		free(nm.num);
+		nm = (struct names){0};
+		sort_by_key(&s, ids, kbits);
+		/* the words become the chain ends' hashes, the scratch the
+		 * runs' buffer (memory already touched, and no more of it) */
+		free(s.scratch);
+		s.scratch = s.tmp;
+		s.scratch_cap = s.n * sizeof(*s.tmp);
+		s.tmp = NULL;
+		err = sort_runs(&s, ids, s.w);
 	}
-	free(v);
-	free(tmp);
-	free(memo.hash);
-	free(memo.have);
+	free(nm.used);
+	free(nm.before);
+	free(nm.num);
+	c_give_spare(d, s.key, s.key ? s.n * sizeof(*s.key) : 0);
+	free(s.w);
+	free(s.tmp);
+	free(s.scratch);
 	return err;
 }

@@ -61,11 +61,11 @@ static int resolve_chains(struct cdump *d)
 	for (uint32_t id = 0; id < d->n; id++) {
 		uint32_t x = id;
 		d->work.n = 0;
-		while (is_chain_kind(bk_kind(d->types[x])) && d->end[x] == END_UNSET) {
+		while (is_chain_kind(bk_kind(c_type(d, x))) && d->end[x] == END_UNSET) {
 			d->end[x] = END_VISITING;
 			if (u32vec_push(&d->work, x))
 				return -ENOMEM;
-			x = c_chain_next(d->types[x]);
+			x = c_chain_next(c_type(d, x));
 		}
 		if (d->end[x] == END_VISITING)
 			return bk_err_type(d->err, d->btf, x, -ELOOP,
@@ -78,7 +78,7 @@ static int resolve_chains(struct cdump *d)
 		uint64_t h = d->chain_hash[x];
 		while (d->work.n) {
 			uint32_t y = d->work.v[--d->work.n];
-			h += link_hash(d, d->types[y]);
+			h += link_hash(d, c_type(d, y));
 			d->end[y] = e;
 			d->chain_hash[y] = h;
 		}
@@ -95,7 +95,7 @@ static int pointer_size(const struct cdump *d)
 		"long int unsigned", "int unsigned long", "int long unsigned",
 	};
 	for (uint32_t id = 1; id < d->n; id++) {
-		const struct bk_type *t = d->types[id];
+		const struct bk_type *t = c_type(d, id);
 		if (bk_kind(t) != BK_KIND_INT || (t->size != 4 && t->size != 8))
 			continue;
 		const char *name = c_name(d, t);
@@ -106,14 +106,33 @@ static int pointer_size(const struct cdump *d)
 	return (int)sizeof(void *);
 }
 
-/* libbpf's btf_dump_mark_referenced: which types some other type names */
+/* libbpf's btf_dump_mark_referenced: which types some other type names;
+ * and how many names the ___N maps may get */
 static int mark_referenced(struct cdump *d)
 {
 	for (uint32_t id = 1; id < d->n; id++) {
-		struct bk_type *t = (struct bk_type *)d->types[id];
+		struct bk_type *t = (struct bk_type *)c_type(d, id);
 		if (!bk_kind_desc(bk_kind(t)))
 			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
 					   bk_kind(t));
+		d->kind[id] = (uint8_t)bk_kind(t);
+		switch (bk_kind(t)) {
+		case BK_KIND_ENUM:
+		case BK_KIND_ENUM64:
+			d->ident_names.hint += bk_vlen(t); /* enumerators */
+			/* fall through */
+		case BK_KIND_STRUCT:
+		case BK_KIND_UNION:
+		case BK_KIND_FWD:
+		case BK_KIND_INT:
+			d->type_names.hint += t->name_off != 0;
+			break;
+		case BK_KIND_TYPEDEF:
+			d->ident_names.hint++;
+			break;
+		default:
+			break;
+		}
 		struct bk_field_iter it;
 		uint32_t *f;
 		bk_field_iter_begin(&it, t, BK_ITER_IDS);
@@ -159,7 +178,7 @@ static int push_align(struct cdump *d, uint32_t id)
  * member's alignment must be found first (pushed), <0 on error. */
 static int align_struct_step(struct cdump *d, struct align_frame *f)
 {
-	const struct bk_type *t = d->types[f->id];
+	const struct bk_type *t = c_type(d, f->id);
 	const struct bk_member *m = bk_type_rest(t);
 	for (; f->i < bk_vlen(t); f->i++) {
 		int a = d->align[m[f->i].type];
@@ -193,7 +212,7 @@ int c_align_of(struct cdump *d, uint32_t id)
 		return 0;
 	while (d->nr_astack > base) {
 		struct align_frame *f = &d->astack[d->nr_astack - 1];
-		const struct bk_type *t = d->types[f->id];
+		const struct bk_type *t = c_type(d, f->id);
 		unsigned kind = bk_kind(t);
 		int r = 1;
 		if (c_is_composite(t)) {
@@ -225,8 +244,8 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id)
 {
 	uint32_t nelems = 1;
 	int64_t size = -1;
-	for (int i = 0; i < 32 && id && bk_kind(d->types[id]) != BK_KIND_FWD; i++) {
-		const struct bk_type *t = d->types[id];
+	for (int i = 0; i < 32 && id && bk_kind(c_type(d, id)) != BK_KIND_FWD; i++) {
+		const struct bk_type *t = c_type(d, id);
 		switch (bk_kind(t)) {
 		case BK_KIND_INT:
 		case BK_KIND_STRUCT:
