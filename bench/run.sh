@@ -31,13 +31,16 @@ export MEASURE_EXIT=1 MEASURE_CPU=1
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.12.107+deb12-amd64.btf" "$V/6.12.117+deb12-amd64.btf"
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.1.0-47-amd64.btf" "$V/6.12.117+deb12-amd64.btf"
 "$B/bench/measure" "$RUNS" "$B/btfkit" diff "$V/6.12.117+deb12-amd64.btf" "$V/running.btf"
+echo "== library: bk_diff alone on the two largest pairs (the reading is bench_read's)"
+"$B/bench/bench_diff" "$V/6.1.0-47-amd64.btf" "$V/6.12.117+deb12-amd64.btf" "$RUNS"
+"$B/bench/bench_diff" "$V/6.12.117+deb12-amd64.btf" "$V/running.btf" "$RUNS"
 echo "== whole process: btfkit diff --modules over the 4,022 modules of 6.1.0-47"
 "$B/bench/measure" 5 "$B/btfkit" diff "$V/6.1.0-47-amd64.btf" "$V/6.1.0-56-amd64.btf" \
 	--modules "$T/modules/6.1.0-47-amd64"
 unset MEASURE_EXIT MEASURE_CPU
 
 for b in "$B"/bench/bench_*; do
-	case $b in */bench_read|*/bench_libbpf|*/measure|*.o|*.d) continue ;; esac
+	case $b in */bench_read|*/bench_diff|*/bench_libbpf|*/measure|*.o|*.d) continue ;; esac
 	echo "== $(basename "$b")"
 	"$b" "$T" "$RUNS"
 done

@@ -255,8 +255,43 @@ static int cmp_rank(const void *x, const void *y)
 	return *(const size_t *)x < *(const size_t *)y ? -1 : 1;
 }
 
+/* the shifted records of each root in rank order, as lists threaded through
+ * the ranking: head[root] and next[k] are positions in order, SIZE_MAX none
+ * (one pass, where a scan of every record per root cost O(roots x records)) */
+struct shifted_lists {
+	size_t *head, *next;
+};
+
+static int shifted_lists_build(struct shifted_lists *l, const struct bk_diff_result *res,
+			       const size_t *order, size_t n)
+{
+	size_t nr = res->nr_records; /* head: by record, next: by position in order */
+	l->head = malloc((nr ? nr : 1) * sizeof(*l->head));
+	l->next = malloc((n ? n : 1) * sizeof(*l->next));
+	if (!l->head || !l->next)
+		return -1;
+	for (size_t i = 0; i < nr; i++)
+		l->head[i] = SIZE_MAX;
+	for (size_t k = n; k-- > 0;) {
+		const struct bk_diff_record *s = &res->records[order[k]];
+		l->next[k] = SIZE_MAX;
+		if (s->shifted_by < 0 || s->root < 0 || s->root >= (int64_t)nr ||
+		    s->root == (int64_t)order[k])
+			continue;
+		l->next[k] = l->head[s->root];
+		l->head[s->root] = k;
+	}
+	return 0;
+}
+
+static void shifted_lists_free(struct shifted_lists *l)
+{
+	free(l->head);
+	free(l->next);
+}
+
 static void shifted_text(const struct bk_diff_result *res, size_t root, const size_t *order,
-			 size_t n)
+			 const struct shifted_lists *l)
 {
 	const struct bk_diff_record *r = &res->records[root];
 	size_t shown_n = 0;
@@ -264,10 +299,9 @@ static void shifted_text(const struct bk_diff_result *res, size_t root, const si
 		return;
 	printf("  %zu types shifted because they embed %s %s (directly or through another):",
 	       r->nr_shifted, bk_diff_class_name(r->cls), r->name);
-	for (size_t k = 0; k < n && shown_n < 10; k++) {
+	for (size_t k = l->head[root]; k != SIZE_MAX && shown_n < 10; k = l->next[k]) {
 		const struct bk_diff_record *s = &res->records[order[k]];
-		if (s->root == (int64_t)root && order[k] != root && s->shifted_by >= 0)
-			printf("%s %s %s", shown_n++ ? "," : "", bk_diff_class_name(s->cls), s->name);
+		printf("%s %s %s", shown_n++ ? "," : "", bk_diff_class_name(s->cls), s->name);
 	}
 	if (r->nr_shifted > shown_n)
 		printf(", ... (%zu more)", r->nr_shifted - shown_n);
@@ -285,7 +319,7 @@ static void impact_text(const struct bk_diff_result *res, const struct bk_diff_r
 }
 
 static void print_roots(const struct diff_args *a, const struct bk_diff_result *res,
-			const size_t *order, size_t n, bool funcs)
+			const size_t *order, size_t n, const struct shifted_lists *l, bool funcs)
 {
 	size_t k = 0, printed = 0, total = 0;
 	for (k = 0; k < n; k++) {
@@ -311,7 +345,7 @@ static void print_roots(const struct diff_args *a, const struct bk_diff_result *
 		}
 		changes_text(a, r);
 		if (!funcs)
-			shifted_text(res, order[k], order, n);
+			shifted_text(res, order[k], order, l);
 	}
 	if (total > printed)
 		printf("... %zu more (--limit)\n", total - printed);
@@ -367,17 +401,27 @@ static void print_header(const struct diff_args *a, const struct bk_diff_result 
 
 static int print_text(const struct diff_args *a, const struct bk_diff_result *res)
 {
-	size_t n = res->nr_records, *order = malloc((n ? n : 1) * sizeof(*order));
+	/* only changed records are ranked (roots, prototypes, shifted types):
+	 * added and removed ones are counted or listed in their own order */
+	size_t n = 0, *order = malloc((res->nr_records ? res->nr_records : 1) * sizeof(*order));
 	if (!order)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
+	for (size_t i = 0; i < res->nr_records; i++)
+		if (res->records[i].op == BK_DIFF_CHANGED)
+			order[n++] = i;
 	g_res = res;
 	qsort(order, n, sizeof(*order), cmp_rank);
+	struct shifted_lists l;
+	if (shifted_lists_build(&l, res, order, n)) {
+		shifted_lists_free(&l);
+		free(order);
+		return -1;
+	}
 	print_header(a, res);
-	print_roots(a, res, order, n, false);
-	print_roots(a, res, order, n, true);
+	print_roots(a, res, order, n, &l, false);
+	print_roots(a, res, order, n, &l, true);
 	print_added_removed(a, res);
+	shifted_lists_free(&l);
 	free(order);
 	return 0;
 }

@@ -786,6 +786,42 @@ static void test_modules_6_1(void **state)
 	bk_diff_free(r);
 }
 
+/* The five modules that touch a changed type only through an array type no
+ * member, variable or prototype of theirs uses: the type of a static array
+ * (pahole writes the type, not the variable). They count as touching (the
+ * array references the type), never as failing; a walk of members,
+ * prototypes and variables alone finds 3,328 (docs/diff.md). */
+static void test_modules_arrays_alone(void **state)
+{
+	(void)state;
+	static const char *const rel[] = {
+		"kernel/drivers/acpi/acpi_pad",       /* struct task_struct *[8192] */
+		"kernel/drivers/hwmon/it87",          /* struct platform_device *[2] */
+		"kernel/drivers/hwmon/nct6775",       /* struct platform_device *[2] */
+		"kernel/drivers/misc/eeprom/ee1004",  /* struct i2c_client *[2] */
+		"kernel/net/ipv6/ila/ila",            /* const struct nf_hook_ops[1] */
+	};
+	const char *paths[5];
+	struct bk_error err;
+	char msg[1200];
+	for (size_t i = 0; i < 5; i++)
+		paths[i] = strdup(bkt_module("6.1.0-47-amd64", rel[i]));
+	struct bk_diff_result *r = diff_btf(bkt_vmlinux_btf("6.1.0-47-amd64"),
+					    bkt_vmlinux_btf("6.1.0-56-amd64"));
+	BK_OPTS(bk_diff_modules_opts, mo);
+	if (bk_diff_modules(r, bkt_vmlinux_btf("6.1.0-47-amd64"), paths, 5, &mo, &err))
+		fail_msg("modules: %s", bk_error_str(&err, msg, sizeof(msg)));
+	assert_int_equal(r->modules_error, 0);
+	assert_int_equal(r->modules_touch, 5);
+	assert_int_equal(r->modules_fail, 0);
+	assert_int_equal(find_rec(r, BK_DIFF_STRUCT, "platform_device")->impact.ref, 2);
+	assert_int_equal(find_rec(r, BK_DIFF_STRUCT, "nf_hook_ops")->impact.ref, 1);
+	assert_int_equal(find_rec(r, BK_DIFF_STRUCT, "nf_hook_ops")->impact.embed, 0);
+	for (size_t i = 0; i < 5; i++)
+		free((char *)paths[i]);
+	bk_diff_free(r);
+}
+
 /* 6.12.117's modules on the running kernel: modversion_info is gone, so
  * every module fails (check says the same: its top breaker) */
 static void test_modules_6_12(void **state)
@@ -927,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_corpus_6_12_char),
 		cmocka_unit_test(test_corpus_running),
 		cmocka_unit_test(test_modules_6_1),
+		cmocka_unit_test(test_modules_arrays_alone),
 		cmocka_unit_test(test_modules_6_12),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_cli_split),

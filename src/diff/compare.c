@@ -18,10 +18,11 @@ struct darena {
 	max_align_t data[];
 };
 
-void *darena_alloc(struct darena **a, size_t size)
+/* size bytes at the arena's end, aligned to align (a power of two) */
+static void *arena_take(struct darena **a, size_t size, size_t align)
 {
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!*a || (*a)->used + size > (*a)->cap) {
+	size_t at = *a ? ((*a)->used + align - 1) & ~(align - 1) : 0;
+	if (!*a || at + size > (*a)->cap) {
 		size_t cap = size > 65536 ? size : 65536;
 		struct darena *n = malloc(sizeof(*n) + cap);
 		if (!n)
@@ -30,19 +31,36 @@ void *darena_alloc(struct darena **a, size_t size)
 		n->used = 0;
 		n->cap = cap;
 		*a = n;
+		at = 0;
 	}
-	void *p = (char *)(*a)->data + (*a)->used;
-	(*a)->used += size;
+	(*a)->used = at + size;
+	return (char *)(*a)->data + at;
+}
+
+void *darena_alloc(struct darena **a, size_t size)
+{
+	return arena_take(a, size, sizeof(max_align_t));
+}
+
+/* texts need no alignment */
+static void *darena_alloc_bytes(struct darena **a, size_t size)
+{
+	return arena_take(a, size, 1);
+}
+
+const char *darena_strn(struct darena **a, const char *s, size_t len)
+{
+	char *p = darena_alloc_bytes(a, len + 1);
+	if (!p)
+		return "";
+	memcpy(p, s, len);
+	p[len] = 0;
 	return p;
 }
 
 const char *darena_str(struct darena **a, const char *s)
 {
-	size_t n = strlen(s ? s : "") + 1;
-	char *p = darena_alloc(a, n);
-	if (p)
-		memcpy(p, s ? s : "", n);
-	return p ? p : "";
+	return s ? darena_strn(a, s, strlen(s)) : "";
 }
 
 void darena_free(struct darena *a)
@@ -54,13 +72,20 @@ void darena_free(struct darena *a)
 	}
 }
 
-const char *dtext(struct darena **a, const struct bk_btf *b, uint32_t id)
+const char *dtext(struct darena **a, struct dside *s, uint32_t id)
 {
-	struct dbuf t = {0};
-	dtype_text(b, id, &t);
-	const char *s = darena_str(a, t.s ? t.s : "");
+	bool memo = id < s->cnt;
+	if (memo && s->texts[id])
+		return s->texts[id];
+	char buf[256];
+	struct dbuf t;
+	dbuf_on(&t, buf, sizeof(buf));
+	dtype_text(s->btf, id, &t);
+	const char *text = t.oom ? "" : darena_strn(a, t.s, t.len);
+	if (memo && !t.oom && *text) /* "" also when the arena is full: not kept */
+		s->texts[id] = text;
 	dbuf_free(&t);
-	return s;
+	return text;
 }
 
 struct bk_diff_change *dchanges_push(struct dchanges *c, enum bk_diff_what what,
@@ -158,7 +183,7 @@ static void member_change(struct dchanges *c, enum bk_diff_what w, enum bk_diff_
 {
 	struct bk_diff_change *ch = dchanges_push(c, w, sev);
 	ch->name = m->path;
-	const char *t = dtext(a, s->btf, m->type);
+	const char *t = dtext(a, s, m->type);
 	int64_t bits = (int64_t)member_bits(s, m);
 	if (old) {
 		ch->old_text = t;
@@ -198,8 +223,8 @@ static void compare_matched(struct dside *o, struct fm *om, struct dside *n, str
 		struct bk_diff_change *ch =
 			dchanges_push(c, BK_DIFF_MEMBER_RETYPED, retype_severity(o, om->type, n, nm->type));
 		ch->name = om->path;
-		ch->old_text = dtext(a, o->btf, om->type);
-		ch->new_text = dtext(a, n->btf, nm->type);
+		ch->old_text = dtext(a, o, om->type);
+		ch->new_text = dtext(a, n, nm->type);
 		ch->old_size = (int64_t)dtype_size(o->btf, om->type);
 		ch->new_size = (int64_t)dtype_size(n->btf, nm->type);
 		change_vals(ch, om->offset, nm->offset);
@@ -230,7 +255,7 @@ static void renames_and_rest(struct dside *o, struct fm *ov, size_t on, struct d
 				dchanges_push(c, BK_DIFF_MEMBER_RENAMED, BK_DIFF_COMPATIBLE);
 			ch->name = ov[i].path;
 			ch->name2 = nv[j].path;
-			ch->old_text = ch->new_text = dtext(a, o->btf, ov[i].type);
+			ch->old_text = ch->new_text = dtext(a, o, ov[i].type);
 			change_vals(ch, ov[i].offset, nv[j].offset);
 			ov[i].used = nv[j].used = true;
 			break;
@@ -364,32 +389,41 @@ static void compare_enum(const struct bk_btf *o, const struct bk_type *a, const 
 
 /* ---- functions ------------------------------------------------------------------ */
 
-static const char *proto_text(struct darena **ar, const struct bk_btf *b, const struct bk_type *fn)
+const char *dproto_text(struct darena **ar, struct dside *s, uint32_t id)
 {
+	const struct bk_btf *b = s->btf;
+	const struct bk_type *fn = bk_btf_type(b, id);
 	const struct bk_type *p = bk_btf_type(b, fn->type);
-	struct dbuf t = {0};
-	if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO) {
-		dtype_text(b, fn->type, &t);
-	} else {
-		dtype_text(b, p->type, &t);
-		dbuf_addf(&t, "%s%s(", t.len && t.s[t.len - 1] == '*' ? "" : " ", bk_btf_name(b, fn) ? bk_btf_name(b, fn) : "");
-		const struct bk_param *pa = bk_type_rest(p);
-		for (uint32_t i = 0; i < bk_vlen(p); i++) {
-			const char *pn = bk_btf_str(b, pa[i].name_off);
-			dbuf_add(&t, i ? ", " : "");
-			if (!pa[i].type && i + 1 == bk_vlen(p)) {
-				dbuf_add(&t, "...");
-				continue;
-			}
-			dtype_text(b, pa[i].type, &t);
-			if (pn && *pn)
-				dbuf_addf(&t, "%s%s", t.s[t.len - 1] == '*' ? "" : " ", pn);
+	if (!p || bk_kind(p) != BK_KIND_FUNC_PROTO)
+		return dtext(ar, s, fn->type);
+	char buf[512];
+	struct dbuf t;
+	dbuf_on(&t, buf, sizeof(buf));
+	dbuf_add(&t, dtext(ar, s, p->type));
+	const char *name = bk_btf_name(b, fn);
+	if (!t.len || t.s[t.len - 1] != '*')
+		dbuf_add(&t, " ");
+	dbuf_add(&t, name ? name : "");
+	dbuf_add(&t, "(");
+	const struct bk_param *pa = bk_type_rest(p);
+	for (uint32_t i = 0; i < bk_vlen(p); i++) {
+		const char *pn = bk_btf_str(b, pa[i].name_off);
+		dbuf_add(&t, i ? ", " : "");
+		if (!pa[i].type && i + 1 == bk_vlen(p)) {
+			dbuf_add(&t, "...");
+			continue;
 		}
-		dbuf_add(&t, bk_vlen(p) ? ")" : "void)");
+		dbuf_add(&t, dtext(ar, s, pa[i].type));
+		if (pn && *pn) {
+			if (t.s[t.len - 1] != '*')
+				dbuf_add(&t, " ");
+			dbuf_add(&t, pn);
+		}
 	}
-	const char *s = darena_str(ar, t.s ? t.s : "");
+	dbuf_add(&t, bk_vlen(p) ? ")" : "void)");
+	const char *text = darena_strn(ar, t.s, t.len);
 	dbuf_free(&t);
-	return s;
+	return text;
 }
 
 static void compare_params(struct dside *o, const struct bk_type *pa, struct dside *n,
@@ -406,7 +440,7 @@ static void compare_params(struct dside *o, const struct bk_type *pa, struct dsi
 			ch = dchanges_push(c, removed ? BK_DIFF_PARAM_REMOVED : BK_DIFF_PARAM_ADDED,
 					   BK_DIFF_BREAKING);
 			ch->name = darena_str(c->arena, bk_btf_str(s->btf, p->name_off));
-			*(removed ? &ch->old_text : &ch->new_text) = dtext(c->arena, s->btf, p->type);
+			*(removed ? &ch->old_text : &ch->new_text) = dtext(c->arena, s, p->type);
 			ch->index = i;
 			continue;
 		}
@@ -415,8 +449,8 @@ static void compare_params(struct dside *o, const struct bk_type *pa, struct dsi
 			ch = dchanges_push(c, BK_DIFF_PARAM_RETYPED,
 					   retype_severity(o, x[i].type, n, y[i].type));
 			ch->name = darena_str(c->arena, yn);
-			ch->old_text = dtext(c->arena, o->btf, x[i].type);
-			ch->new_text = dtext(c->arena, n->btf, y[i].type);
+			ch->old_text = dtext(c->arena, o, x[i].type);
+			ch->new_text = dtext(c->arena, n, y[i].type);
 			ch->index = i;
 		}
 		if (!str_eq(xn, yn)) {
@@ -428,12 +462,13 @@ static void compare_params(struct dside *o, const struct bk_type *pa, struct dsi
 	}
 }
 
-static void compare_func(struct dside *o, const struct bk_type *a, struct dside *n,
-			 const struct bk_type *b, struct dchanges *c, const char **ot,
+static void compare_func(struct dside *o, const struct dentity *ea, struct dside *n,
+			 const struct dentity *eb, struct dchanges *c, const char **ot,
 			 const char **nt)
 {
-	*ot = proto_text(c->arena, o->btf, a);
-	*nt = proto_text(c->arena, n->btf, b);
+	const struct bk_type *a = bk_btf_type(o->btf, ea->id), *b = bk_btf_type(n->btf, eb->id);
+	*ot = dproto_text(c->arena, o, ea->id);
+	*nt = dproto_text(c->arena, n, eb->id);
 	if (bk_vlen(a) != bk_vlen(b))
 		change_vals(dchanges_push(c, BK_DIFF_LINKAGE, BK_DIFF_COMPATIBLE), bk_vlen(a), bk_vlen(b));
 	const struct bk_type *pa = bk_btf_type(o->btf, a->type), *pb = bk_btf_type(n->btf, b->type);
@@ -442,8 +477,8 @@ static void compare_func(struct dside *o, const struct bk_type *a, struct dside 
 	if (dtype_hash(o, pa->type, false) != dtype_hash(n, pb->type, false)) {
 		struct bk_diff_change *ch =
 			dchanges_push(c, BK_DIFF_RETURN, retype_severity(o, pa->type, n, pb->type));
-		ch->old_text = dtext(c->arena, o->btf, pa->type);
-		ch->new_text = dtext(c->arena, n->btf, pb->type);
+		ch->old_text = dtext(c->arena, o, pa->type);
+		ch->new_text = dtext(c->arena, n, pb->type);
 	}
 	compare_params(o, pa, n, pb, c);
 }
@@ -453,8 +488,8 @@ static void compare_func(struct dside *o, const struct bk_type *a, struct dside 
 static void compare_ref(struct dside *o, uint32_t a, struct dside *n, uint32_t b,
 			enum bk_diff_what w, struct dchanges *c, const char **ot, const char **nt)
 {
-	*ot = dtext(c->arena, o->btf, a);
-	*nt = dtext(c->arena, n->btf, b);
+	*ot = dtext(c->arena, o, a);
+	*nt = dtext(c->arena, n, b);
 	if (dtype_hash(o, a, false) == dtype_hash(n, b, false))
 		return;
 	struct bk_diff_change *ch = dchanges_push(c, w, retype_severity(o, a, n, b));
@@ -500,7 +535,7 @@ size_t dcompare(struct dside *o, const struct dentity *ea, struct dside *n,
 		compare_enum(o->btf, a, n->btf, b, c);
 		break;
 	case BK_DIFF_FUNC:
-		compare_func(o, a, n, b, c, old_text, new_text);
+		compare_func(o, ea, n, eb, c, old_text, new_text);
 		break;
 	case BK_DIFF_TYPEDEF:
 		compare_ref(o, a->type, n, b->type, BK_DIFF_TARGET, c, old_text, new_text);

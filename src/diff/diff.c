@@ -90,32 +90,28 @@ const char *bk_diff_what_name(enum bk_diff_what w)
 
 /* ---- records ------------------------------------------------------------------- */
 
-struct drec {
-	struct bk_diff_record r;
-	uint32_t *old_ids; /* the old definitions of its key (in the arena) */
-	size_t nr_old_ids;
-};
-
 /* one key's entities on one side, sorted by dentity_cmp (definitions
  * first, by signature) */
 struct group {
-	struct dentity *v;
-	size_t n, cap;
+	const struct dentity *v;
+	size_t n;
 };
 
 struct builder {
 	struct dside o, n;
 	struct darena *arena;
-	struct drec *recs;
+	struct bk_diff_record *recs; /* in the order they are found; sorted by finish */
 	size_t nr, cap;
+	int32_t *rec_of_old;         /* old ID -> record, as found */
 	bool oom;
 };
 
-static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_diff_op op)
+static struct bk_diff_record *new_rec(struct builder *b, const struct dentity *e,
+				      enum bk_diff_op op)
 {
 	if (b->nr == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct drec *p = realloc(b->recs, cap * sizeof(*p));
+		struct bk_diff_record *p = realloc(b->recs, cap * sizeof(*p));
 		if (!p) {
 			b->oom = true;
 			return NULL;
@@ -123,11 +119,10 @@ static struct drec *new_rec(struct builder *b, const struct dentity *e, enum bk_
 		b->recs = p;
 		b->cap = cap;
 	}
-	struct drec *d = &b->recs[b->nr++];
-	memset(d, 0, sizeof(*d));
-	d->r = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
-				       .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
-				       .shifted_by = -1, .root = -1};
+	struct bk_diff_record *d = &b->recs[b->nr++];
+	*d = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
+				     .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
+				     .shifted_by = -1, .root = -1};
 	return d;
 }
 
@@ -174,16 +169,16 @@ static bool fulls_within(const struct dentity *a, size_t na, const struct dentit
 
 #define MAX_VARIANTS 16
 
-static void fill_old(struct drec *d, const struct dside *o, const struct dentity *a)
+static void fill_old(struct bk_diff_record *d, const struct dside *o, const struct dentity *a)
 {
-	d->r.old_id = a->id;
-	d->r.old_size = a->decl ? -1 : size_of_entity(o, a);
+	d->old_id = a->id;
+	d->old_size = a->decl ? -1 : size_of_entity(o, a);
 }
 
-static void fill_new(struct drec *d, const struct dside *n, const struct dentity *b)
+static void fill_new(struct bk_diff_record *d, const struct dside *n, const struct dentity *b)
 {
-	d->r.new_id = b->id;
-	d->r.new_size = b->decl ? -1 : size_of_entity(n, b);
+	d->new_id = b->id;
+	d->new_size = b->decl ? -1 : size_of_entity(n, b);
 }
 
 static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
@@ -195,15 +190,11 @@ static enum bk_diff_severity worst(const struct bk_diff_change *c, size_t n)
 	return s;
 }
 
-static void keep_old_ids(struct builder *b, struct drec *d, const struct group *g)
+/* the old definitions of the last record's key lead to it */
+static void keep_old_ids(struct builder *b, const struct group *g)
 {
-	if (!(d->old_ids = darena_alloc(&b->arena, g->n * sizeof(uint32_t)))) {
-		b->oom = true;
-		return;
-	}
 	for (size_t i = 0; i < g->n; i++)
-		d->old_ids[i] = g->v[i].id;
-	d->nr_old_ids = g->n;
+		b->rec_of_old[g->v[i].id] = (int32_t)(b->nr - 1);
 }
 
 /* a key with definitions on both sides */
@@ -211,6 +202,9 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 {
 	const struct dentity *oe = og->v, *ne = ng->v;
 	const struct dentity *ov[MAX_VARIANTS], *nv[MAX_VARIANTS];
+	if (og->n == 1 && ng->n == 1 && oe->sig == ne->sig && oe->full == ne->full &&
+	    oe->decl == ne->decl)
+		return; /* the common case: one definition, unchanged */
 	size_t on = distinct(oe, og->n, ov, MAX_VARIANTS), nn = distinct(ne, ng->n, nv, MAX_VARIANTS);
 	bool same = on == nn;
 	for (size_t x = 0; same && x < on; x++)
@@ -254,7 +248,7 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 	}
 	c.n = 0;
 	dcompare(&b->o, best_a, &b->n, best_b, &c, &ot, &nt);
-	struct drec *d = new_rec(b, oe, BK_DIFF_CHANGED);
+	struct bk_diff_record *d = new_rec(b, oe, BK_DIFF_CHANGED);
 	if (!d || c.oom) {
 		b->oom = true;
 		free(c.v);
@@ -262,17 +256,17 @@ static void diff_key(struct builder *b, const struct group *og, const struct gro
 	}
 	fill_old(d, &b->o, best_a);
 	fill_new(d, &b->n, best_b);
-	keep_old_ids(b, d, og);
-	d->r.old_variants = (uint32_t)on;
-	d->r.new_variants = (uint32_t)nn;
-	d->r.old_text = ot;
-	d->r.new_text = nt;
-	d->r.nr_changes = c.n;
-	if (c.n && !(d->r.changes = darena_alloc(&b->arena, c.n * sizeof(*c.v))))
+	keep_old_ids(b, og);
+	d->old_variants = (uint32_t)on;
+	d->new_variants = (uint32_t)nn;
+	d->old_text = ot;
+	d->new_text = nt;
+	d->nr_changes = c.n;
+	if (c.n && !(d->changes = darena_alloc(&b->arena, c.n * sizeof(*c.v))))
 		b->oom = true;
 	else if (c.n)
-		memcpy(d->r.changes, c.v, c.n * sizeof(*c.v));
-	d->r.severity = c.n ? worst(c.v, c.n) : BK_DIFF_COSMETIC;
+		memcpy(d->changes, c.v, c.n * sizeof(*c.v));
+	d->severity = c.n ? worst(c.v, c.n) : BK_DIFF_COSMETIC;
 	free(c.v);
 }
 
@@ -281,127 +275,176 @@ static void one_side(struct builder *b, const struct group *g, bool old)
 {
 	const struct dentity *v[MAX_VARIANTS], *e = g->v;
 	size_t nv = distinct(e, g->n, v, MAX_VARIANTS);
-	struct drec *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
+	struct bk_diff_record *d = new_rec(b, e, old ? BK_DIFF_REMOVED : BK_DIFF_ADDED);
 	if (!d)
 		return;
 	if (old) {
 		fill_old(d, &b->o, e);
-		d->r.old_variants = (uint32_t)nv;
-		keep_old_ids(b, d, g);
+		d->old_variants = (uint32_t)nv;
+		keep_old_ids(b, g);
 	} else {
 		fill_new(d, &b->n, e);
-		d->r.new_variants = (uint32_t)nv;
+		d->new_variants = (uint32_t)nv;
 	}
-	if (e->cls == BK_DIFF_FUNC) {
-		struct dchanges c = {.arena = &b->arena};
-		const char *ot, *nt;
-		struct dside *s = old ? &b->o : &b->n;
-		dcompare(s, e, s, e, &c, &ot, &nt);
-		*(old ? &d->r.old_text : &d->r.new_text) = ot;
-		free(c.v);
-	}
-	d->r.severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
+	if (e->cls == BK_DIFF_FUNC)
+		*(old ? &d->old_text : &d->new_text) =
+			dproto_text(&b->arena, old ? &b->o : &b->n, e->id);
+	d->severity = old ? BK_DIFF_BREAKING : BK_DIFF_COMPATIBLE;
 }
 
 /* ---- matching: a hash join on the key, no sort ------------------------------------ */
 
-struct dindex {
-	uint32_t *head; /* bucket -> entity index + 1 of the first, 0 none */
-	uint32_t *next; /* entity -> the next in its bucket, + 1 */
-	uint64_t *keys; /* entity -> its key: chains are walked without the entities */
-	uint32_t mask;
-	uint8_t *seen;  /* entity already in a group */
+/* An open-addressing table of a side's entities by key: a slot holds the
+ * key's high half (to skip most strangers without reading the entity) and
+ * the entity's index + 1 (0: empty). Most keys have one definition a side:
+ * those are known when the table is built, and need no lookup on their
+ * own side. */
+struct dslot {
+	uint32_t tag, at;
 };
 
-static int index_side(const struct dside *s, struct dindex *x)
-{
-	uint32_t size = 1;
-	while (size < 2 * s->nr_ents + 1)
-		size <<= 1;
-	x->mask = size - 1;
-	x->head = calloc(size, sizeof(uint32_t));
-	x->next = malloc((s->nr_ents + 1) * sizeof(uint32_t));
-	x->keys = malloc((s->nr_ents + 1) * sizeof(uint64_t));
-	x->seen = calloc(s->nr_ents + 1, 1);
-	if (!x->head || !x->next || !x->keys || !x->seen)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->nr_ents; i++)
-		x->keys[i] = s->ents[i].key;
-	/* backwards, so that each chain runs in ID order */
-	for (size_t i = s->nr_ents; i-- > 0;) {
-		uint32_t bucket = (uint32_t)s->ents[i].key & x->mask;
-		x->next[i] = x->head[bucket];
-		x->head[bucket] = (uint32_t)i + 1;
-	}
-	return 0;
-}
-
-static void index_free(struct dindex *x)
-{
-	free(x->head);
-	free(x->next);
-	free(x->keys);
-	free(x->seen);
-}
+struct dindex {
+	struct dslot *slot;
+	uint32_t mask;
+	uint8_t *shared; /* entity -> another entity of this side has its key */
+	uint8_t *seen;   /* entity already in a group */
+};
 
 static bool same_key(const struct dentity *a, const struct dentity *b)
 {
 	return a->key == b->key && a->cls == b->cls && !strcmp(a->name, b->name);
 }
 
-/* the entities of e's key on side s into g, sorted; marks them seen */
-static int gather(const struct dside *s, struct dindex *x, const struct dentity *e, struct group *g)
+static uint32_t key_tag(uint64_t key)
 {
-	g->n = 0;
-	for (uint32_t at = x->head[(uint32_t)e->key & x->mask]; at; at = x->next[at - 1]) {
-		const struct dentity *c = &s->ents[at - 1];
-		if (x->keys[at - 1] != e->key || !same_key(c, e))
+	return (uint32_t)(key >> 32);
+}
+
+static int index_side(const struct dside *s, struct dindex *x)
+{
+	uint32_t size = 16; /* at most 2/3 full: a miss ends within a few slots */
+	while (size < s->nr_ents + s->nr_ents / 2)
+		size <<= 1;
+	x->mask = size - 1;
+	x->slot = calloc(size, sizeof(*x->slot));
+	x->shared = calloc(s->nr_ents + 1, 1);
+	x->seen = calloc(s->nr_ents + 1, 1);
+	if (!x->slot || !x->shared || !x->seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_ents; i++) {
+		const struct dentity *e = &s->ents[i];
+		uint32_t h = (uint32_t)e->key & x->mask, tag = key_tag(e->key);
+		for (; x->slot[h].at; h = (h + 1) & x->mask) {
+			const struct dslot *o = &x->slot[h];
+			if (o->tag == tag && !x->shared[i] && same_key(&s->ents[o->at - 1], e))
+				x->shared[i] = x->shared[o->at - 1] = 1;
+		}
+		x->slot[h] = (struct dslot){tag, (uint32_t)i + 1};
+	}
+	return 0;
+}
+
+static void index_free(struct dindex *x)
+{
+	free(x->slot);
+	free(x->shared);
+	free(x->seen);
+}
+
+/* a growing buffer for the keys with several definitions */
+struct gbuf {
+	struct dentity *v;
+	size_t cap;
+};
+
+/* the entities of e's key on side s into g (in buf when more than one),
+ * sorted; marks them seen */
+static int gather(struct dside *s, struct dindex *x, const struct dentity *e,
+		  struct gbuf *buf, struct group *g)
+{
+	size_t n = 0;
+	const struct dentity *one = NULL;
+	uint32_t tag = key_tag(e->key);
+	for (uint32_t h = (uint32_t)e->key & x->mask; x->slot[h].at; h = (h + 1) & x->mask) {
+		uint32_t at = x->slot[h].at;
+		struct dentity *c = &s->ents[at - 1];
+		if (x->slot[h].tag != tag || !same_key(c, e))
 			continue;
-		if (g->n == g->cap) {
-			size_t cap = g->cap ? g->cap * 2 : 16;
-			struct dentity *p = realloc(g->v, cap * sizeof(*p));
+		x->seen[at - 1] = 1;
+		dentity_sign(s, c);
+		if (!n++ && !x->shared[at - 1]) {
+			one = c;
+			break; /* the only one */
+		}
+		if (n > buf->cap) {
+			size_t cap = buf->cap ? buf->cap * 2 : 16;
+			struct dentity *p = realloc(buf->v, cap * sizeof(*p));
 			if (!p)
 				return -ENOMEM;
-			g->v = p;
-			g->cap = cap;
+			buf->v = p;
+			buf->cap = cap;
 		}
-		g->v[g->n++] = *c;
-		x->seen[at - 1] = 1;
+		buf->v[n - 1] = *c;
 	}
-	if (g->n > 1)
-		qsort(g->v, g->n, sizeof(*g->v), dentity_cmp);
+	*g = (struct group){one ? one : buf->v, n};
+	if (n > 1)
+		qsort(buf->v, n, sizeof(*buf->v), dentity_cmp);
 	return 0;
+}
+
+/* the slot of a key a few entities on, and then its entity: fetched by the time they are needed */
+static void prefetch_slot(const struct dindex *x, uint64_t key)
+{
+	__builtin_prefetch(&x->slot[(uint32_t)key & x->mask]);
+}
+
+static void prefetch_entity(const struct dside *s, const struct dindex *x, uint64_t key)
+{
+	uint32_t at = x->slot[(uint32_t)key & x->mask].at;
+	if (at)
+		__builtin_prefetch(&s->ents[at - 1]);
 }
 
 static int match(struct builder *b)
 {
 	struct dindex xo = {0}, xn = {0};
-	struct group go = {0}, gn = {0};
+	struct gbuf bo = {0}, bn = {0};
+	struct group go, gn;
 	int e = index_side(&b->o, &xo) || index_side(&b->n, &xn) ? -ENOMEM : 0;
 	for (size_t i = 0; !e && i < b->o.nr_ents && !b->oom; i++) {
-		if (i + 16 < b->o.nr_ents) { /* the buckets a few keys on: fetched by then */
-			__builtin_prefetch(&xo.head[(uint32_t)xo.keys[i + 16] & xo.mask]);
-			__builtin_prefetch(&xn.head[(uint32_t)xo.keys[i + 16] & xn.mask]);
-		}
+		if (i + 16 < b->o.nr_ents)
+			prefetch_slot(&xn, b->o.ents[i + 16].key);
+		if (i + 8 < b->o.nr_ents)
+			prefetch_entity(&b->n, &xn, b->o.ents[i + 8].key);
 		if (xo.seen[i])
 			continue;
-		if (gather(&b->o, &xo, &b->o.ents[i], &go) || gather(&b->n, &xn, &b->o.ents[i], &gn))
+		if (!xo.shared[i])
+			go = (struct group){&b->o.ents[i], 1};
+		else if (gather(&b->o, &xo, &b->o.ents[i], &bo, &go))
 			e = -ENOMEM;
-		else if (!gn.n)
+		if (!e && gather(&b->n, &xn, &b->o.ents[i], &bn, &gn))
+			e = -ENOMEM;
+		if (e)
+			break;
+		if (!gn.n) {
 			one_side(b, &go, true);
-		else
+		} else {
+			dentity_sign(&b->o, &b->o.ents[i]); /* a group of one is not yet */
 			diff_key(b, &go, &gn);
+		}
 	}
 	for (size_t k = 0; !e && k < b->n.nr_ents && !b->oom; k++) {
 		if (xn.seen[k])
 			continue;
-		if (gather(&b->n, &xn, &b->n.ents[k], &gn))
+		if (!xn.shared[k])
+			gn = (struct group){&b->n.ents[k], 1};
+		else if (gather(&b->n, &xn, &b->n.ents[k], &bn, &gn))
 			e = -ENOMEM;
-		else
+		if (!e)
 			one_side(b, &gn, false);
 	}
-	free(go.v);
-	free(gn.v);
+	free(bo.v);
+	free(bn.v);
 	index_free(&xo);
 	index_free(&xn);
 	return e;
@@ -409,31 +452,89 @@ static int match(struct builder *b)
 
 /* ---- the result ---------------------------------------------------------------------- */
 
-static int cmp_rec(const void *x, const void *y)
+/* what the records are sorted by, small so that sorting moves little:
+ * (class, name), the name's first bytes big-endian to settle most pairs */
+struct rec_order {
+	uint64_t prefix;
+	const char *name;
+	uint32_t cls, rec;
+};
+
+static uint64_t name_prefix(const char *s)
 {
-	const struct drec *a = x, *b = y;
-	if (a->r.cls != b->r.cls)
-		return a->r.cls < b->r.cls ? -1 : 1;
-	return strcmp(a->r.name, b->r.name);
+	uint64_t p = 0;
+	for (int i = 0; i < 8; i++) {
+		p = p << 8 | (uint8_t)*s;
+		if (*s)
+			s++;
+	}
+	return p;
+}
+
+static int cmp_order(const void *x, const void *y)
+{
+	const struct rec_order *a = x, *b = y;
+	if (a->cls != b->cls)
+		return a->cls < b->cls ? -1 : 1;
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* put the records in sorted order where they are: ord[i].rec is the record
+ * that goes to i (each cycle of the permutation followed once, marked done) */
+static void permute(struct bk_diff_record *v, struct rec_order *ord, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ord[i].rec == i || ord[i].rec == UINT32_MAX)
+			continue;
+		struct bk_diff_record tmp = v[i];
+		size_t j = i;
+		for (;;) {
+			size_t k = ord[j].rec;
+			ord[j].rec = UINT32_MAX;
+			if (k == i) {
+				v[j] = tmp;
+				break;
+			}
+			v[j] = v[k];
+			j = k;
+		}
+	}
 }
 
 static int finish(struct builder *b, struct bk_diff_result *res)
 {
-	qsort(b->recs, b->nr, sizeof(*b->recs), cmp_rec);
-	res->nr_records = b->nr;
-	res->records = calloc(b->nr ? b->nr : 1, sizeof(*res->records));
-	res->priv->old_cnt = b->o.cnt;
-	res->priv->rec_of_old = malloc(b->o.cnt * sizeof(int32_t));
-	if (!res->records || !res->priv->rec_of_old)
+	size_t n = b->nr;
+	struct rec_order *ord = malloc((n ? n : 1) * sizeof(*ord));
+	int32_t *sorted_at = malloc((n ? n : 1) * sizeof(*sorted_at));
+	if (!ord || !sorted_at) {
+		free(ord);
+		free(sorted_at);
 		return -ENOMEM;
-	memset(res->priv->rec_of_old, 0xff, b->o.cnt * sizeof(int32_t));
-	for (size_t i = 0; i < b->nr; i++) {
-		res->records[i] = b->recs[i].r;
-		for (size_t e = 0; e < b->recs[i].nr_old_ids; e++)
-			res->priv->rec_of_old[b->recs[i].old_ids[e]] = (int32_t)i;
 	}
+	for (size_t i = 0; i < n; i++)
+		ord[i] = (struct rec_order){name_prefix(b->recs[i].name), b->recs[i].name,
+					    b->recs[i].cls, (uint32_t)i};
+	qsort(ord, n, sizeof(*ord), cmp_order);
+	for (size_t i = 0; i < n; i++)
+		sorted_at[ord[i].rec] = (int32_t)i;
+	for (uint32_t id = 0; id < b->o.cnt; id++)
+		if (b->rec_of_old[id] >= 0)
+			b->rec_of_old[id] = sorted_at[b->rec_of_old[id]];
+	permute(b->recs, ord, n);
+	free(ord);
+	free(sorted_at);
+	/* the records become the result's (the room reserved for them shrinks) */
+	struct bk_diff_record *recs = n ? realloc(b->recs, n * sizeof(*recs)) : NULL;
+	res->records = recs ? recs : b->recs;
+	res->nr_records = n;
+	res->priv->old_cnt = b->o.cnt;
+	res->priv->rec_of_old = b->rec_of_old;
+	b->recs = NULL;
+	b->rec_of_old = NULL;
 	dcause(&b->o, res, res->priv->rec_of_old);
-	for (size_t i = 0; i < b->nr; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct bk_diff_record *r = &res->records[i];
 		res->count[r->cls][r->op]++;
 		res->severity[r->severity]++;
@@ -490,8 +591,10 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	/* at most one record per key: room for all, so that it never moves
 	 * (pages not written are never touched) */
 	b.cap = b.o.nr_ents + b.n.nr_ents + 1;
-	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))))
+	if (!(b.recs = malloc(b.cap * sizeof(*b.recs))) ||
+	    !(b.rec_of_old = malloc((b.o.cnt ? b.o.cnt : 1) * sizeof(*b.rec_of_old))))
 		goto fail;
+	memset(b.rec_of_old, 0xff, b.o.cnt * sizeof(*b.rec_of_old));
 	if (match(&b) || b.oom)
 		goto fail;
 	e = finish(&b, res);
@@ -499,7 +602,6 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 	b.arena = NULL;
 	if (e)
 		goto fail;
-	free(b.recs);
 	dside_free(&b.o);
 	dside_free(&b.n);
 	*out = res;
@@ -507,6 +609,7 @@ int bk_diff(const struct bk_btf *old, const struct bk_btf *new_btf,
 fail:
 	darena_free(b.arena);
 	free(b.recs);
+	free(b.rec_of_old);
 	dside_free(&b.o);
 	dside_free(&b.n);
 	bk_diff_free(res);

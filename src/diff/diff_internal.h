@@ -29,9 +29,14 @@ struct dbuf {
 	char *s;
 	size_t len, cap;
 	bool oom;
+	bool borrowed; /* s is the caller's storage (dbuf_on): copied out when it fills */
 };
 
+/* start on the caller's buffer (a short text then costs no allocation) */
+void dbuf_on(struct dbuf *b, char *buf, size_t cap);
 void dbuf_add(struct dbuf *b, const char *s);
+void dbuf_addn(struct dbuf *b, const char *s, size_t n);
+void dbuf_add_u32(struct dbuf *b, uint32_t v);
 void dbuf_addf(struct dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void dbuf_prepend(struct dbuf *b, const char *s);
 void dbuf_free(struct dbuf *b);
@@ -48,6 +53,7 @@ struct dentity {
 	uint8_t cls;       /* enum bk_diff_class */
 	bool decl;         /* a FWD */
 	bool anon;         /* keyed by a typedef or a first enumerator */
+	bool has_sig;      /* sig and full made (dentity_sign) */
 };
 
 struct dside {
@@ -56,15 +62,21 @@ struct dside {
 	uint64_t *thash;          /* per ID: text hash, 0 unknown, 1 in progress */
 	uint64_t *rhash;          /* per ID: hash with typedefs and qualifiers resolved */
 	uint32_t *typedef_of;     /* own anonymous aggregate -> the typedef naming it */
+	const char **texts;       /* per ID: its text (dtext, in the result's arena), NULL not yet */
 	struct dentity *ents;
 	size_t nr_ents;
 };
 
 int dside_init(struct dside *s, const struct bk_btf *btf);
 void dside_free(struct dside *s);
-/* the side's entities (entity.c), in ID order */
+/* the side's entities (entity.c), in ID order, keyed but not yet signed */
 int dside_collect(struct dside *s);
-/* by key, class, name; definitions before FWDs; by signature, then ID */
+/* its sig and full, when not yet made: only a key found on both sides, or
+ * defined more than once on one, needs them (a type only added or removed,
+ * once, is never compared) */
+void dentity_sign(struct dside *s, struct dentity *e);
+/* by key, class, name; definitions before FWDs; by signature, then ID
+ * (both signed) */
 int dentity_cmp(const void *x, const void *y);
 /* shifted_by, root and nr_shifted of every record (cause.c); rec_of_old
  * maps the old side's IDs to records */
@@ -87,6 +99,7 @@ struct dflat_frame {
 	uint32_t id, idx, vlen, base;
 	uint64_t path_h, group;
 	uint32_t plen;
+	const struct bk_type *t; /* id's */
 };
 
 /* Members of a struct/union with anonymous inner aggregates folded in:
@@ -119,6 +132,7 @@ bool dflat_next(struct dflat *f, struct dflat_member *m);
 struct darena;
 void *darena_alloc(struct darena **a, size_t size);
 const char *darena_str(struct darena **a, const char *s);
+const char *darena_strn(struct darena **a, const char *s, size_t len);
 void darena_free(struct darena *a);
 
 struct dchanges {
@@ -136,7 +150,9 @@ struct bk_diff_change *dchanges_push(struct dchanges *c, enum bk_diff_what what,
 size_t dcompare(struct dside *o, const struct dentity *a, struct dside *n,
 		const struct dentity *b, struct dchanges *c, const char **old_text,
 		const char **new_text);
-/* type text into the arena */
-const char *dtext(struct darena **a, const struct bk_btf *b, uint32_t id);
+/* a FUNC's prototype text ("int probe(struct device *dev)") into the arena */
+const char *dproto_text(struct darena **a, struct dside *s, uint32_t id);
+/* type text into the arena, made once per ID and side */
+const char *dtext(struct darena **a, struct dside *s, uint32_t id);
 
 #endif

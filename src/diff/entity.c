@@ -130,6 +130,14 @@ static void entity_sig(struct dside *s, const struct bk_type *t, struct dentity 
 	e->full = e->sig;
 }
 
+void dentity_sign(struct dside *s, struct dentity *e)
+{
+	if (e->has_sig)
+		return;
+	entity_sig(s, bk_btf_type(s->btf, e->id), e);
+	e->has_sig = true;
+}
+
 int dentity_cmp(const void *x, const void *y)
 {
 	const struct dentity *a = x, *b = y;
@@ -158,7 +166,6 @@ int dside_collect(struct dside *s)
 		if (!entity_key(s, id, t, e))
 			continue;
 		e->key = dh_mix(e->cls, dh_str(e->name));
-		entity_sig(s, t, e);
 		n++;
 	}
 	s->nr_ents = n;

@@ -17,6 +17,12 @@
 
 /* ---- growable text ---------------------------------------------------------- */
 
+void dbuf_on(struct dbuf *b, char *buf, size_t cap)
+{
+	*b = (struct dbuf){.s = buf, .cap = cap, .borrowed = true};
+	buf[0] = 0;
+}
+
 static bool dbuf_reserve(struct dbuf *b, size_t more)
 {
 	if (b->oom)
@@ -26,23 +32,41 @@ static bool dbuf_reserve(struct dbuf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + more + 1)
 		cap *= 2;
-	char *p = realloc(b->s, cap);
+	char *p = b->borrowed ? malloc(cap) : realloc(b->s, cap);
 	if (!p) {
 		b->oom = true;
 		return false;
 	}
+	if (b->borrowed)
+		memcpy(p, b->s, b->len + 1);
 	b->s = p;
 	b->cap = cap;
+	b->borrowed = false;
 	return true;
+}
+
+void dbuf_addn(struct dbuf *b, const char *s, size_t n)
+{
+	if (!dbuf_reserve(b, n))
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
 }
 
 void dbuf_add(struct dbuf *b, const char *s)
 {
-	size_t n = strlen(s);
-	if (!dbuf_reserve(b, n))
-		return;
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
+	dbuf_addn(b, s, strlen(s));
+}
+
+void dbuf_add_u32(struct dbuf *b, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+	do
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+	while ((v /= 10));
+	dbuf_addn(b, tmp + sizeof(tmp) - n, n);
 }
 
 void dbuf_addf(struct dbuf *b, const char *fmt, ...)
@@ -67,7 +91,8 @@ void dbuf_prepend(struct dbuf *b, const char *s)
 
 void dbuf_free(struct dbuf *b)
 {
-	free(b->s);
+	if (!b->borrowed)
+		free(b->s);
 	*b = (struct dbuf){0};
 }
 
@@ -138,12 +163,17 @@ static const char *first_enumerator(const struct bk_btf *b, const struct bk_type
 	return s ? s : "";
 }
 
-bool dtype_inline_aggr(const struct dside *s, uint32_t id)
+/* t: id's type (NULL when none) */
+static bool inline_aggr(const struct dside *s, uint32_t id, const struct bk_type *t)
 {
-	const struct bk_type *t = bk_btf_type(s->btf, id);
 	if (!t || (bk_kind(t) != BK_KIND_STRUCT && bk_kind(t) != BK_KIND_UNION) || *name_of(s->btf, t))
 		return false;
 	return !(id >= s->first && id < s->cnt && s->typedef_of[id - s->first]);
+}
+
+bool dtype_inline_aggr(const struct dside *s, uint32_t id)
+{
+	return inline_aggr(s, id, bk_btf_type(s->btf, id));
 }
 
 /* ---- the text --------------------------------------------------------------- */
@@ -187,9 +217,10 @@ static void params_text(const struct bk_btf *b, const struct bk_type *t, struct 
  */
 static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int depth)
 {
-	struct dbuf decl = {0}, quals = {0};
-	dbuf_add(&decl, "");
-	dbuf_add(&quals, "");
+	char decl_buf[128], quals_buf[64];
+	struct dbuf decl, quals;
+	dbuf_on(&decl, decl_buf, sizeof(decl_buf));
+	dbuf_on(&quals, quals_buf, sizeof(quals_buf));
 	for (int i = 0;; i++) {
 		const struct bk_type *t = bk_btf_type(b, id);
 		if (i >= MAX_CHAIN) {
@@ -223,7 +254,9 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 				dbuf_prepend(&decl, "(");
 				dbuf_add(&decl, ")");
 			}
-			dbuf_addf(&decl, "[%u]", a->nelems);
+			dbuf_add(&decl, "[");
+			dbuf_add_u32(&decl, a->nelems);
+			dbuf_add(&decl, "]");
 			id = a->type;
 			continue;
 		} else if (k == BK_KIND_FUNC_PROTO) {
@@ -233,7 +266,7 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 			}
 			params_text(b, t, &decl, depth);
 		} else {
-			dbuf_add(out, quals.s ? quals.s : "");
+			dbuf_addn(out, quals.s, quals.len);
 			terminal_text(b, t, out);
 			break;
 		}
@@ -242,7 +275,7 @@ static void text_at(const struct bk_btf *b, uint32_t id, struct dbuf *out, int d
 	if (decl.len) {
 		if (decl.s[0] != '[')
 			dbuf_add(out, " ");
-		dbuf_add(out, decl.s);
+		dbuf_addn(out, decl.s, decl.len);
 	}
 	if (decl.oom || quals.oom)
 		out->oom = true;
@@ -413,7 +446,8 @@ int dside_init(struct dside *s, const struct bk_btf *btf)
 	s->thash = calloc(s->cnt, sizeof(*s->thash));
 	s->rhash = calloc(s->cnt, sizeof(*s->rhash));
 	s->typedef_of = calloc(s->cnt - s->first + 1, sizeof(*s->typedef_of));
-	if (!s->thash || !s->rhash || !s->typedef_of)
+	s->texts = calloc(s->cnt, sizeof(*s->texts));
+	if (!s->thash || !s->rhash || !s->typedef_of || !s->texts)
 		return -ENOMEM;
 	/* void: ID 0 is never a type record */
 	s->thash[0] = s->rhash[0] = settle(dh_str("void"));
@@ -435,17 +469,17 @@ void dside_free(struct dside *s)
 	free(s->thash);
 	free(s->rhash);
 	free(s->typedef_of);
+	free((void *)s->texts);
 	free(s->ents);
 	memset(s, 0, sizeof(*s));
 }
 
 /* ---- flattened members ------------------------------------------------------------ */
 
-static void push_frame(struct dflat *f, uint32_t id, uint32_t base, uint64_t path_h,
-		       uint64_t group, uint32_t plen)
+static void push_frame(struct dflat *f, uint32_t id, const struct bk_type *t, uint32_t base,
+		       uint64_t path_h, uint64_t group, uint32_t plen)
 {
-	const struct bk_type *t = bk_btf_type(f->s->btf, id);
-	f->st[++f->top] = (struct dflat_frame){id, 0, t ? bk_vlen(t) : 0, base, path_h, group, plen};
+	f->st[++f->top] = (struct dflat_frame){id, 0, t ? bk_vlen(t) : 0, base, path_h, group, plen, t};
 }
 
 void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths)
@@ -455,7 +489,7 @@ void dflat_begin(struct dflat *f, const struct dside *s, uint32_t id, bool paths
 	f->emitted = 0;
 	f->paths = paths;
 	f->path[0] = 0;
-	push_frame(f, id, 0, 0, 0, 0);
+	push_frame(f, id, bk_btf_type(s->btf, id), 0, 0, 0, 0);
 }
 
 bool dflat_next(struct dflat *f, struct dflat_member *m)
@@ -467,25 +501,34 @@ bool dflat_next(struct dflat *f, struct dflat_member *m)
 			f->top--;
 			continue;
 		}
-		const struct bk_type *t = bk_btf_type(b, fr->id);
+		const struct bk_type *t = fr->t;
 		const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + fr->idx++;
 		const char *name = bk_btf_str(b, mem->name_off);
 		uint32_t off = fr->base + bk_member_bit_offset(t, mem);
-		uint32_t inner = dtype_strip(b, mem->type, false);
+		/* the member's type, past qualifiers (most have none: one look-up) */
+		uint32_t inner = mem->type;
+		const struct bk_type *it = bk_btf_type(b, inner);
+		if (it && is_qualifier(bk_kind(it))) {
+			inner = dtype_strip(b, inner, false);
+			it = bk_btf_type(b, inner);
+		}
 		uint64_t path_h = name && *name ? dh_mix(fr->path_h, dh_str(name)) : fr->path_h;
 		size_t plen = fr->plen;
-		if (f->paths) {
-			snprintf(f->path + plen, sizeof(f->path) - plen, "%s", name ? name : "");
+		if (f->paths) { /* the name after the path so far, cut to fit */
+			size_t n = name ? strlen(name) : 0;
+			if (n > sizeof(f->path) - 1 - plen)
+				n = sizeof(f->path) - 1 - plen;
+			memcpy(f->path + plen, name ? name : "", n);
+			f->path[plen + n] = 0;
 		}
-		if (dtype_inline_aggr(f->s, inner) && f->top + 1 < (int)(sizeof(f->st) / sizeof(f->st[0]))) {
+		if (inline_aggr(f->s, inner, it) && f->top + 1 < (int)(sizeof(f->st) / sizeof(f->st[0]))) {
 			uint32_t nlen = (uint32_t)plen;
 			if (f->paths && name && *name) {
 				nlen = (uint32_t)strlen(f->path);
 				if (nlen + 1 < sizeof(f->path))
 					f->path[nlen++] = '.', f->path[nlen] = 0;
 			}
-			const struct bk_type *it = bk_btf_type(b, inner);
-			push_frame(f, inner, off, path_h, dh_mix(fr->group, dh_mix(bk_kind(it), off)), nlen);
+			push_frame(f, inner, it, off, path_h, dh_mix(fr->group, dh_mix(bk_kind(it), off)), nlen);
 			f->emitted++;
 			continue;
 		}
