@@ -88,11 +88,13 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return 0;
-	d->state[id] |= ST_NAME_DONE;
-	if (bk_kind(t) == BK_KIND_FWD || (bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
-		return 0;
-	uint32_t dup = name_dups(d, map, t->name_off, NULL);
+	uint32_t dup = 0;
+	if (bk_kind(t) != BK_KIND_FWD && !(bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
+		dup = name_dups(d, map, t->name_off, NULL);
 	d->dup[id] = dup > 1 ? dup : 0;
+	/* the ___N before the mark: a printing thread that sees the mark
+	 * (c_put_type_name deferred) reads the ___N without waiting */
+	__atomic_store_n(&d->state[id], (uint8_t)(d->state[id] | ST_NAME_DONE), __ATOMIC_RELEASE);
 	return d->dup[id];
 }
 
@@ -137,10 +139,17 @@ static void defer_name(struct cdump *d, unsigned kind, uint32_t val)
 
 static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigned suffix_kind)
 {
+	/* most names are named again after the writer decided their ___N:
+	 * nothing to defer then */
+	bool done = __atomic_load_n(&d->state[id], __ATOMIC_ACQUIRE) & ST_NAME_DONE;
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return;
 	const char *name = c_str(d, t->name_off);
+	if (done) {
+		put_name(d, name, d->dup[id]);
+		return;
+	}
 	size_t len = strlen(name);
 	if (len > DEFER_NAME_MAX) {
 		defer_name(d, kind, id);
