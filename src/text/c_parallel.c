@@ -17,6 +17,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "text/c_internal.h"
 
@@ -162,14 +163,15 @@ static bool plan_prints_by_dup(const struct cdump *d, const struct u32vec *plan)
 	return false;
 }
 
-/* 1: not started (too small, no thread, no memory; nothing written) */
+/* 1: not started (too small, one CPU, no thread, no memory; nothing written) */
 static int print_parallel(struct cdump *d, const struct u32vec *plan)
 {
 	struct relay r = {.d = d, .plan = plan};
 	struct worker wk[2];
 	pthread_t t;
 	int ret = 1;
-	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || plan_prints_by_dup(d, plan))
+	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	    plan_prints_by_dup(d, plan))
 		return 1;
 	bool ready = worker_init(&wk[0], &r, 0);
 	ready = worker_init(&wk[1], &r, 1) && ready;
