@@ -15,19 +15,17 @@
  * prints on its own copy of the printer's state (scratch stacks, the
  * alignment memo); only the turn holder touches the name maps.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "text/c_internal.h"
+#include "text/turns.h"
 
 #define BLOCK_ITEMS 256u
 #define PARALLEL_MIN_ITEMS (8 * BLOCK_ITEMS)
 
 struct relay {
-	pthread_mutex_t lock;
-	pthread_cond_t turn_passed;
-	uint32_t turn;           /* the block that is written next */
+	struct turns turns;
 	struct cdump *d;         /* the shared state; d->o the real output */
 	const struct u32vec *plan;
 	int err;                 /* the first failure; the turn holder's to touch */
@@ -41,22 +39,6 @@ struct worker {
 	struct u32vec mentions;
 	struct bk_error err;
 };
-
-static void wait_turn(struct relay *r, uint32_t block)
-{
-	pthread_mutex_lock(&r->lock);
-	while (r->turn != block)
-		pthread_cond_wait(&r->turn_passed, &r->lock);
-	pthread_mutex_unlock(&r->lock);
-}
-
-static void pass_turn(struct relay *r)
-{
-	pthread_mutex_lock(&r->lock);
-	r->turn++;
-	pthread_cond_broadcast(&r->turn_passed);
-	pthread_mutex_unlock(&r->lock);
-}
 
 /* a printed block into the output, its names put in (in output order) */
 static void write_block(struct cdump *d, const struct out *o, const struct u32vec *m)
@@ -91,7 +73,7 @@ static void *work(void *arg)
 		size_t from = k * BLOCK_ITEMS, to = items - from > BLOCK_ITEMS ? from + BLOCK_ITEMS : items;
 		if (!e)
 			e = print_block(wk, from, to);
-		wait_turn(r, (uint32_t)k);
+		turns_wait(&r->turns, (uint32_t)k);
 		if (e && !r->err) {
 			r->err = e;
 			if (wk->err.code)
@@ -99,7 +81,7 @@ static void *work(void *arg)
 		}
 		if (!r->err && !r->d->o->err)
 			write_block(r->d, &wk->o, &wk->mentions);
-		pass_turn(r);
+		turns_pass(&r->turns);
 	}
 	return NULL;
 }
@@ -168,24 +150,14 @@ static int print_parallel(struct cdump *d, const struct u32vec *plan)
 {
 	struct relay r = {.d = d, .plan = plan};
 	struct worker wk[2];
-	pthread_t t;
 	int ret = 1;
 	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
 	    plan_prints_by_dup(d, plan))
 		return 1;
 	bool ready = worker_init(&wk[0], &r, 0);
 	ready = worker_init(&wk[1], &r, 1) && ready;
-	if (ready && !pthread_mutex_init(&r.lock, NULL)) {
-		if (!pthread_cond_init(&r.turn_passed, NULL)) {
-			if (!pthread_create(&t, NULL, work, &wk[1])) {
-				work(&wk[0]);
-				pthread_join(t, NULL);
-				ret = r.err ? r.err : d->o->err;
-			}
-			pthread_cond_destroy(&r.turn_passed);
-		}
-		pthread_mutex_destroy(&r.lock);
-	}
+	if (ready && turns_run(&r.turns, work, &wk[0], &wk[1]))
+		ret = r.err ? r.err : d->o->err;
 	worker_fini(&wk[0]);
 	worker_fini(&wk[1]);
 	return ret;

@@ -20,7 +20,6 @@
  * A large BTF written to a file is formatted by two threads (see
  * dump_parallel).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +27,7 @@
 #include "core/vocab.h"
 #include "text/json_pretty.h"
 #include "text/out.h"
+#include "text/turns.h"
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -481,9 +481,7 @@ static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
 #define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
 
 struct relay {
-	pthread_mutex_t lock;
-	pthread_cond_t turn_passed;
-	uint32_t turn; /* the block that is written next */
+	struct turns turns;
 	struct out *dest;
 	const struct bk_btf *btf;
 	int err;       /* a worker's own failure (memory); the turn holder's to touch */
@@ -494,22 +492,6 @@ struct worker {
 	uint32_t first; /* its first block: 0 or 1 */
 	struct out o;   /* its buffer, made by the caller's thread (its malloc arena) */
 };
-
-static void wait_turn(struct relay *r, uint32_t block)
-{
-	pthread_mutex_lock(&r->lock);
-	while (r->turn != block)
-		pthread_cond_wait(&r->turn_passed, &r->lock);
-	pthread_mutex_unlock(&r->lock);
-}
-
-static void pass_turn(struct relay *r)
-{
-	pthread_mutex_lock(&r->lock);
-	r->turn++;
-	pthread_cond_broadcast(&r->turn_passed);
-	pthread_mutex_unlock(&r->lock);
-}
 
 static void *work(void *arg)
 {
@@ -526,12 +508,12 @@ static void *work(void *arg)
 			dump_range_as(&d, from, to);
 			e = w->o.err;
 		}
-		wait_turn(r, k);
+		turns_wait(&r->turns, k);
 		if (e && !r->err)
 			r->err = e;
 		if (!r->err && !r->dest->err)
 			out_write(r->dest, w->o.buf, w->o.len);
-		pass_turn(r);
+		turns_pass(&r->turns);
 	}
 	return NULL;
 }
@@ -550,24 +532,11 @@ static bool dump_parallel(struct out *o, const struct bk_btf *btf)
 {
 	struct relay r = {.dest = o, .btf = btf};
 	struct worker w[2];
-	pthread_t t;
-	bool started = false;
-	if (!worker_init(&w[0], &r, 0) || !worker_init(&w[1], &r, 1))
-		goto out;
-	if (pthread_mutex_init(&r.lock, NULL))
-		goto out;
-	if (!pthread_cond_init(&r.turn_passed, NULL)) {
-		started = !pthread_create(&t, NULL, work, &w[1]);
-		if (started) {
-			work(&w[0]);
-			pthread_join(t, NULL);
-			if (r.err && !o->err)
-				o->err = r.err;
-		}
-		pthread_cond_destroy(&r.turn_passed);
-	}
-	pthread_mutex_destroy(&r.lock);
-out:
+	memset(w, 0, sizeof(w)); /* both freed, even when the first fails */
+	bool started = worker_init(&w[0], &r, 0) && worker_init(&w[1], &r, 1) &&
+		       turns_run(&r.turns, work, &w[0], &w[1]);
+	if (started && r.err && !o->err)
+		o->err = r.err;
 	free(w[0].o.buf);
 	free(w[1].o.buf);
 	return started;
