@@ -109,16 +109,12 @@ struct builder {
 static struct bk_diff_record *new_rec(struct builder *b, const struct dentity *e,
 				      enum bk_diff_op op)
 {
-	if (b->nr == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 256;
-		struct bk_diff_record *p = realloc(b->recs, cap * sizeof(*p));
-		if (!p) {
-			b->oom = true;
-			return NULL;
-		}
-		b->recs = p;
-		b->cap = cap;
+	struct bk_diff_record *p = bk_grow_array(b->recs, &b->cap, b->nr, sizeof(*p), 256);
+	if (!p) {
+		b->oom = true;
+		return NULL;
 	}
+	b->recs = p;
 	struct bk_diff_record *d = &b->recs[b->nr++];
 	*d = (struct bk_diff_record){.cls = e->cls, .op = op, .name = e->name, .anon = e->anon,
 				     .old_size = -1, .new_size = -1, .old_text = "", .new_text = "",
@@ -376,14 +372,10 @@ static int gather(struct dside *s, struct dindex *x, const struct dentity *e,
 			one = c;
 			break; /* the only one */
 		}
-		if (n > buf->cap) {
-			size_t cap = buf->cap ? buf->cap * 2 : 16;
-			struct dentity *p = realloc(buf->v, cap * sizeof(*p));
-			if (!p)
-				return -ENOMEM;
-			buf->v = p;
-			buf->cap = cap;
-		}
+		struct dentity *p = bk_grow_array(buf->v, &buf->cap, n - 1, sizeof(*p), 16);
+		if (!p)
+			return -ENOMEM;
+		buf->v = p;
 		buf->v[n - 1] = *c;
 	}
 	*g = (struct group){one ? one : buf->v, n};

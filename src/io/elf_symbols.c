@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/btf_internal.h"
 #include "io/elf_symbols.h"
 
 size_t bk_file_sec_index(const struct bk_file *f, const char *name)
@@ -41,19 +42,6 @@ static Elf_Data *shndx_data(const struct bk_file *f, size_t symtab)
 	return NULL;
 }
 
-/* Room for one more symbol in *out (n of them so far; room for 8, then
- * doubled at each power of two). */
-static int grow_syms(struct bk_elf_sym **out, size_t n, struct bk_error *err)
-{
-	if (*out && (n < 8 || (n & (n - 1))))
-		return 0;
-	struct bk_elf_sym *grown = realloc(*out, (n < 8 ? 8 : 2 * n) * sizeof(**out));
-	if (!grown)
-		return bk_err(err, -ENOMEM, "out of memory");
-	*out = grown;
-	return 0;
-}
-
 /* The symbols' names: the string table's bytes as libelf holds them,
  * read in place (NULL: ask elf_strptr, e.g. for a compressed table). */
 struct names {
@@ -74,30 +62,42 @@ static struct names string_table(const struct bk_file *f, size_t link)
 	return t;
 }
 
+/* One walk of the symbol table for the symbols defined in section shndx. */
+struct sym_walk {
+	const struct bk_file *f;
+	const GElf_Shdr *sh; /* the symbol table's */
+	struct names names;
+	Elf_Data *xdata;     /* its SHT_SYMTAB_SHNDX, if any */
+	size_t shndx;
+	struct bk_elf_sym *out;
+	size_t n, cap;
+	struct bk_error *err;
+};
+
 /* A name in the table, NUL-terminated inside it, or NULL (elf_strptr's
  * check, without a call for each of a module's symbols). */
-static const char *name_at(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
-			   uint32_t off)
+static const char *name_at(const struct sym_walk *w, uint32_t off)
 {
+	struct names t = w->names;
 	if (!t.bytes)
-		return elf_strptr(f->elf, sh->sh_link, off);
+		return elf_strptr(w->f->elf, w->sh->sh_link, off);
 	if (off >= t.size || !memchr(t.bytes + off, '\0', t.size - off))
 		return NULL;
 	return t.bytes + off;
 }
 
-/* Symbol i, known to be defined in shndx, appended to *out. */
-static int add_sym(const struct bk_file *f, const GElf_Shdr *sh, struct names t,
-		   const GElf_Sym *sym, size_t i, struct bk_elf_sym **out, size_t *n,
-		   struct bk_error *err)
+/* Symbol i, known to be defined in the section, appended to the list. */
+static int add_sym(struct sym_walk *w, const GElf_Sym *sym, size_t i)
 {
-	const char *name = name_at(f, sh, t, sym->st_name);
+	const char *name = name_at(w, sym->st_name);
 	if (!name)
-		return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: name offset %u is "
+		return bk_err(w->err, -EINVAL, "corrupt ELF: symbol %zu: name offset %u is "
 			      "not in its string table", i, sym->st_name);
-	if (grow_syms(out, *n, err))
-		return -ENOMEM;
-	(*out)[(*n)++] = (struct bk_elf_sym){name, sym->st_value, sym->st_size, (uint32_t)i};
+	struct bk_elf_sym *grown = bk_grow_array(w->out, &w->cap, w->n, sizeof(*grown), 8);
+	if (!grown)
+		return bk_err(w->err, -ENOMEM, "out of memory");
+	w->out = grown;
+	w->out[w->n++] = (struct bk_elf_sym){name, sym->st_value, sym->st_size, (uint32_t)i};
 	return 0;
 }
 
@@ -112,50 +112,37 @@ static const Elf64_Sym *next_in(const Elf64_Sym *s, const Elf64_Sym *end, Elf64_
 /* libelf hands the table over in host form: ELF64 symbols are read in
  * place, a 16-bit compare each for the thousands defined elsewhere
  * (gelf_getsym copies every one: most of what reading .BTF_ids cost). */
-static int native_symbols(const struct bk_file *f, const GElf_Shdr *sh, const Elf64_Sym *syms,
-			  size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
-			  size_t *n, struct bk_error *err)
+static int native_symbols(struct sym_walk *w, const Elf64_Sym *syms, size_t count)
 {
-	struct names t = string_table(f, sh->sh_link);
 	const Elf64_Sym *end = syms + count;
-	if (!xdata && shndx < SHN_LORESERVE) {
+	int e = 0;
+	if (!w->xdata && w->shndx < SHN_LORESERVE) {
 		/* without an SHT_SYMTAB_SHNDX, SHN_XINDEX names no section */
-		for (const Elf64_Sym *s = next_in(syms + 1, end, (Elf64_Section)shndx); s < end;
-		     s = next_in(s + 1, end, (Elf64_Section)shndx)) {
-			int e = add_sym(f, sh, t, s, (size_t)(s - syms), out, n, err);
-			if (e)
-				return e;
-		}
-		return 0;
+		Elf64_Section want = (Elf64_Section)w->shndx;
+		for (const Elf64_Sym *s = next_in(syms + 1, end, want); s < end && !e;
+		     s = next_in(s + 1, end, want))
+			e = add_sym(w, s, (size_t)(s - syms));
+		return e;
 	}
-	for (size_t i = 1; i < count; i++) {
-		if (sym_shndx(&syms[i], xdata, (int)i) != shndx)
-			continue;
-		int e = add_sym(f, sh, t, &syms[i], i, out, n, err);
-		if (e)
-			return e;
-	}
-	return 0;
+	for (size_t i = 1; i < count && !e; i++)
+		if (sym_shndx(&syms[i], w->xdata, (int)i) == w->shndx)
+			e = add_sym(w, &syms[i], i);
+	return e;
 }
 
 /* Any other class or layout: through gelf_getsym. */
-static int gelf_symbols(const struct bk_file *f, const GElf_Shdr *sh, Elf_Data *data,
-			size_t count, Elf_Data *xdata, size_t shndx, struct bk_elf_sym **out,
-			size_t *n, struct bk_error *err)
+static int gelf_symbols(struct sym_walk *w, Elf_Data *data, size_t count)
 {
-	struct names t = string_table(f, sh->sh_link);
-	for (size_t i = 1; i < count; i++) {
+	int e = 0;
+	for (size_t i = 1; i < count && !e; i++) {
 		GElf_Sym sym;
 		if (!gelf_getsym(data, (int)i, &sym))
-			return bk_err(err, -EINVAL, "corrupt ELF: symbol %zu: %s", i,
+			return bk_err(w->err, -EINVAL, "corrupt ELF: symbol %zu: %s", i,
 				      elf_errmsg(-1));
-		if (sym_shndx(&sym, xdata, (int)i) != shndx)
-			continue;
-		int e = add_sym(f, sh, t, &sym, i, out, n, err);
-		if (e)
-			return e;
+		if (sym_shndx(&sym, w->xdata, (int)i) == w->shndx)
+			e = add_sym(w, &sym, i);
 	}
-	return 0;
+	return e;
 }
 
 int bk_file_section_symbols(const struct bk_file *f, size_t shndx, struct bk_elf_sym **syms,
@@ -171,22 +158,22 @@ int bk_file_section_symbols(const struct bk_file *f, size_t shndx, struct bk_elf
 	if (!data || !sh->sh_entsize || sh->sh_link >= f->nr_secs)
 		return bk_err(err, -EINVAL, "corrupt ELF: symbol table [%zu]: %s", st,
 			      elf_errmsg(-1));
-	Elf_Data *xdata = shndx_data(f, st);
-	size_t count = sh->sh_size / sh->sh_entsize, n = 0;
-	struct bk_elf_sym *out = NULL;
+	struct sym_walk w = {.f = f, .sh = sh, .names = string_table(f, sh->sh_link),
+			     .xdata = shndx_data(f, st), .shndx = shndx, .err = err};
+	size_t count = sh->sh_size / sh->sh_entsize;
 	int e;
 	if (gelf_getclass(f->elf) == ELFCLASS64 && data->d_type == ELF_T_SYM) {
 		if (data->d_size / sizeof(Elf64_Sym) < count)
 			count = data->d_size / sizeof(Elf64_Sym);
-		e = native_symbols(f, sh, data->d_buf, count, xdata, shndx, &out, &n, err);
+		e = native_symbols(&w, data->d_buf, count);
 	} else {
-		e = gelf_symbols(f, sh, data, count, xdata, shndx, &out, &n, err);
+		e = gelf_symbols(&w, data, count);
 	}
 	if (e) {
-		free(out);
+		free(w.out);
 		return e;
 	}
-	*syms = out;
-	*nr = n;
+	*syms = w.out;
+	*nr = w.n;
 	return 0;
 }

@@ -300,14 +300,13 @@ static int scan_pass(struct bk_match_scan *sc, const struct bk_btf *base, const 
 		long g = find_group(sc, name);
 		if (g < 0)
 			continue;
-		if (n + 2 > cap) {
-			uint32_t *grown = realloc(pairs, (cap = cap ? 2 * cap : 256) * sizeof(*pairs));
-			if (!grown) {
-				free(pairs);
-				return -ENOMEM;
-			}
-			pairs = grown;
+		/* room for two: n and n + 1 */
+		uint32_t *grown = bk_grow_array(pairs, &cap, n + 1, sizeof(*pairs), 256);
+		if (!grown) {
+			free(pairs);
+			return -ENOMEM;
 		}
+		pairs = grown;
 		pairs[n++] = (uint32_t)g;
 		pairs[n++] = id;
 	}
