@@ -904,8 +904,10 @@ static void test_write_back_refusals(void **state)
 	(void)state;
 	struct bk_file *f = open_ok(ko_path("crc16.nosig")), *raw = open_ok(bkt_vmlinux(KVER));
 	struct bk_error err = {0};
-	/* .symtab links to .strtab; .text has symbols; the name table names all */
+	/* .symtab links to .strtab; .text has symbols; the name table names all;
+	 * .modinfo is loaded (SHF_ALLOC) */
 	struct bk_elf_section_edit linked = {".strtab", NULL, 0}, defines = {".text", NULL, 0},
+				   loaded = {".modinfo", NULL, 0},
 				   names = {".shstrtab", NULL, 0}, shstr = {".shstrtab", "x", 1},
 				   bss = {".bss", "x", 1}, good = {".BTF", "x", 1};
 	struct bk_elf_section_edit twice[] = {good, good};
@@ -913,6 +915,9 @@ static void test_write_back_refusals(void **state)
 			 -ENOTSUP);
 	assert_int_equal(bk_elf_write_sections(f, &defines, 1, false, bkt_tmp("r.ko"), &err),
 			 -ENOTSUP);
+	assert_int_equal(bk_elf_write_sections(f, &loaded, 1, false, bkt_tmp("r.ko"), &err),
+			 -ENOTSUP);
+	assert_non_null(strstr(err.msg, "SHF_ALLOC"));
 	assert_int_equal(bk_elf_write_sections(f, &names, 1, false, bkt_tmp("r.ko"), &err),
 			 -ENOTSUP);
 	assert_int_equal(bk_elf_write_sections(f, &shstr, 1, false, bkt_tmp("r.ko"), &err),

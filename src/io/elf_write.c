@@ -68,6 +68,9 @@ static int check_removal(const struct bk_file *f, const char *name, struct bk_er
 	if (idx == f->shstrndx)
 		return bk_err(err, -ENOTSUP, "cannot remove %s: it is the section name table",
 			      name);
+	if (f->secs[idx].shdr.sh_flags & SHF_ALLOC)
+		return bk_err(err, -ENOTSUP, "cannot remove %s: it is loaded into memory "
+			      "(SHF_ALLOC)", name);
 	for (size_t i = 1; i < f->nr_secs; i++) {
 		const GElf_Shdr *sh = &f->secs[i].shdr;
 		bool info_is_sec = sh->sh_type == SHT_REL || sh->sh_type == SHT_RELA ||
