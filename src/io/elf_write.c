@@ -57,8 +57,8 @@ struct plan {
 /* ------------------------------------------------------------------ */
 /* What may be written                                                 */
 
-/* A section can go when nothing refers to it: no symbol defined in it, no
- * section linking to it. */
+/* A section can go when it is not loaded (SHF_ALLOC) and nothing refers
+ * to it: no symbol defined in it, no section linking to it. */
 static int check_removal(const struct bk_file *f, const char *name, struct bk_error *err)
 {
 	size_t idx = bk_file_sec_index(f, name), nr_syms = 0;
