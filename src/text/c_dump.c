@@ -173,12 +173,12 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		}
 		return 0;
 	}
-	uint32_t *ids = NULL;
+	uint32_t *ids = NULL, nr = d->n;
 	size_t first = 1;
 	if (!o->unsorted) {
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
-		int e = c_sort_types(d, ids);
+		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
 		/* the sort's own tables: not needed after it, the ends' room
 		 * enough for the queue (a type is queued once at most) */
 		if (!d->queue.v) {
@@ -197,10 +197,10 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		first = o->bpftool_quirks ? 1 : 0;
 	}
 	int e = 0;
-	for (size_t i = first; i < d->n && !e; i++) {
+	for (size_t i = first; i < nr && !e; i++) {
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
 		if (ids)
-			prefetch_ahead(d, ids, i, d->n);
+			prefetch_ahead(d, ids, i, nr);
 		if (d->state[id] & ST_ORDERED)
 			continue; /* c_order would have nothing to do */
 		if (c_orders_nothing(d->kind[id]))
@@ -208,6 +208,10 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		else
 			e = c_order(d, id);
 	}
+	/* the types the sort left out: what their visits would have done */
+	for (uint32_t id = 0; id < d->n && nr < d->n && !e; id++)
+		if (!c_sort_place_matters(d, id))
+			d->state[id] |= ST_ORDERED;
 	free(ids);
 	return e;
 }

@@ -29,6 +29,7 @@ enum {
 	ST_FWD_EMITTED = 1 << 4,
 	ST_NAME_DONE = 1 << 5, /* its ___N suffix is decided (dup) */
 	ST_REFERENCED = 1 << 6, /* some type refers to it */
+	ST_WALKED_TO = 1 << 7, /* a type that ordering walks through refers to it */
 };
 
 #define ALIGN_UNSET (-1)
@@ -178,8 +179,20 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
 /* c_parallel.c: the plan's items printed, by two threads when it is worth it */
 int c_print_plan(struct cdump *d, const struct u32vec *plan);
 
-/* c_sort.c: bpftool's sorted order of all IDs (void included) into ids */
-int c_sort_types(struct cdump *d, uint32_t *ids);
+/* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
+ * *nr of them: those whose visit can only mark them ordered left out
+ * (FUNCs, VARs and DATASECs that no walked type refers to: the caller
+ * marks them), unless exact_first and one of them could sort first */
+int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first);
+/* whether a type's place in the sorted order matters: visiting a FUNC, VAR
+ * or DATASEC that no walked type refers to only marks it ordered (and
+ * they all rank last, so that only exact_first needs them) */
+static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
+{
+	unsigned kind = d->kind[id];
+	return (kind != BK_KIND_FUNC && kind != BK_KIND_VAR && kind != BK_KIND_DATASEC) ||
+	       (d->state[id] & ST_WALKED_TO);
+}
 
 /* c_defs.c: names, definitions without declarators, struct layout */
 void c_put_pfx(struct out *o, int lvl);

@@ -146,14 +146,16 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, u
 	}
 }
 
-/* A sort's state: one key a type (rank, sort name's number, name's
- * number, packed into the low bits), the ID field of the words sorted. */
+/* A sort's state: the IDs sorted (by position), one key a position (rank,
+ * sort name's number, name's number, packed into the low bits), the
+ * position field of the words sorted. */
 struct sorter {
 	struct cdump *d;
-	uint32_t n;
-	unsigned id_bits;
-	uint64_t id_mask;
-	uint64_t *key, *w, *tmp; /* n each */
+	uint32_t m;     /* the IDs sorted */
+	uint32_t *sel;  /* them by position, in ID order */
+	unsigned pos_bits;
+	uint64_t pos_mask;
+	uint64_t *key, *w, *tmp; /* m each */
 	void *scratch;           /* run buffers, grown as needed */
 	size_t scratch_cap;      /* bytes */
 };
@@ -253,9 +255,9 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 		u_bits++;
 	uint64_t u_mask = (1ull << u_bits) - 1;
 	/* the type sort's words serve, unless names outnumber types */
-	uint64_t *own = nr > s->n ? malloc(nr * sizeof(*own) * 2) : NULL;
+	uint64_t *own = nr > s->m ? malloc(nr * sizeof(*own) * 2) : NULL;
 	uint64_t *w = own ? own : s->w, *tmp = own ? own + nr : s->tmp;
-	if (nr > s->n && !own)
+	if (nr > s->m && !own)
 		return -ENOMEM;
 	for (size_t u = 0; u < nr; u++)
 		w[u] = (be_prefix(c_str(s->d, nm->num[u])) & ~u_mask) | u;
@@ -309,9 +311,9 @@ static int number_names(struct sorter *s, struct names *nm)
 	nm->before = malloc(words * sizeof(*nm->before));
 	if (!nm->used || !nm->before)
 		return -ENOMEM;
-	for (uint32_t id = 0; id < s->n; id++) {
-		mark_name(nm, c_type(d, id)->name_off);
-		mark_name(nm, sort_name_off(d, id));
+	for (uint32_t p = 0; p < s->m; p++) {
+		mark_name(nm, c_type(d, s->sel[p])->name_off);
+		mark_name(nm, sort_name_off(d, s->sel[p]));
 	}
 	size_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
@@ -327,21 +329,21 @@ static int number_names(struct sorter *s, struct names *nm)
 	return number_strings(s, nm, nr);
 }
 
-/* Sort all IDs by key (kbits wide): LSD over chunks of the key that fit
- * above the ID in a word, each chunk a stable radix sort. */
-static void sort_by_key(struct sorter *s, uint32_t *ids, unsigned kbits)
+/* Sort the positions by key (kbits wide): LSD over chunks of the key
+ * that fit above the position in a word, each chunk a stable radix sort. */
+static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 {
-	unsigned room = 64 - s->id_bits;
-	for (uint32_t i = 0; i < s->n; i++)
-		ids[i] = i;
+	unsigned room = 64 - s->pos_bits;
+	for (uint32_t i = 0; i < s->m; i++)
+		pos[i] = i;
 	for (unsigned lo = 0; lo < kbits || lo == 0; lo += room) {
 		unsigned w = kbits - lo < room ? kbits - lo : room;
 		uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1;
-		for (uint32_t i = 0; i < s->n; i++)
-			s->w[i] = ((s->key[ids[i]] >> lo) & mask) << s->id_bits | ids[i];
-		radix_sort(s->w, s->tmp, s->n, s->id_bits, s->id_bits + w);
-		for (uint32_t i = 0; i < s->n; i++)
-			ids[i] = (uint32_t)(s->w[i] & s->id_mask);
+		for (uint32_t i = 0; i < s->m; i++)
+			s->w[i] = ((s->key[pos[i]] >> lo) & mask) << s->pos_bits | pos[i];
+		radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + w);
+		for (uint32_t i = 0; i < s->m; i++)
+			pos[i] = (uint32_t)(s->w[i] & s->pos_mask);
 		if (kbits <= lo + room)
 			break;
 	}
@@ -349,7 +351,7 @@ static void sort_by_key(struct sorter *s, uint32_t *ids, unsigned kbits)
 
 struct hashed {
 	uint64_t hash;
-	uint32_t id;
+	uint32_t pos;
 };
 
 static bool hashed_less(const struct hashed *a, const struct hashed *b)
@@ -357,72 +359,122 @@ static bool hashed_less(const struct hashed *a, const struct hashed *b)
 	return a->hash < b->hash;
 }
 
-/* the extent of the run of equal keys that starts at lo */
-static size_t run_end(const struct sorter *s, const uint32_t *ids, size_t lo)
+static bool bit_test(const uint64_t *bits, size_t i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+/* The runs of equal keys in sorted order: where each starts (a bit a
+ * position, and one past the end), so that the keys can go. */
+static void mark_runs(const struct sorter *s, const uint32_t *pos, uint64_t *starts)
+{
+	for (uint32_t i = 0; i <= s->m; i++)
+		if (i == 0 || i == s->m || s->key[pos[i]] != s->key[pos[i - 1]])
+			starts[i / 64] |= 1ull << (i % 64);
+}
+
+static size_t run_end(const struct sorter *s, const uint64_t *starts, size_t lo)
 {
 	size_t hi = lo + 1;
-	while (hi < s->n && s->key[ids[hi]] == s->key[ids[lo]])
+	while (hi < s->m && !bit_test(starts, hi))
 		hi++;
 	return hi;
 }
 
-/* The hashes of the chain ends that types in runs reach, into hash[e],
- * computed in ID order (the types and their names lie in that order in
- * memory, where the sorted order would jump about). */
-static int hash_tied_ends(struct sorter *s, const uint32_t *ids, uint64_t *hash)
+/* The chain ends that types in runs reach: a bit an ID, with the count of
+ * those before each word, so that each has a slot of its own. */
+struct ends {
+	uint64_t *need;
+	uint32_t *before;
+};
+
+static uint32_t end_slot(const struct ends *en, uint32_t e)
+{
+	uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
+	return en->before[e / 64] + (uint32_t)__builtin_popcountll(word);
+}
+
+/* The hashes of the chain ends that types in runs reach, into their slots
+ * of hash, computed in ID order (the types and their names lie in that
+ * order in memory, where the sorted order would jump about). */
+static int hash_tied_ends(struct sorter *s, const uint32_t *pos, const uint64_t *starts,
+			  struct ends *en, uint64_t *hash)
 {
 	const struct cdump *d = s->d;
-	uint8_t *need = calloc(s->n / 8 + 1, 1);
-	if (!need)
+	size_t words = d->n / 64 + 1;
+	en->need = calloc(words, sizeof(*en->need));
+	en->before = malloc(words * sizeof(*en->before));
+	if (!en->need || !en->before)
 		return -ENOMEM;
-	for (size_t lo = 0, hi; lo < s->n; lo = hi) {
-		hi = run_end(s, ids, lo);
+	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
+		hi = run_end(s, starts, lo);
 		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
-			uint32_t e = d->end[ids[i]];
-			need[e / 8] |= (uint8_t)(1u << (e % 8));
+			uint32_t e = d->end[s->sel[pos[i]]];
+			en->need[e / 64] |= 1ull << (e % 64);
 		}
 	}
-	for (uint32_t e = 0; e < s->n; e++)
-		if (need[e / 8] & (1u << (e % 8)))
-			hash[e] = end_hash_members(d, e);
-	free(need);
+	uint32_t slot = 0;
+	for (size_t i = 0; i < words; i++) {
+		en->before[i] = slot;
+		for (uint64_t left = en->need[i]; left; left &= left - 1)
+			hash[slot++] = end_hash_members(d, (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left)));
+	}
 	return 0;
 }
 
 /* each run of equal keys by bpftool's hash (stable: ties stay in ID
- * order) */
-static int sort_runs(struct sorter *s, uint32_t *ids, uint64_t *hash)
+ * order); v in the keys' room (free now), its merge buffer in tmp */
+static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 {
-	int err = hash_tied_ends(s, ids, hash);
-	for (size_t lo = 0, hi; lo < s->n && !err; lo = hi) {
-		hi = run_end(s, ids, lo);
+	struct ends en = {0};
+	uint64_t *hash = s->w; /* a slot a tied position at most */
+	int err = hash_tied_ends(s, pos, starts, &en, hash);
+	for (size_t lo = 0, hi; lo < s->m && !err; lo = hi) {
+		hi = run_end(s, starts, lo);
 		size_t len = hi - lo;
 		if (len == 1)
 			continue;
-		struct hashed *v = scratch(s, 2 * len * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		for (size_t i = 0; i < len; i++) {
-			uint32_t id = ids[lo + i];
-			v[i] = (struct hashed){s->d->chain_hash[id] + hash[s->d->end[id]], id};
+		struct hashed *v = (struct hashed *)s->key, *tmp = (struct hashed *)s->tmp;
+		if (len * sizeof(*v) > s->m * sizeof(*s->key)) {
+			v = scratch(s, 2 * len * sizeof(*v));
+			tmp = v + len;
 		}
-		MERGE_SORT(struct hashed, v, len, v + len, hashed_less);
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		for (size_t i = 0; i < len; i++) {
+			uint32_t id = s->sel[pos[lo + i]];
+			uint32_t e = s->d->end[id];
+			v[i] = (struct hashed){s->d->chain_hash[id] + hash[end_slot(&en, e)],
+					       pos[lo + i]};
+		}
+		MERGE_SORT(struct hashed, v, len, tmp, hashed_less);
 		for (size_t i = 0; i < len; i++)
-			ids[lo + i] = v[i].id;
+			pos[lo + i] = v[i].pos;
 	}
+	free(en.need);
+	free(en.before);
 	return err;
 }
 
-int c_sort_types(struct cdump *d, uint32_t *ids)
+static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, unsigned *first_rank)
 {
-	struct sorter s = {.d = d, .n = d->n, .id_bits = 1};
-	while (s.id_bits < 32 && (1ull << s.id_bits) < s.n)
-		s.id_bits++;
-	s.id_mask = (1ull << s.id_bits) - 1;
+	struct sorter s = {.d = d, .pos_bits = 1};
 	struct names nm = {0};
-	s.key = malloc(s.n * sizeof(*s.key));
-	s.w = malloc(s.n * sizeof(*s.w));
-	s.tmp = malloc(s.n * sizeof(*s.tmp));
+	uint64_t *starts = NULL;
+	s.sel = malloc(d->n * sizeof(*s.sel));
+	if (!s.sel)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < d->n; id++)
+		if (all || c_sort_place_matters(d, id))
+			s.sel[s.m++] = id;
+	while (s.pos_bits < 32 && (1ull << s.pos_bits) < s.m)
+		s.pos_bits++;
+	s.pos_mask = (1ull << s.pos_bits) - 1;
+	s.key = malloc(s.m * sizeof(*s.key));
+	s.w = malloc(s.m * sizeof(*s.w));
+	s.tmp = malloc(s.m * sizeof(*s.tmp));
 	int err = s.key && s.w && s.tmp ? number_names(&s, &nm) : -ENOMEM;
 	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
 	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
@@ -431,30 +483,50 @@ int c_sort_types(struct cdump *d, uint32_t *ids)
 		err = bk_err(d->err, -E2BIG, "too many type names to sort");
 	if (!err) {
 		/* rank, sort name, name: from the high bits down */
-		for (uint32_t id = 0; id < s.n; id++)
-			s.key[id] = ((uint64_t)rank_of(d, id) << nm.bits |
-				     name_num(&nm, sort_name_off(d, id))) << nm.bits |
-				    name_num(&nm, c_type(d, id)->name_off);
-		unsigned kbits = 2 * nm.bits + 4;
+		for (uint32_t p = 0; p < s.m; p++) {
+			uint32_t id = s.sel[p];
+			s.key[p] = ((uint64_t)rank_of(d, id) << nm.bits |
+				    name_num(&nm, sort_name_off(d, id))) << nm.bits |
+				   name_num(&nm, c_type(d, id)->name_off);
+		}
+		unsigned kbits = 2 * nm.bits + 4, rank_shift = 2 * nm.bits;
 		free(nm.used);
 		free(nm.before);
 		free(nm.num);
 		nm = (struct names){0};
 		sort_by_key(&s, ids, kbits);
-		/* the words become the chain ends' hashes, the scratch the
-		 * runs' buffer (memory already touched, and no more of it) */
-		free(s.scratch);
-		s.scratch = s.tmp;
-		s.scratch_cap = s.n * sizeof(*s.tmp);
-		s.tmp = NULL;
-		err = sort_runs(&s, ids, s.w);
+		*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> rank_shift) : 0;
+		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
+			err = -ENOMEM;
 	}
+	if (!err) {
+		mark_runs(&s, ids, starts);
+		err = sort_runs(&s, ids, starts);
+	}
+	if (!err) {
+		for (uint32_t i = 0; i < s.m; i++)
+			ids[i] = s.sel[ids[i]];
+		*nr = s.m;
+	}
+	free(starts);
 	free(nm.used);
 	free(nm.before);
 	free(nm.num);
-	c_give_spare(d, s.key, s.key ? s.n * sizeof(*s.key) : 0);
+	free(s.sel);
+	c_give_spare(d, s.key, s.key ? s.m * sizeof(*s.key) : 0);
 	free(s.w);
 	free(s.tmp);
 	free(s.scratch);
+	return err;
+}
+
+int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first)
+{
+	unsigned first_rank = 0;
+	int err = sort_some(d, ids, nr, false, &first_rank);
+	/* the types left out all rank last: only when nothing ranks before
+	 * them can one of them be the first */
+	if (!err && exact_first && *nr < d->n && (!*nr || first_rank >= RANK_MAX))
+		err = sort_some(d, ids, nr, true, &first_rank);
 	return err;
 }

@@ -135,9 +135,11 @@ static int mark_referenced(struct cdump *d)
 		}
 		struct bk_field_iter it;
 		uint32_t *f;
+		uint8_t mark = c_orders_nothing(bk_kind(t)) ? ST_REFERENCED
+							     : ST_REFERENCED | ST_WALKED_TO;
 		bk_field_iter_begin(&it, t, BK_ITER_IDS);
 		while ((f = bk_field_iter_next(&it)))
-			d->state[*f] |= ST_REFERENCED;
+			d->state[*f] |= mark;
 	}
 	return 0;
 }
