@@ -91,11 +91,12 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 	uint32_t dup = 0;
 	if (bk_kind(t) != BK_KIND_FWD && !(bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
 		dup = name_dups(d, map, t->name_off, NULL);
-	d->dup[id] = dup > 1 ? dup : 0;
+	if (dup > 1) /* (most are not: their zeroed pages stay untouched) */
+		d->dup[id] = dup;
 	/* the ___N before the mark: a printing thread that sees the mark
 	 * (c_put_type_name deferred) reads the ___N without waiting */
 	__atomic_store_n(&d->state[id], (uint8_t)(d->state[id] | ST_NAME_DONE), __ATOMIC_RELEASE);
-	return d->dup[id];
+	return dup > 1 ? dup : 0;
 }
 
 /* name or name___N, cut at 255 bytes as libbpf's snprintf into 256 does */

@@ -349,16 +349,6 @@ static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 	}
 }
 
-struct hashed {
-	uint64_t hash;
-	uint32_t pos;
-};
-
-static bool hashed_less(const struct hashed *a, const struct hashed *b)
-{
-	return a->hash < b->hash;
-}
-
 static bool bit_test(const uint64_t *bits, size_t i)
 {
 	return bits[i / 64] >> (i % 64) & 1;
@@ -423,35 +413,28 @@ static int hash_tied_ends(struct sorter *s, const uint32_t *pos, const uint64_t 
 }
 
 /* each run of equal keys by bpftool's hash (stable: ties stay in ID
- * order); v in the keys' room (free now), its merge buffer in tmp */
+ * order): the hashes by position in the keys' room (free now), the
+ * positions merged in tmp's */
+#define HASH_LESS(a, b) (hv[*(a)] < hv[*(b)])
+
 static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 {
 	struct ends en = {0};
-	uint64_t *hash = s->w; /* a slot a tied position at most */
+	uint64_t *hash = s->w, *hv = s->key; /* a slot a tied position at most */
+	uint32_t *v = (uint32_t *)s->tmp, *tmp = v + s->m;
 	int err = hash_tied_ends(s, pos, starts, &en, hash);
 	for (size_t lo = 0, hi; lo < s->m && !err; lo = hi) {
 		hi = run_end(s, starts, lo);
 		size_t len = hi - lo;
 		if (len == 1)
 			continue;
-		struct hashed *v = (struct hashed *)s->key, *tmp = (struct hashed *)s->tmp;
-		if (len * sizeof(*v) > s->m * sizeof(*s->key)) {
-			v = scratch(s, 2 * len * sizeof(*v));
-			tmp = v + len;
-		}
-		if (!v) {
-			err = -ENOMEM;
-			break;
-		}
 		for (size_t i = 0; i < len; i++) {
-			uint32_t id = s->sel[pos[lo + i]];
-			uint32_t e = s->d->end[id];
-			v[i] = (struct hashed){s->d->chain_hash[id] + hash[end_slot(&en, e)],
-					       pos[lo + i]};
+			uint32_t p = pos[lo + i], id = s->sel[p];
+			hv[p] = s->d->chain_hash[id] + hash[end_slot(&en, s->d->end[id])];
+			v[i] = p;
 		}
-		MERGE_SORT(struct hashed, v, len, tmp, hashed_less);
-		for (size_t i = 0; i < len; i++)
-			pos[lo + i] = v[i].pos;
+		MERGE_SORT(uint32_t, v, len, tmp, HASH_LESS);
+		memcpy(pos + lo, v, len * sizeof(*v));
 	}
 	free(en.need);
 	free(en.before);
