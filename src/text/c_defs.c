@@ -62,6 +62,8 @@ static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off
 	size_t len = strlen(name);
 	if (len_out)
 		*len_out = len; /* for the caller that prints the name next */
+	if (c_name_single(d, name_off))
+		return 1;
 	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
 		return 1;
 	uint32_t h = bk_strset_hash(name, len);
@@ -147,8 +149,8 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 	if (!t->name_off)
 		return;
 	const char *name = c_str(d, t->name_off);
-	if (done) {
-		put_name(d, name, d->dup[id]);
+	if (done || c_name_single(d, t->name_off)) {
+		put_name(d, name, done ? d->dup[id] : 0);
 		return;
 	}
 	size_t len = strlen(name);
@@ -227,7 +229,8 @@ static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 	c_put_pfx(d->o, lvl + 1);
 	if (d->mentions) {
 		put_str(d->o, c_str(d, name_off));
-		defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
+		if (!c_name_single(d, name_off))
+			defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
 	} else
 		put_enumerator(d, name_off);
 	PUT_LIT(d->o, " = ");

@@ -129,6 +129,7 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
+	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
 	free(d->types);

@@ -96,6 +96,10 @@ struct cdump {
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
+	/* the string offsets of names that the maps can give out only once
+	 * (c_sort.c's note_single_names; NULL: not known) */
+	uint64_t *single;
+	uint64_t single_total;
 	/* blocks freed by one phase for a later one to take (memory already
 	 * touched: fresh pages cost a fault each) */
 	void *spare[2];
@@ -130,6 +134,13 @@ static inline const char *c_str(const struct cdump *d, uint32_t off)
 static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
 {
 	return t->name_off ? c_str(d, t->name_off) : "";
+}
+
+/* a name whose ___N is none (its first time) and that no other name
+ * counts against: the maps need not hear of it */
+static inline bool c_name_single(const struct cdump *d, uint32_t off)
+{
+	return d->single && off < d->single_total && (d->single[off / 64] >> (off % 64) & 1);
 }
 
 static inline bool c_is_composite(const struct bk_type *t)

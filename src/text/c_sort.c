@@ -302,6 +302,18 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 	return err;
 }
 
+static bool is_enum(const struct bk_type *t)
+{
+	return bk_kind(t) == BK_KIND_ENUM || bk_kind(t) == BK_KIND_ENUM64;
+}
+
+static uint32_t enumerator_name_off(const struct bk_type *t, uint32_t i)
+{
+	if (bk_kind(t) == BK_KIND_ENUM64)
+		return ((const struct bk_enum64 *)bk_type_rest(t))[i].name_off;
+	return ((const struct bk_enum *)bk_type_rest(t))[i].name_off;
+}
+
 static int number_names(struct sorter *s, struct names *nm)
 {
 	const struct cdump *d = s->d;
@@ -312,8 +324,12 @@ static int number_names(struct sorter *s, struct names *nm)
 	if (!nm->used || !nm->before)
 		return -ENOMEM;
 	for (uint32_t p = 0; p < s->m; p++) {
-		mark_name(nm, c_type(d, s->sel[p])->name_off);
+		const struct bk_type *t = c_type(d, s->sel[p]);
+		mark_name(nm, t->name_off);
 		mark_name(nm, sort_name_off(d, s->sel[p]));
+		/* (enumerators for single_names) */
+		for (uint32_t i = 0; is_enum(t) && i < bk_vlen(t); i++)
+			mark_name(nm, enumerator_name_off(t, i));
 	}
 	size_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
@@ -327,6 +343,52 @@ static int number_names(struct sorter *s, struct names *nm)
 		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[u++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
 	return number_strings(s, nm, nr);
+}
+
+static void count_name(const struct names *nm, uint8_t *seen, uint32_t off, unsigned times)
+{
+	if (!off || off >= nm->total)
+		return;
+	uint32_t num = name_num(nm, off);
+	seen[num] = (uint8_t)(seen[num] + times < 2 ? seen[num] + times : 2);
+}
+
+/*
+ * The names that the ___N maps can only ever give out once (c_name_single):
+ * a string, by content, that is the name of one sorted type or of one
+ * enumerator of a named enum (printed once, where an anonymous one is
+ * printed wherever it is used) and of nothing else. The bitmap of the
+ * used offsets becomes theirs (d->single), the maps' size hint the count
+ * of the others.
+ */
+static int note_single_names(struct sorter *s, struct names *nm)
+{
+	struct cdump *d = s->d;
+	uint8_t *seen = calloc((size_t)1 << nm->bits, 1);
+	if (!seen)
+		return -ENOMEM;
+	seen[0] = 2; /* "": enumerators without a name */
+	for (uint32_t p = 0; p < s->m; p++) {
+		const struct bk_type *t = c_type(d, s->sel[p]);
+		count_name(nm, seen, t->name_off, 1);
+		for (uint32_t i = 0; is_enum(t) && i < bk_vlen(t); i++)
+			count_name(nm, seen, enumerator_name_off(t, i), t->name_off ? 1 : 2);
+	}
+	size_t words = nm->total / 64 + 1, u = 0, others = 0;
+	for (size_t i = 0; i < words; i++) {
+		for (uint64_t left = nm->used[i]; left; left &= left - 1, u++) {
+			if (seen[nm->num[u]] == 1)
+				continue;
+			nm->used[i] &= ~(1ull << __builtin_ctzll(left));
+			others++;
+		}
+	}
+	free(seen);
+	d->single = nm->used;
+	d->single_total = nm->total;
+	nm->used = NULL;
+	d->type_names.hint = d->ident_names.hint = others;
+	return 0;
 }
 
 /* Sort the positions by key (kbits wide): LSD over chunks of the key
@@ -473,14 +535,18 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 				   name_num(&nm, c_type(d, id)->name_off);
 		}
 		unsigned kbits = 2 * nm.bits + 4, rank_shift = 2 * nm.bits;
+		if (!d->single)
+			err = note_single_names(&s, &nm);
 		free(nm.used);
 		free(nm.before);
 		free(nm.num);
 		nm = (struct names){0};
-		sort_by_key(&s, ids, kbits);
-		*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> rank_shift) : 0;
-		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
-			err = -ENOMEM;
+		if (!err) {
+			sort_by_key(&s, ids, kbits);
+			*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> rank_shift) : 0;
+			if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
+				err = -ENOMEM;
+		}
 	}
 	if (!err) {
 		mark_runs(&s, ids, starts);
