@@ -72,16 +72,16 @@ static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
 	return h;
 }
 
-static unsigned rank_of(const struct cdump *d, uint32_t id)
+/* the rank by kind, from the kinds noted (name_off: the type's) */
+static unsigned rank_of(const struct cdump *d, uint32_t id, uint32_t name_off)
 {
-	const struct bk_type *t = c_type(d, id);
-	unsigned kind = bk_kind(t);
-	if (!t->name_off) {
+	unsigned kind = d->kind[id];
+	if (!name_off) {
 		if (kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64)
 			return 0;
 		return kind == BK_KIND_INT || kind == BK_KIND_FLOAT ? 2 : RANK_MAX;
 	}
-	switch (bk_kind(c_type(d, d->end[id]))) {
+	switch (d->kind[d->end[id]]) {
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		return 1;
@@ -323,11 +323,14 @@ static int number_names(struct sorter *s, struct names *nm)
 	nm->before = malloc(words * sizeof(*nm->before));
 	if (!nm->used || !nm->before)
 		return -ENOMEM;
+	/* the two names of each type into its key's room, for the keys
+	 * (and the enumerators' for note_single_names) */
 	for (uint32_t p = 0; p < s->m; p++) {
 		const struct bk_type *t = c_type(d, s->sel[p]);
+		uint32_t sort_name = sort_name_off(d, s->sel[p]);
+		s->key[p] = (uint64_t)sort_name << 32 | t->name_off;
 		mark_name(nm, t->name_off);
-		mark_name(nm, sort_name_off(d, s->sel[p]));
-		/* (enumerators for single_names) */
+		mark_name(nm, sort_name);
 		for (uint32_t i = 0; is_enum(t) && i < bk_vlen(t); i++)
 			mark_name(nm, enumerator_name_off(t, i));
 	}
@@ -357,23 +360,28 @@ static void count_name(const struct names *nm, uint8_t *seen, uint32_t off, unsi
  * The names that the ___N maps can only ever give out once (c_name_single):
  * a string, by content, that is the name of one sorted type or of one
  * enumerator of a named enum (printed once, where an anonymous one is
- * printed wherever it is used) and of nothing else. The bitmap of the
- * used offsets becomes theirs (d->single), the maps' size hint the count
- * of the others.
+ * printed wherever it is used) and of nothing else. Counted by number
+ * (seen, up to 2) while the keys' room holds the names; then the bitmap
+ * of the used offsets becomes that of the single ones (d->single), the
+ * maps' size hint the count of the others.
  */
-static int note_single_names(struct sorter *s, struct names *nm)
+static void count_names(const struct sorter *s, const struct names *nm, uint8_t *seen)
 {
-	struct cdump *d = s->d;
-	uint8_t *seen = calloc((size_t)1 << nm->bits, 1);
-	if (!seen)
-		return -ENOMEM;
+	const struct cdump *d = s->d;
 	seen[0] = 2; /* "": enumerators without a name */
 	for (uint32_t p = 0; p < s->m; p++) {
-		const struct bk_type *t = c_type(d, s->sel[p]);
-		count_name(nm, seen, t->name_off, 1);
-		for (uint32_t i = 0; is_enum(t) && i < bk_vlen(t); i++)
-			count_name(nm, seen, enumerator_name_off(t, i), t->name_off ? 1 : 2);
+		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
+		count_name(nm, seen, name_off, 1);
+		if (d->kind[id] != BK_KIND_ENUM && d->kind[id] != BK_KIND_ENUM64)
+			continue;
+		const struct bk_type *t = c_type(d, id);
+		for (uint32_t i = 0; i < bk_vlen(t); i++)
+			count_name(nm, seen, enumerator_name_off(t, i), name_off ? 1 : 2);
 	}
+}
+
+static void keep_single_names(struct cdump *d, struct names *nm, const uint8_t *seen)
+{
 	size_t words = nm->total / 64 + 1, u = 0, others = 0;
 	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = nm->used[i]; left; left &= left - 1, u++) {
@@ -383,12 +391,10 @@ static int note_single_names(struct sorter *s, struct names *nm)
 			others++;
 		}
 	}
-	free(seen);
 	d->single = nm->used;
 	d->single_total = nm->total;
 	nm->used = NULL;
 	d->type_names.hint = d->ident_names.hint = others;
-	return 0;
 }
 
 /* Sort the positions by key (kbits wide): LSD over chunks of the key
@@ -490,13 +496,19 @@ static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 		size_t len = hi - lo;
 		if (len == 1)
 			continue;
+		/* hash 0 (anonymous prototypes: most of the longest run) sorts
+		 * first: those in place, the others after them sorted */
+		size_t zeros = 0, others = 0;
 		for (size_t i = 0; i < len; i++) {
 			uint32_t p = pos[lo + i], id = s->sel[p];
 			hv[p] = s->d->chain_hash[id] + hash[end_slot(&en, s->d->end[id])];
-			v[i] = p;
+			if (hv[p])
+				v[others++] = p;
+			else
+				pos[lo + zeros++] = p;
 		}
-		MERGE_SORT(uint32_t, v, len, tmp, HASH_LESS);
-		memcpy(pos + lo, v, len * sizeof(*v));
+		MERGE_SORT(uint32_t, v, others, tmp, HASH_LESS);
+		memcpy(pos + lo + zeros, v, others * sizeof(*v));
 	}
 	free(en.need);
 	free(en.before);
@@ -526,17 +538,24 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	 * and split BTF together could only just pass it */
 	if (!err && 2 * nm.bits + 4 > 64)
 		err = bk_err(d->err, -E2BIG, "too many type names to sort");
+	uint8_t *seen = NULL;
+	if (!err && !d->single) {
+		if ((seen = calloc((size_t)1 << nm.bits, 1)))
+			count_names(&s, &nm, seen);
+		else
+			err = -ENOMEM;
+	}
 	if (!err) {
 		/* rank, sort name, name: from the high bits down */
 		for (uint32_t p = 0; p < s.m; p++) {
-			uint32_t id = s.sel[p];
-			s.key[p] = ((uint64_t)rank_of(d, id) << nm.bits |
-				    name_num(&nm, sort_name_off(d, id))) << nm.bits |
-				   name_num(&nm, c_type(d, id)->name_off);
+			uint32_t id = s.sel[p], name_off = (uint32_t)s.key[p];
+			s.key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits |
+				    name_num(&nm, (uint32_t)(s.key[p] >> 32))) << nm.bits |
+				   name_num(&nm, name_off);
 		}
 		unsigned kbits = 2 * nm.bits + 4, rank_shift = 2 * nm.bits;
-		if (!d->single)
-			err = note_single_names(&s, &nm);
+		if (seen)
+			keep_single_names(d, &nm, seen);
 		free(nm.used);
 		free(nm.before);
 		free(nm.num);
@@ -557,6 +576,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 			ids[i] = s.sel[ids[i]];
 		*nr = s.m;
 	}
+	free(seen);
 	free(starts);
 	free(nm.used);
 	free(nm.before);

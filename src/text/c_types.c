@@ -61,7 +61,7 @@ static int resolve_chains(struct cdump *d)
 	for (uint32_t id = 0; id < d->n; id++) {
 		uint32_t x = id;
 		d->work.n = 0;
-		while (is_chain_kind(bk_kind(c_type(d, x))) && d->end[x] == END_UNSET) {
+		while (is_chain_kind(d->kind[x]) && d->end[x] == END_UNSET) {
 			d->end[x] = END_VISITING;
 			if (u32vec_push(&d->work, x))
 				return -ENOMEM;
@@ -95,8 +95,10 @@ static int pointer_size(const struct cdump *d)
 		"long int unsigned", "int unsigned long", "int long unsigned",
 	};
 	for (uint32_t id = 1; id < d->n; id++) {
+		if (d->kind[id] != BK_KIND_INT) /* (the kinds noted: without the type) */
+			continue;
 		const struct bk_type *t = c_type(d, id);
-		if (bk_kind(t) != BK_KIND_INT || (t->size != 4 && t->size != 8))
+		if (t->size != 4 && t->size != 8)
 			continue;
 		const char *name = c_name(d, t);
 		for (size_t j = 0; j < sizeof(longs) / sizeof(longs[0]); j++)
@@ -292,7 +294,7 @@ done:
 
 int c_prepare(struct cdump *d)
 {
-	d->ptr_sz = pointer_size(d);
 	int e = mark_referenced(d);
+	d->ptr_sz = pointer_size(d);
 	return e ? e : resolve_chains(d);
 }
