@@ -82,6 +82,36 @@ static void test_vmlinux_mapped_same_dump(void **state)
 	bk_btf_free(read_btf);
 }
 
+/* The running kernel's BTF in sysfs needs no lease (it cannot change):
+ * mapped read-only where the kernel allows it (6.16 and later), else read;
+ * the same dump either way. */
+static void test_sysfs_vmlinux(void **state)
+{
+	(void)state;
+	const char *path = "/sys/kernel/btf/vmlinux";
+	if (access(path, R_OK))
+		skip();
+	struct bk_btf *read_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(true);
+	struct bk_btf *mapped_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(false);
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
+			assert_int_equal(bk_mappings[i].fd, -1); /* no lease held */
+	char *a, *b;
+	size_t alen, blen;
+	assert_int_equal(bk_dump_mem(read_btf, BK_DUMP_JSON, &a, &alen), 0);
+	assert_int_equal(bk_dump_mem(mapped_btf, BK_DUMP_JSON, &b, &blen), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(a);
+	free(b);
+	bk_btf_free(mapped_btf);
+	bk_btf_free(read_btf);
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		assert_int_equal(atomic_load(&bk_mappings[i].state), BK_MAP_FREE);
+}
+
 /* Another program writes the file (a new process: a fork of this one
  * would share the mapping, and with it the lease, until it execs), or
  * truncates it; both wait for the lease to be given back (timeout: not for
@@ -182,6 +212,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vmlinux_mapped_same_dump),
+		cmocka_unit_test(test_sysfs_vmlinux),
 		cmocka_unit_test(test_writer_waits_for_copy),
 		cmocka_unit_test(test_truncate_waits_for_copy),
 		cmocka_unit_test(test_open_for_writing_is_read),

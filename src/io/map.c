@@ -29,7 +29,9 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "core/btf_internal.h"
@@ -107,6 +109,30 @@ static bool take_lease(int fd)
 	return !fcntl(fd, F_SETSIG, LEASE_SIGNAL) && !fcntl(fd, F_SETLEASE, F_RDLCK);
 }
 
+/*
+ * The kernel's own BTF in sysfs (/sys/kernel/btf/vmlinux: what BPF users
+ * dump) cannot change, so it needs no lease; Linux 6.16 and later map it,
+ * read-only only. Nothing writes to an input buffer except the byte swap
+ * of a foreign blob (read.c) and libelf's conversions of a foreign ELF:
+ * the kernel's BTF is neither, which the magic tells before it is mapped.
+ */
+static bool is_native_btf_in_sysfs(int fd)
+{
+	struct statfs fs;
+	uint16_t magic;
+	return !fstatfs(fd, &fs) && fs.f_type == SYSFS_MAGIC &&
+	       pread(fd, &magic, sizeof(magic), 0) == sizeof(magic) && magic == BK_MAGIC;
+}
+
+static void *map_sysfs(int fd, size_t size, struct bk_mapping *m)
+{
+	void *addr = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (addr == MAP_FAILED)
+		return NULL;
+	bk_mapping_publish(m, addr, size, -1);
+	return addr;
+}
+
 void *bk_map_file(int fd, size_t size)
 {
 	if (!atomic_load(&map_on) || size < MAP_MIN_SIZE)
@@ -114,8 +140,14 @@ void *bk_map_file(int fd, size_t size)
 	struct bk_mapping *m = bk_mapping_claim();
 	if (!m)
 		return NULL;
-	int lease_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	void *addr = MAP_FAILED;
+	if (is_native_btf_in_sysfs(fd)) {
+		if ((addr = map_sysfs(fd, size, m)))
+			return addr;
+		bk_mapping_drop(m);
+		return NULL;
+	}
+	int lease_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (lease_fd >= 0 && take_lease(lease_fd))
 		addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, lease_fd, 0);
 	if (addr == MAP_FAILED) {
