@@ -56,8 +56,11 @@ struct bk_file;
  * SIGIO; btfkit's handler then copies the mapping into memory of its own
  * at the same address and gives the lease back (the writer waits for the
  * copy only). A SIGIO handler that was there before is still called, and
- * SIGIO must not be blocked in every thread. Files that cannot be leased
- * (another user's, on a file system without leases) are read as usual. */
+ * SIGIO must not be blocked in every thread. A child forked without exec
+ * shares the mappings, and so holds the leases too until it exits or
+ * execs: fork before loading, or exec. Files that cannot be leased
+ * (another user's, on a file system without leases) are read as usual;
+ * the kernel's BTF in sysfs, which cannot change, is mapped read-only. */
 BK_API void bk_map_large_inputs(bool on);
 
 /* Read a whole file (decompressing .xz/.zst/.gz by content) and, when it is
