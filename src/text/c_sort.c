@@ -170,8 +170,11 @@ static void *scratch(struct sorter *s, size_t bytes)
 	return s->scratch;
 }
 
+/* a string with its first sixteen bytes as two big-endian words (see
+ * be_prefix): most comparisons end in them */
 struct named {
 	const char *s;
+	uint64_t k[2];
 	uint32_t id;
 };
 
@@ -212,9 +215,31 @@ struct named {
 			memcpy((v), src_, (n) * sizeof(T));                                  \
 	} while (0)
 
+/* strcmp's order; a word whose last byte is 0 holds the string's end */
+static int named_cmp(const struct named *a, const struct named *b)
+{
+	if (a->s == b->s)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		if (a->k[i] != b->k[i])
+			return a->k[i] < b->k[i] ? -1 : 1;
+		if (!(a->k[i] & 0xff))
+			return 0;
+	}
+	return strcmp(a->s + 16, b->s + 16);
+}
+
 static bool named_less(const struct named *a, const struct named *b)
 {
-	return a->s != b->s && strcmp(a->s, b->s) < 0;
+	return named_cmp(a, b) < 0;
+}
+
+static struct named named_of(const char *s, uint32_t id)
+{
+	struct named v = {s, {be_prefix(s), 0}, id};
+	if (v.k[0] & 0xff)
+		v.k[1] = be_prefix(s + 8);
+	return v;
 }
 
 /*
@@ -285,12 +310,12 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 		}
 		for (size_t i = 0; i < len; i++) {
 			uint32_t u = (uint32_t)(w[lo + i] & u_mask);
-			v[i] = (struct named){c_str(s->d, nm->num[u]), u};
+			v[i] = named_of(c_str(s->d, nm->num[u]), u);
 		}
 		MERGE_SORT(struct named, v, len, v + len, named_less);
 		ord++;
 		for (size_t i = 0; i < len; i++) {
-			if (i && v[i].s != v[i - 1].s && strcmp(v[i].s, v[i - 1].s))
+			if (i && named_cmp(&v[i], &v[i - 1]))
 				ord++;
 			nm->num[v[i].id] = ord;
 		}
