@@ -122,28 +122,63 @@ static uint64_t be_prefix(const char *s)
 	return i ? k << (8 * (8 - i)) : 0;
 }
 
-/* Stable LSD radix sort of words by their bits low_bit..high_bit; a digit
- * that all words share moves nothing and is skipped. */
+/* be_prefix of the name at off, read as one word where eight bytes are
+ * there to read (little-endian hosts: the bytes from its first NUL on
+ * cleared) */
+static uint64_t name_prefix(const struct cdump *d, uint32_t off)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const struct bk_btf *b = d->btf;
+	while (off < b->start_str_off && b->base)
+		b = b->base;
+	uint64_t rel = (uint64_t)off - b->start_str_off;
+	if (off >= b->start_str_off && rel + 8 <= b->strs_len) {
+		uint64_t x, zero;
+		memcpy(&x, b->strs + rel, 8);
+		zero = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+		if (zero) /* the bytes before the first NUL */
+			x &= ((zero & -zero) >> 7) - 1;
+		return __builtin_bswap64(x);
+	}
+#endif
+	return be_prefix(c_str(d, off));
+}
+
+/* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
+ * few digits of at most 11 bits as cover them, moving between v and tmp;
+ * a digit that all words share moves nothing and is skipped. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
 {
-	enum { BITS = 11, BUCKETS = 1 << BITS };
+	enum { MAX_BITS = 11, BUCKETS = 1 << MAX_BITS };
 	size_t count[BUCKETS];
-	for (unsigned shift = low_bit; n > 1 && shift < high_bit && shift < 64; shift += BITS) {
-		memset(count, 0, sizeof(count));
+	high_bit = high_bit < 64 ? high_bit : 64;
+	if (n < 2 || low_bit >= high_bit)
+		return;
+	unsigned span = high_bit - low_bit, digits = (span + MAX_BITS - 1) / MAX_BITS;
+	unsigned bits = (span + digits - 1) / digits;
+	uint64_t *src = v, *dst = tmp;
+	for (unsigned shift = low_bit; shift < high_bit; shift += bits) {
+		unsigned w = high_bit - shift < bits ? high_bit - shift : bits;
+		uint64_t mask = (1ull << w) - 1;
+		memset(count, 0, sizeof(count[0]) << w);
 		for (size_t i = 0; i < n; i++)
-			count[(v[i] >> shift) & (BUCKETS - 1)]++;
-		if (count[(v[0] >> shift) & (BUCKETS - 1)] == n)
+			count[(src[i] >> shift) & mask]++;
+		if (count[(src[0] >> shift) & mask] == n)
 			continue;
 		size_t sum = 0;
-		for (size_t b = 0; b < BUCKETS; b++) {
+		for (size_t b = 0; b <= mask; b++) {
 			size_t c = count[b];
 			count[b] = sum;
 			sum += c;
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[count[(v[i] >> shift) & (BUCKETS - 1)]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
+			dst[count[(src[i] >> shift) & mask]++] = src[i];
+		uint64_t *x = src;
+		src = dst;
+		dst = x;
 	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
 /* A sort's state: the IDs sorted (by position), one key a position (rank,
@@ -285,7 +320,7 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 	if (nr > s->m && !own)
 		return -ENOMEM;
 	for (size_t u = 0; u < nr; u++)
-		w[u] = (be_prefix(c_str(s->d, nm->num[u])) & ~u_mask) | u;
+		w[u] = (name_prefix(s->d, nm->num[u]) & ~u_mask) | u;
 	radix_sort(w, tmp, nr, u_bits, 64);
 	uint32_t ord = 0;
 	int err = 0;
