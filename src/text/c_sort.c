@@ -269,11 +269,13 @@ static bool named_less(const struct named *a, const struct named *b)
 	return named_cmp(a, b) < 0;
 }
 
-static struct named named_of(const char *s, uint32_t id)
+/* (the second word only when the first holds no NUL: then the string
+ * goes on past it, in the same string table) */
+static struct named named_of(const struct cdump *d, uint32_t off, uint32_t id)
 {
-	struct named v = {s, {be_prefix(s), 0}, id};
+	struct named v = {c_str(d, off), {name_prefix(d, off), 0}, id};
 	if (v.k[0] & 0xff)
-		v.k[1] = be_prefix(s + 8);
+		v.k[1] = name_prefix(d, off + 8);
 	return v;
 }
 
@@ -345,7 +347,7 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 		}
 		for (size_t i = 0; i < len; i++) {
 			uint32_t u = (uint32_t)(w[lo + i] & u_mask);
-			v[i] = named_of(c_str(s->d, nm->num[u]), u);
+			v[i] = named_of(s->d, nm->num[u], u);
 		}
 		MERGE_SORT(struct named, v, len, v + len, named_less);
 		ord++;
