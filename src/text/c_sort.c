@@ -18,7 +18,10 @@
  * itself: the names in use are numbered once in strcmp order (a radix
  * sort of their prefixes, strcmp only between names that share one), so
  * that 1-3 pack into one integer key a type, which a radix sort orders;
- * the hash is computed only for the types whose keys tie.
+ * the hash is computed only for the types whose keys tie. Only the types
+ * whose place matters are sorted (c_sort_place_matters), by position; the
+ * numbering also finds the names that can be given out only once
+ * (d->single).
  */
 #include <stdlib.h>
 
