@@ -252,6 +252,8 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 		c_emit_struct_fwd(d, id);
 		return end_def(d, 0);
 	case OP_TYPEDEF:
+		if (is_blacklisted(d, id)) /* (checked here, where its name is read anyway) */
+			return 0;
 		return end_def(d, c_emit_typedef_def(d, id, 0));
 	case OP_ENUM:
 		c_emit_enum_def(d, id, 0);
@@ -296,9 +298,7 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 		return item(d, OP_STRUCT_FWD, id);
 	case BK_KIND_TYPEDEF: {
 		/* the typedef now, usable through pointers only */
-		int e = 0;
-		if (!is_blacklisted(d, id))
-			e = item(d, OP_TYPEDEF, id);
+		int e = item(d, OP_TYPEDEF, id); /* (a compiler built-in prints nothing) */
 		*st |= ST_FWD_EMITTED;
 		return e;
 	}
@@ -395,7 +395,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 	case PH_TYPEDEF: {
 		int e = 0;
 		/* unless a pointer to it already made it emit the typedef */
-		if (!(*st & ST_FWD_EMITTED) && !is_blacklisted(d, f->id))
+		if (!(*st & ST_FWD_EMITTED))
 			e = item(d, OP_TYPEDEF, f->id);
 		*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 		return e ? e : 1;

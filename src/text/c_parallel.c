@@ -136,6 +136,8 @@ static void worker_fini(struct worker *wk)
 static bool plan_prints_by_dup(const struct cdump *d, const struct u32vec *plan)
 {
 	for (size_t i = 0; i + 1 < plan->n; i += 2) {
+		if (plan->v[i] != OP_ALIASES && plan->v[i] != OP_TYPEDEF)
+			continue; /* (without reading the type) */
 		const struct bk_type *t = c_type(d, plan->v[i + 1]);
 		if (plan->v[i] == OP_ALIASES && c_is_missing_base_type(c_name(d, t)))
 			return true;

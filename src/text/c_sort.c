@@ -59,17 +59,34 @@ static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
 	return d->chain_hash[id] + end_hash(d, d->end[id]);
 }
 
+/* member_type_hash of recent member types, by ID + 1 (0: none): the same
+ * few types come back in member after member */
+struct seen_hash {
+	uint32_t id1;
+	uint64_t hash;
+};
+
+#define SEEN_HASHES 4096
+
 /* btf_type_disambig_hash(id, true) is the chain's part plus this of its
  * end: a struct there mixes in its members' names and their types' hashes */
-static uint64_t end_hash_members(const struct cdump *d, uint32_t e)
+static uint64_t end_hash_members(const struct cdump *d, uint32_t e, struct seen_hash *seen)
 {
 	const struct bk_type *t = c_type(d, e);
 	uint64_t h = end_hash(d, e);
 	if (c_is_composite(t)) {
 		const struct bk_member *m = bk_type_rest(t);
 		for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
+			struct seen_hash *sh = seen ? &seen[m->type % SEEN_HASHES] : NULL;
 			h = name_hasher(d, h, m->name_off);
-			h = h * 31 + member_type_hash(d, m->type);
+			if (sh && sh->id1 == m->type + 1) {
+				h = h * 31 + sh->hash;
+				continue;
+			}
+			uint64_t th = member_type_hash(d, m->type);
+			if (sh)
+				*sh = (struct seen_hash){m->type + 1, th};
+			h = h * 31 + th;
 		}
 	}
 	return h;
@@ -192,6 +209,7 @@ struct sorter {
 	uint32_t m;     /* the IDs sorted */
 	uint32_t *sel;  /* them by position, in ID order */
 	unsigned pos_bits;
+	unsigned name_bits;      /* the names' numbers in a key: its low bits */
 	uint64_t pos_mask;
 	uint64_t *key, *w, *tmp; /* m each */
 	void *scratch;           /* run buffers, grown as needed */
@@ -517,6 +535,20 @@ static uint32_t end_slot(const struct ends *en, uint32_t e)
 	return en->before[e / 64] + (uint32_t)__builtin_popcountll(word);
 }
 
+/* an end whose hash is its name's alone (no enumerators, no members) */
+static bool hashes_its_name_only(const struct cdump *d, uint32_t id)
+{
+	unsigned kind = d->kind[id];
+	return kind != BK_KIND_ENUM && kind != BK_KIND_ENUM64 && kind != BK_KIND_STRUCT &&
+	       kind != BK_KIND_UNION;
+}
+
+/* the hash of an end in a run: its slot's, 0 when it has none */
+static uint64_t tied_end_hash(const struct ends *en, const uint64_t *hash, uint32_t e)
+{
+	return en->need[e / 64] >> (e % 64) & 1 ? hash[end_slot(en, e)] : 0;
+}
+
 /* The hashes of the chain ends that types in runs reach, into their slots
  * of hash, computed in ID order (the types and their names lie in that
  * order in memory, where the sorted order would jump about). */
@@ -532,16 +564,23 @@ static int hash_tied_ends(struct sorter *s, const uint32_t *pos, const uint64_t 
 	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
 		hi = run_end(s, starts, lo);
 		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
-			uint32_t e = d->end[s->sel[pos[i]]];
+			uint32_t id = s->sel[pos[i]], e = d->end[id];
+			if (e == id && hashes_its_name_only(d, id) &&
+			    !(s->key[pos[i]] & ((1ull << s->name_bits) - 1)))
+				continue; /* no name (its number 0): hash 0, unread */
 			en->need[e / 64] |= 1ull << (e % 64);
 		}
 	}
 	uint32_t slot = 0;
+	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
 	for (size_t i = 0; i < words; i++) {
 		en->before[i] = slot;
-		for (uint64_t left = en->need[i]; left; left &= left - 1)
-			hash[slot++] = end_hash_members(d, (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left)));
+		for (uint64_t left = en->need[i]; left; left &= left - 1) {
+			uint32_t e = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left));
+			hash[slot++] = end_hash_members(d, e, seen);
+		}
 	}
+	free(seen);
 	return 0;
 }
 
@@ -566,7 +605,7 @@ static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 		size_t zeros = 0, others = 0;
 		for (size_t i = 0; i < len; i++) {
 			uint32_t p = pos[lo + i], id = s->sel[p];
-			hv[p] = s->d->chain_hash[id] + hash[end_slot(&en, s->d->end[id])];
+			hv[p] = s->d->chain_hash[id] + tied_end_hash(&en, hash, s->d->end[id]);
 			if (hv[p])
 				v[others++] = p;
 			else
@@ -619,6 +658,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 				   name_num(&nm, name_off);
 		}
 		unsigned kbits = 2 * nm.bits + 4, rank_shift = 2 * nm.bits;
+		s.name_bits = nm.bits;
 		if (seen)
 			keep_single_names(d, &nm, seen);
 		free(nm.used);
