@@ -38,7 +38,9 @@
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
-static const char anon[] = "(anon)", invalid[] = "(invalid)";
+/* padded: the 32 bytes read at their start stay inside, so that they go
+ * the fast way of any short name (a kernel's types are mostly anonymous) */
+static const char anon[32] = "(anon)", invalid[32] = "(invalid)";
 
 /* bpftool's name of a name offset, and the end of the table it is in */
 static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
@@ -57,13 +59,47 @@ static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, c
 	return b->strs + (off - b->start_str_off);
 }
 
+#if OUT_VEC16
+/* The name s, shorter than 32 bytes and with nothing to escape, at p (a
+ * JSON string's opening quote already there) as it is; NULL if it is not
+ * such a name. Reads and writes 32 bytes: lim - s and the room allow it. */
+static ALWAYS_INLINE char *put_short_name(char *p, const char *s, bool json)
+{
+	__m128i v = out_vec_load(s);
+	unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
+	out_vec_store(p, v);
+	if (!z) {
+		v = out_vec_load(s + 16);
+		z = (json ? out_vec_json_special(v) : out_vec_nuls(v)) << 16;
+		out_vec_store(p + 16, v);
+		if (!z)
+			return NULL;
+	}
+	unsigned k = (unsigned)__builtin_ctz(z);
+	/* text stops at the NUL; JSON at the first byte that is special,
+	 * fine only if it is the NUL */
+	return json && s[k] ? NULL : p + k;
+}
+#endif
+
 /* A name: bare in text (the caller quotes it), a JSON string in JSON. The
- * usual one (shorter than a word, nothing to escape) goes inline. */
+ * usual one (short, nothing to escape) goes inline. */
 static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf *btf,
 				    uint32_t off, bool json)
 {
 	const char *lim, *s = name_of(btf, off, &lim);
-#if OUT_WORD_AT_A_TIME
+#if OUT_VEC16
+	if (lim - s >= 32 && out_left(o, p) >= PIECE_MAX + 34) {
+		char *q = json ? p + 1 : p, *end;
+		if (json)
+			*p = '"';
+		if ((end = put_short_name(q, s, json))) {
+			if (json)
+				*end++ = '"';
+			return end;
+		}
+	}
+#elif OUT_WORD_AT_A_TIME
 	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
 		uint64_t w, z;
 		memcpy(&w, s, 8);

@@ -133,6 +133,42 @@ static inline uint64_t out_json_special(uint64_t w)
 	       out_bytes_eq(w, '\\');
 }
 
+/* Sixteen bytes at a time where SSE2 is (every x86-64): one compare finds
+ * the end of most names. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define OUT_VEC16 1
+
+static inline __m128i out_vec_load(const char *s)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)s);
+}
+
+static inline void out_vec_store(char *p, __m128i v)
+{
+	_mm_storeu_si128((__m128i *)(void *)p, v);
+}
+
+/* bit i: byte i of v is NUL */
+static inline unsigned out_vec_nuls(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+}
+
+/* bit i: byte i of v ends a JSON string or may need escaping (as
+ * out_json_special) */
+static inline unsigned out_vec_json_special(__m128i v)
+{
+	__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+	__m128i q = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+	__m128i bs = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, q), bs));
+}
+#else
+#define OUT_VEC16 0
+#endif
+
 /* The string s, which ends in a NUL before lim (the end of its table: the
  * 8-byte loads stay inside it), at p as it is: text. Returns the cursor
  * after it, with room for after (<= OUT_ROOM_MAX) more bytes. */
