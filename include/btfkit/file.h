@@ -48,6 +48,21 @@ BK_API int bk_write_files(const struct bk_output *outs, size_t n, struct bk_erro
 
 struct bk_file;
 
+/* Map large input files (1 MiB and more) from the page cache instead of
+ * copying them into memory: a vmlinux loads in a fraction of the time. Off
+ * by default, because it takes a signal for the process: a file is mapped
+ * only under a read lease (fcntl F_SETLEASE), so that nobody can change or
+ * truncate it under the mapping, and when someone tries, the kernel sends
+ * SIGIO; btfkit's handler then copies the mapping into memory of its own
+ * at the same address and gives the lease back (the writer waits for the
+ * copy only). A SIGIO handler that was there before is still called, and
+ * SIGIO must not be blocked in every thread. A child forked without exec
+ * shares the mappings, and so holds the leases too until it exits or
+ * execs: fork before loading, or exec. Files that cannot be leased
+ * (another user's, on a file system without leases) are read as usual;
+ * the kernel's BTF in sysfs, which cannot change, is mapped read-only. */
+BK_API void bk_map_large_inputs(bool on);
+
 /* Read a whole file (decompressing .xz/.zst/.gz by content) and, when it is
  * ELF, index its sections. path "-" reads standard input (named "<stdin>");
  * so do bk_btf_load and bk_btf_load_section. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/btf_internal.h"
+#include "core/mapped.h"
 
 struct bk_btf *bk_btf_new(const struct bk_btf *base)
 {
@@ -52,7 +53,7 @@ void bk_btf_free(struct bk_btf *b)
 	if (b->strs_cap)
 		free(b->strs);
 	free(b->offs);
-	free(b->raw);
+	bk_buf_free(b->raw);
 	free(b->source);
 	bk_strset_free(atomic_load(&b->strset));
 	free_index(atomic_load(&b->nidx));

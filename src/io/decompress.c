@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "core/mapped.h"
 #include "io/decompress.h"
 
 static const uint8_t xz_magic[] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
@@ -272,7 +273,7 @@ int bk_decompress(const char *name, void **data, size_t *size, uint64_t max,
 	}
 	if ((e = outbuf_finish(&ob, data, size)))
 		goto fail;
-	free((void *)in);
+	bk_buf_free((void *)in);
 	return 0;
 fail:
 	if (err) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mapped.h"
 #include "io/decompress.h"
 #include "io/file_internal.h"
 
@@ -217,7 +218,7 @@ static int open_owned(void *data, size_t size, const char *name, struct bk_file 
 	*out = NULL;
 	if (!f || !(f->name = strdup(name))) {
 		free(f);
-		free(data);
+		bk_buf_free(data);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	f->data = data;
@@ -268,7 +269,7 @@ void bk_file_close(struct bk_file *f)
 	if (f->elf)
 		elf_end(f->elf);
 	free(f->secs);
-	free(f->data);
+	bk_buf_free(f->data);
 	free(f->name);
 	free(f);
 }

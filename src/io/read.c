@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/mapped.h"
+#include "io/map.h"
 
 struct hdr {
 	uint32_t hdr_len, type_off, type_len, str_off, str_len, layout_off, layout_len;
@@ -329,7 +331,7 @@ int bk_btf_parse_owned(void *data, size_t size, const struct bk_btf *base, const
 	int e;
 	*out = NULL;
 	if (!b) {
-		free(data);
+		bk_buf_free(data);
 		return bk_err(err, -ENOMEM, "out of memory");
 	}
 	bk_btf_set_source(b, name, section);
@@ -477,6 +479,13 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 	 * but standard input): two syscalls a module saved in a checked tree */
 	if (!in && !S_ISREG(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	void *mapped = S_ISREG(st.st_mode) ? bk_map_file(fd, (size_t)st.st_size) : NULL;
+	if (mapped) {
+		close(fd);
+		*data = mapped;
+		*size = (size_t)st.st_size;
+		return 0;
+	}
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
 	uint8_t *buf = alloc_read_buffer(&cap);

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/* Large inputs mapped under a read lease (io/map.c): the same bytes as a
+ * read, and a file that someone writes or truncates meanwhile leaves the
+ * mapping's bytes as they were, with no SIGBUS. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/btf_internal.h"
+#include "core/mapped.h"
+#include "support.h"
+
+#define BIG (2u << 20)
+
+/* the slot of the mapping at p, or NULL when p was read, not mapped */
+static struct bk_mapping *mapping_of(const void *p)
+{
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE && bk_mappings[i].addr == p)
+			return &bk_mappings[i];
+	return NULL;
+}
+
+/* a file of n bytes, each byte's value seed + its offset */
+static void write_pattern(const char *path, size_t n, unsigned seed)
+{
+	uint8_t *b = malloc(n);
+	assert_non_null(b);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (uint8_t)(seed + i * 7);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+	free(b);
+}
+
+static bool has_pattern(const uint8_t *b, size_t n, unsigned seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != (uint8_t)(seed + i * 7))
+			return false;
+	return true;
+}
+
+static void *read_whole(const char *path, size_t *size)
+{
+	void *data;
+	struct bk_error err = {0};
+	assert_int_equal(bk_read_file(path, &data, size, &err), 0);
+	return data;
+}
+
+static void test_vmlinux_mapped_same_dump(void **state)
+{
+	(void)state;
+	const char *path = bkt_vmlinux("6.1.0-47-amd64");
+	struct bk_btf *read_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(true);
+	struct bk_btf *mapped_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(false);
+	struct bk_mapping *m = NULL;
+	for (size_t i = 0; i < BK_MAX_MAPPINGS && !m; i++)
+		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
+			m = &bk_mappings[i];
+	assert_non_null(m); /* the vmlinux is the one mapping */
+	assert_true(m->fd >= 0);
+	char *a, *b;
+	size_t alen, blen;
+	assert_int_equal(bk_dump_mem(read_btf, BK_DUMP_TEXT, &a, &alen), 0);
+	assert_int_equal(bk_dump_mem(mapped_btf, BK_DUMP_TEXT, &b, &blen), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(a);
+	free(b);
+	bk_btf_free(mapped_btf);
+	assert_int_equal(atomic_load(&m->state), BK_MAP_FREE);
+	bk_btf_free(read_btf);
+}
+
+/* The running kernel's BTF in sysfs needs no lease (it cannot change):
+ * mapped read-only where the kernel allows it (6.16 and later), else read;
+ * the same dump either way. */
+static void test_sysfs_vmlinux(void **state)
+{
+	(void)state;
+	const char *path = "/sys/kernel/btf/vmlinux";
+	if (access(path, R_OK))
+		skip();
+	struct bk_btf *read_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(true);
+	struct bk_btf *mapped_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(false);
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
+			assert_int_equal(bk_mappings[i].fd, -1); /* no lease held */
+	char *a, *b;
+	size_t alen, blen;
+	assert_int_equal(bk_dump_mem(read_btf, BK_DUMP_JSON, &a, &alen), 0);
+	assert_int_equal(bk_dump_mem(mapped_btf, BK_DUMP_JSON, &b, &blen), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	free(a);
+	free(b);
+	bk_btf_free(mapped_btf);
+	bk_btf_free(read_btf);
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		assert_int_equal(atomic_load(&bk_mappings[i].state), BK_MAP_FREE);
+}
+
+/* Another program writes the file (a new process: a fork of this one
+ * would share the mapping, and with it the lease, until it execs), or
+ * truncates it; both wait for the lease to be given back (timeout: not for
+ * the 45 s of the kernel's lease-break-time, should it not be). */
+static void run_writer(const char *path, bool truncate_only)
+{
+	int status = truncate_only ? bkt_cmd("timeout 5 perl -e 'truncate($ARGV[0], 0) or exit 1' '%s'", path)
+				   : bkt_cmd("timeout 5 sh -c 'printf changed > \"$1\"' sh '%s'", path);
+	assert_int_equal(status, 0);
+}
+
+static void check_writer_sees_copy(bool truncate_only)
+{
+	const char *path = bkt_tmp("big");
+	size_t size;
+	write_pattern(path, BIG, 3);
+	bk_map_large_inputs(true);
+	uint8_t *data = read_whole(path, &size);
+	bk_map_large_inputs(false);
+	struct bk_mapping *m = mapping_of(data);
+	assert_non_null(m);
+	assert_int_equal(size, BIG);
+	run_writer(path, truncate_only);
+	/* the handler copied the bytes and gave the lease back */
+	assert_int_equal(m->fd, -1);
+	assert_true(has_pattern(data, size, 3)); /* no SIGBUS, same bytes */
+	size_t now;
+	char *text = bkt_read(path, &now);
+	assert_int_equal(now, truncate_only ? 0 : 7);
+	free(text);
+	bk_buf_free(data);
+	assert_null(mapping_of(data));
+}
+
+static void test_writer_waits_for_copy(void **state)
+{
+	(void)state;
+	check_writer_sees_copy(false);
+}
+
+static void test_truncate_waits_for_copy(void **state)
+{
+	(void)state;
+	check_writer_sees_copy(true);
+}
+
+/* No lease while someone has the file open for writing: it is read. */
+static void test_open_for_writing_is_read(void **state)
+{
+	(void)state;
+	const char *path = bkt_tmp("busy");
+	size_t size;
+	write_pattern(path, BIG, 5);
+	int wfd = open(path, O_WRONLY);
+	assert_true(wfd >= 0);
+	bk_map_large_inputs(true);
+	uint8_t *data = read_whole(path, &size);
+	bk_map_large_inputs(false);
+	close(wfd);
+	assert_null(mapping_of(data));
+	assert_true(has_pattern(data, size, 5));
+	bk_buf_free(data);
+}
+
+/* Small files are read; mapping off reads every file; past the last
+ * free slot files are read too. */
+static void test_small_off_and_full_are_read(void **state)
+{
+	(void)state;
+	const char *small = bkt_tmp("small"), *big = bkt_tmp("big2");
+	size_t size;
+	write_pattern(small, 4096, 1);
+	write_pattern(big, BIG, 2);
+	uint8_t *data = read_whole(big, &size);
+	assert_null(mapping_of(data));
+	bk_buf_free(data);
+	bk_map_large_inputs(true);
+	data = read_whole(small, &size);
+	assert_null(mapping_of(data));
+	bk_buf_free(data);
+	uint8_t *held[BK_MAX_MAPPINGS + 1];
+	for (size_t i = 0; i <= BK_MAX_MAPPINGS; i++) {
+		held[i] = read_whole(big, &size);
+		assert_true(has_pattern(held[i], size, 2));
+		if (i < BK_MAX_MAPPINGS)
+			assert_non_null(mapping_of(held[i]));
+		else
+			assert_null(mapping_of(held[i]));
+	}
+	bk_map_large_inputs(false);
+	for (size_t i = 0; i <= BK_MAX_MAPPINGS; i++)
+		bk_buf_free(held[i]);
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		assert_int_equal(atomic_load(&bk_mappings[i].state), BK_MAP_FREE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vmlinux_mapped_same_dump),
+		cmocka_unit_test(test_sysfs_vmlinux),
+		cmocka_unit_test(test_writer_waits_for_copy),
+		cmocka_unit_test(test_truncate_waits_for_copy),
+		cmocka_unit_test(test_open_for_writing_is_read),
+		cmocka_unit_test(test_small_off_and_full_are_read),
+	};
+	return cmocka_run_group_tests(tests, bkt_tmpdir_setup, bkt_tmpdir_teardown);
+}
