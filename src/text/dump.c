@@ -43,7 +43,7 @@
 static const char anon[32] = "(anon)", invalid[32] = "(invalid)";
 
 /* bpftool's name of a name offset, and the end of the table it is in */
-static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
+static const char *name_in_chain(const struct bk_btf *b, uint32_t off, const char **lim)
 {
 	if (!off) {
 		*lim = anon + sizeof(anon);
@@ -59,65 +59,6 @@ static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, c
 	return b->strs + (off - b->start_str_off);
 }
 
-#if OUT_VEC16
-/* The name s, shorter than 32 bytes and with nothing to escape, at p (a
- * JSON string's opening quote already there) as it is; NULL if it is not
- * such a name. Reads and writes 32 bytes: lim - s and the room allow it. */
-static ALWAYS_INLINE char *put_short_name(char *p, const char *s, bool json)
-{
-	__m128i v = out_vec_load(s);
-	unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
-	out_vec_store(p, v);
-	if (!z) {
-		v = out_vec_load(s + 16);
-		z = (json ? out_vec_json_special(v) : out_vec_nuls(v)) << 16;
-		out_vec_store(p + 16, v);
-		if (!z)
-			return NULL;
-	}
-	unsigned k = (unsigned)__builtin_ctz(z);
-	/* text stops at the NUL; JSON at the first byte that is special,
-	 * fine only if it is the NUL */
-	return json && s[k] ? NULL : p + k;
-}
-#endif
-
-/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
- * usual one (short, nothing to escape) goes inline. */
-static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf *btf,
-				    uint32_t off, bool json)
-{
-	const char *lim, *s = name_of(btf, off, &lim);
-#if OUT_VEC16
-	if (lim - s >= 32 && out_left(o, p) >= PIECE_MAX + 34) {
-		char *q = json ? p + 1 : p, *end;
-		if (json)
-			*p = '"';
-		if ((end = put_short_name(q, s, json))) {
-			if (json)
-				*end++ = '"';
-			return end;
-		}
-	}
-#elif OUT_WORD_AT_A_TIME
-	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
-		uint64_t w, z;
-		memcpy(&w, s, 8);
-		z = json ? out_json_special(w) : out_bytes_below(w, 1);
-		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
-		if (z && !s[k]) {
-			if (json)
-				*p++ = '"';
-			memcpy(p, &w, 8);
-			p += k;
-			if (json)
-				*p++ = '"';
-			return p;
-		}
-	}
-#endif
-	return json ? out_json_str(o, p, s, lim, PIECE_MAX) : out_text_str(o, p, s, lim, PIECE_MAX);
-}
 
 /* ---- words and fields ------------------------------------------------------- */
 
@@ -158,9 +99,16 @@ static inline char *put_word_val(char *p, const struct word *w, bool json)
 	return p;
 }
 
+/* The walk's state. The walk works on its own copy (its address never
+ * leaves the inlined printers), so that what it reads of it stays in
+ * registers: a store through the cursor could otherwise be to any of it,
+ * and every field would be read again after each. */
 struct dumper {
 	struct out *o;
+	char *end;                      /* o->buf + o->cap, as last synced */
 	const struct bk_btf *btf;
+	const char *strs, *strs_end;    /* btf's own strings */
+	uint32_t str_start, strs_len;
 	uint32_t type_cnt;
 	struct word kinds[BK_NR_KINDS + 1]; /* the last: any kind past the table */
 	struct word int_enc[BK_NR_INT_ENC_WORDS + 1];
@@ -172,7 +120,12 @@ static void dumper_init(struct dumper *d, struct out *o, const struct bk_btf *bt
 {
 	d->o = o;
 	d->btf = btf;
+	d->strs = btf->strs;
+	d->strs_end = btf->strs + btf->strs_len;
+	d->str_start = btf->start_str_off;
+	d->strs_len = (uint32_t)btf->strs_len;
 	d->type_cnt = bk_btf_type_cnt(btf);
+	d->end = o->buf + o->cap;
 	for (unsigned k = 0; k <= BK_NR_KINDS; k++)
 		word_init(&d->kinds[k], bk_kind_word(k));
 	for (unsigned e = 0; e <= BK_NR_INT_ENC_WORDS; e++)
@@ -190,6 +143,102 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 	return &d->kinds[kind < BK_NR_KINDS ? kind : BK_NR_KINDS];
 }
 
+/* the end of d's buffer, after a call that may have flushed or moved it */
+static inline void dumper_sync(struct dumper *d)
+{
+	d->end = d->o->buf + d->o->cap;
+}
+
+/* Bytes left after the cursor p */
+static ALWAYS_INLINE size_t room_left(const struct dumper *d, const char *p)
+{
+	return (size_t)(d->end - p);
+}
+
+/* the cursor p with room for n (<= OUT_ROOM_MAX) more bytes */
+static ALWAYS_INLINE char *room(struct dumper *d, char *p, size_t n)
+{
+	if (__builtin_expect(room_left(d, p) >= n, 1))
+		return p;
+	p = out_more_room(d->o, p, n);
+	dumper_sync(d);
+	return p;
+}
+
+/* The name of a name offset: own names (all but a split BTF's base's) from
+ * the copy, the rest along the chain */
+static ALWAYS_INLINE const char *name_of(const struct dumper *d, uint32_t off, const char **lim)
+{
+	uint32_t rel = off - d->str_start;
+	if (__builtin_expect(off && rel < d->strs_len, 1)) {
+		*lim = d->strs_end;
+		return d->strs + rel;
+	}
+	return name_in_chain(d->btf, off, lim);
+}
+
+#if OUT_VEC16
+/* The name s, shorter than 32 bytes and with nothing to escape, at p (a
+ * JSON string's opening quote already there) as it is; NULL if it is not
+ * such a name. Reads and writes 32 bytes: lim - s and the room allow it. */
+static ALWAYS_INLINE char *put_short_name(char *p, const char *s, bool json)
+{
+	__m128i v = out_vec_load(s);
+	unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
+	out_vec_store(p, v);
+	if (!z) {
+		v = out_vec_load(s + 16);
+		z = (json ? out_vec_json_special(v) : out_vec_nuls(v)) << 16;
+		out_vec_store(p + 16, v);
+		if (!z)
+			return NULL;
+	}
+	unsigned k = (unsigned)__builtin_ctz(z);
+	/* text stops at the NUL; JSON at the first byte that is special,
+	 * fine only if it is the NUL */
+	return json && s[k] ? NULL : p + k;
+}
+#endif
+
+/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
+ * usual one (short, nothing to escape) goes inline. */
+static ALWAYS_INLINE char *put_name(struct dumper *d, char *p, uint32_t off, bool json)
+{
+	const char *lim, *s = name_of(d, off, &lim);
+#if OUT_VEC16
+	if (lim - s >= 32 && room_left(d, p) >= PIECE_MAX + 34) {
+		char *q = json ? p + 1 : p, *end;
+		if (json)
+			*p = '"';
+		if ((end = put_short_name(q, s, json))) {
+			if (json)
+				*end++ = '"';
+			return end;
+		}
+	}
+#elif OUT_WORD_AT_A_TIME
+	if (lim - s >= 8 && room_left(d, p) >= PIECE_MAX + 10) {
+		uint64_t w, z;
+		memcpy(&w, s, 8);
+		z = json ? out_json_special(w) : out_bytes_below(w, 1);
+		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
+		if (z && !s[k]) {
+			if (json)
+				*p++ = '"';
+			memcpy(p, &w, 8);
+			p += k;
+			if (json)
+				*p++ = '"';
+			return p;
+		}
+	}
+#endif
+	p = json ? out_json_str(d->o, p, s, lim, PIECE_MAX)
+		 : out_text_str(d->o, p, s, lim, PIECE_MAX);
+	dumper_sync(d); /* the buffer may have been flushed or moved */
+	return p;
+}
+
 /* A literal at p; the end */
 #define LIT(p, lit) (memcpy(p, lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 /* A field's key: text " key=", JSON ,"key": */
@@ -203,15 +252,15 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 static ALWAYS_INLINE char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off,
 					    bool first, bool json)
 {
-	p = out_more_room(d->o, p, PIECE_MAX);
+	p = room(d, p, PIECE_MAX);
 	if (json) {
 		if (!first)
 			*p++ = ',';
 		p = LIT(p, "{\"name\":");
-		return put_name(d->o, p, d->btf, name_off, true);
+		return put_name(d, p, name_off, true);
 	}
 	p = LIT(p, "\n\t'");
-	p = put_name(d->o, p, d->btf, name_off, false);
+	p = put_name(d, p, name_off, false);
 	return LIT(p, "'");
 }
 
@@ -254,15 +303,16 @@ static ALWAYS_INLINE char *print_composite(struct dumper *d, char *p, const stru
 					   bool json)
 {
 	const struct bk_member *m = bk_type_rest(t);
+	const struct bk_type head = *t; /* read once: not again after each store */
 	uint32_t vlen = bk_vlen(t);
 	p = fmt_u32(KEY(p, json, "size"), t->size);
 	p = fmt_u32(KEY(p, json, "vlen"), vlen);
 	p = BEGIN_LIST(p, json, "members");
 	for (uint32_t i = 0; i < vlen; i++, m++) {
-		uint32_t bitfield_size = bk_member_bitfield_size(t, m);
+		uint32_t bitfield_size = bk_member_bitfield_size(&head, m);
 		p = begin_named_elem(d, p, m->name_off, i == 0, json);
 		p = fmt_u32(KEY(p, json, "type_id"), m->type);
-		p = fmt_u32(KEY(p, json, "bits_offset"), bk_member_bit_offset(t, m));
+		p = fmt_u32(KEY(p, json, "bits_offset"), bk_member_bit_offset(&head, m));
 		if (bitfield_size)
 			p = fmt_u32(KEY(p, json, "bitfield_size"), bitfield_size);
 		p = END_ELEM(p, json);
@@ -285,11 +335,12 @@ static ALWAYS_INLINE char *print_enum(struct dumper *d, char *p, const struct bk
 {
 	const struct bk_enum *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
 	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		p = begin_named_elem(d, p, v->name_off, i == 0, json);
 		p = KEY(p, json, "val");
-		if (bk_kflag(t))
+		if (is_signed)
 			p = fmt_i64(p, v->val);
 		else if (json)
 			/* bpftool hands the s32 to a u64 writer: sign-extended */
@@ -306,17 +357,18 @@ static ALWAYS_INLINE char *print_enum64(struct dumper *d, char *p, const struct 
 {
 	const struct bk_enum64 *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
 	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
 		p = begin_named_elem(d, p, v->name_off, i == 0, json);
 		p = KEY(p, json, "val");
-		if (bk_kflag(t))
+		if (is_signed)
 			p = fmt_i64(p, (int64_t)val);
 		else
 			p = fmt_u64(p, val);
 		if (!json) /* text only: C literal suffixes */
-			p = bk_kflag(t) ? LIT(p, "LL") : LIT(p, "ULL");
+			p = is_signed ? LIT(p, "LL") : LIT(p, "ULL");
 		p = END_ELEM(p, json);
 	}
 	return END_LIST(p, json);
@@ -371,7 +423,7 @@ static ALWAYS_INLINE char *print_var(struct dumper *d, char *p, const struct bk_
 
 /* Text only: " (KIND 'name')" of a DATASEC entry's type. bpftool prints it
  * for any ID below the type count: void shows as "(UNKNOWN '(anon)')". */
-static char *put_var_label(struct dumper *d, char *p, uint32_t id)
+static ALWAYS_INLINE char *put_var_label(struct dumper *d, char *p, uint32_t id)
 {
 	if (id >= d->type_cnt)
 		return p;
@@ -379,7 +431,7 @@ static char *put_var_label(struct dumper *d, char *p, uint32_t id)
 	p = LIT(p, " (");
 	p = put_word(p, kind_word(d, vt ? bk_kind(vt) : BK_KIND_UNKN));
 	p = LIT(p, " '");
-	p = put_name(d->o, p, d->btf, vt ? vt->name_off : 0, false);
+	p = put_name(d, p, vt ? vt->name_off : 0, false);
 	return LIT(p, "')");
 }
 
@@ -393,7 +445,7 @@ static ALWAYS_INLINE char *print_datasec(struct dumper *d, char *p, const struct
 	p = BEGIN_LIST(p, json, "vars");
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		/* an element without a name: its first field has no separator */
-		p = out_more_room(d->o, p, PIECE_MAX);
+		p = room(d, p, PIECE_MAX);
 		if (json)
 			p = i ? LIT(p, ",{\"type_id\":") : LIT(p, "{\"type_id\":");
 		else
@@ -428,12 +480,12 @@ static ALWAYS_INLINE char *begin_type(struct dumper *d, char *p, uint32_t id, un
 		p = fmt_u32(LIT(p, "{\"id\":"), id);
 		p = put_word(LIT(p, ",\"kind\":\""), kind_word(d, kind));
 		p = LIT(p, "\",\"name\":");
-		return put_name(d->o, p, d->btf, name_off, true);
+		return put_name(d, p, name_off, true);
 	}
 	p = fmt_u32(LIT(p, "["), id);
 	p = put_word(LIT(p, "] "), kind_word(d, kind));
 	p = LIT(p, " '");
-	p = put_name(d->o, p, d->btf, name_off, false);
+	p = put_name(d, p, name_off, false);
 	return LIT(p, "'");
 }
 
@@ -471,32 +523,37 @@ static ALWAYS_INLINE char *print_type(struct dumper *d, char *p, uint32_t id,
 
 /* types [from, to) of d's BTF (own indexes), each after a "," in JSON
  * but the first of all */
-static ALWAYS_INLINE void dump_range(struct dumper *d, uint32_t from, uint32_t to, bool json)
+static ALWAYS_INLINE void dump_range(const struct dumper *shared, uint32_t from, uint32_t to,
+				     bool json)
 {
-	const struct bk_btf *btf = d->btf;
+	struct dumper copy = *shared, *d = &copy; /* see struct dumper */
 	struct out *o = d->o;
+	const uint8_t *types = d->btf->types;
+	const uint32_t *offs = d->btf->offs;
+	uint32_t start_id = d->btf->start_id;
 	char *p = out_room(o, PIECE_MAX);
+	dumper_sync(d);
 	for (uint32_t i = from; i < to && !o->err; i++) {
-		p = out_more_room(o, p, PIECE_MAX);
+		p = room(d, p, PIECE_MAX);
 		if (json && i)
 			*p++ = ',';
-		p = print_type(d, p, btf->start_id + i, bk_own_type(btf, i), json);
+		p = print_type(d, p, start_id + i, (const struct bk_type *)(types + offs[i]), json);
 	}
 	out_commit(o, p);
 }
 
 /* the two walks: each format's own code, the format known at compile time */
-static void dump_range_text(struct dumper *d, uint32_t from, uint32_t to)
+static void dump_range_text(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	dump_range(d, from, to, false);
 }
 
-static void dump_range_json(struct dumper *d, uint32_t from, uint32_t to)
+static void dump_range_json(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	dump_range(d, from, to, true);
 }
 
-static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
+static void dump_range_as(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	if (d->o->json)
 		dump_range_json(d, from, to);
