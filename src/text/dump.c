@@ -20,6 +20,7 @@
  * A large BTF written to a file is formatted by two threads (see
  * dump_parallel).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,6 @@
 #include "core/vocab.h"
 #include "text/json_pretty.h"
 #include "text/out.h"
-#include "text/turns.h"
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -562,76 +562,165 @@ static void dump_range_as(const struct dumper *d, uint32_t from, uint32_t to)
 }
 
 /*
- * Two threads for a large BTF written to a file: the types go in blocks,
- * even blocks to one thread and odd ones to the other. Each formats a
- * block into its own buffer (reused: it stays warm, nothing grows past the
- * largest block), then waits for the block's turn, writes it and passes
- * the turn on; so one formats while the other writes, and the output is
- * in ID order. A failure is kept by the thread that meets it; the turns
- * still go round, so that no thread waits forever.
+ * Two threads for a large BTF written to a file. The types go in blocks:
+ * the even ones are this thread's, which formats them straight into the
+ * output; the odd ones the helper's, which formats them into one of its two
+ * buffers (reused, so that they stay warm), and this thread writes them
+ * when their turn comes. An odd block the helper has not begun when its
+ * turn comes, this thread takes: so it never waits for the helper but for
+ * a block the helper is formatting, and when the machine is busy and the
+ * helper gets no processor, this thread simply formats everything itself.
+ * Every claim and change of a slot is under the lock, once per block.
  */
 #define BLOCK_TYPES 1024u
 #define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
 
-struct relay {
-	struct turns turns;
-	struct out *dest;
-	const struct bk_btf *btf;
-	int err;       /* a worker's own failure (memory); the turn holder's to touch */
-};
+enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
 
-struct worker {
-	struct relay *r;
-	uint32_t first; /* its first block: 0 or 1 */
-	struct out o;   /* its buffer, made by the caller's thread (its malloc arena) */
-};
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct relay *r = w->r;
-	uint32_t n = r->btf->nr_types, blocks = (n + BLOCK_TYPES - 1) / BLOCK_TYPES;
+struct slot {
+	struct out o;          /* in memory: the block formatted */
 	struct dumper d;
-	int e = 0;
-	dumper_init(&d, &w->o, r->btf);
-	for (uint32_t k = w->first; k < blocks; k += 2) {
-		uint32_t from = k * BLOCK_TYPES, to = n - from > BLOCK_TYPES ? from + BLOCK_TYPES : n;
-		if (!e) {
-			w->o.len = 0;
-			dump_range_as(&d, from, to);
-			e = w->o.err;
-		}
-		turns_wait(&r->turns, k);
-		if (e && !r->err)
-			r->err = e;
-		if (!r->err && !r->dest->err)
-			out_write(r->dest, w->o.buf, w->o.len);
-		turns_pass(&r->turns);
+	uint32_t block;
+	enum slot_state state;
+};
+
+struct relay {
+	pthread_mutex_t lock;
+	pthread_cond_t done;   /* a slot became DONE (this thread waits) */
+	pthread_cond_t freed;  /* a slot became FREE, or stop (the helper waits) */
+	uint32_t claim;        /* the next odd block nobody has claimed */
+	uint32_t blocks;
+	bool stop;             /* this thread gives up (a failure): the helper ends */
+	const struct bk_btf *btf;
+	struct slot slot[2];
+};
+
+static void block_range(const struct relay *r, uint32_t k, uint32_t *from, uint32_t *to)
+{
+	uint32_t n = r->btf->nr_types;
+	*from = k * BLOCK_TYPES;
+	*to = n - *from > BLOCK_TYPES ? *from + BLOCK_TYPES : n;
+}
+
+/* The helper: claim the next block into a free slot, format it, hand it over. */
+static void *helper(void *arg)
+{
+	struct relay *r = arg;
+	pthread_mutex_lock(&r->lock);
+	for (unsigned i = 0;; i ^= 1) {
+		struct slot *s = &r->slot[i];
+		while (s->state != SLOT_FREE && !r->stop)
+			pthread_cond_wait(&r->freed, &r->lock);
+		if (r->stop || r->claim >= r->blocks)
+			break;
+		uint32_t from, to;
+		s->block = r->claim;
+		r->claim += 2;
+		s->state = SLOT_BUSY;
+		pthread_mutex_unlock(&r->lock);
+		block_range(r, s->block, &from, &to);
+		s->o.len = 0;
+		s->o.err = 0;
+		dump_range_as(&s->d, from, to);
+		pthread_mutex_lock(&r->lock);
+		s->state = SLOT_DONE;
+		pthread_cond_signal(&r->done);
 	}
+	pthread_mutex_unlock(&r->lock);
 	return NULL;
 }
 
-/* a worker's buffer: room for a block of a vmlinux as it is, in memory */
-static bool worker_init(struct worker *w, struct relay *r, uint32_t first)
+/* Block k, which the helper claimed: wait until it is done, write it out,
+ * free its slot. Called and returns with the lock held. */
+static void write_helpers_block(struct relay *r, struct out *o, uint32_t k)
 {
-	*w = (struct worker){.r = r, .first = first};
-	w->o = (struct out){.cap = OUT_CHUNK, .json = r->dest->json};
-	w->o.buf = malloc(w->o.cap);
-	return w->o.buf != NULL;
+	struct slot *s;
+	for (;;) {
+		s = r->slot[0].block == k && r->slot[0].state != SLOT_FREE ? &r->slot[0] : &r->slot[1];
+		if (s->block == k && s->state == SLOT_DONE)
+			break;
+		pthread_cond_wait(&r->done, &r->lock);
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (s->o.err && !o->err)
+		o->err = s->o.err;
+	else if (!o->err)
+		out_write(o, s->o.buf, s->o.len);
+	pthread_mutex_lock(&r->lock);
+	s->state = SLOT_FREE;
+	pthread_cond_signal(&r->freed);
+}
+
+/* This thread: every block in order, its own or the helper's */
+static void relay_run(struct relay *r, struct out *o, struct dumper *d)
+{
+	pthread_mutex_lock(&r->lock);
+	for (uint32_t k = 0; k < r->blocks && !o->err; k++) {
+		bool mine = k % 2 == 0 || r->claim == k;
+		if (mine && k % 2)
+			r->claim += 2; /* the helper is late: taken */
+		if (mine) {
+			uint32_t from, to;
+			pthread_mutex_unlock(&r->lock);
+			block_range(r, k, &from, &to);
+			dump_range_as(d, from, to);
+			pthread_mutex_lock(&r->lock);
+		} else {
+			write_helpers_block(r, o, k);
+		}
+	}
+	r->stop = true; /* all claimed, or a failure: the helper ends */
+	pthread_cond_broadcast(&r->freed);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static bool relay_init(struct relay *r, struct out *o, const struct bk_btf *btf)
+{
+	memset(r, 0, sizeof(*r));
+	r->btf = btf;
+	r->blocks = (btf->nr_types + BLOCK_TYPES - 1) / BLOCK_TYPES;
+	for (unsigned i = 0; i < 2; i++) {
+		struct slot *s = &r->slot[i];
+		s->o = (struct out){.cap = OUT_CHUNK, .json = o->json};
+		if (!(s->o.buf = malloc(s->o.cap)))
+			return false;
+		dumper_init(&s->d, &s->o, btf);
+	}
+	if (pthread_mutex_init(&r->lock, NULL))
+		return false;
+	if (pthread_cond_init(&r->done, NULL)) {
+		pthread_mutex_destroy(&r->lock);
+		return false;
+	}
+	if (pthread_cond_init(&r->freed, NULL)) {
+		pthread_cond_destroy(&r->done);
+		pthread_mutex_destroy(&r->lock);
+		return false;
+	}
+	return true;
 }
 
 /* false: not started (no thread or no memory), nothing written */
 static bool dump_parallel(struct out *o, const struct bk_btf *btf)
 {
-	struct relay r = {.dest = o, .btf = btf};
-	struct worker w[2];
-	memset(w, 0, sizeof(w)); /* both freed, even when the first fails */
-	bool started = worker_init(&w[0], &r, 0) && worker_init(&w[1], &r, 1) &&
-		       turns_run(&r.turns, work, &w[0], &w[1]);
-	if (started && r.err && !o->err)
-		o->err = r.err;
-	free(w[0].o.buf);
-	free(w[1].o.buf);
+	struct relay r;
+	struct dumper d;
+	pthread_t thread;
+	bool ready = relay_init(&r, o, btf), started = false;
+	if (ready) {
+		dumper_init(&d, o, btf);
+		r.claim = 1;
+		started = !pthread_create(&thread, NULL, helper, &r);
+		if (started) {
+			relay_run(&r, o, &d);
+			pthread_join(thread, NULL);
+		}
+		pthread_cond_destroy(&r.freed);
+		pthread_cond_destroy(&r.done);
+		pthread_mutex_destroy(&r.lock);
+	}
+	free(r.slot[0].o.buf);
+	free(r.slot[1].o.buf);
 	return started;
 }
 
