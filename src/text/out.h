@@ -214,7 +214,7 @@ static inline uint64_t out_pair(uint32_t v)
  * any length in no order: those of three to six digits are made as three
  * pairs in one word, written at once less its leading zeros, without a
  * branch on their length. */
-static inline char *fmt_u32(char *p, uint32_t v)
+static inline __attribute__((always_inline)) char *fmt_u32(char *p, uint32_t v)
 {
 	if (v < 100) {
 		if (v < 10) {
