@@ -17,16 +17,16 @@
  * and writes through a cursor; strings are copied eight bytes at a time.
  * Each format has its own copy of the walk (the format is a constant in
  * the inlined printers), so that it holds no test of the format either.
- * A large BTF written to a file is formatted by two threads (see
- * dump_parallel).
+ * A large BTF written to a file is formatted by two threads
+ * (dump_relay.c).
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/btf_internal.h"
 #include "core/vocab.h"
 #include "text/json_pretty.h"
+#include "text/dump_internal.h"
 #include "text/out.h"
 
 /* ---- names ------------------------------------------------------------------- */
@@ -62,13 +62,6 @@ static const char *name_in_chain(const struct bk_btf *b, uint32_t off, const cha
 
 /* ---- words and fields ------------------------------------------------------- */
 
-/* bpftool's words (vocab.h) with their lengths, copied in one move */
-struct word {
-	const char *s;
-	size_t len;
-	char pad[16];
-};
-
 static void word_init(struct word *w, const char *s)
 {
 	w->s = s;
@@ -99,24 +92,7 @@ static inline char *put_word_val(char *p, const struct word *w, bool json)
 	return p;
 }
 
-/* The walk's state. The walk works on its own copy (its address never
- * leaves the inlined printers), so that what it reads of it stays in
- * registers: a store through the cursor could otherwise be to any of it,
- * and every field would be read again after each. */
-struct dumper {
-	struct out *o;
-	char *end;                      /* o->buf + o->cap, as last synced */
-	const struct bk_btf *btf;
-	const char *strs, *strs_end;    /* btf's own strings */
-	uint32_t str_start, strs_len;
-	uint32_t type_cnt;
-	struct word kinds[BK_NR_KINDS + 1]; /* the last: any kind past the table */
-	struct word int_enc[BK_NR_INT_ENC_WORDS + 1];
-	struct word linkage[BK_NR_LINKAGE_WORDS + 1];
-	struct word fwd_kind[2], enum_sign[2];
-};
-
-static void dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
+void bk_dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
 {
 	d->o = o;
 	d->btf = btf;
@@ -553,7 +529,7 @@ static void dump_range_json(const struct dumper *d, uint32_t from, uint32_t to)
 	dump_range(d, from, to, true);
 }
 
-static void dump_range_as(const struct dumper *d, uint32_t from, uint32_t to)
+void bk_dump_range(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	if (d->o->json)
 		dump_range_json(d, from, to);
@@ -561,177 +537,14 @@ static void dump_range_as(const struct dumper *d, uint32_t from, uint32_t to)
 		dump_range_text(d, from, to);
 }
 
-/*
- * Two threads for a large BTF written to a file. The types go in blocks:
- * the even ones are this thread's, which formats them straight into the
- * output; the odd ones the helper's, which formats them into one of its two
- * buffers (reused, so that they stay warm), and this thread writes them
- * when their turn comes. An odd block the helper has not begun when its
- * turn comes, this thread takes: so it never waits for the helper but for
- * a block the helper is formatting, and when the machine is busy and the
- * helper gets no processor, this thread simply formats everything itself.
- * Every claim and change of a slot is under the lock, once per block.
- */
-#define BLOCK_TYPES 1024u
-#define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
-
-enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
-
-struct slot {
-	struct out o;          /* in memory: the block formatted */
-	struct dumper d;
-	uint32_t block;
-	enum slot_state state;
-};
-
-struct relay {
-	pthread_mutex_t lock;
-	pthread_cond_t done;   /* a slot became DONE (this thread waits) */
-	pthread_cond_t freed;  /* a slot became FREE, or stop (the helper waits) */
-	uint32_t claim;        /* the next odd block nobody has claimed */
-	uint32_t blocks;
-	bool stop;             /* this thread gives up (a failure): the helper ends */
-	const struct bk_btf *btf;
-	struct slot slot[2];
-};
-
-static void block_range(const struct relay *r, uint32_t k, uint32_t *from, uint32_t *to)
-{
-	uint32_t n = r->btf->nr_types;
-	*from = k * BLOCK_TYPES;
-	*to = n - *from > BLOCK_TYPES ? *from + BLOCK_TYPES : n;
-}
-
-/* The helper: claim the next block into a free slot, format it, hand it over. */
-static void *helper(void *arg)
-{
-	struct relay *r = arg;
-	pthread_mutex_lock(&r->lock);
-	for (unsigned i = 0;; i ^= 1) {
-		struct slot *s = &r->slot[i];
-		while (s->state != SLOT_FREE && !r->stop)
-			pthread_cond_wait(&r->freed, &r->lock);
-		if (r->stop || r->claim >= r->blocks)
-			break;
-		uint32_t from, to;
-		s->block = r->claim;
-		r->claim += 2;
-		s->state = SLOT_BUSY;
-		pthread_mutex_unlock(&r->lock);
-		block_range(r, s->block, &from, &to);
-		s->o.len = 0;
-		s->o.err = 0;
-		dump_range_as(&s->d, from, to);
-		pthread_mutex_lock(&r->lock);
-		s->state = SLOT_DONE;
-		pthread_cond_signal(&r->done);
-	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
-}
-
-/* Block k, which the helper claimed: wait until it is done, write it out,
- * free its slot. Called and returns with the lock held. */
-static void write_helpers_block(struct relay *r, struct out *o, uint32_t k)
-{
-	struct slot *s;
-	for (;;) {
-		s = r->slot[0].block == k && r->slot[0].state != SLOT_FREE ? &r->slot[0] : &r->slot[1];
-		if (s->block == k && s->state == SLOT_DONE)
-			break;
-		pthread_cond_wait(&r->done, &r->lock);
-	}
-	pthread_mutex_unlock(&r->lock);
-	if (s->o.err && !o->err)
-		o->err = s->o.err;
-	else if (!o->err)
-		out_write(o, s->o.buf, s->o.len);
-	pthread_mutex_lock(&r->lock);
-	s->state = SLOT_FREE;
-	pthread_cond_signal(&r->freed);
-}
-
-/* This thread: every block in order, its own or the helper's */
-static void relay_run(struct relay *r, struct out *o, struct dumper *d)
-{
-	pthread_mutex_lock(&r->lock);
-	for (uint32_t k = 0; k < r->blocks && !o->err; k++) {
-		bool mine = k % 2 == 0 || r->claim == k;
-		if (mine && k % 2)
-			r->claim += 2; /* the helper is late: taken */
-		if (mine) {
-			uint32_t from, to;
-			pthread_mutex_unlock(&r->lock);
-			block_range(r, k, &from, &to);
-			dump_range_as(d, from, to);
-			pthread_mutex_lock(&r->lock);
-		} else {
-			write_helpers_block(r, o, k);
-		}
-	}
-	r->stop = true; /* all claimed, or a failure: the helper ends */
-	pthread_cond_broadcast(&r->freed);
-	pthread_mutex_unlock(&r->lock);
-}
-
-static bool relay_init(struct relay *r, struct out *o, const struct bk_btf *btf)
-{
-	memset(r, 0, sizeof(*r));
-	r->btf = btf;
-	r->blocks = (btf->nr_types + BLOCK_TYPES - 1) / BLOCK_TYPES;
-	for (unsigned i = 0; i < 2; i++) {
-		struct slot *s = &r->slot[i];
-		s->o = (struct out){.cap = OUT_CHUNK, .json = o->json};
-		if (!(s->o.buf = malloc(s->o.cap)))
-			return false;
-		dumper_init(&s->d, &s->o, btf);
-	}
-	if (pthread_mutex_init(&r->lock, NULL))
-		return false;
-	if (pthread_cond_init(&r->done, NULL)) {
-		pthread_mutex_destroy(&r->lock);
-		return false;
-	}
-	if (pthread_cond_init(&r->freed, NULL)) {
-		pthread_cond_destroy(&r->done);
-		pthread_mutex_destroy(&r->lock);
-		return false;
-	}
-	return true;
-}
-
-/* false: not started (no thread or no memory), nothing written */
-static bool dump_parallel(struct out *o, const struct bk_btf *btf)
-{
-	struct relay r;
-	struct dumper d;
-	pthread_t thread;
-	bool ready = relay_init(&r, o, btf), started = false;
-	if (ready) {
-		dumper_init(&d, o, btf);
-		r.claim = 1;
-		started = !pthread_create(&thread, NULL, helper, &r);
-		if (started) {
-			relay_run(&r, o, &d);
-			pthread_join(thread, NULL);
-		}
-		pthread_cond_destroy(&r.freed);
-		pthread_cond_destroy(&r.done);
-		pthread_mutex_destroy(&r.lock);
-	}
-	free(r.slot[0].o.buf);
-	free(r.slot[1].o.buf);
-	return started;
-}
-
 static void dump_types(struct out *o, const struct bk_btf *btf)
 {
 	if (o->json)
 		PUT_LIT(o, "{\"types\":[");
-	if (!o->file || btf->nr_types < PARALLEL_MIN_TYPES || !dump_parallel(o, btf)) {
+	if (!o->file || btf->nr_types < BK_DUMP_PARALLEL_MIN_TYPES || !bk_dump_parallel(o, btf)) {
 		struct dumper d;
-		dumper_init(&d, o, btf);
-		dump_range_as(&d, 0, btf->nr_types);
+		bk_dumper_init(&d, o, btf);
+		bk_dump_range(&d, 0, btf->nr_types);
 	}
 	if (o->json)
 		PUT_LIT(o, "]}\n");
