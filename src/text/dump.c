@@ -150,6 +150,10 @@ static ALWAYS_INLINE const char *name_of(const struct dumper *d, uint32_t off, c
 		*lim = d->strs_end;
 		return d->strs + rel;
 	}
+	if (!off) { /* most types are anonymous */
+		*lim = anon + sizeof(anon);
+		return anon;
+	}
 	return name_in_chain(d->btf, off, lim);
 }
 
