@@ -14,11 +14,14 @@
  * Speed: a whole vmlinux is ~12 MB of text, so nothing here goes through
  * printf, and the hot loop has no check per byte or per field: each piece
  * (a type's head, an element) makes sure of room for its fixed part once
- * and writes through a cursor; strings are copied eight bytes at a time.
- * Each format has its own copy of the walk (the format is a constant in
- * the inlined printers), so that it holds no test of the format either.
- * A large BTF written to a file is formatted by two threads
- * (dump_relay.c).
+ * and writes through a cursor; names are copied 16 bytes at a compare
+ * (longer ones eight bytes at a time, out.c). Each format has its own copy
+ * of the walk (the format is a constant in the inlined printers), so that
+ * it holds no test of the format either. What the walk costs is its chain
+ * of cursor moves (each waits for the length of what went before), so
+ * numbers are made without a branch on their length and the walk's state
+ * is read from its own copy (see struct dumper). A large BTF written to a
+ * file is formatted by two threads (dump_relay.c).
  */
 #include <stdlib.h>
 #include <string.h>
