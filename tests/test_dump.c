@@ -608,6 +608,32 @@ static void test_odd_values_json(void **state)
 }
 
 /* No types: bpftool prints nothing as text, an empty list as JSON. */
+/* Numbers at every change of length (fmt_u32 makes those of three to six
+ * digits without a branch on their length): as printf writes them. */
+static void test_number_lengths(void **state)
+{
+	(void)state;
+	static const uint32_t sizes[] = {
+		0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 1001, 9999, 10000, 10001, 99999, 100000,
+		100001, 999999, 1000000, 1000001, 9999999, 10000000, 99999999, 100000000,
+		999999999, 1000000000, 4294967295u, 123456, 654321, 70809,
+	};
+	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+	struct bk_btf *b = bk_btf_new(NULL);
+	char want[N * 64], *w = want;
+	for (unsigned i = 0; i < N; i++) {
+		struct bk_type t = {str(b, "f"), bk_info(BK_KIND_FLOAT, 0, 0), {sizes[i]}};
+		add(b, &t, sizeof(t));
+		w += sprintf(w, "[%u] FLOAT 'f' size=%u\n", i + 1, sizes[i]);
+	}
+	size_t len;
+	char *text = dump(b, BK_DUMP_TEXT, &len);
+	assert_int_equal(len, (size_t)(w - want));
+	assert_memory_equal(text, want, len);
+	free(text);
+	bk_btf_free(b);
+}
+
 static void test_empty(void **state)
 {
 	(void)state;
@@ -658,17 +684,18 @@ static void test_file_output(void **state)
 	bk_btf_free(b);
 }
 
-/* A name for type i of the many-names test: up to 23 plain bytes, then
+/* A name for type i of the many-names test: up to 39 plain bytes, then
  * one that JSON escapes (or passes on: \x01, \xc3), then a tail; so that
- * the byte falls at every place in an 8-byte word. */
+ * the byte falls at every place in an 8-byte word and in both 16-byte
+ * vectors of the inline copy, and names run past its 32 bytes. */
 static void many_name(char *buf, unsigned i)
 {
 	static const char specials[] = "\"\\'\t\n\r\f\b\x01\xc3";
-	unsigned plain = i % 24, n = 0;
+	unsigned plain = i % 40, n = 0;
 	for (unsigned k = 0; k < plain; k++)
-		buf[n++] = (char)('a' + k);
-	buf[n++] = specials[(i / 24) % (sizeof(specials) - 1)];
-	n += (unsigned)sprintf(buf + n, "z%u", i);
+		buf[n++] = (char)('a' + k % 26);
+	buf[n++] = specials[(i / 40) % (sizeof(specials) - 1)];
+	n += (unsigned)sprintf(buf + n, "z%u", i / 40);
 	buf[n] = '\0';
 }
 
@@ -879,6 +906,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_odd_values_text),
 		cmocka_unit_test(test_odd_values_json),
+		cmocka_unit_test(test_number_lengths),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_sample_modules),
 		cmocka_unit_test(test_ko_files),

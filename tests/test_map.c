@@ -55,31 +55,49 @@ static void *read_whole(const char *path, size_t *size)
 	return data;
 }
 
+/* the first mapping in use, or NULL */
+static struct bk_mapping *live_mapping(void)
+{
+	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
+		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
+			return &bk_mappings[i];
+	return NULL;
+}
+
+/* path loaded twice: read, then with mapping on */
+static void load_both(const char *path, struct bk_btf **read_btf, struct bk_btf **mapped_btf)
+{
+	*read_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(true);
+	*mapped_btf = bkt_load(path, NULL);
+	bk_map_large_inputs(false);
+}
+
+/* both dump the same, and are freed with every mapping */
+static void assert_same_dump_and_free(struct bk_btf *a, struct bk_btf *b, enum bk_dump_format fmt)
+{
+	char *at, *bt;
+	size_t alen, blen;
+	assert_int_equal(bk_dump_mem(a, fmt, &at, &alen), 0);
+	assert_int_equal(bk_dump_mem(b, fmt, &bt, &blen), 0);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(at, bt, alen);
+	free(at);
+	free(bt);
+	bk_btf_free(a);
+	bk_btf_free(b);
+	assert_null(live_mapping());
+}
+
 static void test_vmlinux_mapped_same_dump(void **state)
 {
 	(void)state;
-	const char *path = bkt_vmlinux("6.1.0-47-amd64");
-	struct bk_btf *read_btf = bkt_load(path, NULL);
-	bk_map_large_inputs(true);
-	struct bk_btf *mapped_btf = bkt_load(path, NULL);
-	bk_map_large_inputs(false);
-	struct bk_mapping *m = NULL;
-	for (size_t i = 0; i < BK_MAX_MAPPINGS && !m; i++)
-		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
-			m = &bk_mappings[i];
+	struct bk_btf *read_btf, *mapped_btf;
+	load_both(bkt_vmlinux("6.1.0-47-amd64"), &read_btf, &mapped_btf);
+	struct bk_mapping *m = live_mapping();
 	assert_non_null(m); /* the vmlinux is the one mapping */
 	assert_true(m->fd >= 0);
-	char *a, *b;
-	size_t alen, blen;
-	assert_int_equal(bk_dump_mem(read_btf, BK_DUMP_TEXT, &a, &alen), 0);
-	assert_int_equal(bk_dump_mem(mapped_btf, BK_DUMP_TEXT, &b, &blen), 0);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(a, b, alen);
-	free(a);
-	free(b);
-	bk_btf_free(mapped_btf);
-	assert_int_equal(atomic_load(&m->state), BK_MAP_FREE);
-	bk_btf_free(read_btf);
+	assert_same_dump_and_free(read_btf, mapped_btf, BK_DUMP_TEXT);
 }
 
 /* The running kernel's BTF in sysfs needs no lease (it cannot change):
@@ -91,25 +109,12 @@ static void test_sysfs_vmlinux(void **state)
 	const char *path = "/sys/kernel/btf/vmlinux";
 	if (access(path, R_OK))
 		skip();
-	struct bk_btf *read_btf = bkt_load(path, NULL);
-	bk_map_large_inputs(true);
-	struct bk_btf *mapped_btf = bkt_load(path, NULL);
-	bk_map_large_inputs(false);
-	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
-		if (atomic_load(&bk_mappings[i].state) == BK_MAP_LIVE)
-			assert_int_equal(bk_mappings[i].fd, -1); /* no lease held */
-	char *a, *b;
-	size_t alen, blen;
-	assert_int_equal(bk_dump_mem(read_btf, BK_DUMP_JSON, &a, &alen), 0);
-	assert_int_equal(bk_dump_mem(mapped_btf, BK_DUMP_JSON, &b, &blen), 0);
-	assert_int_equal(alen, blen);
-	assert_memory_equal(a, b, alen);
-	free(a);
-	free(b);
-	bk_btf_free(mapped_btf);
-	bk_btf_free(read_btf);
-	for (size_t i = 0; i < BK_MAX_MAPPINGS; i++)
-		assert_int_equal(atomic_load(&bk_mappings[i].state), BK_MAP_FREE);
+	struct bk_btf *read_btf, *mapped_btf;
+	load_both(path, &read_btf, &mapped_btf);
+	struct bk_mapping *m = live_mapping();
+	if (m)
+		assert_int_equal(m->fd, -1); /* no lease held */
+	assert_same_dump_and_free(read_btf, mapped_btf, BK_DUMP_JSON);
 }
 
 /* Another program writes the file (a new process: a fork of this one

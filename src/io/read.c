@@ -148,18 +148,67 @@ struct field_max {
 	uint32_t id, str;
 };
 
-static void max_id(void *ctx, uint32_t *f)
+/*
+ * Each kind's record as 32-bit words, from the kind table: the pass reads
+ * a record's fields through it with masks instead of a branch per field
+ * (a mask of 0 where a kind has no such field), the loop over the
+ * elements the same for every kind.
+ */
+struct shape {
+	const struct bk_kind_desc *desc; /* NULL: not a kind */
+	uint32_t head_words;             /* the record less its elements */
+	uint32_t elem_words;
+	uint32_t vlen_mask;              /* 0 for a kind without elements */
+	uint32_t type_mask;              /* size_or_type is an ID */
+	uint32_t nr_fixed, fixed[2];     /* fixed ID fields (word indexes) */
+	uint32_t elem_id, elem_id_mask, elem_str, elem_str_mask;
+};
+
+/* indexed by the 7 bits of bk_kind */
+#define NR_SHAPES 128
+
+static void shapes_init(struct shape *sh)
 {
-	struct field_max *m = ctx;
-	m->id = *f > m->id ? *f : m->id;
+	memset(sh, 0, NR_SHAPES * sizeof(*sh));
+	for (unsigned k = 0; k < NR_SHAPES; k++) {
+		const struct bk_kind_desc *d = bk_kind_desc(k);
+		struct shape *s = &sh[k];
+		if (!d)
+			continue;
+		s->desc = d;
+		s->head_words = (uint32_t)(sizeof(struct bk_type) + d->info_sz) / 4;
+		s->elem_words = d->elem_sz / 4u;
+		s->vlen_mask = d->elem_sz ? BK_MAX_VLEN : 0;
+		s->type_mask = d->type_is_id ? ~0u : 0;
+		s->nr_fixed = d->nr_fixed_ids;
+		for (unsigned i = 0; i < d->nr_fixed_ids; i++)
+			s->fixed[i] = (uint32_t)(sizeof(struct bk_type) + d->fixed_id_offs[i]) / 4;
+		s->elem_id = d->elem_id_off >= 0 ? (uint32_t)d->elem_id_off / 4 : 0;
+		s->elem_id_mask = d->elem_id_off >= 0 ? ~0u : 0;
+		s->elem_str = d->elem_str_off >= 0 ? (uint32_t)d->elem_str_off / 4 : 0;
+		s->elem_str_mask = d->elem_str_off >= 0 ? ~0u : 0;
+	}
 }
 
-static int max_str(void *ctx, uint32_t *f, uint32_t elem)
+static inline uint32_t max_u32(uint32_t a, uint32_t b)
 {
-	(void)elem;
-	struct field_max *m = ctx;
-	m->str = *f > m->str ? *f : m->str;
-	return 0;
+	return a > b ? a : b;
+}
+
+/* m grows to the largest ID and string offset in the record w of shape s */
+static inline void note_fields(struct field_max *m, const uint32_t *w, const struct shape *s,
+			       uint32_t vlen)
+{
+	uint32_t id = max_u32(m->id, w[2] & s->type_mask), str = max_u32(m->str, w[0]);
+	for (uint32_t i = 0; i < s->nr_fixed; i++)
+		id = max_u32(id, w[s->fixed[i]]);
+	const uint32_t *e = w + s->head_words;
+	for (uint32_t k = 0, n = vlen & s->vlen_mask; k < n; k++, e += s->elem_words) {
+		id = max_u32(id, e[s->elem_id] & s->elem_id_mask);
+		str = max_u32(str, e[s->elem_str] & s->elem_str_mask);
+	}
+	m->id = id;
+	m->str = str;
 }
 
 /* Every ID and string field of t in range? */
@@ -202,15 +251,36 @@ static int grow_offs(struct bk_btf *b, uint32_t n)
 	return 0;
 }
 
+/* Which own types seen so far are FUNC_PROTOs, one bit each: a FUNC's
+ * type is looked up in it (a few KiB that stay in cache) instead of in the
+ * records (a cache miss per FUNC in a kernel's 3 MB). */
+struct proto_bits {
+	uint64_t *w;
+};
+
+static int proto_bits_init(struct proto_bits *pb, const struct bk_btf *b)
+{
+	/* as many bits as there can be records */
+	size_t max_types = b->types_len / sizeof(struct bk_type) + 1;
+	pb->w = calloc((max_types + 63) / 64, sizeof(*pb->w));
+	return pb->w ? 0 : -ENOMEM;
+}
+
+static inline void proto_bits_note(struct proto_bits *pb, uint32_t idx, unsigned kind)
+{
+	pb->w[idx / 64] |= (uint64_t)(kind == BK_KIND_FUNC_PROTO) << (idx % 64);
+}
+
 /* A FUNC's type: a FUNC_PROTO already indexed (the usual order), else
  * check_types decides (it may be one further on) */
-static bool func_proto_seen(const struct bk_btf *b, const struct bk_type *t, uint32_t n)
+static bool func_proto_seen(const struct bk_btf *b, const struct proto_bits *pb,
+			    const struct bk_type *t, uint32_t n)
 {
-	const struct bk_type *p = NULL;
-	if (t->type >= b->start_id && t->type - b->start_id < n)
-		p = bk_own_type(b, t->type - b->start_id);
-	else if (t->type < b->start_id)
-		p = bk_btf_type(b->base, t->type);
+	if (t->type >= b->start_id) {
+		uint32_t idx = t->type - b->start_id;
+		return idx < n && (pb->w[idx / 64] >> (idx % 64) & 1);
+	}
+	const struct bk_type *p = bk_btf_type(b->base, t->type);
 	return p && bk_kind(p) == BK_KIND_FUNC_PROTO;
 }
 
@@ -221,40 +291,62 @@ static bool func_proto_seen(const struct bk_btf *b, const struct bk_type *t, uin
  * string offset it meets, and *clean says whether they and every FUNC
  * were found right (else check_types looks at each type).
  */
-static int index_types(struct bk_btf *b, bool *clean, struct bk_error *err)
+static int index_records(struct bk_btf *b, const struct shape *shapes, struct proto_bits *pb,
+			 bool *clean, struct bk_error *err)
 {
-	size_t off = 0;
-	uint32_t n = 0;
+	/* b's fields in locals: a store to offs[] could be to any of them */
+	const uint8_t *types = b->types;
+	size_t len = b->types_len, off = 0;
+	uint32_t start_id = b->start_id, n = 0, *offs = b->offs;
 	struct field_max m = {0, 0};
 	bool funcs_ok = true;
-	while (off < b->types_len) {
-		uint32_t id = b->start_id + n;
-		if (b->types_len - off < sizeof(struct bk_type))
+	while (off < len) {
+		uint32_t id = start_id + n;
+		if (len - off < sizeof(struct bk_type))
 			return bk_err(err, -EINVAL, "[%u]: truncated type: %zu bytes left, need %zu",
-				      id, b->types_len - off, sizeof(struct bk_type));
-		struct bk_type *t = (struct bk_type *)(b->types + off);
-		const struct bk_kind_desc *d = bk_kind_desc(bk_kind(t));
-		if (!d)
-			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, bk_kind(t));
-		size_t sz = sizeof(*t) + d->info_sz + (size_t)bk_vlen(t) * d->elem_sz;
-		if (sz > b->types_len - off)
+				      id, len - off, sizeof(struct bk_type));
+		const struct bk_type *t = (const struct bk_type *)(const void *)(types + off);
+		unsigned kind = bk_kind(t);
+		uint32_t vlen = bk_vlen(t);
+		const struct shape *s = &shapes[kind];
+		if (!s->desc)
+			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, kind);
+		size_t sz = 4 * (s->head_words + (size_t)(vlen & s->vlen_mask) * s->elem_words);
+		if (sz > len - off)
 			return bk_err(err, -EINVAL,
 				      "[%u] %s: truncated: vlen %u needs %zu bytes, %zu left", id,
-				      d->name, bk_vlen(t), sz, b->types_len - off);
+				      s->desc->name, vlen, sz, len - off);
 		if (id >= BK_MAX_ID)
 			return bk_err(err, -EINVAL, "[%u]: too many types", id);
-		if (grow_offs(b, n))
-			return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
-		b->offs[n++] = (uint32_t)off;
-		bk_type_walk(t, &m, max_id, max_str);
-		if (bk_kind(t) == BK_KIND_FUNC && funcs_ok)
-			funcs_ok = func_proto_seen(b, t, n);
+		if (n >= b->offs_cap) {
+			if (grow_offs(b, n))
+				return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
+			offs = b->offs;
+		}
+		proto_bits_note(pb, n, kind);
+		offs[n++] = (uint32_t)off;
+		note_fields(&m, (const uint32_t *)(const void *)t, s, vlen);
+		if (kind == BK_KIND_FUNC && funcs_ok)
+			funcs_ok = func_proto_seen(b, pb, t, n);
 		off += sz;
 	}
 	b->nr_types = n;
 	*clean = funcs_ok && m.id < bk_btf_type_cnt(b) &&
 		 (uint64_t)m.str < b->start_str_off + (uint64_t)b->strs_len;
 	return 0;
+}
+
+static int index_types(struct bk_btf *b, bool *clean, struct bk_error *err)
+{
+	struct proto_bits pb;
+	struct shape shapes[NR_SHAPES];
+	if (proto_bits_init(&pb, b))
+		return bk_err(err, -ENOMEM, "out of memory indexing %zu bytes of types",
+			      b->types_len);
+	shapes_init(shapes);
+	int e = index_records(b, shapes, &pb, clean, err);
+	free(pb.w);
+	return e;
 }
 
 /* Every field in range, and FUNC pointing at a FUNC_PROTO (libbpf refuses

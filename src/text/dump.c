@@ -14,11 +14,14 @@
  * Speed: a whole vmlinux is ~12 MB of text, so nothing here goes through
  * printf, and the hot loop has no check per byte or per field: each piece
  * (a type's head, an element) makes sure of room for its fixed part once
- * and writes through a cursor; strings are copied eight bytes at a time.
- * Each format has its own copy of the walk (the format is a constant in
- * the inlined printers), so that it holds no test of the format either.
- * A large BTF written to a file is formatted by two threads (see
- * dump_parallel).
+ * and writes through a cursor; names are copied 16 bytes at a compare
+ * (longer ones eight bytes at a time, out.c). Each format has its own copy
+ * of the walk (the format is a constant in the inlined printers), so that
+ * it holds no test of the format either. What the walk costs is its chain
+ * of cursor moves (each waits for the length of what went before), so
+ * numbers are made without a branch on their length and the walk's state
+ * is read from its own copy (see struct dumper). A large BTF written to a
+ * file is formatted by two threads (dump_relay.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +29,8 @@
 #include "core/btf_internal.h"
 #include "core/vocab.h"
 #include "text/json_pretty.h"
+#include "text/dump_internal.h"
 #include "text/out.h"
-#include "text/turns.h"
 
 /* ---- names ------------------------------------------------------------------- */
 
@@ -38,10 +41,12 @@
 
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
-static const char anon[] = "(anon)", invalid[] = "(invalid)";
+/* padded: the 32 bytes read at their start stay inside, so that they go
+ * the fast way of any short name (a kernel's types are mostly anonymous) */
+static const char anon[32] = "(anon)", invalid[32] = "(invalid)";
 
 /* bpftool's name of a name offset, and the end of the table it is in */
-static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, const char **lim)
+static const char *name_in_chain(const struct bk_btf *b, uint32_t off, const char **lim)
 {
 	if (!off) {
 		*lim = anon + sizeof(anon);
@@ -57,40 +62,8 @@ static ALWAYS_INLINE const char *name_of(const struct bk_btf *b, uint32_t off, c
 	return b->strs + (off - b->start_str_off);
 }
 
-/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
- * usual one (shorter than a word, nothing to escape) goes inline. */
-static ALWAYS_INLINE char *put_name(struct out *o, char *p, const struct bk_btf *btf,
-				    uint32_t off, bool json)
-{
-	const char *lim, *s = name_of(btf, off, &lim);
-#if OUT_WORD_AT_A_TIME
-	if (lim - s >= 8 && out_left(o, p) >= PIECE_MAX + 10) {
-		uint64_t w, z;
-		memcpy(&w, s, 8);
-		z = json ? out_json_special(w) : out_bytes_below(w, 1);
-		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
-		if (z && !s[k]) {
-			if (json)
-				*p++ = '"';
-			memcpy(p, &w, 8);
-			p += k;
-			if (json)
-				*p++ = '"';
-			return p;
-		}
-	}
-#endif
-	return json ? out_json_str(o, p, s, lim, PIECE_MAX) : out_text_str(o, p, s, lim, PIECE_MAX);
-}
 
 /* ---- words and fields ------------------------------------------------------- */
-
-/* bpftool's words (vocab.h) with their lengths, copied in one move */
-struct word {
-	const char *s;
-	size_t len;
-	char pad[16];
-};
 
 static void word_init(struct word *w, const char *s)
 {
@@ -122,21 +95,16 @@ static inline char *put_word_val(char *p, const struct word *w, bool json)
 	return p;
 }
 
-struct dumper {
-	struct out *o;
-	const struct bk_btf *btf;
-	uint32_t type_cnt;
-	struct word kinds[BK_NR_KINDS + 1]; /* the last: any kind past the table */
-	struct word int_enc[BK_NR_INT_ENC_WORDS + 1];
-	struct word linkage[BK_NR_LINKAGE_WORDS + 1];
-	struct word fwd_kind[2], enum_sign[2];
-};
-
-static void dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
+void bk_dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
 {
 	d->o = o;
 	d->btf = btf;
+	d->strs = btf->strs;
+	d->strs_end = btf->strs + btf->strs_len;
+	d->str_start = btf->start_str_off;
+	d->strs_len = (uint32_t)btf->strs_len;
 	d->type_cnt = bk_btf_type_cnt(btf);
+	d->end = o->buf + o->cap;
 	for (unsigned k = 0; k <= BK_NR_KINDS; k++)
 		word_init(&d->kinds[k], bk_kind_word(k));
 	for (unsigned e = 0; e <= BK_NR_INT_ENC_WORDS; e++)
@@ -154,6 +122,106 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 	return &d->kinds[kind < BK_NR_KINDS ? kind : BK_NR_KINDS];
 }
 
+/* the end of d's buffer, after a call that may have flushed or moved it */
+static inline void dumper_sync(struct dumper *d)
+{
+	d->end = d->o->buf + d->o->cap;
+}
+
+/* Bytes left after the cursor p */
+static ALWAYS_INLINE size_t room_left(const struct dumper *d, const char *p)
+{
+	return (size_t)(d->end - p);
+}
+
+/* the cursor p with room for n (<= OUT_ROOM_MAX) more bytes */
+static ALWAYS_INLINE char *room(struct dumper *d, char *p, size_t n)
+{
+	if (__builtin_expect(room_left(d, p) >= n, 1))
+		return p;
+	p = out_more_room(d->o, p, n);
+	dumper_sync(d);
+	return p;
+}
+
+/* The name of a name offset: own names (all but a split BTF's base's) from
+ * the copy, the rest along the chain */
+static ALWAYS_INLINE const char *name_of(const struct dumper *d, uint32_t off, const char **lim)
+{
+	uint32_t rel = off - d->str_start;
+	if (__builtin_expect(off && rel < d->strs_len, 1)) {
+		*lim = d->strs_end;
+		return d->strs + rel;
+	}
+	if (!off) { /* most types are anonymous */
+		*lim = anon + sizeof(anon);
+		return anon;
+	}
+	return name_in_chain(d->btf, off, lim);
+}
+
+#if OUT_VEC16
+/* The name s, shorter than 32 bytes and with nothing to escape, at p (a
+ * JSON string's opening quote already there) as it is; NULL if it is not
+ * such a name. Reads and writes 32 bytes: lim - s and the room allow it. */
+static ALWAYS_INLINE char *put_short_name(char *p, const char *s, bool json)
+{
+	__m128i v = out_vec_load(s);
+	unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
+	out_vec_store(p, v);
+	if (!z) {
+		v = out_vec_load(s + 16);
+		z = (json ? out_vec_json_special(v) : out_vec_nuls(v)) << 16;
+		out_vec_store(p + 16, v);
+		if (!z)
+			return NULL;
+	}
+	unsigned k = (unsigned)__builtin_ctz(z);
+	/* text stops at the NUL; JSON at the first byte that is special,
+	 * fine only if it is the NUL */
+	return json && s[k] ? NULL : p + k;
+}
+#endif
+
+/* A name: bare in text (the caller quotes it), a JSON string in JSON. The
+ * usual one (short, nothing to escape) goes inline. */
+static ALWAYS_INLINE char *put_name(struct dumper *d, char *p, uint32_t off, bool json)
+{
+	const char *lim, *s = name_of(d, off, &lim);
+#if OUT_VEC16
+	if (lim - s >= 32 && room_left(d, p) >= PIECE_MAX + 34) {
+		char *q = json ? p + 1 : p, *end;
+		if (json)
+			*p = '"';
+		if ((end = put_short_name(q, s, json))) {
+			if (json)
+				*end++ = '"';
+			return end;
+		}
+	}
+#elif OUT_WORD_AT_A_TIME
+	if (lim - s >= 8 && room_left(d, p) >= PIECE_MAX + 10) {
+		uint64_t w, z;
+		memcpy(&w, s, 8);
+		z = json ? out_json_special(w) : out_bytes_below(w, 1);
+		unsigned k = (unsigned)__builtin_ctzll(z | 1ull << 63) / 8;
+		if (z && !s[k]) {
+			if (json)
+				*p++ = '"';
+			memcpy(p, &w, 8);
+			p += k;
+			if (json)
+				*p++ = '"';
+			return p;
+		}
+	}
+#endif
+	p = json ? out_json_str(d->o, p, s, lim, PIECE_MAX)
+		 : out_text_str(d->o, p, s, lim, PIECE_MAX);
+	dumper_sync(d); /* the buffer may have been flushed or moved */
+	return p;
+}
+
 /* A literal at p; the end */
 #define LIT(p, lit) (memcpy(p, lit, sizeof(lit) - 1), (p) + sizeof(lit) - 1)
 /* A field's key: text " key=", JSON ,"key": */
@@ -167,15 +235,15 @@ static inline const struct word *kind_word(const struct dumper *d, unsigned kind
 static ALWAYS_INLINE char *begin_named_elem(struct dumper *d, char *p, uint32_t name_off,
 					    bool first, bool json)
 {
-	p = out_more_room(d->o, p, PIECE_MAX);
+	p = room(d, p, PIECE_MAX);
 	if (json) {
 		if (!first)
 			*p++ = ',';
 		p = LIT(p, "{\"name\":");
-		return put_name(d->o, p, d->btf, name_off, true);
+		return put_name(d, p, name_off, true);
 	}
 	p = LIT(p, "\n\t'");
-	p = put_name(d->o, p, d->btf, name_off, false);
+	p = put_name(d, p, name_off, false);
 	return LIT(p, "'");
 }
 
@@ -218,15 +286,16 @@ static ALWAYS_INLINE char *print_composite(struct dumper *d, char *p, const stru
 					   bool json)
 {
 	const struct bk_member *m = bk_type_rest(t);
+	const struct bk_type head = *t; /* read once: not again after each store */
 	uint32_t vlen = bk_vlen(t);
 	p = fmt_u32(KEY(p, json, "size"), t->size);
 	p = fmt_u32(KEY(p, json, "vlen"), vlen);
 	p = BEGIN_LIST(p, json, "members");
 	for (uint32_t i = 0; i < vlen; i++, m++) {
-		uint32_t bitfield_size = bk_member_bitfield_size(t, m);
+		uint32_t bitfield_size = bk_member_bitfield_size(&head, m);
 		p = begin_named_elem(d, p, m->name_off, i == 0, json);
 		p = fmt_u32(KEY(p, json, "type_id"), m->type);
-		p = fmt_u32(KEY(p, json, "bits_offset"), bk_member_bit_offset(t, m));
+		p = fmt_u32(KEY(p, json, "bits_offset"), bk_member_bit_offset(&head, m));
 		if (bitfield_size)
 			p = fmt_u32(KEY(p, json, "bitfield_size"), bitfield_size);
 		p = END_ELEM(p, json);
@@ -249,11 +318,12 @@ static ALWAYS_INLINE char *print_enum(struct dumper *d, char *p, const struct bk
 {
 	const struct bk_enum *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
 	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		p = begin_named_elem(d, p, v->name_off, i == 0, json);
 		p = KEY(p, json, "val");
-		if (bk_kflag(t))
+		if (is_signed)
 			p = fmt_i64(p, v->val);
 		else if (json)
 			/* bpftool hands the s32 to a u64 writer: sign-extended */
@@ -270,17 +340,18 @@ static ALWAYS_INLINE char *print_enum64(struct dumper *d, char *p, const struct 
 {
 	const struct bk_enum64 *v = bk_type_rest(t);
 	uint32_t vlen = bk_vlen(t);
+	bool is_signed = bk_kflag(t);
 	p = print_enum_head(d, p, t, json);
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
 		p = begin_named_elem(d, p, v->name_off, i == 0, json);
 		p = KEY(p, json, "val");
-		if (bk_kflag(t))
+		if (is_signed)
 			p = fmt_i64(p, (int64_t)val);
 		else
 			p = fmt_u64(p, val);
 		if (!json) /* text only: C literal suffixes */
-			p = bk_kflag(t) ? LIT(p, "LL") : LIT(p, "ULL");
+			p = is_signed ? LIT(p, "LL") : LIT(p, "ULL");
 		p = END_ELEM(p, json);
 	}
 	return END_LIST(p, json);
@@ -335,7 +406,7 @@ static ALWAYS_INLINE char *print_var(struct dumper *d, char *p, const struct bk_
 
 /* Text only: " (KIND 'name')" of a DATASEC entry's type. bpftool prints it
  * for any ID below the type count: void shows as "(UNKNOWN '(anon)')". */
-static char *put_var_label(struct dumper *d, char *p, uint32_t id)
+static ALWAYS_INLINE char *put_var_label(struct dumper *d, char *p, uint32_t id)
 {
 	if (id >= d->type_cnt)
 		return p;
@@ -343,7 +414,7 @@ static char *put_var_label(struct dumper *d, char *p, uint32_t id)
 	p = LIT(p, " (");
 	p = put_word(p, kind_word(d, vt ? bk_kind(vt) : BK_KIND_UNKN));
 	p = LIT(p, " '");
-	p = put_name(d->o, p, d->btf, vt ? vt->name_off : 0, false);
+	p = put_name(d, p, vt ? vt->name_off : 0, false);
 	return LIT(p, "')");
 }
 
@@ -357,7 +428,7 @@ static ALWAYS_INLINE char *print_datasec(struct dumper *d, char *p, const struct
 	p = BEGIN_LIST(p, json, "vars");
 	for (uint32_t i = 0; i < vlen; i++, v++) {
 		/* an element without a name: its first field has no separator */
-		p = out_more_room(d->o, p, PIECE_MAX);
+		p = room(d, p, PIECE_MAX);
 		if (json)
 			p = i ? LIT(p, ",{\"type_id\":") : LIT(p, "{\"type_id\":");
 		else
@@ -392,12 +463,12 @@ static ALWAYS_INLINE char *begin_type(struct dumper *d, char *p, uint32_t id, un
 		p = fmt_u32(LIT(p, "{\"id\":"), id);
 		p = put_word(LIT(p, ",\"kind\":\""), kind_word(d, kind));
 		p = LIT(p, "\",\"name\":");
-		return put_name(d->o, p, d->btf, name_off, true);
+		return put_name(d, p, name_off, true);
 	}
 	p = fmt_u32(LIT(p, "["), id);
 	p = put_word(LIT(p, "] "), kind_word(d, kind));
 	p = LIT(p, " '");
-	p = put_name(d->o, p, d->btf, name_off, false);
+	p = put_name(d, p, name_off, false);
 	return LIT(p, "'");
 }
 
@@ -435,32 +506,37 @@ static ALWAYS_INLINE char *print_type(struct dumper *d, char *p, uint32_t id,
 
 /* types [from, to) of d's BTF (own indexes), each after a "," in JSON
  * but the first of all */
-static ALWAYS_INLINE void dump_range(struct dumper *d, uint32_t from, uint32_t to, bool json)
+static ALWAYS_INLINE void dump_range(const struct dumper *shared, uint32_t from, uint32_t to,
+				     bool json)
 {
-	const struct bk_btf *btf = d->btf;
+	struct dumper copy = *shared, *d = &copy; /* see struct dumper */
 	struct out *o = d->o;
+	const uint8_t *types = d->btf->types;
+	const uint32_t *offs = d->btf->offs;
+	uint32_t start_id = d->btf->start_id;
 	char *p = out_room(o, PIECE_MAX);
+	dumper_sync(d);
 	for (uint32_t i = from; i < to && !o->err; i++) {
-		p = out_more_room(o, p, PIECE_MAX);
+		p = room(d, p, PIECE_MAX);
 		if (json && i)
 			*p++ = ',';
-		p = print_type(d, p, btf->start_id + i, bk_own_type(btf, i), json);
+		p = print_type(d, p, start_id + i, (const struct bk_type *)(types + offs[i]), json);
 	}
 	out_commit(o, p);
 }
 
 /* the two walks: each format's own code, the format known at compile time */
-static void dump_range_text(struct dumper *d, uint32_t from, uint32_t to)
+static void dump_range_text(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	dump_range(d, from, to, false);
 }
 
-static void dump_range_json(struct dumper *d, uint32_t from, uint32_t to)
+static void dump_range_json(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	dump_range(d, from, to, true);
 }
 
-static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
+void bk_dump_range(const struct dumper *d, uint32_t from, uint32_t to)
 {
 	if (d->o->json)
 		dump_range_json(d, from, to);
@@ -468,88 +544,14 @@ static void dump_range_as(struct dumper *d, uint32_t from, uint32_t to)
 		dump_range_text(d, from, to);
 }
 
-/*
- * Two threads for a large BTF written to a file: the types go in blocks,
- * even blocks to one thread and odd ones to the other. Each formats a
- * block into its own buffer (reused: it stays warm, nothing grows past the
- * largest block), then waits for the block's turn, writes it and passes
- * the turn on; so one formats while the other writes, and the output is
- * in ID order. A failure is kept by the thread that meets it; the turns
- * still go round, so that no thread waits forever.
- */
-#define BLOCK_TYPES 1024u
-#define PARALLEL_MIN_TYPES (8 * BLOCK_TYPES)
-
-struct relay {
-	struct turns turns;
-	struct out *dest;
-	const struct bk_btf *btf;
-	int err;       /* a worker's own failure (memory); the turn holder's to touch */
-};
-
-struct worker {
-	struct relay *r;
-	uint32_t first; /* its first block: 0 or 1 */
-	struct out o;   /* its buffer, made by the caller's thread (its malloc arena) */
-};
-
-static void *work(void *arg)
-{
-	struct worker *w = arg;
-	struct relay *r = w->r;
-	uint32_t n = r->btf->nr_types, blocks = (n + BLOCK_TYPES - 1) / BLOCK_TYPES;
-	struct dumper d;
-	int e = 0;
-	dumper_init(&d, &w->o, r->btf);
-	for (uint32_t k = w->first; k < blocks; k += 2) {
-		uint32_t from = k * BLOCK_TYPES, to = n - from > BLOCK_TYPES ? from + BLOCK_TYPES : n;
-		if (!e) {
-			w->o.len = 0;
-			dump_range_as(&d, from, to);
-			e = w->o.err;
-		}
-		turns_wait(&r->turns, k);
-		if (e && !r->err)
-			r->err = e;
-		if (!r->err && !r->dest->err)
-			out_write(r->dest, w->o.buf, w->o.len);
-		turns_pass(&r->turns);
-	}
-	return NULL;
-}
-
-/* a worker's buffer: room for a block of a vmlinux as it is, in memory */
-static bool worker_init(struct worker *w, struct relay *r, uint32_t first)
-{
-	*w = (struct worker){.r = r, .first = first};
-	w->o = (struct out){.cap = OUT_CHUNK, .json = r->dest->json};
-	w->o.buf = malloc(w->o.cap);
-	return w->o.buf != NULL;
-}
-
-/* false: not started (no thread or no memory), nothing written */
-static bool dump_parallel(struct out *o, const struct bk_btf *btf)
-{
-	struct relay r = {.dest = o, .btf = btf};
-	struct worker w[2];
-	memset(w, 0, sizeof(w)); /* both freed, even when the first fails */
-	bool started = worker_init(&w[0], &r, 0) && worker_init(&w[1], &r, 1) &&
-		       turns_run(&r.turns, work, &w[0], &w[1]);
-	if (started && r.err && !o->err)
-		o->err = r.err;
-	free(w[0].o.buf);
-	free(w[1].o.buf);
-	return started;
-}
-
 static void dump_types(struct out *o, const struct bk_btf *btf)
 {
 	if (o->json)
 		PUT_LIT(o, "{\"types\":[");
-	if (!o->file || btf->nr_types < PARALLEL_MIN_TYPES || !dump_parallel(o, btf)) {
+	if (!o->file || btf->nr_types < BK_DUMP_PARALLEL_MIN_TYPES || !bk_dump_parallel(o, btf)) {
 		struct dumper d;
-		dumper_init(&d, o, btf);
-		dump_range_as(&d, 0, btf->nr_types);
+		bk_dumper_init(&d, o, btf);
+		bk_dump_range(&d, 0, btf->nr_types);
 	}
 	if (o->json)
 		PUT_LIT(o, "]}\n");
