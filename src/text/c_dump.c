@@ -88,10 +88,9 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
 	d->end = malloc(d->n * sizeof(*d->end));
-	d->chain_hash = malloc(d->n * sizeof(*d->chain_hash));
 	d->align = malloc(d->n * sizeof(*d->align));
 	d->kind = calloc(d->n, 1);
-	if (!d->types || !d->state || !d->dup || !d->end || !d->chain_hash || !d->align ||
+	if (!d->types || !d->state || !d->dup || !d->end || !d->align ||
 	    !d->kind)
 		return -ENOMEM;
 	d->types[0] = &void_type;
@@ -137,6 +136,8 @@ static void cdump_fini(struct cdump *d)
 	free(d->dup);
 	free(d->end);
 	free(d->chain_hash);
+	free(d->links);
+	free(d->links_before);
 	free(d->align);
 	free(d->kind);
 	free(d->queue.v);
@@ -188,7 +189,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		} else {
 			free(d->end);
 		}
-		c_give_spare(d, d->chain_hash, d->n * sizeof(*d->chain_hash));
+		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->end = NULL;
 		d->chain_hash = NULL;
 		if (e) {

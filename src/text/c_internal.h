@@ -78,7 +78,13 @@ struct cdump {
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
-	uint64_t *chain_hash;        /* the chain's part of bpftool's sort hash */
+	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
+	 * the links only (an end's is 0): by rank among them, which a bit an
+	 * ID and the count before each word of bits give */
+	uint64_t *chain_hash;
+	uint64_t *links;
+	uint32_t *links_before;
+	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
 	struct u32vec queue;         /* the definitions one dump_type orders */
@@ -119,6 +125,15 @@ static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 	if (__builtin_expect(id >= d->own_start, 1))
 		return (const struct bk_type *)(d->own_types + d->own_offs[id - d->own_start]);
 	return d->types[id];
+}
+
+static inline uint64_t c_chain_hash(const struct cdump *d, uint32_t id)
+{
+	uint64_t word = d->links[id / 64];
+	if (!(word >> (id % 64) & 1))
+		return 0;
+	word &= (1ull << (id % 64)) - 1;
+	return d->chain_hash[d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word)];
 }
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */

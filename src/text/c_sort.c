@@ -53,10 +53,10 @@ static uint64_t end_hash(const struct cdump *d, uint32_t id)
 }
 
 /* bpftool's btf_type_disambig_hash(id, false): the chain's part
- * (d->chain_hash: each link adds a constant) plus its end's */
+ * (c_chain_hash: each link adds a constant) plus its end's */
 static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
 {
-	return d->chain_hash[id] + end_hash(d, d->end[id]);
+	return c_chain_hash(d, id) + end_hash(d, d->end[id]);
 }
 
 /* member_type_hash of recent member types, by ID + 1 (0: none): the same
@@ -605,7 +605,7 @@ static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 		size_t zeros = 0, others = 0;
 		for (size_t i = 0; i < len; i++) {
 			uint32_t p = pos[lo + i], id = s->sel[p];
-			hv[p] = s->d->chain_hash[id] + tied_end_hash(&en, hash, s->d->end[id]);
+			hv[p] = c_chain_hash(s->d, id) + tied_end_hash(&en, hash, s->d->end[id]);
 			if (hv[p])
 				v[others++] = p;
 			else

@@ -52,10 +52,40 @@ static uint64_t link_hash(const struct cdump *d, const struct bk_type *t)
 	return h * 31;
 }
 
+/* which IDs are links (of a chain kind), and room for their chain hashes */
+static int find_links(struct cdump *d)
+{
+	size_t words = d->n / 64 + 1;
+	d->links = calloc(words, sizeof(*d->links));
+	d->links_before = malloc(words * sizeof(*d->links_before));
+	if (!d->links || !d->links_before)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < d->n; id++)
+		if (is_chain_kind(d->kind[id]))
+			d->links[id / 64] |= 1ull << (id % 64);
+	uint32_t nr = 0;
+	for (size_t i = 0; i < words; i++) {
+		d->links_before[i] = nr;
+		nr += (uint32_t)__builtin_popcountll(d->links[i]);
+	}
+	d->nr_links = nr;
+	d->chain_hash = malloc((nr ? nr : 1) * sizeof(*d->chain_hash));
+	return d->chain_hash ? 0 : -ENOMEM;
+}
+
+static uint32_t link_rank(const struct cdump *d, uint32_t id)
+{
+	uint64_t word = d->links[id / 64] & ((1ull << (id % 64)) - 1);
+	return d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word);
+}
+
 /* The end of every chain and the chain's hash, each link visited once; a
  * chain that comes back to itself is a loop no C can write. */
 static int resolve_chains(struct cdump *d)
 {
+	int e = find_links(d);
+	if (e)
+		return e;
 	for (uint32_t id = 0; id < d->n; id++)
 		d->end[id] = END_UNSET;
 	for (uint32_t id = 0; id < d->n; id++) {
@@ -70,17 +100,15 @@ static int resolve_chains(struct cdump *d)
 		if (d->end[x] == END_VISITING)
 			return bk_err_type(d->err, d->btf, x, -ELOOP,
 					   "type loop through typedefs, modifiers, pointers or arrays");
-		if (d->end[x] == END_UNSET) { /* not a chain kind: its own end */
+		if (d->end[x] == END_UNSET) /* not a chain kind: its own end */
 			d->end[x] = x;
-			d->chain_hash[x] = 0;
-		}
-		uint32_t e = d->end[x];
-		uint64_t h = d->chain_hash[x];
+		uint32_t end = d->end[x];
+		uint64_t h = c_chain_hash(d, x);
 		while (d->work.n) {
 			uint32_t y = d->work.v[--d->work.n];
 			h += link_hash(d, c_type(d, y));
-			d->end[y] = e;
-			d->chain_hash[y] = h;
+			d->end[y] = end;
+			d->chain_hash[link_rank(d, y)] = h;
 		}
 	}
 	return 0;
