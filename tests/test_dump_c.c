@@ -4,9 +4,9 @@
  * golden/c byte for byte with --bpftool-quirks; the default output differs
  * from them only by the type bpftool drops; unsorted and root-ID modes;
  * options refused; hostile inputs (type loops, a struct inside itself,
- * anonymous types nested 10,000 deep); every corpus kernel's header
- * compiles (cc, and clang -target bpf when there); module headers on
- * their vmlinux; the CLI.
+ * anonymous types nested 10,000 deep); the ___N of repeated names; every
+ * corpus kernel's header compiles (cc, and clang -target bpf when there);
+ * module headers on their vmlinux; the CLI.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -302,6 +302,49 @@ static void test_nested_anonymous(void **state)
 	bk_btf_free(btf);
 }
 
+/* ___N where a name comes back: an anonymous enum printed in two places
+ * counts its enumerators twice (R, found nowhere else, too; and against a
+ * typedef of the same name),
+ * two enums named alike take ___2 (their enumerators too), a struct of the
+ * same name ___3; the names given out once (C, f, z) skip the maps in the
+ * sorted modes (d->single), and must print the same. */
+static void test_repeated_names(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		"[2] ENUM '(anon)' encoding=UNSIGNED size=4 vlen=3\n\t'A' val=0\n\t'Q' val=1\n"
+		"\t'R' val=2\n"
+		"[3] STRUCT 's' size=8 vlen=2\n\t'a' type_id=2 bits_offset=0\n"
+		"\t'b' type_id=2 bits_offset=32\n"
+		"[4] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[5] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[6] TYPEDEF 'Q' type_id=1\n"
+		"[7] STRUCT 'e' size=4 vlen=1\n\t'z' type_id=6 bits_offset=0\n"
+		"[8] TYPEDEF 'A' type_id=3\n"
+		"[9] ENUM 'f' encoding=UNSIGNED size=4 vlen=1\n\t'C' val=0\n";
+	static const char body[] =
+		"enum e {\n\tB = 0,\n};\n\n"
+		"enum e___2 {\n\tB___2 = 0,\n};\n\n"
+		"enum f {\n\tC = 0,\n};\n\n"
+		"typedef int Q;\n\n"
+		"struct e___3 {\n\tQ z;\n};\n\n"
+		"struct s {\n\tenum {\n\t\tA = 0,\n\t\tQ___2 = 1,\n\t\tR = 2,\n\t} a;\n"
+		"\tenum {\n\t\tA___2 = 0,\n\t\tQ___3 = 1,\n\t\tR___2 = 2,\n\t} b;\n};\n\n"
+		"typedef struct s A___3;\n\n";
+	struct bk_btf *btf = assemble(text, NULL);
+	char *want = with_header(body, true);
+	const struct bk_dump_c_opts *modes[] = {NULL, &QUIRKS};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+		char *got = dump_c(btf, modes[i], &len);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	free(want);
+	bk_btf_free(btf);
+}
+
 /* ---- the output compiles ---------------------------------------------------------- */
 
 static bool have_tool(const char *name)
@@ -580,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_type_loops),
 		cmocka_unit_test(test_nested_anonymous),
+		cmocka_unit_test(test_repeated_names),
 		cmocka_unit_test_setup_teardown(test_kernels_compile, bkt_tmpdir_setup,
 						bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_compiles, bkt_tmpdir_setup,
