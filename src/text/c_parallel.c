@@ -16,7 +16,6 @@
  * alignment memo); only the turn holder touches the name maps.
  */
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "text/c_internal.h"
 #include "text/turns.h"
@@ -153,8 +152,7 @@ static int print_parallel(struct cdump *d, const struct u32vec *plan)
 	struct relay r = {.d = d, .plan = plan};
 	struct worker wk[2];
 	int ret = 1;
-	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
-	    plan_prints_by_dup(d, plan))
+	if (!d->o->file || plan->n / 2 < PARALLEL_MIN_ITEMS || plan_prints_by_dup(d, plan))
 		return 1;
 	bool ready = worker_init(&wk[0], &r, 0);
 	ready = worker_init(&wk[1], &r, 1) && ready;

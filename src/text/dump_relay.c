@@ -10,21 +10,16 @@
  * a block the helper is formatting, and when the machine is busy and the
  * helper gets no processor, this thread simply formats everything itself.
  * Every claim and change of a slot is under the lock, once per block.
- *
- * A thread that must wait spins a while before it sleeps: a block takes
- * some 60 us, so the other thread's next step is usually that close, and a
- * processor that goes idle in a virtual machine may take milliseconds to
- * come back (its host runs something else meanwhile): a sleeping helper
- * missed whole stretches of blocks. For the same reason the helper starts
- * on the other processor than this thread's.
+ * A thread that must wait spins a while before it sleeps, and the helper
+ * starts on the other processor (threads.h says why); a block takes some
+ * 60 us, so the other thread's next step is usually that close.
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "text/dump_internal.h"
+#include "text/threads.h"
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
 
@@ -44,7 +39,7 @@ struct relay {
 	bool stop;             /* this thread gives up (a failure): the helper ends */
 	const struct bk_btf *btf;
 	struct slot slot[2];
-	cpu_set_t cpus;        /* where the process may run */
+	struct elsewhere_start start;
 };
 
 /* slot states and the stop flag are also read without the lock, by a
@@ -59,43 +54,23 @@ static enum slot_state state_of(const struct slot *s)
 	return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE);
 }
 
-#define SPIN_NS 500000 /* a few blocks' time */
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#endif
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 /* Until ready(r, arg): called and returns with the lock held; spins with
- * it released for up to SPIN_NS, then sleeps on cond. */
-static void await(struct relay *r, pthread_cond_t *cond, bool (*ready)(const struct relay *, uint32_t),
+ * it released a while (threads.h), then sleeps on cond. */
+static void await(struct relay *r, pthread_cond_t *cond, bool (*ready)(const void *, uint32_t),
 		  uint32_t arg)
 {
 	if (ready(r, arg))
 		return;
 	pthread_mutex_unlock(&r->lock);
-	uint64_t until = now_ns() + SPIN_NS;
-	for (unsigned i = 1; !ready(r, arg); i++) {
-		cpu_relax();
-		if (!(i % 256) && now_ns() > until)
-			break;
-	}
+	wait_spin(ready, r, arg);
 	pthread_mutex_lock(&r->lock);
 	while (!ready(r, arg))
 		pthread_cond_wait(cond, &r->lock);
 }
 
-static bool slot_free_or_stop(const struct relay *r, uint32_t i)
+static bool slot_free_or_stop(const void *relay, uint32_t i)
 {
+	const struct relay *r = relay;
 	return state_of(&r->slot[i]) == SLOT_FREE || __atomic_load_n(&r->stop, __ATOMIC_ACQUIRE);
 }
 
@@ -108,7 +83,7 @@ static const struct slot *done_slot(const struct relay *r, uint32_t k)
 	return NULL;
 }
 
-static bool block_done(const struct relay *r, uint32_t k)
+static bool block_done(const void *r, uint32_t k)
 {
 	return done_slot(r, k) != NULL;
 }
@@ -186,34 +161,6 @@ static void relay_run(struct relay *r, struct out *o, struct dumper *d)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* The helper on another processor than this thread's, where the process
- * may use one: placed with this thread, it would wait for the scheduler to
- * move it (milliseconds). It may move anywhere once started. */
-static void *helper_start(void *arg)
-{
-	struct relay *r = arg;
-	sched_setaffinity(0, sizeof(r->cpus), &r->cpus);
-	return helper(arg);
-}
-
-static bool start_helper(pthread_t *thread, struct relay *r)
-{
-	pthread_attr_t attr;
-	cpu_set_t elsewhere;
-	int cpu = sched_getcpu();
-	if (cpu >= 0 && cpu < CPU_SETSIZE && CPU_ISSET(cpu, &r->cpus) && !pthread_attr_init(&attr)) {
-		elsewhere = r->cpus;
-		CPU_CLR(cpu, &elsewhere);
-		bool started = !pthread_attr_setaffinity_np(&attr, sizeof(elsewhere), &elsewhere) &&
-			       !pthread_create(thread, &attr, helper_start, r);
-		pthread_attr_destroy(&attr);
-		if (started)
-			return true;
-	}
-	CPU_ZERO(&r->cpus);
-	return !pthread_create(thread, NULL, helper, r);
-}
-
 static bool relay_init(struct relay *r, struct out *o, const struct bk_btf *btf)
 {
 	memset(r, 0, sizeof(*r));
@@ -240,17 +187,6 @@ static bool relay_init(struct relay *r, struct out *o, const struct bk_btf *btf)
 	return true;
 }
 
-/* More than one processor for this process to run on (where it cannot
- * tell: assume so) */
-static bool may_use_two_cpus(cpu_set_t *cpus)
-{
-	if (sched_getaffinity(0, sizeof(*cpus), cpus)) {
-		CPU_ZERO(cpus);
-		return true;
-	}
-	return CPU_COUNT(cpus) > 1;
-}
-
 bool bk_dump_parallel(struct out *o, const struct bk_btf *btf)
 {
 	struct relay r;
@@ -260,11 +196,10 @@ bool bk_dump_parallel(struct out *o, const struct bk_btf *btf)
 	if (!may_use_two_cpus(&cpus))
 		return false; /* a helper would only take turns with this thread */
 	bool ready = relay_init(&r, o, btf), started = false;
-	r.cpus = cpus;
 	if (ready) {
 		bk_dumper_init(&d, o, btf);
 		r.claim = 1;
-		started = start_helper(&thread, &r);
+		started = start_elsewhere(&thread, &r.start, helper, &r, &cpus);
 		if (started) {
 			relay_run(&r, o, &d);
 			pthread_join(thread, NULL);

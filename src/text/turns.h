@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the text layer: two threads taking turns. The raw/JSON dump
- * and the C printer both cut their output into blocks, even blocks to one
- * thread and odd ones to the other; each makes a block into its own buffer,
+/* Private to the text layer: two threads taking turns. The C printer cuts
+ * its output into blocks, even blocks to one thread and odd ones to the
+ * other; each makes a block into its own buffer,
  * then waits for the block's turn, writes it and passes the turn on, so the
- * output comes out in order whatever the threads do. */
+ * output comes out in order whatever the threads do. A turn is waited for
+ * spinning a while first, and the second thread starts on the other
+ * processor (threads.h). */
 #ifndef BTFKIT_TEXT_TURNS_H
 #define BTFKIT_TEXT_TURNS_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "text/threads.h"
 
 struct turns {
 	pthread_mutex_t lock;
@@ -35,10 +39,18 @@ static inline void turns_destroy(struct turns *t)
 	pthread_mutex_destroy(&t->lock);
 }
 
+static inline bool turn_is(const void *turns, uint32_t block)
+{
+	return __atomic_load_n(&((const struct turns *)turns)->next, __ATOMIC_ACQUIRE) == block;
+}
+
+/* block's turn: spun for a while, then slept for (threads.h) */
 static inline void turns_wait(struct turns *t, uint32_t block)
 {
+	if (wait_spin(turn_is, t, block))
+		return;
 	pthread_mutex_lock(&t->lock);
-	while (t->next != block)
+	while (!turn_is(t, block))
 		pthread_cond_wait(&t->passed, &t->lock);
 	pthread_mutex_unlock(&t->lock);
 }
@@ -46,19 +58,22 @@ static inline void turns_wait(struct turns *t, uint32_t block)
 static inline void turns_pass(struct turns *t)
 {
 	pthread_mutex_lock(&t->lock);
-	t->next++;
+	__atomic_store_n(&t->next, t->next + 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&t->passed);
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* work(odd) on a new thread and work(even) on this one, sharing the turns;
- * false when the thread did not start (then nothing ran). */
+/* work(odd) on a new thread (on the other processor) and work(even) on
+ * this one, sharing the turns; false when there is one processor to run
+ * on or the thread did not start (then nothing ran). */
 static inline bool turns_run(struct turns *t, void *(*work)(void *), void *even, void *odd)
 {
 	pthread_t thread;
-	if (!turns_init(t))
+	cpu_set_t cpus;
+	struct elsewhere_start start;
+	if (!may_use_two_cpus(&cpus) || !turns_init(t))
 		return false;
-	bool started = !pthread_create(&thread, NULL, work, odd);
+	bool started = start_elsewhere(&thread, &start, work, odd, &cpus);
 	if (started) {
 		work(even);
 		pthread_join(thread, NULL);
