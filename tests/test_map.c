@@ -117,6 +117,28 @@ static void test_sysfs_vmlinux(void **state)
 	assert_same_dump_and_free(read_btf, mapped_btf, BK_DUMP_JSON);
 }
 
+/* A large compressed file is mapped, and let go once decompressed. */
+static void test_compressed_mapping_released(void **state)
+{
+	(void)state;
+	const char *plain = bkt_vmlinux("6.1.0-47-amd64"), *packed = bkt_tmp("vmlinux.xz");
+	assert_int_equal(bkt_cmd("xz -0 -T1 -c '%s' > '%s'", plain, packed), 0);
+	struct bk_file *f;
+	struct bk_error err = {0};
+	bk_map_large_inputs(true);
+	int e = bk_file_open(packed, &f, &err);
+	bk_map_large_inputs(false);
+	assert_int_equal(e, 0);
+	assert_null(live_mapping()); /* the compressed bytes were let go */
+	size_t size, want_size;
+	const void *data = bk_file_data(f, &size);
+	char *want = bkt_read(plain, &want_size);
+	assert_int_equal(size, want_size);
+	assert_memory_equal(data, want, size);
+	free(want);
+	bk_file_close(f);
+}
+
 /* Another program writes the file (a new process: a fork of this one
  * would share the mapping, and with it the lease, until it execs), or
  * truncates it; both wait for the lease to be given back (timeout: not for
@@ -218,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vmlinux_mapped_same_dump),
 		cmocka_unit_test(test_sysfs_vmlinux),
+		cmocka_unit_test(test_compressed_mapping_released),
 		cmocka_unit_test(test_writer_waits_for_copy),
 		cmocka_unit_test(test_truncate_waits_for_copy),
 		cmocka_unit_test(test_open_for_writing_is_read),
