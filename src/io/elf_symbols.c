@@ -114,6 +114,8 @@ static const Elf64_Sym *next_in(const Elf64_Sym *s, const Elf64_Sym *end, Elf64_
  * (gelf_getsym copies every one: most of what reading .BTF_ids cost). */
 static int native_symbols(struct sym_walk *w, const Elf64_Sym *syms, size_t count)
 {
+	if (count < 2)
+		return 0; /* only the null symbol, or none (no bytes: d_buf may be NULL) */
 	const Elf64_Sym *end = syms + count;
 	int e = 0;
 	if (!w->xdata && w->shndx < SHN_LORESERVE) {

@@ -100,7 +100,7 @@ void bk_dumper_init(struct dumper *d, struct out *o, const struct bk_btf *btf)
 	d->o = o;
 	d->btf = btf;
 	d->strs = btf->strs;
-	d->strs_end = btf->strs + btf->strs_len;
+	d->strs_end = btf->strs ? btf->strs + btf->strs_len : NULL; /* a BTF being built may have none yet */
 	d->str_start = btf->start_str_off;
 	d->strs_len = (uint32_t)btf->strs_len;
 	d->type_cnt = bk_btf_type_cnt(btf);
