@@ -74,20 +74,37 @@ char *out_room_slow(struct out *o, size_t n)
 
 /* ---- strings ------------------------------------------------------------------ */
 
+/* Copy whole words of *s to *p while they lie in the table (lim) and fit
+ * before the buffer's end, until one holds a byte that ends the string or,
+ * for JSON, may need escaping: both advance to that byte, or to where the
+ * words stopped. Text and JSON share it, with json a constant once inlined. */
+static inline __attribute__((always_inline)) void copy_plain_words(struct out *o, char **p,
+								   const char **s, const char *lim,
+								   bool json)
+{
+#if OUT_WORD_AT_A_TIME
+	while (lim - *s >= 8 && out_left(o, *p) >= 8) {
+		uint64_t w, z;
+		memcpy(&w, *s, 8);
+		memcpy(*p, &w, 8);
+		if ((z = json ? out_json_special(w) : out_bytes_below(w, 1))) {
+			unsigned k = (unsigned)__builtin_ctzll(z) / 8;
+			*s += k;
+			*p += k;
+			return;
+		}
+		*s += 8;
+		*p += 8;
+	}
+#else
+	(void)o, (void)p, (void)s, (void)lim, (void)json;
+#endif
+}
+
 char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after)
 {
 	for (;;) {
-#if OUT_WORD_AT_A_TIME
-		while (lim - s >= 8 && out_left(o, p) >= 8) {
-			uint64_t w, z;
-			memcpy(&w, s, 8);
-			memcpy(p, &w, 8);
-			if ((z = out_bytes_below(w, 1)))
-				return out_more_room(o, p + __builtin_ctzll(z) / 8, after);
-			s += 8;
-			p += 8;
-		}
-#endif
+		copy_plain_words(o, &p, &s, lim, false);
 		p = out_more_room(o, p, 8);
 		for (int i = 0; i < 8; i++, s++) {
 			if (s == lim || !*s)
@@ -113,25 +130,7 @@ char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_
 {
 	*p++ = '"';
 	for (;;) {
-#if OUT_WORD_AT_A_TIME
-		while (lim - s >= 8 && out_left(o, p) >= 8) {
-			uint64_t w, z;
-			memcpy(&w, s, 8);
-			memcpy(p, &w, 8);
-			if ((z = out_json_special(w))) {
-				unsigned k = (unsigned)__builtin_ctzll(z) / 8;
-				s += k;
-				p += k;
-				if (!*s) { /* the usual end: no byte to escape */
-					*p++ = '"';
-					return out_more_room(o, p, after);
-				}
-				break;
-			}
-			s += 8;
-			p += 8;
-		}
-#endif
+		copy_plain_words(o, &p, &s, lim, true);
 		p = out_more_room(o, p, 2 * 8 + 1);
 		for (int i = 0; i < 8; i++, s++) {
 			if (s == lim || !*s) {
