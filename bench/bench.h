@@ -16,6 +16,23 @@ static inline double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* the process's CPU time (all threads), in seconds */
+static inline double bench_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The RUNS argument argv[i] of a benchmark: 21 when absent or outside
+ * 1..BENCH_MAX_RUNS (the size of the arrays that hold the times) */
+#define BENCH_MAX_RUNS 256
+static inline int bench_runs(int argc, char **argv, int i)
+{
+	int runs = argc > i ? atoi(argv[i]) : 21;
+	return runs < 1 || runs > BENCH_MAX_RUNS ? 21 : runs;
+}
+
 static inline int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

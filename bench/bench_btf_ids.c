@@ -91,9 +91,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_btf_ids TESTDATA_DIR [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	if (runs < 1 || runs > 256)
-		runs = 21;
+	int runs = bench_runs(argc, argv, 2);
 	runs = runs * 8 > 1024 ? 1024 : runs * 8; /* a run is about a millisecond */
 	char path[4096];
 	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";

@@ -67,7 +67,7 @@ static size_t ref_decompress(const char *ext, const void *in, size_t n, void *ou
 
 static double time_decompress(const char *path, const char *ext, int runs)
 {
-	double t[256];
+	double t[BENCH_MAX_RUNS];
 	size_t size, cap = 64 << 20;
 	void *data = read_all(path, &size), *out = malloc(cap);
 	for (int i = 0; i < runs; i++) {
@@ -86,7 +86,7 @@ static double time_decompress(const char *path, const char *ext, int runs)
  * the ELF and BTF work of loading the module */
 static double time_load(const char *path, const struct bk_btf *base, int runs)
 {
-	double t[256];
+	double t[BENCH_MAX_RUNS];
 	for (int i = 0; i < runs; i++) {
 		size_t size;
 		void *data = read_all(path, &size);
@@ -115,9 +115,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_compressed TESTDATA [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	if (runs < 1 || runs > 256)
-		runs = 21;
+	int runs = bench_runs(argc, argv, 2);
 	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
 	char dir[] = "/tmp/btfkit-bench-XXXXXX", path[4096], cmd[8192];
 	struct bk_error err = {0};

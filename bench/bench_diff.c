@@ -10,12 +10,6 @@
 
 #include "bench.h"
 
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static struct bk_btf *load(const char *path)
 {
@@ -35,23 +29,21 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_diff OLD NEW [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 3 ? atoi(argv[3]) : 21;
-	double wall[256], cpu[256];
-	if (runs < 1 || runs > 256)
-		runs = 21;
+	int runs = bench_runs(argc, argv, 3);
+	double wall[BENCH_MAX_RUNS], cpu[BENCH_MAX_RUNS];
 	struct bk_btf *old = load(argv[1]), *nw = load(argv[2]);
 	size_t records = 0;
 	for (int i = 0; i < runs; i++) {
 		struct bk_diff_result *r;
 		struct bk_error err = {0};
-		double w0 = bench_now(), c0 = cpu_now();
+		double w0 = bench_now(), c0 = bench_cpu_now();
 		if (bk_diff(old, nw, NULL, &r, &err)) {
 			fprintf(stderr, "bk_diff failed\n");
 			return 2;
 		}
 		records = r->nr_records;
 		bk_diff_free(r);
-		cpu[i] = cpu_now() - c0;
+		cpu[i] = bench_cpu_now() - c0;
 		wall[i] = bench_now() - w0;
 	}
 	printf("  bk_diff: %zu records\n", records);

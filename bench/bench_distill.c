@@ -82,9 +82,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_distill TESTDATA_DIR [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	if (runs < 1 || runs > 256)
-		runs = 21;
+	int runs = bench_runs(argc, argv, 2);
 	char path[4096];
 	struct bk_error err = {0};
 	struct bk_btf *vmlinux, *amdgpu;
@@ -95,7 +93,7 @@ int main(int argc, char **argv)
 	if (bk_btf_load(path, vmlinux, &amdgpu, &err))
 		die(&err);
 
-	double t[256];
+	double t[BENCH_MAX_RUNS];
 	printf("  amdgpu: %u types on a %u-type base\n", bk_btf_nr_types(amdgpu),
 	       bk_btf_nr_types(vmlinux));
 	for (int i = 0; i < runs; i++) {

@@ -13,12 +13,6 @@
 
 #include "bench.h"
 
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -26,15 +20,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_dump TESTDATA [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	double wall[256], cpu[256];
+	int runs = bench_runs(argc, argv, 2);
+	double wall[BENCH_MAX_RUNS], cpu[BENCH_MAX_RUNS];
 	char path[4096];
 	struct bk_error err = {0};
 	struct bk_btf *b;
-	if (runs > 256)
-		runs = 256;
-	if (runs < 1)
-		runs = 1;
 	snprintf(path, sizeof(path), "%s/vmlinux/running.btf", argv[1]);
 	if (bk_btf_load(path, NULL, &b, &err)) {
 		char msg[1200];
@@ -51,11 +41,11 @@ int main(int argc, char **argv)
 		       {"dump JSON to /dev/null", BK_DUMP_JSON}};
 	for (size_t f = 0; f < 2; f++) {
 		for (int i = 0; i < runs; i++) {
-			double t0 = bench_now(), c0 = cpu_now();
+			double t0 = bench_now(), c0 = bench_cpu_now();
 			if (bk_dump(b, formats[f].fmt, null))
 				return 1;
 			wall[i] = bench_now() - t0;
-			cpu[i] = cpu_now() - c0;
+			cpu[i] = bench_cpu_now() - c0;
 		}
 		bench_report(formats[f].name, wall, runs, "ms", 1e3);
 		qsort(cpu, (size_t)runs, sizeof(*cpu), bench_cmp_double);

@@ -11,10 +11,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	double t[256];
-	if (runs > 256)
-		runs = 256;
+	int runs = bench_runs(argc, argv, 2);
+	double t[BENCH_MAX_RUNS];
 	for (int i = 0; i < runs; i++) {
 		double t0 = bench_now();
 		struct btf *b = btf__parse_raw(argv[1]);

@@ -37,11 +37,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_read VMLINUX.btf [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	double t[256];
+	int runs = bench_runs(argc, argv, 2);
+	double t[BENCH_MAX_RUNS];
 	struct bk_btf *b;
-	if (runs > 256)
-		runs = 256;
 
 	/* peak memory of one load, before any other work grows the heap */
 	long rss0 = bench_maxrss_kb();

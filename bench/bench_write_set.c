@@ -25,7 +25,6 @@
 #include "bench.h"
 
 #define KVER "6.1.0-47-amd64"
-#define MAX_RUNS 256
 
 static void put(const char *path, const void *data, size_t size)
 {
@@ -100,9 +99,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_write_set TESTDATA_DIR [RUNS]\n");
 		return 2;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 21;
-	if (runs < 1 || runs > MAX_RUNS)
-		runs = 21;
+	int runs = bench_runs(argc, argv, 2);
 	const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
 	const char *build = getenv("BK_BUILD") ? getenv("BK_BUILD") : "build";
 	const char *dir = getenv("BK_BENCH_DIR") ? getenv("BK_BENCH_DIR") : "build/bench-out";
@@ -122,7 +119,7 @@ int main(int argc, char **argv)
 	char *cmd_before[] = {(char *)before, "distill", "-B", vmlinux, module, "--base-out", b,
 			      "--split-out", s, NULL};
 	char *cmd_plain[] = {self, "--plain", vmlinux, module, b, s, NULL};
-	static double wall[3][MAX_RUNS], cpu[3][MAX_RUNS];
+	static double wall[3][BENCH_MAX_RUNS], cpu[3][BENCH_MAX_RUNS];
 	for (int i = 0; i < runs; i++) {
 		run(cmd_now, &wall[0][i], &cpu[0][i]);
 		run(cmd_plain, &wall[1][i], &cpu[1][i]);
