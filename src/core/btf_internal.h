@@ -228,6 +228,18 @@ void bk_err_set_source(struct bk_error *e, const char *file, const char *section
 /* "[id] KIND 'name'" for messages into buf */
 const char *bk_type_label(const struct bk_btf *btf, uint32_t id, char *buf, size_t len);
 
+/* The first eight bytes of s as a big-endian number, zero past its end:
+ * two compared as integers order the strings' starts as strcmp does
+ * (diff's and the C printer's sorts compare these before any strcmp). */
+static inline uint64_t bk_str_prefix(const char *s)
+{
+	uint64_t k = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		k = k << 8 | (unsigned char)s[i];
+	return i ? k << (8 * (8 - i)) : 0;
+}
+
 /* Byte order */
 static inline uint32_t bk_bswap32(uint32_t v) { return __builtin_bswap32(v); }
 static inline uint16_t bk_bswap16(uint16_t v) { return __builtin_bswap16(v); }

@@ -452,17 +452,6 @@ struct rec_order {
 	uint32_t cls, rec;
 };
 
-static uint64_t name_prefix(const char *s)
-{
-	uint64_t p = 0;
-	for (int i = 0; i < 8; i++) {
-		p = p << 8 | (uint8_t)*s;
-		if (*s)
-			s++;
-	}
-	return p;
-}
-
 static int cmp_order(const void *x, const void *y)
 {
 	const struct rec_order *a = x, *b = y;
@@ -506,7 +495,7 @@ static int finish(struct builder *b, struct bk_diff_result *res)
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
-		ord[i] = (struct rec_order){name_prefix(b->recs[i].name), b->recs[i].name,
+		ord[i] = (struct rec_order){bk_str_prefix(b->recs[i].name), b->recs[i].name,
 					    b->recs[i].cls, (uint32_t)i};
 	qsort(ord, n, sizeof(*ord), cmp_order);
 	for (size_t i = 0; i < n; i++)

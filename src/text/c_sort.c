@@ -131,18 +131,7 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 	return t->name_off;
 }
 
-/* the first eight bytes of s, big-endian, zero-padded: comparing them as
- * integers compares the strings' starts as strcmp does */
-static uint64_t be_prefix(const char *s)
-{
-	uint64_t k = 0;
-	int i = 0;
-	for (; i < 8 && s[i]; i++)
-		k = k << 8 | (unsigned char)s[i];
-	return i ? k << (8 * (8 - i)) : 0;
-}
-
-/* be_prefix of the name at off, read as one word where eight bytes are
+/* bk_str_prefix of the name at off, read as one word where eight bytes are
  * there to read (little-endian hosts: the bytes from its first NUL on
  * cleared) */
 static uint64_t name_prefix(const struct cdump *d, uint32_t off)
@@ -155,13 +144,13 @@ static uint64_t name_prefix(const struct cdump *d, uint32_t off)
 	if (off >= b->start_str_off && rel + 8 <= b->strs_len) {
 		uint64_t x, zero;
 		memcpy(&x, b->strs + rel, 8);
-		zero = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+		zero = out_bytes_below(x, 1);
 		if (zero) /* the bytes before the first NUL */
 			x &= ((zero & -zero) >> 7) - 1;
 		return __builtin_bswap64(x);
 	}
 #endif
-	return be_prefix(c_str(d, off));
+	return bk_str_prefix(c_str(d, off));
 }
 
 /* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
@@ -227,7 +216,7 @@ static void *scratch(struct sorter *s, size_t bytes)
 }
 
 /* a string with its first sixteen bytes as two big-endian words (see
- * be_prefix): most comparisons end in them */
+ * bk_str_prefix): most comparisons end in them */
 struct named {
 	const char *s;
 	uint64_t k[2];
