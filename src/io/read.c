@@ -12,6 +12,7 @@
  * from the input.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -167,9 +168,13 @@ struct shape {
 /* indexed by the 7 bits of bk_kind */
 #define NR_SHAPES 128
 
-static void shapes_init(struct shape *sh)
+/* made once from the kind table, for every read */
+static struct shape kind_shapes[NR_SHAPES];
+static pthread_once_t shapes_once = PTHREAD_ONCE_INIT;
+
+static void shapes_init(void)
 {
-	memset(sh, 0, NR_SHAPES * sizeof(*sh));
+	struct shape *sh = kind_shapes;
 	for (unsigned k = 0; k < NR_SHAPES; k++) {
 		const struct bk_kind_desc *d = bk_kind_desc(k);
 		struct shape *s = &sh[k];
@@ -339,12 +344,11 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 static int index_types(struct bk_btf *b, bool *clean, struct bk_error *err)
 {
 	struct proto_bits pb;
-	struct shape shapes[NR_SHAPES];
 	if (proto_bits_init(&pb, b))
 		return bk_err(err, -ENOMEM, "out of memory indexing %zu bytes of types",
 			      b->types_len);
-	shapes_init(shapes);
-	int e = index_records(b, shapes, &pb, clean, err);
+	pthread_once(&shapes_once, shapes_init);
+	int e = index_records(b, kind_shapes, &pb, clean, err);
 	free(pb.w);
 	return e;
 }
