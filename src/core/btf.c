@@ -104,11 +104,9 @@ struct bk_type *bk_btf_type_mut(struct bk_btf *b, uint32_t id)
 
 const char *bk_btf_str(const struct bk_btf *b, uint32_t off)
 {
-	while (b && off < b->start_str_off)
-		b = b->base;
-	if (!b || off - b->start_str_off >= b->strs_len)
-		return NULL;
-	return b->strs + (off - b->start_str_off);
+	uint32_t rel;
+	const struct bk_btf *t = bk_str_table(b, off, &rel);
+	return t ? t->strs + rel : NULL;
 }
 
 const char *bk_type_label(const struct bk_btf *b, uint32_t id, char *buf, size_t len)

@@ -228,6 +228,20 @@ void bk_err_set_source(struct bk_error *e, const char *file, const char *section
 /* "[id] KIND 'name'" for messages into buf */
 const char *bk_type_label(const struct bk_btf *btf, uint32_t id, char *buf, size_t len);
 
+/* The BTF of b's base chain whose own strings hold offset off, with off
+ * made relative to them; NULL when none does. Every reader of a name walks
+ * the chain through this (bk_btf_str, the printers). */
+static inline const struct bk_btf *bk_str_table(const struct bk_btf *b, uint32_t off,
+						uint32_t *rel)
+{
+	while (b && off < b->start_str_off)
+		b = b->base;
+	if (!b || off - b->start_str_off >= b->strs_len)
+		return NULL;
+	*rel = off - b->start_str_off;
+	return b;
+}
+
 /* The first eight bytes of s as a big-endian number, zero past its end:
  * two compared as integers order the strings' starts as strcmp does
  * (diff's and the C printer's sorts compare these before any strcmp). */

@@ -139,11 +139,9 @@ static inline uint64_t c_chain_hash(const struct cdump *d, uint32_t id)
 /* bk_btf_str inline ("" when out of range): names are read everywhere */
 static inline const char *c_str(const struct cdump *d, uint32_t off)
 {
-	const struct bk_btf *b = d->btf;
-	while (off < b->start_str_off && b->base)
-		b = b->base;
-	off -= b->start_str_off;
-	return off < b->strs_len ? b->strs + off : "";
+	uint32_t rel;
+	const struct bk_btf *t = bk_str_table(d->btf, off, &rel);
+	return t ? t->strs + rel : "";
 }
 
 static inline const char *c_name(const struct cdump *d, const struct bk_type *t)

@@ -137,11 +137,9 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 static uint64_t name_prefix(const struct cdump *d, uint32_t off)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const struct bk_btf *b = d->btf;
-	while (off < b->start_str_off && b->base)
-		b = b->base;
-	uint64_t rel = (uint64_t)off - b->start_str_off;
-	if (off >= b->start_str_off && rel + 8 <= b->strs_len) {
+	uint32_t rel;
+	const struct bk_btf *b = bk_str_table(d->btf, off, &rel);
+	if (b && (uint64_t)rel + 8 <= b->strs_len) {
 		uint64_t x, zero;
 		memcpy(&x, b->strs + rel, 8);
 		zero = out_bytes_below(x, 1);

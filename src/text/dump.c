@@ -52,14 +52,14 @@ static const char *name_in_chain(const struct bk_btf *b, uint32_t off, const cha
 		*lim = anon + sizeof(anon);
 		return anon;
 	}
-	while (b && off < b->start_str_off)
-		b = b->base;
-	if (!b || off - b->start_str_off >= b->strs_len) {
+	uint32_t rel;
+	const struct bk_btf *t = bk_str_table(b, off, &rel);
+	if (!t) {
 		*lim = invalid + sizeof(invalid);
 		return invalid;
 	}
-	*lim = b->strs + b->strs_len;
-	return b->strs + (off - b->start_str_off);
+	*lim = t->strs + t->strs_len;
+	return t->strs + rel;
 }
 
 
