@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Printing the C header's definitions with two threads, as dump.c does for
- * the raw dump (see dump_parallel there).
+ * Printing the C header's definitions with two threads taking turns
+ * (turns.h; the raw dump's relay, dump_relay.c, is another scheme: its
+ * blocks need no names decided in output order).
  *
  * The emit walk (c_emit_type) decides, from the types' states alone, what
  * is printed in which order: a plan of (op, ID) items (c_emit_item). What
