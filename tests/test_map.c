@@ -12,6 +12,7 @@
 
 #include "core/btf_internal.h"
 #include "core/mapped.h"
+#include "io/map.h"
 #include "support.h"
 
 #define BIG (2u << 20)
@@ -203,6 +204,27 @@ static void test_open_for_writing_is_read(void **state)
 	bk_buf_free(data);
 }
 
+/* The size read before the lease must still be the file's under it: a
+ * file cut short in between is not mapped (pages past its end) */
+static void test_size_checked_under_lease(void **state)
+{
+	(void)state;
+	const char *path = bkt_tmp("sized");
+	write_pattern(path, BIG, 4);
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	bk_map_large_inputs(true);
+	assert_null(bk_map_file(fd, BIG + 4096)); /* as if it had shrunk by a page */
+	assert_null(live_mapping());
+	uint8_t *data = bk_map_file(fd, BIG);
+	bk_map_large_inputs(false);
+	close(fd);
+	assert_non_null(data);
+	assert_true(has_pattern(data, BIG, 4));
+	bk_buf_free(data);
+	assert_null(live_mapping());
+}
+
 /* Small files are read; mapping off reads every file; past the last
  * free slot files are read too. */
 static void test_small_off_and_full_are_read(void **state)
@@ -244,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_writer_waits_for_copy),
 		cmocka_unit_test(test_truncate_waits_for_copy),
 		cmocka_unit_test(test_open_for_writing_is_read),
+		cmocka_unit_test(test_size_checked_under_lease),
 		cmocka_unit_test(test_small_off_and_full_are_read),
 	};
 	return cmocka_run_group_tests(tests, bkt_tmpdir_setup, bkt_tmpdir_teardown);

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -101,12 +102,16 @@ static void install_handler(void)
 	handler_ready = !sigaction(LEASE_SIGNAL, &sa, &previous);
 }
 
-/* fd's file under a read lease, its signal ours; false when refused */
-static bool take_lease(int fd)
+/* fd's file under a read lease, its signal ours, still size bytes long
+ * (the size was read before the lease: a file cut short meanwhile would
+ * map pages past its end); false when refused */
+static bool take_lease(int fd, size_t size)
 {
+	struct stat st;
 	if (pthread_once(&handler_once, install_handler) || !handler_ready)
 		return false;
-	return !fcntl(fd, F_SETSIG, LEASE_SIGNAL) && !fcntl(fd, F_SETLEASE, F_RDLCK);
+	return !fcntl(fd, F_SETSIG, LEASE_SIGNAL) && !fcntl(fd, F_SETLEASE, F_RDLCK) &&
+	       !fstat(fd, &st) && (uint64_t)st.st_size == size;
 }
 
 /*
@@ -148,7 +153,7 @@ void *bk_map_file(int fd, size_t size)
 		return NULL;
 	}
 	int lease_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (lease_fd >= 0 && take_lease(lease_fd))
+	if (lease_fd >= 0 && take_lease(lease_fd, size))
 		addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, lease_fd, 0);
 	if (addr == MAP_FAILED) {
 		if (lease_fd >= 0)
