@@ -457,8 +457,8 @@ int dside_init(struct dside *s, const struct bk_btf *btf)
 			continue;
 		const struct bk_type *target = bk_btf_type(btf, t->type);
 		unsigned k = bk_kind(target);
-		if ((k == BK_KIND_STRUCT || k == BK_KIND_UNION || k == BK_KIND_ENUM ||
-		     k == BK_KIND_ENUM64) && !*name_of(btf, target) && !s->typedef_of[t->type - s->first])
+		if ((bk_kind_is_composite(k) || bk_kind_is_enum(k)) && !*name_of(btf, target) &&
+		    !s->typedef_of[t->type - s->first])
 			s->typedef_of[t->type - s->first] = id;
 	}
 	return 0;

@@ -158,7 +158,7 @@ static inline bool c_name_single(const struct cdump *d, uint32_t off)
 
 static inline bool c_is_composite(const struct bk_type *t)
 {
-	return bk_kind(t) == BK_KIND_STRUCT || bk_kind(t) == BK_KIND_UNION;
+	return bk_kind_is_composite(bk_kind(t));
 }
 
 /* libbpf's str_hash: h * 31 + c over the bytes as (signed) char; bpftool's

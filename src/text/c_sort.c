@@ -97,7 +97,7 @@ static unsigned rank_of(const struct cdump *d, uint32_t id, uint32_t name_off)
 {
 	unsigned kind = d->kind[id];
 	if (!name_off) {
-		if (kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64)
+		if (bk_kind_is_enum(kind))
 			return 0;
 		return kind == BK_KIND_INT || kind == BK_KIND_FLOAT ? 2 : RANK_MAX;
 	}
@@ -126,7 +126,7 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 	unsigned kind = bk_kind(t);
 	if (d->end[id] != id)
 		return c_type(d, d->end[id])->name_off;
-	if ((kind == BK_KIND_ENUM || kind == BK_KIND_ENUM64) && !t->name_off && bk_vlen(t))
+	if (bk_kind_is_enum(kind) && !t->name_off && bk_vlen(t))
 		return ((const struct bk_enum *)bk_type_rest(t))->name_off; /* the same in enum64 */
 	return t->name_off;
 }
@@ -372,11 +372,6 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 	return err;
 }
 
-static bool is_enum(const struct bk_type *t)
-{
-	return bk_kind(t) == BK_KIND_ENUM || bk_kind(t) == BK_KIND_ENUM64;
-}
-
 static uint32_t enumerator_name_off(const struct bk_type *t, uint32_t i)
 {
 	if (bk_kind(t) == BK_KIND_ENUM64)
@@ -401,7 +396,7 @@ static int number_names(struct sorter *s, struct names *nm)
 		s->key[p] = (uint64_t)sort_name << 32 | t->name_off;
 		mark_name(nm, t->name_off);
 		mark_name(nm, sort_name);
-		for (uint32_t i = 0; is_enum(t) && i < bk_vlen(t); i++)
+		for (uint32_t i = 0; bk_kind_is_enum(bk_kind(t)) && i < bk_vlen(t); i++)
 			mark_name(nm, enumerator_name_off(t, i));
 	}
 	size_t nr = 0;
