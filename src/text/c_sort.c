@@ -16,16 +16,20 @@
  * every chain and the chain's part of the hash are worked out once per
  * type, without recursion. No string comparison is left in the sort
  * itself: the names in use are numbered once in strcmp order (a radix
- * sort of their prefixes, strcmp only between names that share one), so
- * that 1-3 pack into one integer key a type, which a radix sort orders;
- * the hash is computed only for the types whose keys tie. Only the types
- * whose place matters are sorted (c_sort_place_matters), by position; the
- * numbering also finds the names that can be given out only once
- * (d->single).
+ * sort of their prefixes, then, among names that share one, sorts by
+ * their next eight bytes as long as they tie), so that 1-3 pack into one
+ * integer key a type, which a radix sort orders. The hash is needed only
+ * for the types whose keys tie: with two processors a helper thread
+ * hashes every chain end that hashes more than a name meanwhile, else
+ * the ends of the tied types are hashed after the sort by key. Only the
+ * types whose place matters are sorted (c_sort_place_matters), by
+ * position; the numbering also finds the names that can be given out
+ * only once (d->single).
  */
 #include <stdlib.h>
 
 #include "text/c_internal.h"
+#include "text/threads.h"
 
 #define RANK_MAX 10
 
@@ -152,34 +156,37 @@ static uint64_t name_prefix(const struct cdump *d, uint32_t off)
 }
 
 /* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
- * few digits of at most 11 bits as cover them, moving between v and tmp;
- * a digit that all words share moves nothing and is skipped. */
+ * few digits of at most 11 bits as cover them, moving between v and tmp.
+ * One read counts every digit at once; a digit that all words share moves
+ * nothing and is skipped. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
 {
-	enum { MAX_BITS = 11, BUCKETS = 1 << MAX_BITS };
-	size_t count[BUCKETS];
+	enum { MAX_BITS = 11, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
+	uint32_t count[MAX_DIGITS][BUCKETS];
 	high_bit = high_bit < 64 ? high_bit : 64;
 	if (n < 2 || low_bit >= high_bit)
 		return;
 	unsigned span = high_bit - low_bit, digits = (span + MAX_BITS - 1) / MAX_BITS;
 	unsigned bits = (span + digits - 1) / digits;
+	uint64_t mask = (1ull << bits) - 1;
+	memset(count, 0, sizeof(count[0]) * digits);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned g = 0; g < digits; g++)
+			count[g][(v[i] >> (low_bit + g * bits)) & mask]++;
 	uint64_t *src = v, *dst = tmp;
-	for (unsigned shift = low_bit; shift < high_bit; shift += bits) {
-		unsigned w = high_bit - shift < bits ? high_bit - shift : bits;
-		uint64_t mask = (1ull << w) - 1;
-		memset(count, 0, sizeof(count[0]) << w);
-		for (size_t i = 0; i < n; i++)
-			count[(src[i] >> shift) & mask]++;
-		if (count[(src[0] >> shift) & mask] == n)
+	for (unsigned g = 0; g < digits; g++) {
+		unsigned shift = low_bit + g * bits;
+		uint32_t *c = count[g];
+		if (c[(src[0] >> shift) & mask] == n)
 			continue;
-		size_t sum = 0;
+		uint32_t sum = 0;
 		for (size_t b = 0; b <= mask; b++) {
-			size_t c = count[b];
-			count[b] = sum;
-			sum += c;
+			uint32_t x = c[b];
+			c[b] = sum;
+			sum += x;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & mask]++] = src[i];
+			dst[c[(src[i] >> shift) & mask]++] = src[i];
 		uint64_t *x = src;
 		src = dst;
 		dst = x;
@@ -212,14 +219,6 @@ static void *scratch(struct sorter *s, size_t bytes)
 	}
 	return s->scratch;
 }
-
-/* a string with its first sixteen bytes as two big-endian words (see
- * bk_str_prefix): most comparisons end in them */
-struct named {
-	const char *s;
-	uint64_t k[2];
-	uint32_t id;
-};
 
 /* insertion sort of short runs, then bottom-up merges (stable, no
  * recursion); less(a, b) as the order */
@@ -258,33 +257,50 @@ struct named {
 			memcpy((v), src_, (n) * sizeof(T));                                  \
 	} while (0)
 
-/* strcmp's order; a word whose last byte is 0 holds the string's end */
-static int named_cmp(const struct named *a, const struct named *b)
+/* one of a group of strings that share their first depth bytes: the next
+ * eight as a big-endian word (see bk_str_prefix), where the string starts,
+ * its index among the used offsets */
+struct part {
+	uint64_t k;
+	uint32_t off, u;
+};
+
+#define PART_LESS(a, b) ((a)->k < (b)->k)
+
+/* a part's flags: it starts a run of equal words; that run's strings go
+ * on past them and are yet to be told apart */
+enum { PART_STARTS = 1, PART_OPEN = 2 };
+
+/* Sort the open runs of parts by their words at depth, and mark the runs
+ * of equal words within them; whether any is left open. */
+static bool split_open_runs(const struct cdump *d, struct part *v, struct part *tmp,
+			    uint8_t *flags, size_t len, uint32_t depth)
 {
-	if (a->s == b->s)
-		return 0;
-	for (int i = 0; i < 2; i++) {
-		if (a->k[i] != b->k[i])
-			return a->k[i] < b->k[i] ? -1 : 1;
-		if (!(a->k[i] & 0xff))
-			return 0;
+	bool open = false;
+	for (size_t lo = 0, hi; lo < len; lo = hi) {
+		for (hi = lo + 1; hi < len && !(flags[hi] & PART_STARTS); hi++)
+			;
+		if (!(flags[lo] & PART_OPEN))
+			continue;
+		flags[lo] &= (uint8_t)~PART_OPEN;
+		for (size_t i = lo; i < hi; i++) {
+			if (i + 8 < hi)
+				__builtin_prefetch(c_str(d, v[i + 8].off + depth));
+			v[i].k = name_prefix(d, v[i].off + depth);
+		}
+		MERGE_SORT(struct part, v + lo, hi - lo, tmp, PART_LESS);
+		for (size_t i = lo; i < hi; i++) {
+			if (i > lo && v[i].k == v[i - 1].k)
+				continue;
+			flags[i] |= PART_STARTS;
+			/* a word without a NUL: the strings go on */
+			if (i + 1 < hi && v[i + 1].k == v[i].k && (v[i].k & 0xff)) {
+				flags[i] |= PART_OPEN;
+				open = true;
+			}
+		}
 	}
-	return strcmp(a->s + 16, b->s + 16);
-}
-
-static bool named_less(const struct named *a, const struct named *b)
-{
-	return named_cmp(a, b) < 0;
-}
-
-/* (the second word only when the first holds no NUL: then the string
- * goes on past it, in the same string table) */
-static struct named named_of(const struct cdump *d, uint32_t off, uint32_t id)
-{
-	struct named v = {c_str(d, off), {name_prefix(d, off), 0}, id};
-	if (v.k[0] & 0xff)
-		v.k[1] = name_prefix(d, off + 8);
-	return v;
+	return open;
 }
 
 /*
@@ -315,6 +331,33 @@ static uint32_t name_num(const struct names *nm, uint32_t off)
 		return 0;
 	uint64_t word = nm->used[off / 64] & ((1ull << (off % 64)) - 1);
 	return nm->num[nm->before[off / 64] + (uint32_t)__builtin_popcountll(word)];
+}
+
+/* Number a group of strings that share a prefix (w: their indexes in the
+ * low bits) in strcmp order from *ord on, by their next eight bytes
+ * until all are told apart: the strings of a run that share them are
+ * read on only while the run is one of several strings. */
+static int number_group(struct sorter *s, struct names *nm, const uint64_t *w, size_t len,
+			uint64_t u_mask, uint32_t *ord)
+{
+	struct part *v = scratch(s, len * (2 * sizeof(*v) + 1));
+	if (!v)
+		return -ENOMEM;
+	uint8_t *flags = (uint8_t *)(v + 2 * len);
+	for (size_t i = 0; i < len; i++) {
+		uint32_t u = (uint32_t)(w[i] & u_mask);
+		v[i] = (struct part){0, nm->num[u], u};
+		flags[i] = 0;
+	}
+	flags[0] = PART_STARTS | PART_OPEN;
+	for (uint32_t depth = 0; split_open_runs(s->d, v, v + len, flags, len, depth); depth += 8)
+		;
+	for (size_t i = 0; i < len; i++) {
+		if (flags[i] & PART_STARTS)
+			++*ord;
+		nm->num[v[i].u] = *ord;
+	}
+	return 0;
 }
 
 /* number the used offsets' strings: num[u] holds the offset on entry */
@@ -348,21 +391,9 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 			nm->num[w[lo] & u_mask] = ++ord;
 			continue;
 		}
-		struct named *v = scratch(s, 2 * len * sizeof(*v));
-		if (!v) {
+		if (number_group(s, nm, w + lo, len, u_mask, &ord)) {
 			err = -ENOMEM;
 			break;
-		}
-		for (size_t i = 0; i < len; i++) {
-			uint32_t u = (uint32_t)(w[lo + i] & u_mask);
-			v[i] = named_of(s->d, nm->num[u], u);
-		}
-		MERGE_SORT(struct named, v, len, v + len, named_less);
-		ord++;
-		for (size_t i = 0; i < len; i++) {
-			if (i && named_cmp(&v[i], &v[i - 1]))
-				ord++;
-			nm->num[v[i].id] = ord;
 		}
 	}
 	free(own);
@@ -410,7 +441,8 @@ static int number_names(struct sorter *s, struct names *nm)
 	for (size_t i = 0; i < words; i++)
 		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[u++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
-	return number_strings(s, nm, nr);
+	int r = number_strings(s, nm, nr);
+	return r;
 }
 
 static void count_name(const struct names *nm, uint8_t *seen, uint32_t off, unsigned times)
@@ -504,80 +536,128 @@ static size_t run_end(const struct sorter *s, const uint64_t *starts, size_t lo)
 	return hi;
 }
 
-/* The chain ends that types in runs reach: a bit an ID, with the count of
- * those before each word, so that each has a slot of its own. */
+/*
+ * The hashes of the chain ends that hash more than a name (enums and
+ * structs/unions: enumerators, members), each in a slot of its own: a bit
+ * an ID, the count of those before each word of bits, the hashes by slot.
+ * Computed in ID order (the types and their names lie in that order in
+ * memory, where the sorted order would jump about).
+ */
 struct ends {
 	uint64_t *need;
 	uint32_t *before;
+	uint64_t *hash;
 };
 
-static uint32_t end_slot(const struct ends *en, uint32_t e)
+static bool hashes_more_than_name(unsigned kind)
 {
-	uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
-	return en->before[e / 64] + (uint32_t)__builtin_popcountll(word);
+	return bk_kind_is_enum(kind) || bk_kind_is_composite(kind);
 }
 
-/* an end whose hash is its name's alone (no enumerators, no members) */
-static bool hashes_its_name_only(const struct cdump *d, uint32_t id)
+static void need_end(struct ends *en, uint32_t e)
 {
-	unsigned kind = d->kind[id];
-	return kind != BK_KIND_ENUM && kind != BK_KIND_ENUM64 && kind != BK_KIND_STRUCT &&
-	       kind != BK_KIND_UNION;
+	en->need[e / 64] |= 1ull << (e % 64);
 }
 
-/* the hash of an end in a run: its slot's, 0 when it has none */
-static uint64_t tied_end_hash(const struct ends *en, const uint64_t *hash, uint32_t e)
+static int alloc_ends(const struct cdump *d, struct ends *en)
 {
-	return en->need[e / 64] >> (e % 64) & 1 ? hash[end_slot(en, e)] : 0;
-}
-
-/* The hashes of the chain ends that types in runs reach, into their slots
- * of hash, computed in ID order (the types and their names lie in that
- * order in memory, where the sorted order would jump about). */
-static int hash_tied_ends(struct sorter *s, const uint32_t *pos, const uint64_t *starts,
-			  struct ends *en, uint64_t *hash)
-{
-	const struct cdump *d = s->d;
 	size_t words = d->n / 64 + 1;
 	en->need = calloc(words, sizeof(*en->need));
 	en->before = malloc(words * sizeof(*en->before));
-	if (!en->need || !en->before)
-		return -ENOMEM;
-	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
-		hi = run_end(s, starts, lo);
-		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
-			uint32_t id = s->sel[pos[i]], e = d->end[id];
-			if (e == id && hashes_its_name_only(d, id) &&
-			    !(s->key[pos[i]] & ((1ull << s->name_bits) - 1)))
-				continue; /* no name (its number 0): hash 0, unread */
-			en->need[e / 64] |= 1ull << (e % 64);
-		}
-	}
+	return en->need && en->before ? 0 : -ENOMEM;
+}
+
+static void free_ends(struct ends *en)
+{
+	free(en->need);
+	free(en->before);
+	free(en->hash);
+}
+
+/* the slots of the ends needed, and their hashes */
+static int hash_ends(const struct cdump *d, struct ends *en)
+{
+	size_t words = d->n / 64 + 1;
 	uint32_t slot = 0;
-	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
 	for (size_t i = 0; i < words; i++) {
 		en->before[i] = slot;
+		slot += (uint32_t)__builtin_popcountll(en->need[i]);
+	}
+	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
+	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
+	if (!en->hash) {
+		free(seen);
+		return -ENOMEM;
+	}
+	slot = 0;
+	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = en->need[i]; left; left &= left - 1) {
 			uint32_t e = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left));
-			hash[slot++] = end_hash_members(d, e, seen);
+			en->hash[slot++] = end_hash_members(d, e, seen);
 		}
 	}
 	free(seen);
 	return 0;
 }
 
+/* every end that could be needed, whatever ties: for another thread to
+ * hash while this one sorts */
+static int hash_all_ends(const struct cdump *d, struct ends *en)
+{
+	int err = alloc_ends(d, en);
+	for (uint32_t id = 0; id < d->n && !err; id++)
+		if (hashes_more_than_name(d->kind[id]))
+			need_end(en, id);
+	return err ? err : hash_ends(d, en);
+}
+
+/* the ends that types in runs reach */
+static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
+			  struct ends *en)
+{
+	const struct cdump *d = s->d;
+	int err = alloc_ends(d, en);
+	for (size_t lo = 0, hi; lo < s->m && !err; lo = hi) {
+		hi = run_end(s, starts, lo);
+		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
+			uint32_t e = d->end[s->sel[pos[i]]];
+			if (hashes_more_than_name(d->kind[e]))
+				need_end(en, e);
+		}
+	}
+	return err ? err : hash_ends(d, en);
+}
+
+/* bpftool's btf_type_disambig_hash(id, true) of a type in a run at
+ * position p: the chain's part, and its end's from the slot or its name
+ * (an end that is the type itself with no name: 0, unread) */
+static uint64_t tied_hash(const struct sorter *s, const struct ends *en, uint32_t p)
+{
+	const struct cdump *d = s->d;
+	uint32_t id = s->sel[p], e = d->end[id];
+	uint64_t h;
+	if (en->need[e / 64] >> (e % 64) & 1) {
+		uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
+		h = en->hash[en->before[e / 64] + (uint32_t)__builtin_popcountll(word)];
+	} else if (e == id && !(s->key[p] & ((1ull << s->name_bits) - 1))) {
+		h = 0;
+	} else {
+		h = name_hasher(d, 0, c_type(d, e)->name_off);
+	}
+	return c_chain_hash(d, id) + h;
+}
+
 /* each run of equal keys by bpftool's hash (stable: ties stay in ID
- * order): the hashes by position in the keys' room (free now), the
- * positions merged in tmp's */
+ * order): the hashes by position in the keys' room (read first, then
+ * free), the positions merged in tmp's */
 #define HASH_LESS(a, b) (hv[*(a)] < hv[*(b)])
 
-static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
+static void sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts,
+		      const struct ends *en)
 {
-	struct ends en = {0};
-	uint64_t *hash = s->w, *hv = s->key; /* a slot a tied position at most */
+	uint64_t *hv = s->key;
 	uint32_t *v = (uint32_t *)s->tmp, *tmp = v + s->m;
-	int err = hash_tied_ends(s, pos, starts, &en, hash);
-	for (size_t lo = 0, hi; lo < s->m && !err; lo = hi) {
+	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
 		hi = run_end(s, starts, lo);
 		size_t len = hi - lo;
 		if (len == 1)
@@ -586,9 +666,10 @@ static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 		 * first: those in place, the others after them sorted */
 		size_t zeros = 0, others = 0;
 		for (size_t i = 0; i < len; i++) {
-			uint32_t p = pos[lo + i], id = s->sel[p];
-			hv[p] = c_chain_hash(s->d, id) + tied_end_hash(&en, hash, s->d->end[id]);
-			if (hv[p])
+			uint32_t p = pos[lo + i];
+			uint64_t h = tied_hash(s, en, p);
+			hv[p] = h;
+			if (h)
 				v[others++] = p;
 			else
 				pos[lo + zeros++] = p;
@@ -596,78 +677,138 @@ static int sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts)
 		MERGE_SORT(uint32_t, v, others, tmp, HASH_LESS);
 		memcpy(pos + lo + zeros, v, others * sizeof(*v));
 	}
-	free(en.need);
-	free(en.before);
+}
+
+/* The ends' hashes by a helper thread, started where the types are many
+ * and two processors there: it hashes every end while this thread numbers
+ * the names and sorts by key, which is more than the ends in runs but
+ * none of it in this thread's time. */
+struct end_hasher {
+	const struct cdump *d;
+	struct ends en;
+	int err;
+	bool started;
+	pthread_t thread;
+	struct elsewhere_start start;
+};
+
+#define HELPER_MIN_TYPES 16384
+
+static void *hash_ends_elsewhere(void *arg)
+{
+	struct end_hasher *h = arg;
+	h->err = hash_all_ends(h->d, &h->en);
+	return NULL;
+}
+
+static void start_end_hasher(struct end_hasher *h, const struct cdump *d)
+{
+	cpu_set_t cpus;
+	*h = (struct end_hasher){.d = d};
+	if (d->n >= HELPER_MIN_TYPES && may_use_two_cpus(&cpus))
+		h->started = start_elsewhere(&h->thread, &h->start, hash_ends_elsewhere, h, &cpus);
+}
+
+static int join_end_hasher(struct end_hasher *h)
+{
+	if (h->started)
+		pthread_join(h->thread, NULL);
+	h->started = false;
+	return h->err;
+}
+
+/* the hashes of the ends in runs (at least): the helper's, else here */
+static int finish_end_hasher(struct end_hasher *h, const struct sorter *s, const uint32_t *pos,
+			     const uint64_t *starts)
+{
+	if (h->started)
+		return join_end_hasher(h);
+	return hash_tied_ends(s, pos, starts, &h->en);
+}
+
+/* the IDs sorted, by position, and room for their keys */
+static int select_types(struct sorter *s, bool all)
+{
+	const struct cdump *d = s->d;
+	s->sel = malloc(d->n * sizeof(*s->sel));
+	if (!s->sel)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < d->n; id++)
+		if (all || c_sort_place_matters(d, id))
+			s->sel[s->m++] = id;
+	while (s->pos_bits < 32 && (1ull << s->pos_bits) < s->m)
+		s->pos_bits++;
+	s->pos_mask = (1ull << s->pos_bits) - 1;
+	s->key = malloc(s->m * sizeof(*s->key));
+	s->w = malloc(s->m * sizeof(*s->w));
+	s->tmp = malloc(s->m * sizeof(*s->tmp));
+	return s->key && s->w && s->tmp ? 0 : -ENOMEM;
+}
+
+/* Each position's key: rank, sort name, name from the high bits down; and
+ * the names given out only once, where not known yet. */
+static int make_keys(struct sorter *s)
+{
+	struct cdump *d = s->d;
+	struct names nm = {0};
+	uint8_t *seen = NULL;
+	int err = number_names(s, &nm);
+	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
+	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
+	 * and split BTF together could only just pass it */
+	if (!err && 2 * nm.bits + 4 > 64)
+		err = bk_err(d->err, -E2BIG, "too many type names to sort");
+	if (!err && !d->single) {
+		if ((seen = calloc((size_t)1 << nm.bits, 1)))
+			count_names(s, &nm, seen);
+		else
+			err = -ENOMEM;
+	}
+	for (uint32_t p = 0; p < s->m && !err; p++) {
+		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
+		s->key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits |
+			     name_num(&nm, (uint32_t)(s->key[p] >> 32))) << nm.bits |
+			    name_num(&nm, name_off);
+	}
+	s->name_bits = nm.bits;
+	if (!err && seen)
+		keep_single_names(d, &nm, seen);
+	free(seen);
+	free(nm.used);
+	free(nm.before);
+	free(nm.num);
 	return err;
 }
 
 static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, unsigned *first_rank)
 {
 	struct sorter s = {.d = d, .pos_bits = 1};
-	struct names nm = {0};
+	struct end_hasher eh;
 	uint64_t *starts = NULL;
-	s.sel = malloc(d->n * sizeof(*s.sel));
-	if (!s.sel)
-		return -ENOMEM;
-	for (uint32_t id = 0; id < d->n; id++)
-		if (all || c_sort_place_matters(d, id))
-			s.sel[s.m++] = id;
-	while (s.pos_bits < 32 && (1ull << s.pos_bits) < s.m)
-		s.pos_bits++;
-	s.pos_mask = (1ull << s.pos_bits) - 1;
-	s.key = malloc(s.m * sizeof(*s.key));
-	s.w = malloc(s.m * sizeof(*s.w));
-	s.tmp = malloc(s.m * sizeof(*s.tmp));
-	int err = s.key && s.w && s.tmp ? number_names(&s, &nm) : -ENOMEM;
-	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
-	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
-	 * and split BTF together could only just pass it */
-	if (!err && 2 * nm.bits + 4 > 64)
-		err = bk_err(d->err, -E2BIG, "too many type names to sort");
-	uint8_t *seen = NULL;
-	if (!err && !d->single) {
-		if ((seen = calloc((size_t)1 << nm.bits, 1)))
-			count_names(&s, &nm, seen);
-		else
+	start_end_hasher(&eh, d);
+	int err = select_types(&s, all);
+	if (!err)
+		err = make_keys(&s);
+	if (!err) {
+		unsigned kbits = 2 * s.name_bits + 4;
+		sort_by_key(&s, ids, kbits);
+		*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> (kbits - 4)) : 0;
+		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
 			err = -ENOMEM;
 	}
 	if (!err) {
-		/* rank, sort name, name: from the high bits down */
-		for (uint32_t p = 0; p < s.m; p++) {
-			uint32_t id = s.sel[p], name_off = (uint32_t)s.key[p];
-			s.key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits |
-				    name_num(&nm, (uint32_t)(s.key[p] >> 32))) << nm.bits |
-				   name_num(&nm, name_off);
-		}
-		unsigned kbits = 2 * nm.bits + 4, rank_shift = 2 * nm.bits;
-		s.name_bits = nm.bits;
-		if (seen)
-			keep_single_names(d, &nm, seen);
-		free(nm.used);
-		free(nm.before);
-		free(nm.num);
-		nm = (struct names){0};
-		if (!err) {
-			sort_by_key(&s, ids, kbits);
-			*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> rank_shift) : 0;
-			if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
-				err = -ENOMEM;
-		}
-	}
-	if (!err) {
 		mark_runs(&s, ids, starts);
-		err = sort_runs(&s, ids, starts);
+		err = finish_end_hasher(&eh, &s, ids, starts);
 	}
 	if (!err) {
+		sort_runs(&s, ids, starts, &eh.en);
 		for (uint32_t i = 0; i < s.m; i++)
 			ids[i] = s.sel[ids[i]];
 		*nr = s.m;
 	}
-	free(seen);
+	join_end_hasher(&eh);
+	free_ends(&eh.en);
 	free(starts);
-	free(nm.used);
-	free(nm.before);
-	free(nm.num);
 	free(s.sel);
 	c_give_spare(d, s.key, s.key ? s.m * sizeof(*s.key) : 0);
 	free(s.w);
