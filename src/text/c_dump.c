@@ -87,10 +87,11 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->types = malloc(d->own_start * sizeof(*d->types));
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
+	d->name_done = calloc(d->n / 64 + 1, sizeof(*d->name_done));
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->align = malloc(d->n * sizeof(*d->align));
 	d->kind = calloc(d->n, 1);
-	if (!d->types || !d->state || !d->dup || !d->end || !d->align ||
+	if (!d->types || !d->state || !d->dup || !d->name_done || !d->end || !d->align ||
 	    !d->kind)
 		return -ENOMEM;
 	d->types[0] = &void_type;
@@ -134,6 +135,7 @@ static void cdump_fini(struct cdump *d)
 	free(d->types);
 	free(d->state);
 	free(d->dup);
+	free(d->name_done);
 	free(d->end);
 	free(d->chain_hash);
 	free(d->links);

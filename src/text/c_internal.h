@@ -27,9 +27,8 @@ enum {
 	ST_EMITTING = 1 << 2,  /* emit: being defined (a forward decl may be needed) */
 	ST_EMITTED = 1 << 3,   /* emit: done */
 	ST_FWD_EMITTED = 1 << 4,
-	ST_NAME_DONE = 1 << 5, /* its ___N suffix is decided (dup) */
-	ST_REFERENCED = 1 << 6, /* some type refers to it */
-	ST_WALKED_TO = 1 << 7, /* a type that ordering walks through refers to it */
+	ST_REFERENCED = 1 << 5, /* some type refers to it */
+	ST_WALKED_TO = 1 << 6, /* a type that ordering walks through refers to it */
 };
 
 #define ALIGN_UNSET (-1)
@@ -77,6 +76,10 @@ struct cdump {
 	uint8_t *state;              /* ST_* by ID */
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
+	/* a bit an ID: its ___N is decided (dup). Apart from state, whose
+	 * bits the planning thread sets while the writer decides names
+	 * (c_parallel.c); set by the writer alone, read by the printers */
+	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
 	 * the links only (an end's is 0): by rank among them, which a bit an
@@ -154,6 +157,11 @@ static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
 static inline bool c_name_single(const struct cdump *d, uint32_t off)
 {
 	return d->single && off < d->single_total && (d->single[off / 64] >> (off % 64) & 1);
+}
+
+static inline bool c_name_is_done(const struct cdump *d, uint32_t id)
+{
+	return __atomic_load_n(&d->name_done[id / 64], __ATOMIC_ACQUIRE) >> (id % 64) & 1;
 }
 
 static inline bool c_is_composite(const struct bk_type *t)
