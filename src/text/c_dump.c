@@ -220,6 +220,20 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 	return e;
 }
 
+/* the definitions queued, each after what it needs (c_plan_and_print's
+ * producer) */
+static int emit_queued(struct cdump *d)
+{
+	int e = 0;
+	for (size_t i = 0; i < d->queue.n && !e; i++) {
+		prefetch_ahead(d, d->queue.v, i, d->queue.n);
+		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
+			e = c_emit_type(d, d->queue.v[i]);
+		c_plan_publish(d);
+	}
+	return e;
+}
+
 static int compare_kfuncs(const struct cdump *d, uint32_t a, uint32_t b)
 {
 	int r = strcmp(c_name(d, c_type(d, a)), c_name(d, c_type(d, b)));
@@ -313,19 +327,8 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	if (!e)
 		e = order_all(&d, &opts);
 	if (!e) {
-		struct u32vec plan = {0};
 		put_bytes(o, header, sizeof(header) - 1);
-		/* what to print, then the printing (c_parallel.c) */
-		d.plan = &plan;
-		for (size_t i = 0; i < d.queue.n && !e; i++) {
-			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
-			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
-				e = c_emit_type(&d, d.queue.v[i]);
-		}
-		d.plan = NULL;
-		if (!e)
-			e = c_print_plan(&d, &plan);
-		free(plan.v);
+		e = c_plan_and_print(&d, emit_queued);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -64,6 +64,8 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
+struct relay;
+
 struct cdump {
 	const struct bk_btf *btf;
 	uint32_t n;                  /* types, void included: last ID + 1 */
@@ -94,6 +96,7 @@ struct cdump {
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
 	struct u32vec *plan;         /* emitting records (op, ID) pairs here instead of printing */
+	struct relay *relay;         /* with plan: whom to tell of its progress (c_parallel.c) */
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
@@ -208,8 +211,13 @@ int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
-/* c_parallel.c: the plan's items printed, by two threads when it is worth it */
-int c_print_plan(struct cdump *d, const struct u32vec *plan);
+/* c_parallel.c: produce (the emit walk over what is queued, calling
+ * c_plan_publish after each definition) run while two threads print what
+ * it plans, when that is worth it; else produce prints as it walks. An item
+ * of the plan goes in with c_plan_add. */
+int c_plan_and_print(struct cdump *d, int (*produce)(struct cdump *d));
+int c_plan_add(struct cdump *d, unsigned op, uint32_t id);
+void c_plan_publish(struct cdump *d);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out

@@ -273,10 +273,7 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 
 static int item(struct cdump *d, unsigned op, uint32_t id)
 {
-	if (!d->plan)
-		return c_emit_item(d, op, id);
-	int e = u32vec_push(d->plan, op);
-	return e ? e : u32vec_push(d->plan, id);
+	return d->plan ? c_plan_add(d, op, id) : c_emit_item(d, op, id);
 }
 
 /* A type met again while it is being defined: a forward declaration may

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Private to the text layer: two threads taking turns. The C printer cuts
- * its output into blocks, even blocks to one thread and odd ones to the
- * other; each makes a block into its own buffer,
- * then waits for the block's turn, writes it and passes the turn on, so the
- * output comes out in order whatever the threads do. A turn is waited for
- * spinning a while first, and the second thread starts on the other
- * processor (threads.h). */
+/* Private to the text layer: threads taking turns. The C printer cuts its
+ * output into numbered blocks that its threads claim; each makes a block
+ * into its own buffer, then waits for the block's turn, writes it and
+ * passes the turn on, so the output comes out in order whatever the
+ * threads do. A turn is waited for spinning a while first (threads.h);
+ * the same waiting serves for anything else the threads store atomically
+ * and wake each other for. */
 #ifndef BTFKIT_TEXT_TURNS_H
 #define BTFKIT_TEXT_TURNS_H
 
@@ -44,14 +44,30 @@ static inline bool turn_is(const void *turns, uint32_t block)
 	return __atomic_load_n(&((const struct turns *)turns)->next, __ATOMIC_ACQUIRE) == block;
 }
 
-/* block's turn: spun for a while, then slept for (threads.h) */
-static inline void turns_wait(struct turns *t, uint32_t block)
+/* until ready(arg, val) (which reads only what others store atomically
+ * and then wake the waiters): spun for a while, then slept for (threads.h) */
+static inline void turns_wait_until(struct turns *t, bool (*ready)(const void *, uint32_t),
+				    const void *arg, uint32_t val)
 {
-	if (wait_spin(turn_is, t, block))
+	if (wait_spin(ready, arg, val))
 		return;
 	pthread_mutex_lock(&t->lock);
-	while (!turn_is(t, block))
+	while (!ready(arg, val))
 		pthread_cond_wait(&t->passed, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* block's turn */
+static inline void turns_wait(struct turns *t, uint32_t block)
+{
+	turns_wait_until(t, turn_is, t, block);
+}
+
+/* the sleepers woken: something they wait for may have come */
+static inline void turns_wake(struct turns *t)
+{
+	pthread_mutex_lock(&t->lock);
+	pthread_cond_broadcast(&t->passed);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -61,25 +77,6 @@ static inline void turns_pass(struct turns *t)
 	__atomic_store_n(&t->next, t->next + 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&t->passed);
 	pthread_mutex_unlock(&t->lock);
-}
-
-/* work(odd) on a new thread (on the other processor) and work(even) on
- * this one, sharing the turns; false when there is one processor to run
- * on or the thread did not start (then nothing ran). */
-static inline bool turns_run(struct turns *t, void *(*work)(void *), void *even, void *odd)
-{
-	pthread_t thread;
-	cpu_set_t cpus;
-	struct elsewhere_start start;
-	if (!may_use_two_cpus(&cpus) || !turns_init(t))
-		return false;
-	bool started = start_elsewhere(&thread, &start, work, odd, &cpus);
-	if (started) {
-		work(even);
-		pthread_join(thread, NULL);
-	}
-	turns_destroy(t);
-	return started;
 }
 
 #endif
