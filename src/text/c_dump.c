@@ -129,6 +129,7 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
+	c_preprint_end(d);
 	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
@@ -220,8 +221,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 	return e;
 }
 
-/* the definitions queued, each after what it needs (c_plan_and_print's
- * producer) */
+/* the definitions queued, each after what it needs */
 static int emit_queued(struct cdump *d)
 {
 	int e = 0;
@@ -229,7 +229,6 @@ static int emit_queued(struct cdump *d)
 		prefetch_ahead(d, d->queue.v, i, d->queue.n);
 		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 			e = c_emit_type(d, d->queue.v[i]);
-		c_plan_publish(d);
 	}
 	return e;
 }
@@ -324,11 +323,15 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
+	/* the definitions printed ahead while this thread sorts and orders */
+	if (!e && !opts.nr_root_ids)
+		c_preprint_start(&d);
 	if (!e)
 		e = order_all(&d, &opts);
 	if (!e) {
 		put_bytes(o, header, sizeof(header) - 1);
-		e = c_plan_and_print(&d, emit_queued);
+		e = emit_queued(&d);
+		c_preprint_end(&d);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

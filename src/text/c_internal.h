@@ -64,7 +64,7 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
-struct relay;
+struct preprint;
 
 struct cdump {
 	const struct bk_btf *btf;
@@ -79,8 +79,8 @@ struct cdump {
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	/* a bit an ID: its ___N is decided (dup). Apart from state, whose
-	 * bits the planning thread sets while the writer decides names
-	 * (c_parallel.c); set by the writer alone, read by the printers */
+	 * bits the walk sets while the helper that prints ahead reads names
+	 * (c_preprint.c); set by the walk alone */
 	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
@@ -95,8 +95,7 @@ struct cdump {
 	struct u32vec queue;         /* the definitions one dump_type orders */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
-	struct u32vec *plan;         /* emitting records (op, ID) pairs here instead of printing */
-	struct relay *relay;         /* with plan: whom to tell of its progress (c_parallel.c) */
+	struct preprint *pre;        /* the definitions printed ahead (c_preprint.c), or NULL */
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
@@ -211,13 +210,13 @@ int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
-/* c_parallel.c: produce (the emit walk over what is queued, calling
- * c_plan_publish after each definition) run while two threads print what
- * it plans, when that is worth it; else produce prints as it walks. An item
- * of the plan goes in with c_plan_add. */
-int c_plan_and_print(struct cdump *d, int (*produce)(struct cdump *d));
-int c_plan_add(struct cdump *d, unsigned op, uint32_t id);
-void c_plan_publish(struct cdump *d);
+/* c_preprint.c: a helper thread printing ahead the definitions that the
+ * walk will print (started once the types are prepared, when that is worth
+ * it; ended after the walk); an item of the walk printed, from what was
+ * printed ahead where it was */
+void c_preprint_start(struct cdump *d);
+void c_preprint_end(struct cdump *d);
+int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out
