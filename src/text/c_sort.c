@@ -18,20 +18,33 @@
  * itself: the names in use are numbered once in strcmp order (a radix
  * sort of their prefixes, then, among names that share one, sorts by
  * their next eight bytes as long as they tie), so that 1-3 pack into one
- * integer key a type, which a radix sort orders. The hash is needed only
- * for the types whose keys tie: with two processors a helper thread
- * hashes every chain end that hashes more than a name meanwhile, else
- * the ends of the tied types are hashed after the sort by key. Only the
- * types whose place matters are sorted (c_sort_place_matters), by
- * position; the numbering also finds the names that can be given out
- * only once (d->single).
+ * integer key a type, which a radix sort orders; the hash is computed
+ * only for the types whose keys tie. Only the types whose place matters
+ * are sorted (c_sort_place_matters), by position; the numbering also
+ * finds the names that can be given out only once (d->single). The
+ * tables lie in one block, of huge pages where it is large.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "text/c_internal.h"
-#include "text/threads.h"
 
 #define RANK_MAX 10
+
+/* the bits set: __builtin_popcountll is a library call where the build
+ * may not assume a popcount instruction (baseline x86-64), and this is
+ * asked in every name and end looked up */
+static inline unsigned popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
 
 static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off)
 {
@@ -206,6 +219,8 @@ struct sorter {
 	unsigned name_bits;      /* the names' numbers in a key: its low bits */
 	uint64_t pos_mask;
 	uint64_t *key, *w, *tmp; /* m each */
+	void *tables;            /* the block that holds sel, key, w and tmp */
+	size_t tables_sz;
 	void *scratch;           /* run buffers, grown as needed */
 	size_t scratch_cap;      /* bytes */
 };
@@ -271,10 +286,11 @@ struct part {
  * on past them and are yet to be told apart */
 enum { PART_STARTS = 1, PART_OPEN = 2 };
 
-/* Sort the open runs of parts by their words at depth, and mark the runs
- * of equal words within them; whether any is left open. */
+/* Sort the open runs of parts by their words at depth (read, unless the
+ * parts hold them), and mark the runs of equal words within them; whether
+ * any is left open. */
 static bool split_open_runs(const struct cdump *d, struct part *v, struct part *tmp,
-			    uint8_t *flags, size_t len, uint32_t depth)
+			    uint8_t *flags, size_t len, uint32_t depth, bool read)
 {
 	bool open = false;
 	for (size_t lo = 0, hi; lo < len; lo = hi) {
@@ -283,7 +299,7 @@ static bool split_open_runs(const struct cdump *d, struct part *v, struct part *
 		if (!(flags[lo] & PART_OPEN))
 			continue;
 		flags[lo] &= (uint8_t)~PART_OPEN;
-		for (size_t i = lo; i < hi; i++) {
+		for (size_t i = lo; read && i < hi; i++) {
 			if (i + 8 < hi)
 				__builtin_prefetch(c_str(d, v[i + 8].off + depth));
 			v[i].k = name_prefix(d, v[i].off + depth);
@@ -330,15 +346,16 @@ static uint32_t name_num(const struct names *nm, uint32_t off)
 	if (!off || off >= nm->total)
 		return 0;
 	uint64_t word = nm->used[off / 64] & ((1ull << (off % 64)) - 1);
-	return nm->num[nm->before[off / 64] + (uint32_t)__builtin_popcountll(word)];
+	return nm->num[nm->before[off / 64] + popcount64(word)];
 }
 
-/* Number a group of strings that share a prefix (w: their indexes in the
- * low bits) in strcmp order from *ord on, by their next eight bytes
- * until all are told apart: the strings of a run that share them are
- * read on only while the run is one of several strings. */
+/* Number a group of strings that share their first depth bytes (w: their
+ * indexes in the low bits; next: the eight bytes after those by index) in
+ * strcmp order from *ord on, eight bytes at a time until all are told
+ * apart: the strings of a run that share them are read on only while the
+ * run is one of several strings. */
 static int number_group(struct sorter *s, struct names *nm, const uint64_t *w, size_t len,
-			uint64_t u_mask, uint32_t *ord)
+			uint64_t u_mask, const uint64_t *next, uint32_t depth, uint32_t *ord)
 {
 	struct part *v = scratch(s, len * (2 * sizeof(*v) + 1));
 	if (!v)
@@ -346,18 +363,26 @@ static int number_group(struct sorter *s, struct names *nm, const uint64_t *w, s
 	uint8_t *flags = (uint8_t *)(v + 2 * len);
 	for (size_t i = 0; i < len; i++) {
 		uint32_t u = (uint32_t)(w[i] & u_mask);
-		v[i] = (struct part){0, nm->num[u], u};
+		v[i] = (struct part){next[u], nm->num[u], u};
 		flags[i] = 0;
 	}
 	flags[0] = PART_STARTS | PART_OPEN;
-	for (uint32_t depth = 0; split_open_runs(s->d, v, v + len, flags, len, depth); depth += 8)
-		;
+	for (bool read = false; split_open_runs(s->d, v, v + len, flags, len, depth, read); read = true)
+		depth += 8;
 	for (size_t i = 0; i < len; i++) {
 		if (flags[i] & PART_STARTS)
 			++*ord;
 		nm->num[v[i].u] = *ord;
 	}
 	return 0;
+}
+
+/* the eight bytes of the string at off after its first depth, 0 where it
+ * ends before them */
+static uint64_t word_after(const struct cdump *d, uint32_t off, uint32_t depth)
+{
+	uint64_t first = name_prefix(d, off);
+	return first >> (64 - 8 * depth) & 0xff ? name_prefix(d, off + depth) : 0;
 }
 
 /* number the used offsets' strings: num[u] holds the offset on entry */
@@ -375,6 +400,12 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 	for (size_t u = 0; u < nr; u++)
 		w[u] = (name_prefix(s->d, nm->num[u]) & ~u_mask) | u;
 	radix_sort(w, tmp, nr, u_bits, 64);
+	/* the bytes that the sorted words hold whole; the next eight of each
+	 * string, by index in tmp (free again), read in offset order, where
+	 * the groups would read them scattered */
+	uint32_t depth = (64 - u_bits) / 8;
+	for (size_t u = 0; u < nr; u++)
+		tmp[u] = word_after(s->d, nm->num[u], depth);
 	uint32_t ord = 0;
 	int err = 0;
 	for (size_t lo = 0, hi; lo < nr; lo = hi) {
@@ -387,11 +418,14 @@ static int number_strings(struct sorter *s, struct names *nm, size_t nr)
 				nm->num[w[i] & u_mask] = 0;
 			continue;
 		}
-		if (len == 1) { /* a prefix no other string has */
-			nm->num[w[lo] & u_mask] = ++ord;
+		/* a prefix no other string has, or strings that end in it */
+		if (len == 1 || !(pfx >> (64 - 8 * depth) & 0xff)) {
+			ord++;
+			for (size_t i = lo; i < hi; i++)
+				nm->num[w[i] & u_mask] = ord;
 			continue;
 		}
-		if (number_group(s, nm, w + lo, len, u_mask, &ord)) {
+		if (number_group(s, nm, w + lo, len, u_mask, tmp, depth, &ord)) {
 			err = -ENOMEM;
 			break;
 		}
@@ -420,36 +454,37 @@ static int number_names(struct sorter *s, struct names *nm)
 	if (!nm->used || !nm->before)
 		return -ENOMEM;
 	/* the two names of each type into its key's room, for the keys
-	 * (and the enumerators' for note_single_names) */
+	 * (and the enumerators' for note_single_names); how many marks, at
+	 * most that many offsets to list (room not written costs nothing) */
+	size_t marks = 1;
 	for (uint32_t p = 0; p < s->m; p++) {
 		const struct bk_type *t = c_type(d, s->sel[p]);
 		uint32_t sort_name = sort_name_off(d, s->sel[p]);
 		s->key[p] = (uint64_t)sort_name << 32 | t->name_off;
 		mark_name(nm, t->name_off);
-		mark_name(nm, sort_name);
-		for (uint32_t i = 0; bk_kind_is_enum(bk_kind(t)) && i < bk_vlen(t); i++)
+		if (sort_name != t->name_off)
+			mark_name(nm, sort_name);
+		marks += 2;
+		if (!bk_kind_is_enum(bk_kind(t)))
+			continue;
+		for (uint32_t i = 0; i < bk_vlen(t); i++)
 			mark_name(nm, enumerator_name_off(t, i));
+		marks += bk_vlen(t);
 	}
+	if (!(nm->num = malloc(marks * sizeof(*nm->num))))
+		return -ENOMEM;
 	size_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
 		nm->before[i] = (uint32_t)nr;
-		nr += (size_t)__builtin_popcountll(nm->used[i]);
-	}
-	if (!(nm->num = malloc((nr ? nr : 1) * sizeof(*nm->num))))
-		return -ENOMEM;
-	size_t u = 0;
-	for (size_t i = 0; i < words; i++)
 		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
-			nm->num[u++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
+			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
+	}
 	int r = number_strings(s, nm, nr);
 	return r;
 }
 
-static void count_name(const struct names *nm, uint8_t *seen, uint32_t off, unsigned times)
+static void count_num(uint8_t *seen, uint32_t num, unsigned times)
 {
-	if (!off || off >= nm->total)
-		return;
-	uint32_t num = name_num(nm, off);
 	seen[num] = (uint8_t)(seen[num] + times < 2 ? seen[num] + times : 2);
 }
 
@@ -458,23 +493,20 @@ static void count_name(const struct names *nm, uint8_t *seen, uint32_t off, unsi
  * a string, by content, that is the name of one sorted type or of one
  * enumerator of a named enum (printed once, where an anonymous one is
  * printed wherever it is used) and of nothing else. Counted by number
- * (seen, up to 2) while the keys' room holds the names; then the bitmap
- * of the used offsets becomes that of the single ones (d->single), the
- * maps' size hint the count of the others.
+ * (seen, up to 2; "" 0 counted twice from the start: enumerators without a
+ * name) as the keys are made; then the bitmap of the used offsets becomes
+ * that of the single ones (d->single), the maps' size hint the count of
+ * the others.
  */
-static void count_names(const struct sorter *s, const struct names *nm, uint8_t *seen)
+static void count_names(const struct cdump *d, const struct names *nm, uint8_t *seen, uint32_t id,
+			uint32_t name_off, uint32_t num)
 {
-	const struct cdump *d = s->d;
-	seen[0] = 2; /* "": enumerators without a name */
-	for (uint32_t p = 0; p < s->m; p++) {
-		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
-		count_name(nm, seen, name_off, 1);
-		if (d->kind[id] != BK_KIND_ENUM && d->kind[id] != BK_KIND_ENUM64)
-			continue;
-		const struct bk_type *t = c_type(d, id);
-		for (uint32_t i = 0; i < bk_vlen(t); i++)
-			count_name(nm, seen, enumerator_name_off(t, i), name_off ? 1 : 2);
-	}
+	count_num(seen, num, 1);
+	if (d->kind[id] != BK_KIND_ENUM && d->kind[id] != BK_KIND_ENUM64)
+		return;
+	const struct bk_type *t = c_type(d, id);
+	for (uint32_t i = 0; i < bk_vlen(t); i++)
+		count_num(seen, name_num(nm, enumerator_name_off(t, i)), name_off ? 1 : 2);
 }
 
 static void keep_single_names(struct cdump *d, struct names *nm, const uint8_t *seen)
@@ -536,52 +568,67 @@ static size_t run_end(const struct sorter *s, const uint64_t *starts, size_t lo)
 	return hi;
 }
 
-/*
- * The hashes of the chain ends that hash more than a name (enums and
- * structs/unions: enumerators, members), each in a slot of its own: a bit
- * an ID, the count of those before each word of bits, the hashes by slot.
- * Computed in ID order (the types and their names lie in that order in
- * memory, where the sorted order would jump about).
- */
+/* The chain ends that types in runs reach: a bit an ID, with the count of
+ * those before each word, so that each has a slot of its own; their
+ * hashes by slot. */
 struct ends {
 	uint64_t *need;
 	uint32_t *before;
 	uint64_t *hash;
 };
 
-static bool hashes_more_than_name(unsigned kind)
+static uint32_t end_slot(const struct ends *en, uint32_t e)
 {
-	return bk_kind_is_enum(kind) || bk_kind_is_composite(kind);
+	uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
+	return en->before[e / 64] + popcount64(word);
 }
 
-static void need_end(struct ends *en, uint32_t e)
+/* an end whose hash is its name's alone (no enumerators, no members) */
+static bool hashes_its_name_only(const struct cdump *d, uint32_t id)
 {
-	en->need[e / 64] |= 1ull << (e % 64);
+	unsigned kind = d->kind[id];
+	return !bk_kind_is_enum(kind) && !bk_kind_is_composite(kind);
 }
 
-static int alloc_ends(const struct cdump *d, struct ends *en)
+/* the hash of an end in a run: its slot's, 0 when it has none */
+static uint64_t tied_end_hash(const struct ends *en, uint32_t e)
 {
+	return en->need[e / 64] >> (e % 64) & 1 ? en->hash[end_slot(en, e)] : 0;
+}
+
+static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
+			   struct ends *en)
+{
+	const struct cdump *d = s->d;
+	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
+		hi = run_end(s, starts, lo);
+		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
+			uint32_t id = s->sel[pos[i]], e = d->end[id];
+			if (e == id && hashes_its_name_only(d, id) &&
+			    !(s->key[pos[i]] & ((1ull << s->name_bits) - 1)))
+				continue; /* no name (its number 0): hash 0, unread */
+			en->need[e / 64] |= 1ull << (e % 64);
+		}
+	}
+}
+
+/* The hashes of the chain ends that types in runs reach, into their slots,
+ * computed in ID order (the types and their names lie in that order in
+ * memory, where the sorted order would jump about). */
+static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
+			  struct ends *en)
+{
+	const struct cdump *d = s->d;
 	size_t words = d->n / 64 + 1;
 	en->need = calloc(words, sizeof(*en->need));
 	en->before = malloc(words * sizeof(*en->before));
-	return en->need && en->before ? 0 : -ENOMEM;
-}
-
-static void free_ends(struct ends *en)
-{
-	free(en->need);
-	free(en->before);
-	free(en->hash);
-}
-
-/* the slots of the ends needed, and their hashes */
-static int hash_ends(const struct cdump *d, struct ends *en)
-{
-	size_t words = d->n / 64 + 1;
+	if (!en->need || !en->before)
+		return -ENOMEM;
+	mark_tied_ends(s, pos, starts, en);
 	uint32_t slot = 0;
 	for (size_t i = 0; i < words; i++) {
 		en->before[i] = slot;
-		slot += (uint32_t)__builtin_popcountll(en->need[i]);
+		slot += popcount64(en->need[i]);
 	}
 	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
 	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
@@ -600,149 +647,86 @@ static int hash_ends(const struct cdump *d, struct ends *en)
 	return 0;
 }
 
-/* every end that could be needed, whatever ties: for another thread to
- * hash while this one sorts */
-static int hash_all_ends(const struct cdump *d, struct ends *en)
-{
-	int err = alloc_ends(d, en);
-	for (uint32_t id = 0; id < d->n && !err; id++)
-		if (hashes_more_than_name(d->kind[id]))
-			need_end(en, id);
-	return err ? err : hash_ends(d, en);
-}
-
-/* the ends that types in runs reach */
-static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
-			  struct ends *en)
-{
-	const struct cdump *d = s->d;
-	int err = alloc_ends(d, en);
-	for (size_t lo = 0, hi; lo < s->m && !err; lo = hi) {
-		hi = run_end(s, starts, lo);
-		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
-			uint32_t e = d->end[s->sel[pos[i]]];
-			if (hashes_more_than_name(d->kind[e]))
-				need_end(en, e);
-		}
-	}
-	return err ? err : hash_ends(d, en);
-}
-
-/* bpftool's btf_type_disambig_hash(id, true) of a type in a run at
- * position p: the chain's part, and its end's from the slot or its name
- * (an end that is the type itself with no name: 0, unread) */
-static uint64_t tied_hash(const struct sorter *s, const struct ends *en, uint32_t p)
-{
-	const struct cdump *d = s->d;
-	uint32_t id = s->sel[p], e = d->end[id];
-	uint64_t h;
-	if (en->need[e / 64] >> (e % 64) & 1) {
-		uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
-		h = en->hash[en->before[e / 64] + (uint32_t)__builtin_popcountll(word)];
-	} else if (e == id && !(s->key[p] & ((1ull << s->name_bits) - 1))) {
-		h = 0;
-	} else {
-		h = name_hasher(d, 0, c_type(d, e)->name_off);
-	}
-	return c_chain_hash(d, id) + h;
-}
-
-/* each run of equal keys by bpftool's hash (stable: ties stay in ID
- * order): the hashes by position in the keys' room (read first, then
- * free), the positions merged in tmp's */
+/* Each run of equal keys by bpftool's hash, stable (ties stay in ID
+ * order). Hash 0 (anonymous prototypes: most of the longest run) sorts
+ * first: those in place, the others after them, sorted as their indexes
+ * in the run: the hashes by index in the keys' room (free now), the
+ * positions and indexes in the words', the indexes merged in tmp's. */
 #define HASH_LESS(a, b) (hv[*(a)] < hv[*(b)])
 
 static void sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts,
 		      const struct ends *en)
 {
+	const struct cdump *d = s->d;
 	uint64_t *hv = s->key;
-	uint32_t *v = (uint32_t *)s->tmp, *tmp = v + s->m;
+	uint32_t *at = (uint32_t *)s->w, *v = at + s->m, *tmp = (uint32_t *)s->tmp;
 	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
 		hi = run_end(s, starts, lo);
-		size_t len = hi - lo;
-		if (len == 1)
-			continue;
-		/* hash 0 (anonymous prototypes: most of the longest run) sorts
-		 * first: those in place, the others after them sorted */
-		size_t zeros = 0, others = 0;
-		for (size_t i = 0; i < len; i++) {
-			uint32_t p = pos[lo + i];
-			uint64_t h = tied_hash(s, en, p);
-			hv[p] = h;
-			if (h)
-				v[others++] = p;
-			else
+		size_t len = hi - lo, zeros = 0, others = 0;
+		for (size_t i = 0; len > 1 && i < len; i++) {
+			uint32_t p = pos[lo + i], id = s->sel[p];
+			uint64_t h = c_chain_hash(d, id) + tied_end_hash(en, d->end[id]);
+			if (!h) {
 				pos[lo + zeros++] = p;
+				continue;
+			}
+			hv[others] = h;
+			at[others] = p;
+			v[others] = (uint32_t)others;
+			others++;
 		}
 		MERGE_SORT(uint32_t, v, others, tmp, HASH_LESS);
-		memcpy(pos + lo + zeros, v, others * sizeof(*v));
+		for (size_t k = 0; k < others; k++)
+			pos[lo + zeros + k] = at[v[k]];
 	}
 }
 
-/* The ends' hashes by a helper thread, started where the types are many
- * and two processors there: it hashes every end while this thread numbers
- * the names and sorts by key, which is more than the ends in runs but
- * none of it in this thread's time. */
-struct end_hasher {
-	const struct cdump *d;
-	struct ends en;
-	int err;
-	bool started;
-	pthread_t thread;
-	struct elsewhere_start start;
-};
+/*
+ * A block of bytes for the sort's tables, of whole huge pages where it
+ * comes near one (aligned on one, and advised to get them): they are
+ * written all over at once, and fresh 4 KiB pages cost a fault each (some
+ * 3.5 us here: 0.9 ms a MiB), where one huge page is cleared in a tenth of
+ * that. As the file reader's buffer (src/io/read.c), it is plain malloc
+ * memory all the same, and what malloc gives where huge pages are not
+ * offered.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
 
-#define HELPER_MIN_TYPES 16384
-
-static void *hash_ends_elsewhere(void *arg)
+static void *alloc_tables(size_t *bytes)
 {
-	struct end_hasher *h = arg;
-	h->err = hash_all_ends(h->d, &h->en);
-	return NULL;
-}
-
-static void start_end_hasher(struct end_hasher *h, const struct cdump *d)
-{
-	cpu_set_t cpus;
-	*h = (struct end_hasher){.d = d};
-	if (d->n >= HELPER_MIN_TYPES && may_use_two_cpus(&cpus))
-		h->started = start_elsewhere(&h->thread, &h->start, hash_ends_elsewhere, h, &cpus);
-}
-
-static int join_end_hasher(struct end_hasher *h)
-{
-	if (h->started)
-		pthread_join(h->thread, NULL);
-	h->started = false;
-	return h->err;
-}
-
-/* the hashes of the ends in runs (at least): the helper's, else here */
-static int finish_end_hasher(struct end_hasher *h, const struct sorter *s, const uint32_t *pos,
-			     const uint64_t *starts)
-{
-	if (h->started)
-		return join_end_hasher(h);
-	return hash_tied_ends(s, pos, starts, &h->en);
+#ifdef MADV_HUGEPAGE
+	if (*bytes >= HUGE_PAGE / 2) {
+		void *p;
+		*bytes = (*bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+		if (posix_memalign(&p, HUGE_PAGE, *bytes))
+			return NULL;
+		madvise(p, *bytes, MADV_HUGEPAGE); /* only advice: nothing to do if refused */
+		return p;
+	}
+#endif
+	return malloc(*bytes);
 }
 
 /* the IDs sorted, by position, and room for their keys */
 static int select_types(struct sorter *s, bool all)
 {
 	const struct cdump *d = s->d;
-	s->sel = malloc(d->n * sizeof(*s->sel));
-	if (!s->sel)
-		return -ENOMEM;
 	for (uint32_t id = 0; id < d->n; id++)
+		s->m += all || c_sort_place_matters(d, id);
+	s->tables_sz = (size_t)s->m * (3 * sizeof(*s->key) + sizeof(*s->sel));
+	if (!(s->tables = alloc_tables(&s->tables_sz)))
+		return -ENOMEM;
+	s->key = s->tables;
+	s->w = s->key + s->m;
+	s->tmp = s->w + s->m;
+	s->sel = (uint32_t *)(s->tmp + s->m);
+	for (uint32_t id = 0, p = 0; id < d->n; id++)
 		if (all || c_sort_place_matters(d, id))
-			s->sel[s->m++] = id;
+			s->sel[p++] = id;
 	while (s->pos_bits < 32 && (1ull << s->pos_bits) < s->m)
 		s->pos_bits++;
 	s->pos_mask = (1ull << s->pos_bits) - 1;
-	s->key = malloc(s->m * sizeof(*s->key));
-	s->w = malloc(s->m * sizeof(*s->w));
-	s->tmp = malloc(s->m * sizeof(*s->tmp));
-	return s->key && s->w && s->tmp ? 0 : -ENOMEM;
+	return 0;
 }
 
 /* Each position's key: rank, sort name, name from the high bits down; and
@@ -758,17 +742,17 @@ static int make_keys(struct sorter *s)
 	 * and split BTF together could only just pass it */
 	if (!err && 2 * nm.bits + 4 > 64)
 		err = bk_err(d->err, -E2BIG, "too many type names to sort");
-	if (!err && !d->single) {
-		if ((seen = calloc((size_t)1 << nm.bits, 1)))
-			count_names(s, &nm, seen);
-		else
-			err = -ENOMEM;
-	}
+	if (!err && !d->single && !(seen = calloc((size_t)1 << nm.bits, 1)))
+		err = -ENOMEM;
+	if (seen)
+		seen[0] = 2;
 	for (uint32_t p = 0; p < s->m && !err; p++) {
 		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
-		s->key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits |
-			     name_num(&nm, (uint32_t)(s->key[p] >> 32))) << nm.bits |
-			    name_num(&nm, name_off);
+		uint32_t sort_off = (uint32_t)(s->key[p] >> 32), num = name_num(&nm, name_off);
+		uint32_t sort_num = sort_off == name_off ? num : name_num(&nm, sort_off);
+		s->key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits | sort_num) << nm.bits | num;
+		if (seen)
+			count_names(d, &nm, seen, id, name_off, num);
 	}
 	s->name_bits = nm.bits;
 	if (!err && seen)
@@ -783,9 +767,8 @@ static int make_keys(struct sorter *s)
 static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, unsigned *first_rank)
 {
 	struct sorter s = {.d = d, .pos_bits = 1};
-	struct end_hasher eh;
+	struct ends en = {0};
 	uint64_t *starts = NULL;
-	start_end_hasher(&eh, d);
 	int err = select_types(&s, all);
 	if (!err)
 		err = make_keys(&s);
@@ -798,21 +781,20 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	}
 	if (!err) {
 		mark_runs(&s, ids, starts);
-		err = finish_end_hasher(&eh, &s, ids, starts);
+		err = hash_tied_ends(&s, ids, starts, &en);
 	}
 	if (!err) {
-		sort_runs(&s, ids, starts, &eh.en);
+		sort_runs(&s, ids, starts, &en);
 		for (uint32_t i = 0; i < s.m; i++)
 			ids[i] = s.sel[ids[i]];
 		*nr = s.m;
 	}
-	join_end_hasher(&eh);
-	free_ends(&eh.en);
+	free(en.need);
+	free(en.before);
+	free(en.hash);
 	free(starts);
-	free(s.sel);
-	c_give_spare(d, s.key, s.key ? s.m * sizeof(*s.key) : 0);
-	free(s.w);
-	free(s.tmp);
+	/* the tables' memory, touched now, for a later phase */
+	c_give_spare(d, s.tables, s.tables_sz);
 	free(s.scratch);
 	return err;
 }
