@@ -169,12 +169,13 @@ static uint64_t name_prefix(const struct cdump *d, uint32_t off)
 }
 
 /* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
- * few digits of at most 11 bits as cover them, moving between v and tmp.
- * One read counts every digit at once; a digit that all words share moves
- * nothing and is skipped. */
+ * few digits of at most 12 bits as cover them (a key of rank and two
+ * 16-bit name numbers in three), moving between v and tmp. One read
+ * counts every digit at once (the counts: 16 KiB a digit, on the stack);
+ * a digit that all words share moves nothing and is skipped. */
 static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
 {
-	enum { MAX_BITS = 11, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
+	enum { MAX_BITS = 12, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
 	uint32_t count[MAX_DIGITS][BUCKETS];
 	high_bit = high_bit < 64 ? high_bit : 64;
 	if (n < 2 || low_bit >= high_bit)
