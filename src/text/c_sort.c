@@ -480,8 +480,7 @@ static int number_names(struct sorter *s, struct names *nm)
 		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
 	}
-	int r = number_strings(s, nm, nr);
-	return r;
+	return number_strings(s, nm, nr);
 }
 
 static void count_num(uint8_t *seen, uint32_t num, unsigned times)
