@@ -229,8 +229,10 @@ int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first)
 static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 {
 	unsigned kind = d->kind[id];
-	return (kind != BK_KIND_FUNC && kind != BK_KIND_VAR && kind != BK_KIND_DATASEC) ||
-	       (d->state[id] & ST_WALKED_TO);
+	/* (not short-circuit: asked of every ID in turn, whose kinds come
+	 * mixed, a branch would often be mispredicted) */
+	return ((kind != BK_KIND_FUNC) & (kind != BK_KIND_VAR) & (kind != BK_KIND_DATASEC)) |
+	       !!(d->state[id] & ST_WALKED_TO);
 }
 
 /* c_defs.c: names, definitions without declarators, struct layout */

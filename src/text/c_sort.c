@@ -215,12 +215,13 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, u
 struct sorter {
 	struct cdump *d;
 	uint32_t m;     /* the IDs sorted */
-	uint32_t *sel;  /* them by position, in ID order */
+	uint32_t *sel;  /* them by position, in ID order (the caller's ids) */
+	uint32_t *pos;  /* the positions in sorted order */
 	unsigned pos_bits;
 	unsigned name_bits;      /* the names' numbers in a key: its low bits */
 	uint64_t pos_mask;
 	uint64_t *key, *w, *tmp; /* m each */
-	void *tables;            /* the block that holds sel, key, w and tmp */
+	void *tables;            /* the block that holds key, w, tmp and pos */
 	size_t tables_sz;
 	void *scratch;           /* run buffers, grown as needed */
 	size_t scratch_cap;      /* bytes */
@@ -707,22 +708,24 @@ static void *alloc_tables(size_t *bytes)
 	return malloc(*bytes);
 }
 
-/* the IDs sorted, by position, and room for their keys */
-static int select_types(struct sorter *s, bool all)
+/* The IDs sorted, by position, into ids (room for all: every ID is
+ * written, the next one over it where it is left out, which costs no
+ * branch), and the tables for their keys. */
+static int select_types(struct sorter *s, uint32_t *ids, bool all)
 {
 	const struct cdump *d = s->d;
-	for (uint32_t id = 0; id < d->n; id++)
-		s->m += all || c_sort_place_matters(d, id);
-	s->tables_sz = (size_t)s->m * (3 * sizeof(*s->key) + sizeof(*s->sel));
+	s->sel = ids;
+	for (uint32_t id = 0; id < d->n; id++) {
+		ids[s->m] = id;
+		s->m += all | c_sort_place_matters(d, id);
+	}
+	s->tables_sz = (size_t)s->m * (3 * sizeof(*s->key) + sizeof(*s->pos));
 	if (!(s->tables = alloc_tables(&s->tables_sz)))
 		return -ENOMEM;
 	s->key = s->tables;
 	s->w = s->key + s->m;
 	s->tmp = s->w + s->m;
-	s->sel = (uint32_t *)(s->tmp + s->m);
-	for (uint32_t id = 0, p = 0; id < d->n; id++)
-		if (all || c_sort_place_matters(d, id))
-			s->sel[p++] = id;
+	s->pos = (uint32_t *)(s->tmp + s->m);
 	while (s->pos_bits < 32 && (1ull << s->pos_bits) < s->m)
 		s->pos_bits++;
 	s->pos_mask = (1ull << s->pos_bits) - 1;
@@ -769,24 +772,25 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	struct sorter s = {.d = d, .pos_bits = 1};
 	struct ends en = {0};
 	uint64_t *starts = NULL;
-	int err = select_types(&s, all);
+	int err = select_types(&s, ids, all);
 	if (!err)
 		err = make_keys(&s);
 	if (!err) {
 		unsigned kbits = 2 * s.name_bits + 4;
-		sort_by_key(&s, ids, kbits);
-		*first_rank = s.m ? (unsigned)(s.key[ids[0]] >> (kbits - 4)) : 0;
+		sort_by_key(&s, s.pos, kbits);
+		*first_rank = s.m ? (unsigned)(s.key[s.pos[0]] >> (kbits - 4)) : 0;
 		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
 			err = -ENOMEM;
 	}
 	if (!err) {
-		mark_runs(&s, ids, starts);
-		err = hash_tied_ends(&s, ids, starts, &en);
+		mark_runs(&s, s.pos, starts);
+		err = hash_tied_ends(&s, s.pos, starts, &en);
 	}
 	if (!err) {
-		sort_runs(&s, ids, starts, &en);
+		sort_runs(&s, s.pos, starts, &en);
 		for (uint32_t i = 0; i < s.m; i++)
-			ids[i] = s.sel[ids[i]];
+			s.pos[i] = s.sel[s.pos[i]];
+		memcpy(ids, s.pos, s.m * sizeof(*ids));
 		*nr = s.m;
 	}
 	free(en.need);
