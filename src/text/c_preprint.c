@@ -31,11 +31,12 @@
  */
 #include <stdlib.h>
 
+#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/threads.h"
 
 #define PREPRINT_MIN_TYPES 4096
-#define STORE_CHUNK (1024 * 1024)
+#define STORE_CHUNK (4u << 20) /* (huge pages: core/fresh.h) */
 
 enum { FREE, AHEAD_PRINTING, AHEAD_DONE, WALK_TAKEN };
 
@@ -143,10 +144,10 @@ static void *store_copy(struct preprint *p, const void *src, size_t n)
 	struct store_chunk *c = p->chunks;
 	size_t at = c ? (c->len + 7) & ~(size_t)7 : 0;
 	if (!c || at + n > c->cap) {
-		size_t cap = n > STORE_CHUNK ? n : STORE_CHUNK;
-		if (!(c = malloc(sizeof(*c) + cap)))
+		size_t cap = sizeof(*c) + (n > STORE_CHUNK ? n : STORE_CHUNK);
+		if (!(c = bk_malloc_fresh(&cap)))
 			return NULL;
-		*c = (struct store_chunk){.next = p->chunks, .cap = cap};
+		*c = (struct store_chunk){.next = p->chunks, .cap = cap - sizeof(*c)};
 		p->chunks = c;
 		at = 0;
 	}
