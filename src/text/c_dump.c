@@ -184,6 +184,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
+		c_preprint_names_known(d);
 		/* the sort's own tables: not needed after it, the ends' room
 		 * enough for the queue (a type is queued once at most) */
 		if (!d->queue.v) {
@@ -227,6 +228,7 @@ static int emit_queued(struct cdump *d)
 	int e = 0;
 	for (size_t i = 0; i < d->queue.n && !e; i++) {
 		prefetch_ahead(d, d->queue.v, i, d->queue.n);
+		c_preprint_prefetch(d, i);
 		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 			e = c_emit_type(d, d->queue.v[i]);
 	}

@@ -216,6 +216,11 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
  * printed ahead where it was */
 void c_preprint_start(struct cdump *d);
 void c_preprint_end(struct cdump *d);
+/* c_preprint.c: d->single is known (the helper may print those names whole) */
+void c_preprint_names_known(struct cdump *d);
+/* c_preprint.c: the walk is at queued definition i (what it reads soon
+ * asked for) */
+void c_preprint_prefetch(const struct cdump *d, size_t i);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
