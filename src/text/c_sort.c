@@ -25,8 +25,8 @@
  * tables lie in one block, of huge pages where it is large.
  */
 #include <stdlib.h>
-#include <sys/mman.h>
 
+#include "core/fresh.h"
 #include "text/c_internal.h"
 
 #define RANK_MAX 10
@@ -683,29 +683,19 @@ static void sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts,
 }
 
 /*
- * A block of bytes for the sort's tables, of whole huge pages where it
- * comes near one (aligned on one, and advised to get them): they are
- * written all over at once, and fresh 4 KiB pages cost a fault each (some
- * 3.5 us here: 0.9 ms a MiB), where one huge page is cleared in a tenth of
- * that. As the file reader's buffer (src/io/read.c), it is plain malloc
- * memory all the same, and what malloc gives where huge pages are not
- * offered.
+ * A block of bytes for the sort's tables: they are written all over at
+ * once, and fresh 4 KiB pages cost a fault each (core/fresh.h). From half
+ * a huge page on, it is asked for as the smallest block that
+ * bk_malloc_fresh gives in huge pages: only the pages written are backed,
+ * and the rest is room for whoever takes the block next (c_give_spare).
  */
-#define HUGE_PAGE ((size_t)2 << 20)
-
 static void *alloc_tables(size_t *bytes)
 {
-#ifdef MADV_HUGEPAGE
-	if (*bytes >= HUGE_PAGE / 2) {
-		void *p;
-		*bytes = (*bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		if (posix_memalign(&p, HUGE_PAGE, *bytes))
-			return NULL;
-		madvise(p, *bytes, MADV_HUGEPAGE); /* only advice: nothing to do if refused */
-		return p;
-	}
-#endif
-	return malloc(*bytes);
+	if (*bytes < BK_HUGE_PAGE / 2)
+		return malloc(*bytes);
+	if (*bytes < 2 * BK_HUGE_PAGE)
+		*bytes = 2 * BK_HUGE_PAGE;
+	return bk_malloc_fresh(bytes);
 }
 
 /* The IDs sorted, by position, into ids (room for all: every ID is
