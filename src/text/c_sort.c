@@ -182,25 +182,29 @@ static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, u
 		return;
 	unsigned span = high_bit - low_bit, digits = (span + MAX_BITS - 1) / MAX_BITS;
 	unsigned bits = (span + digits - 1) / digits;
-	uint64_t mask = (1ull << bits) - 1;
+	uint64_t mask[MAX_DIGITS]; /* the last digit's: up to high_bit only */
+	for (unsigned g = 0; g < digits; g++) {
+		unsigned w = high_bit - (low_bit + g * bits);
+		mask[g] = (1ull << (w < bits ? w : bits)) - 1;
+	}
 	memset(count, 0, sizeof(count[0]) * digits);
 	for (size_t i = 0; i < n; i++)
 		for (unsigned g = 0; g < digits; g++)
-			count[g][(v[i] >> (low_bit + g * bits)) & mask]++;
+			count[g][(v[i] >> (low_bit + g * bits)) & mask[g]]++;
 	uint64_t *src = v, *dst = tmp;
 	for (unsigned g = 0; g < digits; g++) {
 		unsigned shift = low_bit + g * bits;
 		uint32_t *c = count[g];
-		if (c[(src[0] >> shift) & mask] == n)
+		if (c[(src[0] >> shift) & mask[g]] == n)
 			continue;
 		uint32_t sum = 0;
-		for (size_t b = 0; b <= mask; b++) {
+		for (size_t b = 0; b <= mask[g]; b++) {
 			uint32_t x = c[b];
 			c[b] = sum;
 			sum += x;
 		}
 		for (size_t i = 0; i < n; i++)
-			dst[c[(src[i] >> shift) & mask]++] = src[i];
+			dst[c[(src[i] >> shift) & mask[g]]++] = src[i];
 		uint64_t *x = src;
 		src = dst;
 		dst = x;
