@@ -153,7 +153,8 @@ static void *store_copy(struct preprint *p, const void *src, size_t n)
 		p->chunks = c;
 		at = 0;
 	}
-	memcpy(c->data + at, src, n);
+	if (n) /* (src may be NULL then: a piece without mentions) */
+		memcpy(c->data + at, src, n);
 	c->len = at + n;
 	return c->data + at;
 }
