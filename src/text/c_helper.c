@@ -78,6 +78,10 @@ struct helper {
 	size_t queued;
 	int ordered;
 	bool cancel;             /* (atomic) ended: no walk unless ordering began */
+	/* what the helper sleeps on once it has printed everything ahead,
+	 * until ordering begins (or it is cancelled): the sort takes a while */
+	pthread_mutex_t lock;
+	pthread_cond_t begun;
 	pthread_t thread;
 	struct elsewhere_start start;
 	/* its own printer: while printing ahead, a scratch output, mentions
@@ -311,9 +315,12 @@ static size_t wait_queued(struct helper *h, size_t i)
 
 static void walk(struct helper *h)
 {
-	wait_spin(queue_has, h, 0);
-	while (!queue_has(h, 0))
-		sched_yield();
+	if (!wait_spin(queue_has, h, 0)) {
+		pthread_mutex_lock(&h->lock);
+		while (!queue_has(h, 0))
+			pthread_cond_wait(&h->begun, &h->lock);
+		pthread_mutex_unlock(&h->lock);
+	}
 	const uint32_t *queue = __atomic_load_n(&h->queue, __ATOMIC_ACQUIRE);
 	if (!queue)
 		return; /* cancelled before ordering began */
@@ -386,6 +393,8 @@ static void helper_free(struct helper *h)
 	free(h->w.astack);
 	free(h->w.fs.f);
 	c_emit_fini(&h->w);
+	pthread_cond_destroy(&h->begun);
+	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
@@ -417,6 +426,15 @@ void c_helper_start(struct cdump *d)
 	if (!h)
 		return;
 	h->d = d;
+	if (pthread_mutex_init(&h->lock, NULL)) {
+		free(h);
+		return;
+	}
+	if (pthread_cond_init(&h->begun, NULL)) {
+		pthread_mutex_destroy(&h->lock);
+		free(h);
+		return;
+	}
 	if (find_wanted(h) || !helper_init(h, d) ||
 	    !start_elsewhere(&h->thread, &h->start, help, h, &cpus)) {
 		helper_free(h);
@@ -441,7 +459,10 @@ void c_helper_order_begin(struct cdump *d)
 		return;
 	/* the output is the helper's from here on, held until ordering is over */
 	d->o->hold = true;
+	pthread_mutex_lock(&h->lock);
 	__atomic_store_n(&h->queue, d->queue.v, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&h->begun);
+	pthread_mutex_unlock(&h->lock);
 }
 
 void c_helper_queued(struct cdump *d)
@@ -456,7 +477,10 @@ int c_helper_end(struct cdump *d, int order_err)
 	if (!h)
 		return 0;
 	__atomic_store_n(&h->ordered, order_err ? ORDER_FAILED : ORDERED, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&h->lock);
 	__atomic_store_n(&h->cancel, true, __ATOMIC_RELEASE); /* (if it never began) */
+	pthread_cond_broadcast(&h->begun);
+	pthread_mutex_unlock(&h->lock);
 	pthread_join(h->thread, NULL);
 	d->helper = NULL;
 	int e = h->walk_err;
