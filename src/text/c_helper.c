@@ -19,16 +19,24 @@
  * Once ordering begins, the helper walks the queue of definitions as it
  * grows (c_emit_type, on a state of its own: the ordering and emitting
  * bits of libbpf's per-type state are apart), writing each definition's
- * text with the ___N put in, in output order, or printing one it did not
- * print ahead. It is then the writer: the output and the ___N maps are
- * its alone until it is joined. The output is held in memory until the
- * ordering is over, so that a type loop found by ordering (-ELOOP) still
- * leaves nothing written.
+ * text with the ___N put in, in output order, or printing one that is not
+ * ready. It is then the writer: the output and the ___N maps are its alone
+ * until it is joined. The output is held in memory until the ordering is
+ * over, so that a type loop found by ordering (-ELOOP) still leaves
+ * nothing written. Once ordering is over, this thread prints ahead of the
+ * walk, in queue order, what nobody has printed yet: on a busy machine the
+ * helper may lose its processor for milliseconds, and the work is shared
+ * again.
  *
- * What the two threads share: the types, the strings and the per-type
- * notes that c_prepare made, which nothing changes while the helper runs;
- * the queue, which ordering only appends to (its room reserved whole) and
- * publishes (queued, ordered: atomic).
+ * Each definition has a claim byte (free, being printed ahead, printed
+ * ahead, the walk's): a printer ahead takes it from free with a
+ * compare-and-swap, and so does the walk one nobody has begun; one being
+ * printed ahead when the walk needs it, the walk prints too rather than
+ * wait. What else the threads share: the types, the strings and the
+ * per-type notes that c_prepare made, which nothing changes while the
+ * helper runs; the queue, which ordering only appends to (its room
+ * reserved whole) and publishes (queued, ordered: atomic); the names whose
+ * ___N the walk has decided (c_name_is_done: then their ___N is final).
  *
  * Only a whole dump (no root IDs) of a large BTF to a file, with two
  * processors, has a helper; else this thread walks and prints everything.
