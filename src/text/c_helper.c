@@ -43,12 +43,17 @@
  */
 #include <stdlib.h>
 
-#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/threads.h"
 
 #define HELPER_MIN_TYPES 4096
-#define STORE_CHUNK (4u << 20) /* (huge pages: core/fresh.h) */
+/* the store grows by plain malloc'ed blocks: the pages it does not fill
+ * stay unbacked (in huge pages it would cost a megabyte or more of the
+ * memory that the header's 16 MiB allow, for some faults saved) */
+#define STORE_CHUNK (1u << 20)
+/* the output the walk may hold before ordering is over: past it, the walk
+ * waits for ordering to end */
+#define HOLD_MAX (1u << 20)
 
 /* one definition's text, ___N left out at its mentions (text NULL: not
  * printed ahead) */
@@ -192,10 +197,10 @@ static void *store_copy(struct ahead *a, const void *src, size_t n)
 	struct store_chunk *c = a->chunks;
 	size_t at = c ? (c->len + 7) & ~(size_t)7 : 0;
 	if (!c || at + n > c->cap) {
-		size_t cap = sizeof(*c) + (n > STORE_CHUNK ? n : STORE_CHUNK);
-		if (!(c = bk_malloc_fresh(&cap)))
+		size_t cap = n > STORE_CHUNK ? n : STORE_CHUNK;
+		if (!(c = malloc(sizeof(*c) + cap)))
 			return NULL;
-		*c = (struct store_chunk){.next = a->chunks, .cap = cap - sizeof(*c)};
+		*c = (struct store_chunk){.next = a->chunks, .cap = cap};
 		a->chunks = c;
 		at = 0;
 	}
@@ -351,12 +356,14 @@ static size_t wait_queued(struct helper *h, size_t i)
 		size_t n = __atomic_load_n(&h->queued, __ATOMIC_ACQUIRE);
 		if (ordered == ORDER_FAILED)
 			return 0;
-		if (n > i || ordered == ORDERED) {
-			if (ordered == ORDERED)
-				h->out->hold = false; /* nothing will fail ordering now */
+		if (ordered == ORDERED) {
+			h->out->hold = false; /* nothing will fail ordering now */
 			return n > i ? n - i : 0;
 		}
-		/* ordering is a few microseconds a definition */
+		if (n > i && h->out->len < HOLD_MAX)
+			return n - i;
+		/* ordering is a few microseconds a definition (or, past
+		 * HOLD_MAX, a few milliseconds in all) */
 		if (spins % 1024)
 			cpu_relax();
 		else
