@@ -10,13 +10,17 @@
 
 #include "text/c_internal.h"
 
-/* libbpf's pfx(): one tab a level, at most 13 */
-static const char TABS[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t";
-#define MAX_TABS (sizeof(TABS) - 1)
+/* libbpf's pfx(): one tab a level, at most 13; after a newline. All
+ * sixteen bytes are written (a fixed-size copy, no call) and as many kept
+ * as there are tabs. */
+static const char NL_TABS[16] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t";
+#define MAX_TABS 13
 
-void c_put_pfx(struct out *o, int lvl)
+void c_put_line(struct out *o, int lvl)
 {
-	put_bytes(o, TABS, lvl < (int)MAX_TABS ? (size_t)lvl : MAX_TABS);
+	char *p = out_room(o, sizeof(NL_TABS));
+	memcpy(p, NL_TABS, sizeof(NL_TABS));
+	out_commit(o, p + 1 + (lvl < MAX_TABS ? lvl : MAX_TABS));
 }
 
 /* ---- names: libbpf's type_names and ident_names ------------------------------ */
@@ -116,14 +120,14 @@ size_t c_format_name(char *buf, const char *name, uint32_t dup)
 	return n;
 }
 
-static void put_name(struct cdump *d, const char *name, uint32_t dup)
+static void put_name(struct cdump *d, uint32_t name_off, uint32_t dup)
 {
 	if (!dup) {
-		put_str(d->o, name);
+		c_put_str(d, name_off);
 		return;
 	}
 	char buf[256];
-	put_bytes(d->o, buf, c_format_name(buf, name, dup));
+	put_bytes(d->o, buf, c_format_name(buf, c_str(d, name_off), dup));
 }
 
 /* A name whose ___N is decided later, in output order (c_put_mention):
@@ -148,11 +152,11 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return;
-	const char *name = c_str(d, t->name_off);
 	if (done || c_name_single(d, t->name_off)) {
-		put_name(d, name, done ? d->dup[id] : 0);
+		put_name(d, t->name_off, done ? d->dup[id] : 0);
 		return;
 	}
+	const char *name = c_str(d, t->name_off);
 	size_t len = strlen(name);
 	if (len > DEFER_NAME_MAX) {
 		defer_name(d, kind, id);
@@ -177,7 +181,7 @@ void c_put_type_name(struct cdump *d, uint32_t id)
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	put_name(d, c_name(d, c_type(d, id)), dup);
+	put_name(d, c_type(d, id)->name_off, dup);
 }
 
 void c_put_ident_name(struct cdump *d, uint32_t id)
@@ -187,7 +191,7 @@ void c_put_ident_name(struct cdump *d, uint32_t id)
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
-	put_name(d, c_name(d, c_type(d, id)), dup);
+	put_name(d, c_type(d, id)->name_off, dup);
 }
 
 /* ---- definitions without nested declarators ------------------------------------ */
@@ -225,10 +229,9 @@ static void put_enumerator(struct cdump *d, uint32_t name_off)
 
 static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl + 1);
+	c_put_line(d->o, lvl + 1);
 	if (d->mentions) {
-		put_str(d->o, c_str(d, name_off));
+		c_put_str(d, name_off);
 		if (!c_name_single(d, name_off))
 			defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
 	} else
@@ -318,8 +321,7 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 			}
 		}
 	}
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl);
+	c_put_line(d->o, lvl);
 	put_char(d->o, '}');
 	put_enum_mode(d, t);
 }
@@ -373,8 +375,14 @@ static int64_t roundup64(int64_t x, int64_t y)
 }
 
 /* libbpf's btf_is_struct_packed */
-bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
+bool c_struct_is_packed(struct cdump *d, uint32_t id)
 {
+	/* An alignment above 1 (c_align_of) means that every member has one,
+	 * none is off it, and the size is a multiple of the largest: the
+	 * loop below would find nothing. Most structs are so. */
+	if (c_align_of(d, id) > 1)
+		return false;
+	const struct bk_type *t = c_type(d, id);
 	const struct bk_member *m = bk_type_rest(t);
 	int max_align = 1;
 	for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
@@ -390,8 +398,7 @@ bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
 /* one anonymous padding bitfield: "TYPE: BITS;" on its own line */
 static void put_pad(struct cdump *d, int lvl, const char *type, int64_t bits)
 {
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl);
+	c_put_line(d->o, lvl);
 	put_str(d->o, type);
 	PUT_LIT(d->o, ": ");
 	put_i64(d->o, bits);
@@ -404,6 +411,8 @@ static void put_pad(struct cdump *d, int lvl, const char *type, int64_t bits)
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 			    bool in_bitfield, int lvl)
 {
+	if (cur_off >= next_off)
+		return;
 	const struct {
 		const char *name;
 		int bits;
@@ -412,8 +421,6 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
 	int64_t new_off = 0;
 	int pad_bits = 0;
 	const char *pad_type = NULL;
-	if (cur_off >= next_off)
-		return;
 	for (int i = 0; i < nr_pads; i++) {
 		pad_bits = pads[i].bits;
 		pad_type = pads[i].name;
