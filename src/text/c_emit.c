@@ -160,12 +160,13 @@ static void put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t)
 }
 
 /* The most common declaration: a named type (or void) and up to
- * SIMPLE_PTRS_MAX pointers to it, nothing else: "T name", "T *name",
- * printed at once as the chain would print it (true), without building
- * the chain; false (nothing printed) for any other. */
+ * SIMPLE_PTRS_MAX pointers to it, nothing else: "T name", "T *name".
+ * Its words before the name printed as the chain would print them (true,
+ * *ptr: they end in a pointer), without building the chain; false
+ * (nothing printed) for any other. */
 #define SIMPLE_PTRS_MAX 3
 
-static bool put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname)
+static bool put_simple_type(struct cdump *d, uint32_t id, bool *ptr)
 {
 	const struct bk_type *t = c_type(d, id);
 	unsigned ptrs = 0;
@@ -176,7 +177,77 @@ static bool put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname)
 	put_named_end(d, id, t);
 	if (ptrs)
 		put_bytes(d->o, " ***", ptrs + 1); /* the first after a space */
-	put_decl_name(d, fname, ptrs != 0);
+	*ptr = ptrs != 0;
+	return true;
+}
+
+/* ---- the memo of simple declarations --------------------------------------------- */
+
+/* Most members are of a few hundred types (u32, struct list_head *...),
+ * each read again at a random place with its names. So what
+ * put_simple_type printed for a type (final once its names' ___N are:
+ * nothing was deferred), and the type's size, are kept per printing
+ * thread in a small table by ID, and copied from there the next time. */
+#define MEMO_SLOTS 1024 /* a power of two */
+#define MEMO_TEXT 48
+
+struct memo_slot {
+	uint32_t id1;  /* the type's ID + 1; 0: empty */
+	uint8_t len;   /* of text */
+	bool ptr;      /* text ends in a pointer */
+	int64_t size;  /* c_resolve_size */
+	char text[MEMO_TEXT];
+};
+
+static struct memo_slot *memo_slot(struct cdump *d, uint32_t id)
+{
+	if (!d->memo && !(d->memo = calloc(MEMO_SLOTS, sizeof(struct memo_slot))))
+		return NULL; /* (no memory: printed without the memo) */
+	return (struct memo_slot *)d->memo + ((id * 0x9e3779b1u) >> 16) % MEMO_SLOTS;
+}
+
+/* put_simple_type, kept in the slot when it deferred nothing and is short
+ * enough. The room is made first, so that such a text is printed without
+ * a flush and can be read back from the buffer. */
+static bool memo_simple_type(struct cdump *d, struct memo_slot *slot, uint32_t id, bool *ptr)
+{
+	size_t deferred = d->mentions ? d->mentions->n : 0;
+	bool room = out_reserve(d->o, 2 * MEMO_TEXT);
+	size_t start = d->o->len;
+	if (!put_simple_type(d, id, ptr))
+		return false;
+	size_t len = d->o->len - start;
+	if (room && len <= MEMO_TEXT && !d->o->err &&
+	    deferred == (d->mentions ? d->mentions->n : 0)) {
+		memcpy(slot->text, d->o->buf + start, len);
+		slot->len = (uint8_t)len;
+		slot->ptr = *ptr;
+		slot->size = c_resolve_size(d, id);
+		slot->id1 = id + 1;
+	}
+	return true;
+}
+
+/* A simple declaration's words before the name (put_simple_type), from
+ * the memo when they are there; *size: c_resolve_size(id) */
+static bool put_simple_type_memo(struct cdump *d, uint32_t id, bool *ptr, int64_t *size)
+{
+	struct memo_slot *slot = memo_slot(d, id);
+	if (!slot) {
+		*size = c_resolve_size(d, id);
+		return put_simple_type(d, id, ptr);
+	}
+	if (slot->id1 != id + 1) {
+		if (!memo_simple_type(d, slot, id, ptr))
+			return false;
+		*size = slot->id1 == id + 1 ? slot->size : c_resolve_size(d, id);
+		return true;
+	}
+	char *p = out_room(d->o, MEMO_TEXT);
+	memcpy(p, slot->text, MEMO_TEXT); /* (a fixed size: no call) */
+	out_commit(d->o, p + slot->len);
+	*ptr = slot->ptr;
+	*size = slot->size;
 	return true;
 }
 
@@ -234,13 +305,17 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 }
 
 /* Print a flat declaration at once: 1; or 0 (nothing printed) when it
- * needs the task machine; <0 on error. */
+ * needs the task machine; <0 on error. *size: c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
-static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl)
+static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
 {
-	if (put_simple_decl(d, id, fname))
+	bool ptr;
+	if (put_simple_type_memo(d, id, &ptr, size)) {
+		put_decl_name(d, fname, ptr);
 		return 1;
+	}
+	*size = c_resolve_size(d, id);
 	size_t start = d->decl.n;
 	int e = build_chain(d, id);
 	if (!e && chain_is_flat(d, start)) {
@@ -326,17 +401,11 @@ static int run_member(struct cdump *d, struct task m)
 			c_put_bit_padding(d, m.off, m_off, m.packed ? 1 : c_align_of(d, mem->type),
 					  m.flag && m_sz, m.lvl + 1);
 		c_put_line(d->o, m.lvl + 1);
-		int64_t next_off;
-		if (m_sz) {
-			next_off = m_off + m_sz;
-		} else {
-			int64_t sz = c_resolve_size(d, mem->type);
-			next_off = m_off + (sz > 0 ? sz : 0) * 8;
-		}
-		int r = decl_now(d, mem->type, mem->name_off, m.lvl + 1);
+		int64_t sz;
+		int r = decl_now(d, mem->type, mem->name_off, m.lvl + 1, &sz);
 		if (r < 0)
 			return r;
-		m.off = next_off;
+		m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;
 		m.flag = m_sz != 0;
 		if (r == 1) {
 			if (m_sz) {
@@ -528,7 +597,8 @@ static int run_params(struct cdump *d, struct task p)
 		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
 		return 0;
 	}
-	int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl);
+	int64_t size;
+	int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, &size);
 	if (r < 0)
 		return r;
 	struct task *n = push_task(d, T_PARAMS), *decl;
@@ -598,7 +668,8 @@ static int run_tasks(struct cdump *d)
 
 int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl)
 {
-	int r = decl_now(d, id, fname, lvl);
+	int64_t size;
+	int r = decl_now(d, id, fname, lvl, &size);
 	if (r)
 		return r < 0 ? r : 0;
 	struct task *t = push_task(d, T_DECL);
@@ -640,6 +711,7 @@ int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
 
 void c_emit_fini(struct cdump *d)
 {
+	free(d->memo);
 	free(d->tasks);
 	free(d->type_names.slots);
 	free(d->ident_names.slots);

@@ -100,6 +100,7 @@ struct cdump {
 	size_t nr_astack, astack_cap;
 	char tname[256];             /* without mentions: the typedef being defined, with its ___N */
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
+	void *memo;                  /* the emitter's memo of declarations (c_emit.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
 	/* the string offsets of names that the maps can give out only once
