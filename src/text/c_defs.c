@@ -135,8 +135,14 @@ static void put_name(struct cdump *d, uint32_t name_off, uint32_t dup)
 static void defer_name(struct cdump *d, unsigned kind, uint32_t val)
 {
 	struct u32vec *m = d->mentions;
-	if (u32vec_push(m, (uint32_t)d->o->len) || u32vec_push(m, kind) || u32vec_push(m, val))
+	if (m->cap - m->n >= 3) { /* (most: without the calls) */
+		m->v[m->n++] = (uint32_t)d->o->len;
+		m->v[m->n++] = kind;
+		m->v[m->n++] = val;
+	} else if (u32vec_push(m, (uint32_t)d->o->len) || u32vec_push(m, kind) ||
+		   u32vec_push(m, val)) {
 		d->o->err = d->o->err ? d->o->err : -ENOMEM;
+	}
 }
 
 /* Deferred: the name itself now (so that its ___N is all the writer
@@ -236,7 +242,16 @@ static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 			defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
 	} else
 		put_enumerator(d, name_off);
-	PUT_LIT(d->o, " = ");
+}
+
+/* " = VALUE," of a 32-bit enumerator, through one cursor */
+static void put_enum_value(struct out *o, int32_t val, bool is_signed)
+{
+	char *p = out_room(o, 16);
+	memcpy(p, " = ", 3);
+	p = is_signed ? fmt_i64(p + 3, val) : fmt_u32(p + 3, (uint32_t)val);
+	*p++ = ',';
+	out_commit(o, p);
 }
 
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
@@ -301,17 +316,14 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 		const struct bk_enum *v = bk_type_rest(t);
 		for (uint32_t i = 0; i < vlen; i++, v++) {
 			put_enum_value_name(d, lvl, v->name_off);
-			if (is_signed)
-				put_i64(d->o, v->val);
-			else
-				put_u64(d->o, (uint32_t)v->val);
-			put_char(d->o, ',');
+			put_enum_value(d->o, v->val, is_signed);
 		}
 	} else {
 		const struct bk_enum64 *v = bk_type_rest(t);
 		for (uint32_t i = 0; i < vlen; i++, v++) {
 			uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
 			put_enum_value_name(d, lvl, v->name_off);
+			PUT_LIT(d->o, " = ");
 			if (is_signed) {
 				put_i64(d->o, (int64_t)val);
 				PUT_LIT(d->o, "LL,");

@@ -260,7 +260,9 @@ static int build_chain(struct cdump *d, uint32_t id)
 		const struct bk_type *t = c_type(d, id);
 		if (steps > d->n)
 			return bk_err_type(d->err, d->btf, id, -ELOOP, "type loop in a declaration");
-		if (u32vec_push(&d->decl, id))
+		if (d->decl.n < d->decl.cap) /* (most: without the call) */
+			d->decl.v[d->decl.n++] = id;
+		else if (u32vec_push(&d->decl, id))
 			return -ENOMEM;
 		if (!id)
 			return 0;
@@ -364,10 +366,20 @@ static int push_member(struct cdump *d, uint32_t id, uint32_t i, int lvl, int64_
 	return 0;
 }
 
+/* The members' names lie at random places in the strings: asked for all
+ * at once, their cache misses overlap instead of coming one by one. */
+static void prefetch_member_names(const struct cdump *d, const struct bk_type *t)
+{
+	const struct bk_member *m = bk_type_rest(t);
+	for (uint32_t i = 0; i < bk_vlen(t); i++)
+		__builtin_prefetch(c_str(d, m[i].name_off));
+}
+
 /* "struct name {" and the members, as tasks (btf_dump_emit_struct_def) */
 static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
 {
 	const struct bk_type *t = c_type(d, id);
+	prefetch_member_names(d, t);
 	bool packed = bk_kind(t) == BK_KIND_STRUCT && c_struct_is_packed(d, id);
 	c_emit_struct_fwd(d, id);
 	PUT_LIT(d->o, " {");
@@ -574,6 +586,8 @@ static int run_chain(struct cdump *d, struct task c)
 	return 0;
 }
 
+/* A prototype's parameter list from param p.i: the ones printed at once
+ * in a loop, a nested one as tasks with the rest after it. */
 static int run_params(struct cdump *d, struct task p)
 {
 	const struct bk_type *t = c_type(d, p.id);
@@ -587,33 +601,35 @@ static int run_params(struct cdump *d, struct task p)
 			return 0;
 		}
 	}
-	if (p.i >= vlen) {
-		put_char(d->o, ')');
+	for (;; p.i++) {
+		if (p.i >= vlen) {
+			put_char(d->o, ')');
+			return 0;
+		}
+		if (p.i)
+			PUT_LIT(d->o, ", ");
+		if (p.i == vlen - 1 && !par[p.i].type) {
+			PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+			return 0;
+		}
+		int64_t size;
+		int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, &size);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			continue;
+		struct task *n = push_task(d, T_PARAMS), *decl;
+		if (!n)
+			return -ENOMEM;
+		*n = p;
+		n->i = p.i + 1;
+		if (!(decl = push_task(d, T_DECL)))
+			return -ENOMEM;
+		decl->id = par[p.i].type;
+		decl->fname = par[p.i].name_off;
+		decl->lvl = p.lvl;
 		return 0;
 	}
-	if (p.i)
-		PUT_LIT(d->o, ", ");
-	if (p.i == vlen - 1 && !par[p.i].type) {
-		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
-		return 0;
-	}
-	int64_t size;
-	int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, &size);
-	if (r < 0)
-		return r;
-	struct task *n = push_task(d, T_PARAMS), *decl;
-	if (!n)
-		return -ENOMEM;
-	*n = p;
-	n->i = p.i + 1;
-	if (r == 1)
-		return 0;
-	if (!(decl = push_task(d, T_DECL)))
-		return -ENOMEM;
-	decl->id = par[p.i].type;
-	decl->fname = par[p.i].name_off;
-	decl->lvl = p.lvl;
-	return 0;
 }
 
 static int run_tasks(struct cdump *d)

@@ -53,7 +53,9 @@ static void write_block(struct cdump *d, const struct out *o, const struct u32ve
 }
 
 /* The plan's items jump about the types: ask for where the type of the
- * item sixteen ahead is, and for the type of the one eight ahead. */
+ * item sixteen ahead is, for the type of the one eight ahead, and for the
+ * members of the one four ahead (each step finds what the one before
+ * brought). */
 static void prefetch_item(const struct cdump *d, const struct u32vec *plan, size_t i)
 {
 	size_t items = plan->n / 2;
@@ -61,6 +63,12 @@ static void prefetch_item(const struct cdump *d, const struct u32vec *plan, size
 		__builtin_prefetch(&d->own_offs[plan->v[2 * (i + 16) + 1] - d->own_start]);
 	if (i + 8 < items)
 		__builtin_prefetch(c_type(d, plan->v[2 * (i + 8) + 1]));
+	if (i + 4 < items && bk_kind_is_composite(d->kind[plan->v[2 * (i + 4) + 1]])) {
+		const struct bk_type *t = c_type(d, plan->v[2 * (i + 4) + 1]);
+		const char *m = bk_type_rest(t), *end = m + bk_vlen(t) * sizeof(struct bk_member);
+		for (m += 64; m < end; m += 64)
+			__builtin_prefetch(m);
+	}
 }
 
 static int print_block(struct worker *wk, size_t from, size_t to)
