@@ -87,10 +87,11 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->types = malloc(d->own_start * sizeof(*d->types));
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
+	d->name_done = calloc(d->n / 64 + 1, sizeof(*d->name_done));
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->align = malloc(d->n * sizeof(*d->align));
 	d->kind = calloc(d->n, 1);
-	if (!d->types || !d->state || !d->dup || !d->end || !d->align ||
+	if (!d->types || !d->state || !d->dup || !d->name_done || !d->end || !d->align ||
 	    !d->kind)
 		return -ENOMEM;
 	d->types[0] = &void_type;
@@ -128,12 +129,14 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
+	c_preprint_end(d);
 	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
 	free(d->types);
 	free(d->state);
 	free(d->dup);
+	free(d->name_done);
 	free(d->end);
 	free(d->chain_hash);
 	free(d->links);
@@ -181,6 +184,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
+		c_preprint_names_known(d);
 		/* the sort's own tables: not needed after it, the ends' room
 		 * enough for the queue (a type is queued once at most) */
 		if (!d->queue.v) {
@@ -215,6 +219,19 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!c_sort_place_matters(d, id))
 			d->state[id] |= ST_ORDERED;
 	free(ids);
+	return e;
+}
+
+/* the definitions queued, each after what it needs */
+static int emit_queued(struct cdump *d)
+{
+	int e = 0;
+	for (size_t i = 0; i < d->queue.n && !e; i++) {
+		prefetch_ahead(d, d->queue.v, i, d->queue.n);
+		c_preprint_prefetch(d, i);
+		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
+			e = c_emit_type(d, d->queue.v[i]);
+	}
 	return e;
 }
 
@@ -308,22 +325,15 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
+	/* the definitions printed ahead while this thread sorts and orders */
+	if (!e && !opts.nr_root_ids)
+		c_preprint_start(&d);
 	if (!e)
 		e = order_all(&d, &opts);
 	if (!e) {
-		struct u32vec plan = {0};
 		put_bytes(o, header, sizeof(header) - 1);
-		/* what to print, then the printing (c_parallel.c) */
-		d.plan = &plan;
-		for (size_t i = 0; i < d.queue.n && !e; i++) {
-			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
-			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
-				e = c_emit_type(&d, d.queue.v[i]);
-		}
-		d.plan = NULL;
-		if (!e)
-			e = c_print_plan(&d, &plan);
-		free(plan.v);
+		e = emit_queued(&d);
+		c_preprint_end(&d);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -243,8 +243,8 @@ static int end_def(struct cdump *d, int e)
 	return e;
 }
 
-/* One printed thing of the walk: printed now, or, when d->plan is set,
- * recorded for c_emit_item to print later. */
+/* One printed thing of the walk (c_put_item prints it, or what was
+ * printed of it ahead). */
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 {
 	switch (op) {
@@ -271,14 +271,6 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 	}
 }
 
-static int item(struct cdump *d, unsigned op, uint32_t id)
-{
-	if (!d->plan)
-		return c_emit_item(d, op, id);
-	int e = u32vec_push(d->plan, op);
-	return e ? e : u32vec_push(d->plan, id);
-}
-
 /* A type met again while it is being defined: a forward declaration may
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
@@ -295,10 +287,10 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 		if (id == cont || !t->name_off)
 			return 0;
 		*st |= ST_FWD_EMITTED;
-		return item(d, OP_STRUCT_FWD, id);
+		return c_put_item(d, OP_STRUCT_FWD, id);
 	case BK_KIND_TYPEDEF: {
 		/* the typedef now, usable through pointers only */
-		int e = item(d, OP_TYPEDEF, id); /* (a compiler built-in prints nothing) */
+		int e = c_put_item(d, OP_TYPEDEF, id); /* (a compiler built-in prints nothing) */
 		*st |= ST_FWD_EMITTED;
 		return e;
 	}
@@ -329,12 +321,12 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	switch (bk_kind(t)) {
 	case BK_KIND_INT:
 		*st |= ST_EMITTED;
-		return finished(item(d, OP_ALIASES, f->id));
+		return finished(c_put_item(d, OP_ALIASES, f->id));
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		if (top_level) {
 			*st |= ST_EMITTED;
-			return finished(item(d, OP_ENUM, f->id));
+			return finished(c_put_item(d, OP_ENUM, f->id));
 		}
 		*st |= ST_EMITTED;
 		return 1;
@@ -348,7 +340,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		return 2;
 	case BK_KIND_FWD:
 		*st |= ST_EMITTED;
-		return finished(item(d, OP_FWD, f->id));
+		return finished(c_put_item(d, OP_FWD, f->id));
 	case BK_KIND_TYPEDEF: {
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
@@ -371,7 +363,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		}
 		if (!(*st & ST_FWD_EMITTED) && f->id != f->cont) {
 			*st |= ST_FWD_EMITTED;
-			int e = item(d, OP_STRUCT_FWD, f->id);
+			int e = c_put_item(d, OP_STRUCT_FWD, f->id);
 			if (e)
 				return e;
 		}
@@ -396,7 +388,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		int e = 0;
 		/* unless a pointer to it already made it emit the typedef */
 		if (!(*st & ST_FWD_EMITTED))
-			e = item(d, OP_TYPEDEF, f->id);
+			e = c_put_item(d, OP_TYPEDEF, f->id);
 		*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 		return e ? e : 1;
 	}
@@ -418,7 +410,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		/* fall through */
 	case PH_STRUCT_END:
 		if (f->cont == 0) {
-			int e = item(d, OP_STRUCT, f->id);
+			int e = c_put_item(d, OP_STRUCT, f->id);
 			*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 			return e ? e : 1;
 		}
