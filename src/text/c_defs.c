@@ -59,17 +59,14 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 /* How many times the name at name_off has been given out, this time
  * included (libbpf's btf_dump_name_dups): by content, as strings may be
  * repeated at other offsets. When memory runs out the name counts as new. */
-static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off,
-			  size_t *len_out)
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
 {
-	const char *name = c_str(d, name_off);
-	size_t len = strlen(name);
-	if (len_out)
-		*len_out = len; /* for the caller that prints the name next */
 	if (c_name_single(d, name_off))
-		return 1;
+		return 1; /* (without reading the name) */
 	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
 		return 1;
+	const char *name = c_str(d, name_off);
+	size_t len = strlen(name);
 	uint32_t h = bk_strset_hash(name, len);
 	size_t j = h & m->mask;
 	for (; m->slots[j].count; j = (j + 1) & m->mask) {
@@ -96,7 +93,7 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 		return 0;
 	uint32_t dup = 0;
 	if (bk_kind(t) != BK_KIND_FWD && !(bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
-		dup = name_dups(d, map, t->name_off, NULL);
+		dup = name_dups(d, map, t->name_off);
 	if (dup > 1) /* (most are not: their zeroed pages stay untouched) */
 		d->dup[id] = dup;
 	/* the ___N before the mark: a printing thread that sees the mark
@@ -226,11 +223,9 @@ void c_emit_fwd_def(struct cdump *d, uint32_t id)
 
 static void put_enumerator(struct cdump *d, uint32_t name_off)
 {
-	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
-	size_t len;
-	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
-	put_bytes(d->o, name, len);
+	uint32_t dup = name_dups(d, &d->ident_names, name_off);
+	c_put_str(d, name_off);
 	put_suffix(d, dup);
 }
 
@@ -265,7 +260,7 @@ void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
 		c_put_ident_name(d, val);
 		break;
 	case M_ENUMERATOR_SUFFIX:
-		put_suffix(d, name_dups(d, &d->ident_names, val, NULL));
+		put_suffix(d, name_dups(d, &d->ident_names, val));
 		break;
 	case M_TYPE_SUFFIX:
 		put_suffix(d, c_resolve_dup(d, val, &d->type_names));
