@@ -10,7 +10,9 @@
  * explicit stack (struct task): a step that would recurse pushes what is
  * left of itself and then the inner step. The order of the output is the
  * same; the C stack stays flat however deep the nesting. Most
- * declarations need no nesting and are printed at once (decl_now).
+ * declarations need no nesting and are printed at once (decl_now): the
+ * commonest, a named type or a pointer to one, without even building its
+ * chain (c_simple.c).
  */
 #include <stdlib.h>
 
@@ -111,146 +113,6 @@ static void put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
 	c_put_text(d->o, name, lim);
 }
 
-/* Whether a chain ends at id with a type that is printed by its name
- * (void too), not defined inline nor declared around the name. */
-static bool is_named_end(uint32_t id, const struct bk_type *t)
-{
-	switch (bk_kind(t)) {
-	case BK_KIND_INT:
-	case BK_KIND_FLOAT:
-	case BK_KIND_FWD:
-	case BK_KIND_TYPEDEF:
-		return true;
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-	case BK_KIND_ENUM:
-	case BK_KIND_ENUM64:
-		return t->name_off != 0;
-	default:
-		return !id;
-	}
-}
-
-static void put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t)
-{
-	switch (id ? bk_kind(t) : BK_KIND_UNKN) {
-	case BK_KIND_INT:
-	case BK_KIND_FLOAT:
-		c_put_str(d, t->name_off);
-		break;
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-		c_emit_struct_fwd(d, id);
-		break;
-	case BK_KIND_ENUM:
-	case BK_KIND_ENUM64:
-		PUT_LIT(d->o, "enum ");
-		c_put_type_name(d, id);
-		break;
-	case BK_KIND_FWD:
-		c_emit_fwd_def(d, id);
-		break;
-	case BK_KIND_TYPEDEF:
-		c_put_ident_name(d, id);
-		break;
-	default:
-		PUT_LIT(d->o, "void");
-		break;
-	}
-}
-
-/* The most common declaration: a named type (or void) and up to
- * SIMPLE_PTRS_MAX pointers to it, nothing else: "T name", "T *name".
- * Its words before the name printed as the chain would print them (true,
- * *ptr: they end in a pointer), without building the chain; false
- * (nothing printed) for any other. */
-#define SIMPLE_PTRS_MAX 3
-
-static bool put_simple_type(struct cdump *d, uint32_t id, bool *ptr)
-{
-	const struct bk_type *t = c_type(d, id);
-	unsigned ptrs = 0;
-	for (; id && bk_kind(t) == BK_KIND_PTR && ptrs < SIMPLE_PTRS_MAX; ptrs++)
-		t = c_type(d, id = t->type);
-	if (!is_named_end(id, t))
-		return false;
-	put_named_end(d, id, t);
-	if (ptrs)
-		put_bytes(d->o, " ***", ptrs + 1); /* the first after a space */
-	*ptr = ptrs != 0;
-	return true;
-}
-
-/* ---- the memo of simple declarations --------------------------------------------- */
-
-/* Most members are of a few hundred types (u32, struct list_head *...),
- * each read again at a random place with its names. So what
- * put_simple_type printed for a type (final once its names' ___N are:
- * nothing was deferred), and the type's size, are kept per printing
- * thread in a small table by ID, and copied from there the next time. */
-#define MEMO_SLOTS 1024 /* a power of two */
-#define MEMO_TEXT 48
-
-struct memo_slot {
-	uint32_t id1;  /* the type's ID + 1; 0: empty */
-	uint8_t len;   /* of text */
-	bool ptr;      /* text ends in a pointer */
-	int64_t size;  /* c_resolve_size */
-	char text[MEMO_TEXT];
-};
-
-static struct memo_slot *memo_slot(struct cdump *d, uint32_t id)
-{
-	if (!d->memo && !(d->memo = calloc(MEMO_SLOTS, sizeof(struct memo_slot))))
-		return NULL; /* (no memory: printed without the memo) */
-	return (struct memo_slot *)d->memo + ((id * 0x9e3779b1u) >> 16) % MEMO_SLOTS;
-}
-
-/* put_simple_type, kept in the slot when it deferred nothing and is short
- * enough. The room is made first, so that such a text is printed without
- * a flush and can be read back from the buffer. */
-static bool memo_simple_type(struct cdump *d, struct memo_slot *slot, uint32_t id, bool *ptr)
-{
-	size_t deferred = d->mentions ? d->mentions->n : 0;
-	bool room = out_reserve(d->o, 2 * MEMO_TEXT);
-	size_t start = d->o->len;
-	if (!put_simple_type(d, id, ptr))
-		return false;
-	size_t len = d->o->len - start;
-	if (room && len <= MEMO_TEXT && !d->o->err &&
-	    deferred == (d->mentions ? d->mentions->n : 0)) {
-		memcpy(slot->text, d->o->buf + start, len);
-		slot->len = (uint8_t)len;
-		slot->ptr = *ptr;
-		slot->size = c_resolve_size(d, id);
-		slot->id1 = id + 1;
-	}
-	return true;
-}
-
-/* A simple declaration's words before the name (put_simple_type), from
- * the memo when they are there; *size: c_resolve_size(id) */
-static bool put_simple_type_memo(struct cdump *d, uint32_t id, bool *ptr, int64_t *size)
-{
-	struct memo_slot *slot = memo_slot(d, id);
-	if (!slot) {
-		*size = c_resolve_size(d, id);
-		return put_simple_type(d, id, ptr);
-	}
-	if (slot->id1 != id + 1) {
-		if (!memo_simple_type(d, slot, id, ptr))
-			return false;
-		*size = slot->id1 == id + 1 ? slot->size : c_resolve_size(d, id);
-		return true;
-	}
-	char *p = out_room(d->o, MEMO_TEXT);
-	memcpy(p, slot->text, MEMO_TEXT); /* (a fixed size: no call) */
-	out_commit(d->o, p + slot->len);
-	*ptr = slot->ptr;
-	*size = slot->size;
-	return true;
-}
-
 /* Push id's declaration chain onto d->decl (libbpf's decl_stack): the
  * modifiers, pointers, arrays and prototypes down to a named or terminal
  * type. A chain longer than there are types goes round a loop. */
@@ -307,17 +169,21 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 }
 
 /* Print a flat declaration at once: 1; or 0 (nothing printed) when it
- * needs the task machine; <0 on error. *size: c_resolve_size(id) */
+ * needs the task machine; <0 on error. *size (unless NULL): c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
 static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
 {
 	bool ptr;
-	if (put_simple_type_memo(d, id, &ptr, size)) {
+	int64_t simple_size;
+	if (c_put_simple_type(d, id, &ptr, &simple_size)) {
 		put_decl_name(d, fname, ptr);
+		if (size)
+			*size = simple_size;
 		return 1;
 	}
-	*size = c_resolve_size(d, id);
+	if (size)
+		*size = c_resolve_size(d, id);
 	size_t start = d->decl.n;
 	int e = build_chain(d, id);
 	if (!e && chain_is_flat(d, start)) {
@@ -485,9 +351,9 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 	uint32_t id = d->decl.v[c->lo + --c->cnt];
 	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
-	if (is_named_end(id, t)) {
+	if (c_is_named_end(id, t)) {
 		put_mods(d, c);
-		put_named_end(d, id, t);
+		c_put_named_end(d, id, t);
 		c->flag = false;
 		return 0;
 	}
@@ -612,8 +478,7 @@ static int run_params(struct cdump *d, struct task p)
 			PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
 			return 0;
 		}
-		int64_t size;
-		int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, &size);
+		int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, NULL);
 		if (r < 0)
 			return r;
 		if (r == 1)
@@ -684,8 +549,7 @@ static int run_tasks(struct cdump *d)
 
 int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl)
 {
-	int64_t size;
-	int r = decl_now(d, id, fname, lvl, &size);
+	int r = decl_now(d, id, fname, lvl, NULL);
 	if (r)
 		return r < 0 ? r : 0;
 	struct task *t = push_task(d, T_DECL);

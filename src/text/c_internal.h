@@ -8,7 +8,8 @@
  * alignment, the pointer size); c_order.c: the topological order of
  * definitions and the emitting of what each needs.
  * c_defs.c: the ___N names, enums, forward declarations, struct layout.
- * c_emit.c: declarators and the struct bodies and typedefs that hold them.
+ * c_emit.c: declarators and the struct bodies and typedefs that hold them;
+ * c_simple.c: the common declaration ("T name", "T *name") at once, memoised.
  *
  * Nothing here recurses over the type graph: every walk that libbpf does
  * recursively runs on an explicit stack on the heap, so that a chain of a
@@ -103,9 +104,9 @@ struct cdump {
 	struct fstack fs;            /* ordering's and emitting's frames */
 	struct align_frame *astack;  /* c_align_of's stack */
 	size_t nr_astack, astack_cap;
-	char tname[256];             /* without mentions: the typedef being defined, with its ___N */
+	char tname[256];             /* the typedef being defined, with its ___N (no mentions) */
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
-	void *memo;                  /* the emitter's memo of declarations (c_emit.c) */
+	void *memo;                  /* the memo of simple declarations (c_simple.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
 	/* the string offsets of names that the maps can give out only once
@@ -297,6 +298,15 @@ bool c_is_missing_base_type(const char *name);
 bool c_struct_is_packed(struct cdump *d, uint32_t id);
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 		       bool in_bitfield, int lvl);
+
+/* c_simple.c: whether a declarator chain ends at id with a type that is
+ * printed by its name (void too), not defined inline; that name */
+bool c_is_named_end(uint32_t id, const struct bk_type *t);
+void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
+/* The words before the name of a simple declaration (a named end and up
+ * to three pointers to it), memoised: true (*ptr: they end in a pointer;
+ * *size: c_resolve_size(id)); false, nothing printed, for any other */
+bool c_put_simple_type(struct cdump *d, uint32_t id, bool *ptr, int64_t *size);
 
 /* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
