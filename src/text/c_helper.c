@@ -421,6 +421,7 @@ static bool ahead_init(struct ahead *a, const struct cdump *d, bool own_align)
 	w->nr_astack = w->astack_cap = 0;
 	w->tasks = NULL;
 	w->nr_tasks = w->tasks_cap = 0;
+	w->memo = NULL;
 	w->type_names = w->ident_names = (struct name_map){0};
 	w->single = NULL; /* (not known yet: every name's ___N is left out) */
 	w->spare[0] = w->spare[1] = NULL;
