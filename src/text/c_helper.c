@@ -107,7 +107,8 @@ struct helper {
 	int ordered;
 	bool cancel;             /* (atomic) ended: no walk unless ordering began */
 	/* what the helper sleeps on once it has printed everything ahead,
-	 * until ordering begins (or it is cancelled): the sort takes a while */
+	 * until ordering begins (or it is cancelled), and with as much output
+	 * held as may be, until ordering is over */
 	pthread_mutex_t lock;
 	pthread_cond_t begun;
 	pthread_t thread;
@@ -348,6 +349,23 @@ static bool queue_has(const void *arg, uint32_t unused)
 	       __atomic_load_n(&h->cancel, __ATOMIC_ACQUIRE);
 }
 
+static bool order_over(const void *arg, uint32_t unused)
+{
+	(void)unused;
+	return __atomic_load_n(&((const struct helper *)arg)->ordered, __ATOMIC_ACQUIRE) != ORDERING;
+}
+
+/* until ordering is over: slept for, as it may take milliseconds */
+static void wait_order_over(struct helper *h)
+{
+	if (wait_spin(order_over, h, 0))
+		return;
+	pthread_mutex_lock(&h->lock);
+	while (!order_over(h, 0))
+		pthread_cond_wait(&h->begun, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+}
+
 /* the queued definitions past i (0: none, and none will come) */
 static size_t wait_queued(struct helper *h, size_t i)
 {
@@ -362,8 +380,11 @@ static size_t wait_queued(struct helper *h, size_t i)
 		}
 		if (n > i && h->out->len < HOLD_MAX)
 			return n - i;
-		/* ordering is a few microseconds a definition (or, past
-		 * HOLD_MAX, a few milliseconds in all) */
+		if (n > i) {
+			wait_order_over(h); /* as much held as may be */
+			continue;
+		}
+		/* caught up with ordering: a few microseconds a definition */
 		if (spins % 1024)
 			cpu_relax();
 		else
