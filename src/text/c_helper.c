@@ -236,7 +236,9 @@ static void print_ahead(struct helper *h, struct ahead *a, uint32_t id, uint32_t
 	a->mentions.n = 0;
 	bool ok = !c_emit_item(&a->w, (unsigned)ahead_op(h->d->kind[id]), id) && !a->scratch.err;
 	const char *text = ok ? store_copy(a, a->scratch.buf, a->scratch.len) : NULL;
-	const uint32_t *m = text ? store_copy(a, a->mentions.v, a->mentions.n * sizeof(*m)) : NULL;
+	const uint32_t *m = NULL; /* (none: its vector may be NULL, which memcpy may not read) */
+	if (text && a->mentions.n)
+		m = store_copy(a, a->mentions.v, a->mentions.n * sizeof(*m));
 	ok = text && (m || !a->mentions.n);
 	if (ok)
 		h->pieces[rank] = (struct piece){text, m, (uint32_t)a->scratch.len,
