@@ -90,8 +90,10 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->align = malloc(d->n * sizeof(*d->align));
 	d->kind = calloc(d->n, 1);
+	d->next = calloc(d->n, sizeof(*d->next));
+	d->named = calloc(d->n / 64 + 1, sizeof(*d->named));
 	if (!d->types || !d->state || !d->dup || !d->end || !d->align ||
-	    !d->kind)
+	    !d->kind || !d->next || !d->named)
 		return -ENOMEM;
 	d->types[0] = &void_type;
 	for (uint32_t id = 1; id < d->own_start; id++)
@@ -140,6 +142,8 @@ static void cdump_fini(struct cdump *d)
 	free(d->links_before);
 	free(d->align);
 	free(d->kind);
+	free(d->next);
+	free(d->named);
 	free(d->queue.v);
 	free(d->decl.v);
 	free(d->work.v);
@@ -169,7 +173,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 {
 	if (o->nr_root_ids) {
 		for (size_t i = 0; i < o->nr_root_ids; i++) {
-			int e = c_order(d, o->root_ids[i]);
+			int e = c_order_plan(d, o->root_ids[i]);
 			if (e)
 				return e;
 		}
@@ -181,14 +185,8 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
-		/* the sort's own tables: not needed after it, the ends' room
-		 * enough for the queue (a type is queued once at most) */
-		if (!d->queue.v) {
-			d->queue.v = d->end;
-			d->queue.cap = d->n;
-		} else {
-			free(d->end);
-		}
+		/* the sort's own tables: not needed after it */
+		c_give_spare(d, d->end, d->n * sizeof(*d->end));
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->end = NULL;
 		d->chain_hash = NULL;
@@ -204,11 +202,11 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (ids)
 			prefetch_ahead(d, ids, i, nr);
 		if (d->state[id] & ST_ORDERED)
-			continue; /* c_order would have nothing to do */
+			continue; /* c_order_plan would have nothing to do */
 		if (c_orders_nothing(d->kind[id]))
-			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
+			d->state[id] |= ST_ORDERED; /* all c_order_plan would do, unread */
 		else
-			e = c_order(d, id);
+			e = c_order_plan(d, id);
 	}
 	/* the types the sort left out: what their visits would have done */
 	for (uint32_t id = 0; id < d->n && nr < d->n && !e; id++)
@@ -308,26 +306,20 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
+	/* what to print, then the printing (c_parallel.c) */
+	struct u32vec plan = {0};
+	d.plan = &plan;
 	if (!e)
 		e = order_all(&d, &opts);
+	d.plan = NULL;
 	if (!e) {
-		struct u32vec plan = {0};
 		put_bytes(o, header, sizeof(header) - 1);
-		/* what to print, then the printing (c_parallel.c) */
-		d.plan = &plan;
-		for (size_t i = 0; i < d.queue.n && !e; i++) {
-			prefetch_ahead(&d, d.queue.v, i, d.queue.n);
-			if (!(d.state[d.queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
-				e = c_emit_type(&d, d.queue.v[i]);
-		}
-		d.plan = NULL;
-		if (!e)
-			e = c_print_plan(&d, &plan);
-		free(plan.v);
+		e = c_print_plan(&d, &plan);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);
 	}
+	free(plan.v);
 	cdump_fini(&d);
 	if (o->err && (!e || e == o->err))
 		return o->err; /* a write failure (or out of memory): the caller reports it */

@@ -76,6 +76,11 @@ struct cdump {
 	const struct bk_type **types; /* IDs below own_start */
 	uint8_t *state;              /* ST_* by ID */
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
+	/* also read without the type, by ordering and emitting, which would
+	 * otherwise miss the cache twice a type (its offset, its record):
+	 * the ID in its header (c_head_next), whether it is named (a bit an ID) */
+	uint32_t *next;
+	uint64_t *named;
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
@@ -87,7 +92,7 @@ struct cdump {
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
-	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec queue;         /* the definitions one root orders (c_order_plan) */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
 	struct u32vec *plan;         /* emitting records (op, ID) pairs here instead of printing */
@@ -179,6 +184,21 @@ static inline uint32_t c_chain_next(const struct bk_type *t)
 	return t->type;
 }
 
+/* the ID a type's header names: a chain's next link (c_chain_next), a
+ * prototype's return type, a FUNC's prototype, ...; 0 for none */
+static inline uint32_t c_head_next(const struct bk_type *t)
+{
+	unsigned kind = bk_kind(t);
+	if (kind == BK_KIND_ARRAY)
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	return bk_kind_desc(kind) && bk_kind_desc(kind)->type_is_id ? t->type : 0;
+}
+
+static inline bool c_named(const struct cdump *d, uint32_t id)
+{
+	return d->named[id / 64] >> (id % 64) & 1;
+}
+
 /* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
 int c_align_of(struct cdump *d, uint32_t id);
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
@@ -186,17 +206,16 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 /* c_types.c: the pointer size, referenced types, chain ends (and type
  * loops through them: -ELOOP) */
 int c_prepare(struct cdump *d);
-/* c_order.c: one root's definitions, in order, onto d->queue (libbpf's
- * btf_dump_order_type); emitting one queued definition after what it
- * needs (btf_dump_emit_type) */
-int c_order(struct cdump *d, uint32_t root);
+/* c_order.c: one root's dump (libbpf's btf_dump__dump_type): its
+ * definitions in order (btf_dump_order_type), each planned after what it
+ * needs (btf_dump_emit_type), the plan's items appended to d->plan */
+int c_order_plan(struct cdump *d, uint32_t root);
 /* kinds that ordering only marks as done (FUNC, VAR, DATASEC, DECL_TAG) */
 static inline bool c_orders_nothing(unsigned kind)
 {
 	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
 	       kind == BK_KIND_DECL_TAG;
 }
-int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);

@@ -146,6 +146,8 @@ static int mark_referenced(struct cdump *d)
 			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
 					   bk_kind(t));
 		d->kind[id] = (uint8_t)bk_kind(t);
+		d->next[id] = c_head_next(t);
+		d->named[id / 64] |= (uint64_t)(t->name_off != 0) << (id % 64);
 		switch (bk_kind(t)) {
 		case BK_KIND_ENUM:
 		case BK_KIND_ENUM64:
