@@ -85,7 +85,7 @@ static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off
  * first time the type is named. FWDs and empty enums keep their name. */
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 {
-	if (d->state[id] & ST_NAME_DONE) /* (only named types get it: before the type is read) */
+	if (c_name_is_done(d, id)) /* (only named types get it: before the type is read) */
 		return d->dup[id];
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
@@ -97,7 +97,8 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 		d->dup[id] = dup;
 	/* the ___N before the mark: a printing thread that sees the mark
 	 * (c_put_type_name deferred) reads the ___N without waiting */
-	__atomic_store_n(&d->state[id], (uint8_t)(d->state[id] | ST_NAME_DONE), __ATOMIC_RELEASE);
+	uint64_t *w = &d->name_done[id / 64];
+	__atomic_store_n(w, *w | 1ull << (id % 64), __ATOMIC_RELEASE);
 	return dup > 1 ? dup : 0;
 }
 
@@ -144,7 +145,7 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 {
 	/* most names are named again after the writer decided their ___N:
 	 * nothing to defer then */
-	bool done = __atomic_load_n(&d->state[id], __ATOMIC_ACQUIRE) & ST_NAME_DONE;
+	bool done = c_name_is_done(d, id);
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return;

@@ -87,12 +87,13 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->types = malloc(d->own_start * sizeof(*d->types));
 	d->state = calloc(d->n, 1);
 	d->dup = calloc(d->n, sizeof(*d->dup));
+	d->name_done = calloc(d->n / 64 + 1, sizeof(*d->name_done));
 	d->end = malloc(d->n * sizeof(*d->end));
 	d->align = malloc(d->n * sizeof(*d->align));
 	d->kind = calloc(d->n, 1);
 	d->next = calloc(d->n, sizeof(*d->next));
 	d->named = calloc(d->n / 64 + 1, sizeof(*d->named));
-	if (!d->types || !d->state || !d->dup || !d->end || !d->align ||
+	if (!d->types || !d->state || !d->dup || !d->name_done || !d->end || !d->align ||
 	    !d->kind || !d->next || !d->named)
 		return -ENOMEM;
 	d->types[0] = &void_type;
@@ -130,12 +131,14 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
+	c_preprint_end(d);
 	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
 	free(d->types);
 	free(d->state);
 	free(d->dup);
+	free(d->name_done);
 	free(d->end);
 	free(d->chain_hash);
 	free(d->links);
@@ -173,7 +176,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 {
 	if (o->nr_root_ids) {
 		for (size_t i = 0; i < o->nr_root_ids; i++) {
-			int e = c_order_plan(d, o->root_ids[i]);
+			int e = c_order(d, o->root_ids[i]);
 			if (e)
 				return e;
 		}
@@ -185,8 +188,14 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
-		/* the sort's own tables: not needed after it */
-		c_give_spare(d, d->end, d->n * sizeof(*d->end));
+		/* the sort's own tables: not needed after it, the ends' room
+		 * enough for the queue (a type is queued once at most) */
+		if (!d->queue.v) {
+			d->queue.v = d->end;
+			d->queue.cap = d->n;
+		} else {
+			free(d->end);
+		}
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->end = NULL;
 		d->chain_hash = NULL;
@@ -202,17 +211,29 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (ids)
 			prefetch_ahead(d, ids, i, nr);
 		if (d->state[id] & ST_ORDERED)
-			continue; /* c_order_plan would have nothing to do */
+			continue; /* c_order would have nothing to do */
 		if (c_orders_nothing(d->kind[id]))
-			d->state[id] |= ST_ORDERED; /* all c_order_plan would do, unread */
+			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
 		else
-			e = c_order_plan(d, id);
+			e = c_order(d, id);
 	}
 	/* the types the sort left out: what their visits would have done */
 	for (uint32_t id = 0; id < d->n && nr < d->n && !e; id++)
 		if (!c_sort_place_matters(d, id))
 			d->state[id] |= ST_ORDERED;
 	free(ids);
+	return e;
+}
+
+/* the definitions queued, each after what it needs */
+static int emit_queued(struct cdump *d)
+{
+	int e = 0;
+	for (size_t i = 0; i < d->queue.n && !e; i++) {
+		prefetch_ahead(d, d->queue.v, i, d->queue.n);
+		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
+			e = c_emit_type(d, d->queue.v[i]);
+	}
 	return e;
 }
 
@@ -306,20 +327,19 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
-	/* what to print, then the printing (c_parallel.c) */
-	struct u32vec plan = {0};
-	d.plan = &plan;
+	/* the definitions printed ahead while this thread sorts and orders */
+	if (!e && !opts.nr_root_ids)
+		c_preprint_start(&d);
 	if (!e)
 		e = order_all(&d, &opts);
-	d.plan = NULL;
 	if (!e) {
 		put_bytes(o, header, sizeof(header) - 1);
-		e = c_print_plan(&d, &plan);
+		e = emit_queued(&d);
+		c_preprint_end(&d);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);
 	}
-	free(plan.v);
 	cdump_fini(&d);
 	if (o->err && (!e || e == o->err))
 		return o->err; /* a write failure (or out of memory): the caller reports it */

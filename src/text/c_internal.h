@@ -27,9 +27,8 @@ enum {
 	ST_EMITTING = 1 << 2,  /* emit: being defined (a forward decl may be needed) */
 	ST_EMITTED = 1 << 3,   /* emit: done */
 	ST_FWD_EMITTED = 1 << 4,
-	ST_NAME_DONE = 1 << 5, /* its ___N suffix is decided (dup) */
-	ST_REFERENCED = 1 << 6, /* some type refers to it */
-	ST_WALKED_TO = 1 << 7, /* a type that ordering walks through refers to it */
+	ST_REFERENCED = 1 << 5, /* some type refers to it */
+	ST_WALKED_TO = 1 << 6, /* a type that ordering walks through refers to it */
 };
 
 #define ALIGN_UNSET (-1)
@@ -65,6 +64,8 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
+struct preprint;
+
 struct cdump {
 	const struct bk_btf *btf;
 	uint32_t n;                  /* types, void included: last ID + 1 */
@@ -82,6 +83,10 @@ struct cdump {
 	uint32_t *next;
 	uint64_t *named;
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
+	/* a bit an ID: its ___N is decided (dup). Apart from state, whose
+	 * bits the walk sets while the helper that prints ahead reads names
+	 * (c_preprint.c); set by the walk alone */
+	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
 	 * the links only (an end's is 0): by rank among them, which a bit an
@@ -92,10 +97,10 @@ struct cdump {
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
-	struct u32vec queue;         /* the definitions one root orders (c_order_plan) */
+	struct u32vec queue;         /* the definitions one dump_type orders */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
-	struct u32vec *plan;         /* emitting records (op, ID) pairs here instead of printing */
+	struct preprint *pre;        /* the definitions printed ahead (c_preprint.c), or NULL */
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
@@ -161,6 +166,11 @@ static inline bool c_name_single(const struct cdump *d, uint32_t off)
 	return d->single && off < d->single_total && (d->single[off / 64] >> (off % 64) & 1);
 }
 
+static inline bool c_name_is_done(const struct cdump *d, uint32_t id)
+{
+	return __atomic_load_n(&d->name_done[id / 64], __ATOMIC_ACQUIRE) >> (id % 64) & 1;
+}
+
 static inline bool c_is_composite(const struct bk_type *t)
 {
 	return bk_kind_is_composite(bk_kind(t));
@@ -206,21 +216,27 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 /* c_types.c: the pointer size, referenced types, chain ends (and type
  * loops through them: -ELOOP) */
 int c_prepare(struct cdump *d);
-/* c_order.c: one root's dump (libbpf's btf_dump__dump_type): its
- * definitions in order (btf_dump_order_type), each planned after what it
- * needs (btf_dump_emit_type), the plan's items appended to d->plan */
-int c_order_plan(struct cdump *d, uint32_t root);
+/* c_order.c: one root's definitions, in order, onto d->queue (libbpf's
+ * btf_dump_order_type); emitting one queued definition after what it
+ * needs (btf_dump_emit_type) */
+int c_order(struct cdump *d, uint32_t root);
 /* kinds that ordering only marks as done (FUNC, VAR, DATASEC, DECL_TAG) */
 static inline bool c_orders_nothing(unsigned kind)
 {
 	return kind == BK_KIND_FUNC || kind == BK_KIND_VAR || kind == BK_KIND_DATASEC ||
 	       kind == BK_KIND_DECL_TAG;
 }
+int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
-/* c_parallel.c: the plan's items printed, by two threads when it is worth it */
-int c_print_plan(struct cdump *d, const struct u32vec *plan);
+/* c_preprint.c: a helper thread printing ahead the definitions that the
+ * walk will print (started once the types are prepared, when that is worth
+ * it; ended after the walk); an item of the walk printed, from what was
+ * printed ahead where it was */
+void c_preprint_start(struct cdump *d);
+void c_preprint_end(struct cdump *d);
+int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out

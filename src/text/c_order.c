@@ -9,10 +9,9 @@
  * declaration will do), and emits them by another recursive walk that
  * decides forward declarations. Both run here on explicit stacks of
  * frames (struct frame) that resume where a recursive call would return.
- * Each root is ordered and then planned, as libbpf dumps it; the plan is
- * printed after all of them (c_parallel.c), so that a type loop is
- * reported with nothing printed. What is known per type before (chains,
- * alignment, the kind, next ID and name of each) is c_types.c's.
+ * All ordering is done before the first byte is written, so that a type
+ * loop is reported with nothing printed. What is known per type before
+ * (chains, alignment, each one's kind, header ID and name) is c_types.c's.
  */
 #include <stdlib.h>
 
@@ -224,7 +223,7 @@ static int order_type(struct cdump *d, struct fstack *s, uint32_t root)
 }
 
 /* All of one root's definitions, in order, onto d->queue. */
-static int c_order(struct cdump *d, uint32_t root)
+int c_order(struct cdump *d, uint32_t root)
 {
 	d->fs.limit = 4 * (size_t)d->n + 64;
 	return order_type(d, &d->fs, root);
@@ -246,8 +245,8 @@ static int end_def(struct cdump *d, int e)
 	return e;
 }
 
-/* One printed thing of the walk: printed now, or, when d->plan is set,
- * recorded for c_emit_item to print later. */
+/* One printed thing of the walk (c_put_item prints it, or what was
+ * printed of it ahead). */
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 {
 	switch (op) {
@@ -274,14 +273,6 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
 	}
 }
 
-static int item(struct cdump *d, unsigned op, uint32_t id)
-{
-	if (!d->plan)
-		return c_emit_item(d, op, id);
-	int e = u32vec_push(d->plan, op);
-	return e ? e : u32vec_push(d->plan, id);
-}
-
 /* A type met again while it is being defined: a forward declaration may
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
@@ -297,10 +288,10 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 		if (id == cont || !c_named(d, id))
 			return 0;
 		*st |= ST_FWD_EMITTED;
-		return item(d, OP_STRUCT_FWD, id);
+		return c_put_item(d, OP_STRUCT_FWD, id);
 	case BK_KIND_TYPEDEF: {
 		/* the typedef now, usable through pointers only */
-		int e = item(d, OP_TYPEDEF, id); /* (a compiler built-in prints nothing) */
+		int e = c_put_item(d, OP_TYPEDEF, id); /* (a compiler built-in prints nothing) */
 		*st |= ST_FWD_EMITTED;
 		return e;
 	}
@@ -330,12 +321,12 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	switch (d->kind[f->id]) {
 	case BK_KIND_INT:
 		*st |= ST_EMITTED;
-		return finished(item(d, OP_ALIASES, f->id));
+		return finished(c_put_item(d, OP_ALIASES, f->id));
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
 		if (top_level) {
 			*st |= ST_EMITTED;
-			return finished(item(d, OP_ENUM, f->id));
+			return finished(c_put_item(d, OP_ENUM, f->id));
 		}
 		*st |= ST_EMITTED;
 		return 1;
@@ -349,7 +340,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		return 2;
 	case BK_KIND_FWD:
 		*st |= ST_EMITTED;
-		return finished(item(d, OP_FWD, f->id));
+		return finished(c_put_item(d, OP_FWD, f->id));
 	case BK_KIND_TYPEDEF: {
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
@@ -372,7 +363,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		}
 		if (!(*st & ST_FWD_EMITTED) && f->id != f->cont) {
 			*st |= ST_FWD_EMITTED;
-			int e = item(d, OP_STRUCT_FWD, f->id);
+			int e = c_put_item(d, OP_STRUCT_FWD, f->id);
 			if (e)
 				return e;
 		}
@@ -397,7 +388,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		int e = 0;
 		/* unless a pointer to it already made it emit the typedef */
 		if (!(*st & ST_FWD_EMITTED))
-			e = item(d, OP_TYPEDEF, f->id);
+			e = c_put_item(d, OP_TYPEDEF, f->id);
 		*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 		return e ? e : 1;
 	}
@@ -420,7 +411,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		/* fall through */
 	case PH_STRUCT_END:
 		if (f->cont == 0) {
-			int e = item(d, OP_STRUCT, f->id);
+			int e = c_put_item(d, OP_STRUCT, f->id);
 			*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 			return e ? e : 1;
 		}
@@ -452,7 +443,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 }
 
 /* A queued definition, after what it needs. */
-static int c_emit_type(struct cdump *d, uint32_t id)
+int c_emit_type(struct cdump *d, uint32_t id)
 {
 	struct fstack *s = &d->fs;
 	int e = 0;
@@ -482,19 +473,4 @@ static int c_emit_type(struct cdump *d, uint32_t id)
 		}
 	}
 	return e ? e : d->o->err;
-}
-
-/* One root's dump (libbpf's btf_dump__dump_type): its definitions
- * ordered, then each planned onto d->plan after what it needs, while the
- * types the ordering read are still in the cache. Ordering and emitting
- * keep separate state bits, so that planning root by root plans what
- * ordering everything first would. */
-int c_order_plan(struct cdump *d, uint32_t root)
-{
-	d->queue.n = 0;
-	int e = c_order(d, root);
-	for (size_t i = 0; i < d->queue.n && !e; i++)
-		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* planned as a dependency */
-			e = c_emit_type(d, d->queue.v[i]);
-	return e;
 }

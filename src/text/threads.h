@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Private to the text layer: what its two-thread printers (the raw/JSON
- * dump's relay, the C printer's turns) need of threads.
+ * dump's relay, the C printer's printing ahead) need of threads.
  *
- * Both hand work between two threads every few tens of microseconds. A
+ * The dump hands work between two threads every few tens of microseconds. A
  * thread that sleeps on a condition lets its processor go idle, and an idle
  * processor of a virtual machine may take milliseconds to come back (its
  * host runs something else meanwhile): a helper that slept missed whole
  * stretches of blocks. So a waiting thread spins a while first (wait_spin),
  * and the helper is started on the other processor than its creator's
  * (start_elsewhere): placed with it, it would wait for the scheduler to
- * move it. With one processor to run on, a helper would only take turns
- * with its creator: may_use_two_cpus says whether to start one.
+ * move it (the C printer's helper is started the same way). With one
+ * processor to run on, a helper would only take turns with its creator:
+ * may_use_two_cpus says whether to start one.
  */
 #ifndef BTFKIT_TEXT_THREADS_H
 #define BTFKIT_TEXT_THREADS_H
