@@ -75,6 +75,10 @@ struct cdump {
 	const uint32_t *own_offs;
 	uint32_t own_start;
 	const struct bk_type **types; /* IDs below own_start */
+	/* one mapping holds the tables by ID below, state to name_done
+	 * (c_dump.c's map_tables) */
+	void *tables;
+	size_t tables_len;
 	uint8_t *state;              /* ST_* by ID */
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
 	/* also read without the type, by ordering and emitting, which would
@@ -97,7 +101,7 @@ struct cdump {
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
-	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec queue;         /* the definitions one dump_type orders (where end was) */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
 	struct preprint *pre;        /* the definitions printed ahead (c_preprint.c), or NULL */
