@@ -128,7 +128,16 @@ struct cdump {
 	struct bk_error *err;
 };
 
-int u32vec_push(struct u32vec *s, uint32_t v);
+/* room for one more (c_types.c); pushing one, inline: the walks and the
+ * printer's mentions push in their inner loops */
+int u32vec_grow(struct u32vec *s);
+static inline int u32vec_push(struct u32vec *s, uint32_t v)
+{
+	if (__builtin_expect(s->n >= s->cap, 0) && u32vec_grow(s))
+		return -ENOMEM;
+	s->v[s->n++] = v;
+	return 0;
+}
 /* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
  * of at least sz bytes (NULL: none) */
 void c_give_spare(struct cdump *d, void *p, size_t sz);

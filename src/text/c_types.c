@@ -13,13 +13,12 @@
 #define END_UNSET UINT32_MAX
 #define END_VISITING (UINT32_MAX - 1)
 
-int u32vec_push(struct u32vec *s, uint32_t v)
+int u32vec_grow(struct u32vec *s)
 {
 	uint32_t *v32 = bk_grow_array(s->v, &s->cap, s->n, sizeof(*v32), 1024);
 	if (!v32)
 		return -ENOMEM;
 	s->v = v32;
-	s->v[s->n++] = v;
 	return 0;
 }
 
