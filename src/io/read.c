@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/btf_internal.h"
+#include "core/fresh.h"
 #include "core/mapped.h"
 #include "io/map.h"
 
@@ -474,46 +475,6 @@ static int refuse_file(const char *path, const struct stat *st, bool in, struct 
 	return 0;
 }
 
-/*
- * The buffer a file is read into. A large one is asked for in whole huge
- * pages (less malloc's 64 bytes of bookkeeping: Linux places an anonymous
- * mapping of whole huge pages on a huge-page boundary) and advised to get
- * them: read() into fresh 4 KiB pages spends more time faulting and
- * clearing them than copying (a vmlinux reads in 3 ms instead of 10 here).
- * It is plain malloc memory all the same; where huge pages are not
- * offered, it is what malloc gives.
- */
-#define HUGE_PAGE ((size_t)2 << 20)
-#if defined(__linux__) && !defined(MADV_COLLAPSE)
-#define MADV_COLLAPSE 25 /* Linux 6.1; older C libraries do not name it */
-#endif
-#define MALLOC_OVERHEAD 64
-
-static void *alloc_read_buffer(size_t *cap)
-{
-#ifdef MADV_HUGEPAGE
-	if (*cap >= 2 * HUGE_PAGE) {
-		size_t len = (*cap + MALLOC_OVERHEAD + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-		uint8_t *p = malloc(len - MALLOC_OVERHEAD);
-		if (!p)
-			return NULL;
-		*cap = len - MALLOC_OVERHEAD;
-		/* the pages the buffer lies on; only advice: nothing to do if refused */
-		uintptr_t start = (uintptr_t)p & ~(uintptr_t)4095;
-		uintptr_t end = ((uintptr_t)p + *cap + 4095) & ~(uintptr_t)4095;
-		madvise((void *)start, end - start, MADV_HUGEPAGE);
-#ifdef MADV_COLLAPSE
-		/* malloc wrote its bookkeeping before the advice: the first huge
-		 * page's range already has a small page, unless collapsed now */
-		if (!(start & (HUGE_PAGE - 1)))
-			madvise((void *)start, HUGE_PAGE, MADV_COLLAPSE);
-#endif
-		return p;
-	}
-#endif
-	return malloc(*cap);
-}
-
 int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *err)
 {
 	/* "-" is standard input, as bk_write_file's "-" is standard output
@@ -549,7 +510,9 @@ int bk_read_file(const char *path, void **data, size_t *size, struct bk_error *e
 	}
 	/* sysfs files may report a size that is not theirs: read to EOF */
 	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536, len = 0;
-	uint8_t *buf = alloc_read_buffer(&cap);
+	/* (in huge pages when large: read() into fresh 4 KiB pages spends more
+	 * time faulting them than copying, 10 ms against 3 for a vmlinux) */
+	uint8_t *buf = bk_malloc_fresh(&cap);
 	while (buf) {
 		if (len == cap && cap > BK_READ_MAX) {
 			free(buf);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "core/fresh.h"
 #include "core/opts_internal.h"
 #include "text/c_internal.h"
 
@@ -74,35 +75,7 @@ static int check_roots(const struct cdump *d, const struct bk_dump_c_opts *o)
 
 static const struct bk_type void_type;
 
-#define HUGE_PAGE ((size_t)2 << 20)
 #define TABLE_ALIGN ((size_t)64)
-
-/*
- * A zeroed block for the per-type tables, *len bytes mapped. The first
- * touch of each fresh 4 KiB page costs a fault, about 0.9 ms a megabyte
- * on the machines measured, where a huge page's costs a fifth of that for
- * all of its 2 MiB. So the block is mapped in whole huge pages (Linux
- * places such a mapping on a huge-page boundary) and those it fills at
- * least half are advised to be huge (no more than 1 MiB of it resident
- * for nothing); the rest, and all of a smaller block, is ordinary pages,
- * as it is wherever the advice is not taken.
- */
-static void *map_tables(size_t sz, size_t *len)
-{
-	size_t huge = 0;
-#ifdef MADV_HUGEPAGE
-	huge = (sz + HUGE_PAGE / 2) / HUGE_PAGE * HUGE_PAGE;
-#endif
-	*len = huge ? (sz + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE : sz;
-	void *p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	if (huge)
-		madvise(p, huge, MADV_HUGEPAGE);
-#endif
-	return p;
-}
 
 /* the per-type tables' places in a block at base (NULL: none yet);
  * returns the block's size */
@@ -140,7 +113,7 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->own_types = btf->types;
 	d->own_offs = btf->offs;
 	d->types = malloc(d->own_start * sizeof(*d->types));
-	d->tables = map_tables(place_tables(d, NULL), &d->tables_len);
+	d->tables = bk_map_fresh(place_tables(d, NULL), &d->tables_len);
 	if (!d->types || !d->tables)
 		return -ENOMEM;
 	place_tables(d, d->tables);
@@ -239,6 +212,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
+		c_preprint_names_known(d);
 		/* the sort's own tables: not needed after it */
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->chain_hash = NULL;
@@ -275,6 +249,7 @@ static int emit_queued(struct cdump *d)
 	int e = 0;
 	for (size_t i = 0; i < d->queue.n && !e; i++) {
 		prefetch_ahead(d, d->queue.v, i, d->queue.n);
+		c_preprint_prefetch(d, i);
 		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 			e = c_emit_type(d, d->queue.v[i]);
 	}

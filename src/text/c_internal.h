@@ -75,8 +75,8 @@ struct cdump {
 	const uint32_t *own_offs;
 	uint32_t own_start;
 	const struct bk_type **types; /* IDs below own_start */
-	/* one mapping holds the tables by ID below, state to name_done
-	 * (c_dump.c's map_tables) */
+	/* one mapping (bk_map_fresh) holds the tables by ID below, state to
+	 * name_done: they are touched all over at once */
 	void *tables;
 	size_t tables_len;
 	uint8_t *state;              /* ST_* by ID */
@@ -249,6 +249,11 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
  * printed ahead where it was */
 void c_preprint_start(struct cdump *d);
 void c_preprint_end(struct cdump *d);
+/* c_preprint.c: d->single is known (the helper may print those names whole) */
+void c_preprint_names_known(struct cdump *d);
+/* c_preprint.c: the walk is at queued definition i (what it reads soon
+ * asked for) */
+void c_preprint_prefetch(const struct cdump *d, size_t i);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,

@@ -12,7 +12,8 @@
  * the anonymous structs, unions and enums that no walked type refers to
  * (those are printed at the top level; the others only inline) — in ID
  * order, each into a store that never moves, with the names' ___N left out
- * and noted where they go (d->mentions). When the walk (this thread) comes
+ * and noted where they go (d->mentions); once the sort has found the names
+ * that are given out only once, those it prints whole. When the walk (this thread) comes
  * to such a definition, it writes the printed text with the ___N put in,
  * deciding them in output order; one the helper has not reached it claims
  * and prints itself. A definition the helper fails on is left for the
@@ -30,11 +31,12 @@
  */
 #include <stdlib.h>
 
+#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/threads.h"
 
 #define PREPRINT_MIN_TYPES 4096
-#define STORE_CHUNK (1024 * 1024)
+#define STORE_CHUNK (4u << 20) /* (huge pages: core/fresh.h) */
 
 enum { FREE, AHEAD_PRINTING, AHEAD_DONE, WALK_TAKEN };
 
@@ -63,6 +65,10 @@ struct preprint {
 	struct piece *pieces;
 	struct store_chunk *chunks;
 	bool stop; /* (atomic) the walk is over */
+	/* the names given out only once (c_name_single), once the sort knows
+	 * them (atomic; total before it): printed whole from then on */
+	uint64_t *single;
+	uint64_t single_total;
 	pthread_t thread;
 	struct elsewhere_start start;
 	/* the helper's own printer: scratch output, mentions, error */
@@ -138,10 +144,10 @@ static void *store_copy(struct preprint *p, const void *src, size_t n)
 	struct store_chunk *c = p->chunks;
 	size_t at = c ? (c->len + 7) & ~(size_t)7 : 0;
 	if (!c || at + n > c->cap) {
-		size_t cap = n > STORE_CHUNK ? n : STORE_CHUNK;
-		if (!(c = malloc(sizeof(*c) + cap)))
+		size_t cap = sizeof(*c) + (n > STORE_CHUNK ? n : STORE_CHUNK);
+		if (!(c = bk_malloc_fresh(&cap)))
 			return NULL;
-		*c = (struct store_chunk){.next = p->chunks, .cap = cap};
+		*c = (struct store_chunk){.next = p->chunks, .cap = cap - sizeof(*c)};
 		p->chunks = c;
 		at = 0;
 	}
@@ -164,6 +170,8 @@ static void store_free(struct preprint *p)
 /* print one definition into the helper's output; false: leave it to the walk */
 static bool print_ahead(struct preprint *p, uint32_t id, struct piece *piece)
 {
+	if (!p->w.single && (p->w.single = __atomic_load_n(&p->single, __ATOMIC_ACQUIRE)))
+		p->w.single_total = p->single_total;
 	p->o.len = 0;
 	p->o.err = 0;
 	p->mentions.n = 0;
@@ -283,6 +291,15 @@ void c_preprint_start(struct cdump *d)
 	d->pre = p;
 }
 
+void c_preprint_names_known(struct cdump *d)
+{
+	struct preprint *p = d->pre;
+	if (!p || !d->single)
+		return;
+	p->single_total = d->single_total;
+	__atomic_store_n(&p->single, d->single, __ATOMIC_RELEASE);
+}
+
 void c_preprint_end(struct cdump *d)
 {
 	struct preprint *p = d->pre;
@@ -292,6 +309,36 @@ void c_preprint_end(struct cdump *d)
 	pthread_join(p->thread, NULL);
 	d->pre = NULL;
 	preprint_free(p);
+}
+
+/* The walk goes through the queued definitions in order: ask for the
+ * piece of the one eight ahead, and for the text and mentions of the one
+ * four ahead (its piece read by then), before they are needed. The helper
+ * wrote them on the other processor, long ago: they are in neither's cache. */
+void c_preprint_prefetch(const struct cdump *d, size_t i)
+{
+	const struct preprint *p = d->pre;
+	if (!p)
+		return;
+	const uint32_t *q = d->queue.v;
+	for (int k = 0; k < 2; k++) {
+		size_t at = i + (k ? 4 : 8);
+		if (at >= d->queue.n)
+			continue;
+		uint32_t id = q[at];
+		int64_t rank = wanted_rank(p, (unsigned)ahead_op(d->kind[id]), id);
+		if (rank < 0)
+			continue;
+		const struct piece *pc = &p->pieces[rank];
+		if (!k) {
+			__builtin_prefetch(pc);
+			continue;
+		}
+		if (__atomic_load_n(&p->claim[rank], __ATOMIC_ACQUIRE) != AHEAD_DONE)
+			continue; /* (its piece is not written yet) */
+		__builtin_prefetch(pc->text);
+		__builtin_prefetch(pc->mentions);
+	}
 }
 
 /* a printed definition into the output, its ___N put in (in output order) */

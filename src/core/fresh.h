@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to libbtfkit: large buffers of fresh memory. On the machines
+ * btfkit is measured on, a page touched for the first time costs more than
+ * what is written into it: the kernel faults and clears each 4 KiB page,
+ * and a virtual machine's host backs it (about 0.9 ms a MiB here, against
+ * 0.15 ms in huge pages). So a buffer of megabytes is asked for in whole
+ * huge pages and advised to get them. It is plain malloc memory all the
+ * same (free() releases it); where huge pages are not offered, it is what
+ * malloc gives.
+ */
+#ifndef BTFKIT_CORE_FRESH_H
+#define BTFKIT_CORE_FRESH_H
+
+#include <stddef.h>
+
+#define BK_HUGE_PAGE ((size_t)2 << 20)
+
+/* At least *cap bytes (*cap: what was given, rounded up to whole huge
+ * pages from 4 MiB); NULL when memory runs out. */
+void *bk_malloc_fresh(size_t *cap);
+
+/* A zeroed mapping of sz (> 0) bytes, *len of them mapped (for munmap), in whole
+ * huge pages where it fills them at least half (so no more than 1 MiB of
+ * it resident for nothing), the rest in small pages: for tables that are
+ * touched all over from the start, smaller ones than bk_malloc_fresh
+ * takes. NULL when memory runs out. */
+void *bk_map_fresh(size_t sz, size_t *len);
+
+#endif
