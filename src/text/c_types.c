@@ -170,15 +170,23 @@ static void count_names(struct cdump *d, const struct bk_type *t)
 	}
 }
 
-/* libbpf's btf_dump_mark_referenced, for one type: the types it names */
-static void mark_referenced(struct cdump *d, struct bk_type *t)
+/* libbpf's btf_dump_mark_referenced, for one type: the types it names,
+ * where the kind table says they are (the field iterator's walk, as plain
+ * loops: this runs over every member of every type) */
+static void mark_referenced(struct cdump *d, const struct bk_type *t,
+			    const struct bk_kind_desc *desc)
 {
-	struct bk_field_iter it;
-	uint32_t *f;
 	uint8_t mark = c_orders_nothing(bk_kind(t)) ? ST_REFERENCED : ST_REFERENCED | ST_WALKED_TO;
-	bk_field_iter_begin(&it, t, BK_ITER_IDS);
-	while ((f = bk_field_iter_next(&it)))
-		d->state[*f] |= mark;
+	const uint8_t *rest = bk_type_rest(t);
+	if (desc->type_is_id)
+		d->state[t->type] |= mark;
+	for (unsigned k = 0; k < desc->nr_fixed_ids; k++)
+		d->state[*(const uint32_t *)(const void *)(rest + desc->fixed_id_offs[k])] |= mark;
+	if (desc->elem_id_off < 0)
+		return;
+	const uint8_t *elem = rest + desc->info_sz + desc->elem_id_off;
+	for (uint32_t k = 0, n = bk_vlen(t); k < n; k++, elem += desc->elem_sz)
+		d->state[*(const uint32_t *)(const void *)elem] |= mark;
 }
 
 /* One pass over the types (each read once, in the order they lie): what
@@ -192,9 +200,10 @@ static int note_types(struct cdump *d)
 	if (!d->links)
 		return -ENOMEM;
 	for (uint32_t id = 1; id < d->n; id++) {
-		struct bk_type *t = (struct bk_type *)c_type(d, id);
+		const struct bk_type *t = c_type(d, id);
 		unsigned kind = bk_kind(t);
-		if (!bk_kind_desc(kind))
+		const struct bk_kind_desc *desc = bk_kind_desc(kind);
+		if (!desc)
 			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u", kind);
 		d->kind[id] = (uint8_t)kind;
 		d->next[id] = c_head_next(t);
@@ -202,7 +211,7 @@ static int note_types(struct cdump *d)
 		d->links[id / 64] |= (uint64_t)is_chain_kind(kind) << (id % 64);
 		d->end[id] = is_chain_kind(kind) ? END_UNSET : id;
 		count_names(d, t);
-		mark_referenced(d, t);
+		mark_referenced(d, t, desc);
 	}
 	return 0;
 }
