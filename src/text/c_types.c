@@ -84,12 +84,19 @@ static int count_links(struct cdump *d)
 	return d->chain_hash ? 0 : -ENOMEM;
 }
 
-/* The end and the hash of the chain from link id and of every link after
- * it not yet resolved; a chain that comes back to itself is a loop no C
- * can write. */
-static int resolve_chain(struct cdump *d, uint32_t id)
+/* The end and the hash of the chain from link id (rank: its among the
+ * links) and of every link after it not yet resolved; a chain that comes
+ * back to itself is a loop no C can write. */
+static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
 {
 	uint32_t x = id;
+	if (!is_link(d, d->next[id])) {
+		/* a chain of one link (most are): the type after it is no link,
+		 * so its own end, its hash 0; nothing else of it read */
+		d->end[id] = d->next[id];
+		d->chain_hash[rank] = link_hash(d, id);
+		return 0;
+	}
 	d->work.n = 0;
 	while (is_link(d, x) && d->end[x] == END_UNSET) {
 		d->end[x] = END_VISITING;
@@ -112,15 +119,16 @@ static int resolve_chain(struct cdump *d, uint32_t id)
 }
 
 /* The end of every chain and the chain's hash, each link visited once,
- * the links found by their bits. */
+ * the links found by their bits (in ID order: so by rank). */
 static int resolve_chains(struct cdump *d)
 {
 	int e = count_links(d);
+	uint32_t rank = 0;
 	for (size_t w = 0; w <= d->n / 64 && !e; w++) {
-		for (uint64_t bits = d->links[w]; bits && !e; bits &= bits - 1) {
+		for (uint64_t bits = d->links[w]; bits && !e; bits &= bits - 1, rank++) {
 			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 			if (d->end[id] == END_UNSET)
-				e = resolve_chain(d, id);
+				e = resolve_chain(d, id, rank);
 		}
 	}
 	return e;
