@@ -63,7 +63,7 @@ static bool is_link(const struct cdump *d, uint32_t id)
 static uint32_t link_rank(const struct cdump *d, uint32_t id)
 {
 	uint64_t word = d->links[id / 64] & ((1ull << (id % 64)) - 1);
-	return d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word);
+	return d->links_before[id / 64] + c_popcount64(word);
 }
 
 /* the rank of each word's first link (links noted by note_types), and
@@ -77,7 +77,7 @@ static int count_links(struct cdump *d)
 	uint32_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
 		d->links_before[i] = nr;
-		nr += (uint32_t)__builtin_popcountll(d->links[i]);
+		nr += c_popcount64(d->links[i]);
 	}
 	d->nr_links = nr;
 	d->chain_hash = malloc((nr ? nr : 1) * sizeof(*d->chain_hash));
