@@ -235,10 +235,9 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		else
 			e = c_order(d, id);
 	}
-	/* the types the sort left out: what their visits would have done */
-	for (uint32_t id = 0; id < d->n && nr < d->n && !e; id++)
-		if (!c_sort_place_matters(d, id))
-			d->state[id] |= ST_ORDERED;
+	/* the types the sort left out would only have been marked ordered,
+	 * which nothing reads once ordering is over (no walked type refers
+	 * to them): left as they are */
 	free(ids);
 	return e;
 }

@@ -270,8 +270,8 @@ int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out
- * (FUNCs, VARs and DATASECs that no walked type refers to: the caller
- * marks them), unless exact_first and one of them could sort first */
+ * (FUNCs, VARs and DATASECs that no walked type refers to: a mark that
+ * nothing would read), unless exact_first and one of them could sort first */
 int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first);
 /* whether a type's place in the sorted order matters: visiting a FUNC, VAR
  * or DATASEC that no walked type refers to only marks it ordered (and
