@@ -19,14 +19,19 @@
 
 /* ---- topological order (libbpf's btf_dump_order_type) ------------------------------ */
 
-static struct frame *fpush(struct fstack *s, uint32_t id)
+static __attribute__((noinline)) bool fgrow(struct fstack *s)
 {
-	if (__builtin_expect(s->n >= s->cap, 0)) {
-		struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
-		if (!frames)
-			return NULL;
+	struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
+	if (frames)
 		s->f = frames;
-	}
+	return frames;
+}
+
+/* inline, its growing not: both walks push a frame a type they visit */
+static inline struct frame *fpush(struct fstack *s, uint32_t id)
+{
+	if (__builtin_expect(s->n >= s->cap, 0) && !fgrow(s))
+		return NULL;
 	struct frame *f = &s->f[s->n++];
 	*f = (struct frame){.id = id};
 	return f;
