@@ -89,7 +89,6 @@ static int count_links(struct cdump *d)
  * back to itself is a loop no C can write. */
 static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
 {
-	uint32_t x = id;
 	if (!is_link(d, d->next[id])) {
 		/* a chain of one link (most are): the type after it is no link,
 		 * so its own end, its hash 0; nothing else of it read */
@@ -97,6 +96,7 @@ static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
 		d->chain_hash[rank] = link_hash(d, id);
 		return 0;
 	}
+	uint32_t x = id;
 	d->work.n = 0;
 	while (is_link(d, x) && d->end[x] == END_UNSET) {
 		d->end[x] = END_VISITING;
