@@ -20,8 +20,10 @@
  * walk, which meets the same failure in its place.
  *
  * Each definition has a claim byte: free, being printed ahead, printed
- * ahead, or taken by the walk; the helper and the walk take it from free
- * with a compare-and-swap, so each is printed once. The helper reads only
+ * ahead, or taken by the walk; the helper takes it from free with a
+ * compare-and-swap, as does the walk one the helper has not begun. One the
+ * helper is printing when the walk needs it, the walk prints too rather
+ * than wait for a thread that may have lost its processor. The helper reads only
  * what nothing changes while it runs (the types, the strings, the kinds,
  * its own copy of the alignment memo) and the names whose ___N the walk
  * has decided (c_name_is_done: then their ___N is final).
@@ -354,23 +356,17 @@ static void put_piece(struct cdump *d, const struct piece *pc)
 	put_bytes(d->o, pc->text + pos, pc->len - pos);
 }
 
-/* wanted definition rank: printed ahead (true), or now the walk's */
+/* Whether wanted definition rank was printed ahead. One the helper has
+ * not begun is taken from it; one it is printing now the walk prints
+ * too rather than wait (the helper may have lost its processor): its
+ * piece, when it comes, is simply not read. */
 static bool take_printed(struct preprint *p, uint32_t rank)
 {
-	for (unsigned spins = 1;; spins++) {
-		uint8_t c = __atomic_load_n(&p->claim[rank], __ATOMIC_ACQUIRE);
-		if (c == AHEAD_DONE)
-			return true;
-		if (c == FREE && __atomic_compare_exchange_n(&p->claim[rank], &c, WALK_TAKEN, false,
-							     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return false;
-		/* being printed ahead: some microseconds, unless the helper
-		 * lost its processor */
-		if (spins % 1024)
-			cpu_relax();
-		else
-			sched_yield();
-	}
+	uint8_t c = FREE;
+	if (__atomic_compare_exchange_n(&p->claim[rank], &c, WALK_TAKEN, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_ACQUIRE))
+		return false;
+	return c == AHEAD_DONE;
 }
 
 int c_put_item(struct cdump *d, unsigned op, uint32_t id)
