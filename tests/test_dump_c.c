@@ -281,6 +281,46 @@ static void test_type_loops(void **state)
 	}
 }
 
+/* A type loop that ordering meets last, in a BTF large enough that the
+ * helper thread walks: the file gets nothing, as when one thread does it
+ * all. Unsorted, so that ordering goes by ID: 12,000 structs (1.2 MB of C,
+ * which the helper prints while this thread orders), then a chain of
+ * 300,000 typedefs that takes ordering a while, then the loop. */
+static void test_late_loop_prints_nothing(void **state)
+{
+	(void)state;
+	enum { STRUCTS = 12000, CHAIN = 300000 };
+	size_t cap = (size_t)STRUCTS * 200 + (size_t)CHAIN * 48 + 512, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n,
+			      "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n");
+	uint32_t id = 2;
+	for (uint32_t k = 0; k < STRUCTS; k++, id++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "[%u] STRUCT 'a_struct_of_three_ints_%05u' size=12 vlen=3\n"
+				      "\t'first' type_id=1 bits_offset=0\n\t'second' type_id=1 bits_offset=32\n"
+				      "\t'third' type_id=1 bits_offset=64\n",
+				      id, k);
+	for (uint32_t k = 0; k < CHAIN; k++, id++)
+		n += (size_t)snprintf(text + n, cap - n, "[%u] TYPEDEF 't%u' type_id=%u\n", id, k,
+				      k + 1 < CHAIN ? id + 1 : 1);
+	snprintf(text + n, cap - n,
+		 "[%u] STRUCT 'loop_a' size=4 vlen=1\n\t'b' type_id=%u bits_offset=0\n"
+		 "[%u] STRUCT 'loop_b' size=4 vlen=1\n\t'a' type_id=%u bits_offset=0\n",
+		 id, id + 1, id + 1, id);
+	struct bk_btf *btf = assemble(text, NULL);
+	free(text);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct bk_error err = {0};
+	assert_int_equal(bk_dump_c(btf, &UNSORTED, f, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "unsatisfiable type cycle"));
+	assert_int_equal(ftell(f), 0);
+	fclose(f);
+	bk_btf_free(btf);
+}
+
 /* struct outer { struct { struct { ... int a; } a; } a; }: 10,000 deep */
 static void test_nested_anonymous(void **state)
 {
@@ -630,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_root_ids),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_type_loops),
+		cmocka_unit_test(test_late_loop_prints_nothing),
 		cmocka_unit_test(test_nested_anonymous),
 		cmocka_unit_test(test_repeated_names),
 		cmocka_unit_test_setup_teardown(test_kernels_compile, bkt_tmpdir_setup,

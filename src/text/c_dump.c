@@ -152,7 +152,7 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
-	c_preprint_end(d);
+	c_helper_end(d, -ECANCELED); /* (when a failure came first) */
 	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
@@ -183,8 +183,8 @@ static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i,
 }
 
 /* The chain ends are the sort's alone: their room (in the tables' block)
- * is the queue's once it is done. A type is queued once at most, so that
- * the queue never outgrows it. */
+ * is the queue's once it is done, reserved whole (a type is queued once
+ * at most): it never moves, and the helper reads it while it grows. */
 static void ends_to_queue(struct cdump *d)
 {
 	d->queue = (struct u32vec){.v = d->end, .cap = d->n};
@@ -212,7 +212,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
-		c_preprint_names_known(d);
+		c_helper_names_known(d);
 		/* the sort's own tables: not needed after it */
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->chain_hash = NULL;
@@ -223,6 +223,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		first = o->bpftool_quirks ? 1 : 0;
 	}
 	ends_to_queue(d);
+	c_helper_order_begin(d);
 	int e = 0;
 	for (size_t i = first; i < nr && !e; i++) {
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
@@ -230,10 +231,12 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 			prefetch_ahead(d, ids, i, nr);
 		if (d->state[id] & ST_ORDERED)
 			continue; /* c_order would have nothing to do */
-		if (c_orders_nothing(d->kind[id]))
+		if (c_orders_nothing(d->kind[id])) {
 			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
-		else
+		} else {
 			e = c_order(d, id);
+			c_helper_queued(d);
+		}
 	}
 	/* the types the sort left out would only have been marked ordered,
 	 * which nothing reads once ordering is over (no walked type refers
@@ -248,7 +251,6 @@ static int emit_queued(struct cdump *d)
 	int e = 0;
 	for (size_t i = 0; i < d->queue.n && !e; i++) {
 		prefetch_ahead(d, d->queue.v, i, d->queue.n);
-		c_preprint_prefetch(d, i);
 		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 			e = c_emit_type(d, d->queue.v[i]);
 	}
@@ -345,15 +347,22 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
-	/* the definitions printed ahead while this thread sorts and orders */
+	/* a helper prints ahead while this thread sorts, and walks the queue
+	 * while this thread orders (c_helper.c): the header before, held with
+	 * what the helper writes until ordering is over */
 	if (!e && !opts.nr_root_ids)
-		c_preprint_start(&d);
+		c_helper_start(&d);
+	bool header_put = !e && d.helper;
+	if (header_put)
+		put_bytes(o, header, sizeof(header) - 1);
 	if (!e)
 		e = order_all(&d, &opts);
+	bool walked = c_helper_walks(&d);
+	int walk_err = c_helper_end(&d, e);
 	if (!e) {
-		put_bytes(o, header, sizeof(header) - 1);
-		e = emit_queued(&d);
-		c_preprint_end(&d);
+		if (!header_put)
+			put_bytes(o, header, sizeof(header) - 1);
+		e = walked ? walk_err : emit_queued(&d);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

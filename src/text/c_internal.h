@@ -64,7 +64,7 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
-struct preprint;
+struct helper;
 
 struct cdump {
 	const struct bk_btf *btf;
@@ -87,9 +87,7 @@ struct cdump {
 	uint32_t *next;
 	uint64_t *named;
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
-	/* a bit an ID: its ___N is decided (dup). Apart from state, whose
-	 * bits the walk sets while the helper that prints ahead reads names
-	 * (c_preprint.c); set by the walk alone */
+	/* a bit an ID: its ___N is decided (dup); set by the walk alone */
 	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
@@ -104,7 +102,7 @@ struct cdump {
 	struct u32vec queue;         /* the definitions one dump_type orders (where end was) */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
-	struct preprint *pre;        /* the definitions printed ahead (c_preprint.c), or NULL */
+	struct helper *helper;       /* the helper thread (c_helper.c), or NULL */
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
@@ -255,17 +253,20 @@ int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
-/* c_preprint.c: a helper thread printing ahead the definitions that the
- * walk will print (started once the types are prepared, when that is worth
- * it; ended after the walk); an item of the walk printed, from what was
- * printed ahead where it was */
-void c_preprint_start(struct cdump *d);
-void c_preprint_end(struct cdump *d);
-/* c_preprint.c: d->single is known (the helper may print those names whole) */
-void c_preprint_names_known(struct cdump *d);
-/* c_preprint.c: the walk is at queued definition i (what it reads soon
- * asked for) */
-void c_preprint_prefetch(const struct cdump *d, size_t i);
+/* c_helper.c: a helper thread that prints the definitions ahead while
+ * this one sorts, then walks the queue while this one orders: started once
+ * the types are prepared (when that is worth it); told when the names
+ * given out once are known, when ordering begins (the queue's room
+ * reserved whole) and how far it has queued; ended after ordering with
+ * its result (what the walk returned; on order_err the held output is
+ * dropped). c_helper_walks: the walk is the helper's. An item of the
+ * walk printed, from what was printed ahead where it was: c_put_item. */
+void c_helper_start(struct cdump *d);
+void c_helper_names_known(struct cdump *d);
+void c_helper_order_begin(struct cdump *d);
+void c_helper_queued(struct cdump *d);
+int c_helper_end(struct cdump *d, int order_err);
+bool c_helper_walks(const struct cdump *d);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
