@@ -393,6 +393,50 @@ static void test_repeated_names(void **state)
 	bk_btf_free(btf);
 }
 
+/* The common declarations printed at once and memoised (c_simple.c): a
+ * type named again comes from the memo with its ___N; three pointers are
+ * the most the memo takes, four go through the declarator chain; a text
+ * longer than a memo slot (48 bytes) is printed anew each time. */
+#define LONG_NAME "a_struct_name_long_enough_that_no_memo_slot_holds_it_pointer"
+
+static void test_simple_declarations(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		"[2] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[3] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[4] TYPEDEF 'T' type_id=1\n"
+		"[5] PTR '(anon)' type_id=4\n"
+		"[6] STRUCT 's' size=64 vlen=9\n"
+		"\t'x' type_id=3 bits_offset=0\n\t'y' type_id=3 bits_offset=32\n"
+		"\t'p' type_id=5 bits_offset=64\n\t'q' type_id=5 bits_offset=128\n"
+		"\t'r4' type_id=10 bits_offset=192\n\t'r3' type_id=9 bits_offset=256\n"
+		"\t'v' type_id=11 bits_offset=320\n"
+		"\t'l1' type_id=13 bits_offset=384\n\t'l2' type_id=13 bits_offset=448\n"
+		"[7] PTR '(anon)' type_id=6\n"
+		"[8] PTR '(anon)' type_id=7\n"
+		"[9] PTR '(anon)' type_id=8\n"
+		"[10] PTR '(anon)' type_id=9\n"
+		"[11] PTR '(anon)' type_id=0\n"
+		"[12] STRUCT '" LONG_NAME "' size=0 vlen=0\n"
+		"[13] PTR '(anon)' type_id=12\n";
+	static const char want[] =
+		"struct s {\n\tenum e___2 x;\n\tenum e___2 y;\n\tT *p;\n\tT *q;\n"
+		"\tstruct s ****r4;\n\tstruct s ***r3;\n\tvoid *v;\n"
+		"\tstruct " LONG_NAME " *l1;\n\tstruct " LONG_NAME " *l2;\n};\n\n";
+	struct bk_btf *btf = assemble(text, NULL);
+	const struct bk_dump_c_opts *modes[] = {NULL, &UNSORTED};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+		char *got = dump_c(btf, modes[i], &len);
+		if (!strstr(got, want))
+			fail_msg("mode %zu: no\n%s\nin\n%s", i, want, got);
+		free(got);
+	}
+	bk_btf_free(btf);
+}
+
 /* ---- the output compiles ---------------------------------------------------------- */
 
 static bool have_tool(const char *name)
@@ -673,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_late_loop_prints_nothing),
 		cmocka_unit_test(test_nested_anonymous),
 		cmocka_unit_test(test_repeated_names),
+		cmocka_unit_test(test_simple_declarations),
 		cmocka_unit_test_setup_teardown(test_kernels_compile, bkt_tmpdir_setup,
 						bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_compiles, bkt_tmpdir_setup,

@@ -327,7 +327,7 @@ static int emit_kfuncs(struct cdump *d)
 		PUT_LIT(d->o, "extern ");
 		if (fastcall[f / 8] & (1u << (f % 8)))
 			PUT_LIT(d->o, "__bpf_fastcall ");
-		e = c_emit_decl(d, c_type(d, f)->type, c_name(d, c_type(d, f)), 0);
+		e = c_emit_decl(d, c_type(d, f)->type, c_type(d, f)->name_off, 0);
 		PUT_LIT(d->o, " __weak __ksym;\n");
 	}
 	PUT_LIT(d->o, "#endif\n\n");

@@ -8,7 +8,8 @@
  * alignment, the pointer size); c_order.c: the topological order of
  * definitions and the emitting of what each needs.
  * c_defs.c: the ___N names, enums, forward declarations, struct layout.
- * c_emit.c: declarators and the struct bodies and typedefs that hold them.
+ * c_emit.c: declarators and the struct bodies and typedefs that hold them;
+ * c_simple.c: the common declaration ("T name", "T *name") at once, memoised.
  *
  * Nothing here recurses over the type graph: every walk that libbpf does
  * recursively runs on an explicit stack on the heap, so that a chain of a
@@ -106,12 +107,13 @@ struct cdump {
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
-	uint32_t tname_id;           /* with mentions: the typedef tname stands for */
+	uint32_t tname_id;           /* with mentions: the typedef being defined */
 	struct fstack fs;            /* ordering's and emitting's frames */
 	struct align_frame *astack;  /* c_align_of's stack */
 	size_t nr_astack, astack_cap;
-	char tname[256];             /* the typedef being defined, with its ___N */
+	char tname[256];             /* the typedef being defined, with its ___N (no mentions) */
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
+	void *memo;                  /* the memo of simple declarations (c_simple.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
 	/* the string offsets of names that the maps can give out only once
@@ -175,6 +177,48 @@ static inline const char *c_str(const struct cdump *d, uint32_t off)
 	uint32_t rel;
 	const struct bk_btf *t = bk_str_table(d->btf, off, &rel);
 	return t ? t->strs + rel : "";
+}
+
+/* the same, and the end of its table: a copy may read on to there */
+static inline const char *c_str_lim(const struct cdump *d, uint32_t off, const char **lim)
+{
+	uint32_t rel;
+	const struct bk_btf *t = bk_str_table(d->btf, off, &rel);
+	if (!t) {
+		*lim = "";
+		return *lim;
+	}
+	*lim = t->strs + t->strs_len;
+	return t->strs + rel;
+}
+
+/* The string s, which ends in a NUL before lim, into the output: sixteen
+ * bytes at a time while they lie before lim (no strlen, no call), what
+ * is left near lim byte by byte. */
+static inline void c_put_text(struct out *o, const char *s, const char *lim)
+{
+#if OUT_VEC16
+	char *p = out_room(o, 16);
+	while (lim - s >= 16) {
+		__m128i v = out_vec_load(s);
+		unsigned nuls = out_vec_nuls(v);
+		out_vec_store(p, v);
+		if (nuls) {
+			out_commit(o, p + __builtin_ctz(nuls));
+			return;
+		}
+		s += 16;
+		p = out_more_room(o, p + 16, 16);
+	}
+	out_commit(o, p);
+#endif
+	put_str(o, s);
+}
+
+static inline void c_put_str(struct cdump *d, uint32_t off)
+{
+	const char *lim, *s = c_str_lim(d, off, &lim);
+	c_put_text(d->o, s, lim);
 }
 
 static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
@@ -285,7 +329,8 @@ static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 }
 
 /* c_defs.c: names, definitions without declarators, struct layout */
-void c_put_pfx(struct out *o, int lvl);
+/* a newline and libbpf's pfx(lvl): a tab a level */
+void c_put_line(struct out *o, int lvl);
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);
@@ -296,9 +341,18 @@ void c_put_ident_name(struct cdump *d, uint32_t id);
 enum { M_TYPE, M_IDENT, M_TYPE_SUFFIX, M_IDENT_SUFFIX, M_ENUMERATOR_SUFFIX, M_TYPE_UNPRINTED };
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val);
 bool c_is_missing_base_type(const char *name);
-bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
+bool c_struct_is_packed(struct cdump *d, uint32_t id);
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 		       bool in_bitfield, int lvl);
+
+/* c_simple.c: whether a declarator chain ends at id with a type that is
+ * printed by its name (void too), not defined inline; that name */
+bool c_is_named_end(uint32_t id, const struct bk_type *t);
+void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
+/* The words before the name of a simple declaration (a named end and up
+ * to three pointers to it), memoised: true (*ptr: they end in a pointer;
+ * *size: c_resolve_size(id)); false, nothing printed, for any other */
+bool c_put_simple_type(struct cdump *d, uint32_t id, bool *ptr, int64_t *size);
 
 /* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
@@ -307,8 +361,11 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl);
 void c_emit_missing_aliases(struct cdump *d, uint32_t id);
 int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl);
 int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
-/* btf_dump_emit_type_decl(id, fname, lvl) */
-int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl);
+/* btf_dump_emit_type_decl(id, fname, lvl), the name fname a string
+ * offset or FNAME_TYPEDEF: the typedef being defined (d->tname, or
+ * d->tname_id's deferred) */
+#define FNAME_TYPEDEF UINT32_MAX
+int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl);
 void c_emit_fini(struct cdump *d);
 
 #endif

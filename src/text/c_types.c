@@ -365,7 +365,7 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id)
 done:
 	if (size < 0)
 		return -EINVAL;
-	if (nelems && size > UINT32_MAX / nelems)
+	if (nelems > 1 && size > UINT32_MAX / nelems) /* (no division for most) */
 		return -E2BIG;
 	return (int64_t)nelems * size;
 }
