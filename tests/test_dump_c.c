@@ -256,6 +256,14 @@ static void test_type_loops(void **state)
 		{"[1] TYPEDEF 'a' type_id=2\n[2] TYPEDEF 'b' type_id=1\n",
 		 "[1] TYPEDEF 'a': type loop through typedefs"},
 		{"[1] PTR '(anon)' type_id=2\n[2] CONST '(anon)' type_id=1\n", "type loop"},
+		/* a link that is its own next; a loop entered after a link that is
+		 * not on it (the ends are resolved from the first link by ID) */
+		{"[1] PTR '(anon)' type_id=1\n", "[1] PTR '(anon)': type loop"},
+		{"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		 "[2] ARRAY '(anon)' type_id=2 index_type_id=1 nr_elems=2\n",
+		 "[2] ARRAY '(anon)': type loop"},
+		{"[1] PTR '(anon)' type_id=2\n[2] TYPEDEF 'x' type_id=3\n[3] CONST '(anon)' type_id=2\n",
+		 "[2] TYPEDEF 'x': type loop"},
 		{"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
 		 "[2] STRUCT 's' size=4 vlen=1\n\t'x' type_id=2 bits_offset=0\n",
 		 "[2] STRUCT 's': unsatisfiable type cycle"},

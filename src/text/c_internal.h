@@ -76,8 +76,17 @@ struct cdump {
 	const uint32_t *own_offs;
 	uint32_t own_start;
 	const struct bk_type **types; /* IDs below own_start */
+	/* one mapping (bk_map_fresh) holds the tables by ID below, state to
+	 * name_done: they are touched all over at once */
+	void *tables;
+	size_t tables_len;
 	uint8_t *state;              /* ST_* by ID */
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
+	/* also read without the type, by ordering and emitting, which would
+	 * otherwise miss the cache twice a type (its offset, its record):
+	 * the ID in its header (c_head_next), whether it is named (a bit an ID) */
+	uint32_t *next;
+	uint64_t *named;
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
 	/* a bit an ID: its ___N is decided (dup); set by the walk alone */
 	uint64_t *name_done;
@@ -91,7 +100,7 @@ struct cdump {
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
-	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec queue;         /* the definitions one dump_type orders (where end was) */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
 	struct helper *helper;       /* the helper thread (c_helper.c), or NULL */
@@ -119,7 +128,16 @@ struct cdump {
 	struct bk_error *err;
 };
 
-int u32vec_push(struct u32vec *s, uint32_t v);
+/* room for one more (c_types.c); pushing one, inline: the walks and the
+ * printer's mentions push in their inner loops */
+int u32vec_grow(struct u32vec *s);
+static inline int u32vec_push(struct u32vec *s, uint32_t v)
+{
+	if (__builtin_expect(s->n >= s->cap, 0) && u32vec_grow(s))
+		return -ENOMEM;
+	s->v[s->n++] = v;
+	return 0;
+}
 /* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
  * of at least sz bytes (NULL: none) */
 void c_give_spare(struct cdump *d, void *p, size_t sz);
@@ -132,13 +150,25 @@ static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 	return d->types[id];
 }
 
+/* The set bits of a word. __builtin_popcountll is a call into libgcc
+ * where the build does not assume the instruction (x86-64's baseline has
+ * none): this inline count takes a third of its time. Ranks in the
+ * bitmaps by ID (links, ...) are counted with it. */
+static inline uint32_t c_popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
 static inline uint64_t c_chain_hash(const struct cdump *d, uint32_t id)
 {
 	uint64_t word = d->links[id / 64];
 	if (!(word >> (id % 64) & 1))
 		return 0;
 	word &= (1ull << (id % 64)) - 1;
-	return d->chain_hash[d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word)];
+	return d->chain_hash[d->links_before[id / 64] + c_popcount64(word)];
 }
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */
@@ -231,6 +261,21 @@ static inline uint32_t c_chain_next(const struct bk_type *t)
 	return t->type;
 }
 
+/* the ID a type's header names: a chain's next link (c_chain_next), a
+ * prototype's return type, a FUNC's prototype, ...; 0 for none */
+static inline uint32_t c_head_next(const struct bk_type *t)
+{
+	unsigned kind = bk_kind(t);
+	if (kind == BK_KIND_ARRAY)
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	return bk_kind_desc(kind) && bk_kind_desc(kind)->type_is_id ? t->type : 0;
+}
+
+static inline bool c_named(const struct cdump *d, uint32_t id)
+{
+	return d->named[id / 64] >> (id % 64) & 1;
+}
+
 /* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
 int c_align_of(struct cdump *d, uint32_t id);
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
@@ -270,8 +315,8 @@ int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out
- * (FUNCs, VARs and DATASECs that no walked type refers to: the caller
- * marks them), unless exact_first and one of them could sort first */
+ * (FUNCs, VARs and DATASECs that no walked type refers to: a mark that
+ * nothing would read), unless exact_first and one of them could sort first */
 int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first);
 /* whether a type's place in the sorted order matters: visiting a FUNC, VAR
  * or DATASEC that no walked type refers to only marks it ordered (and
