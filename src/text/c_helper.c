@@ -168,7 +168,7 @@ static int find_wanted(struct helper *h)
 			h->wanted[id / 64] |= 1ull << (id % 64);
 	for (size_t i = 0; i < words; i++) {
 		h->before[i] = h->nr;
-		h->nr += (uint32_t)__builtin_popcountll(h->wanted[i]);
+		h->nr += c_popcount64(h->wanted[i]);
 	}
 	h->claim = calloc(h->nr ? h->nr : 1, 1);
 	h->pieces = malloc((h->nr ? h->nr : 1) * sizeof(*h->pieces));
@@ -183,7 +183,7 @@ static int64_t wanted_rank(const struct helper *h, unsigned op, uint32_t id)
 	    ahead_op(h->d->kind[id]) != (int)op)
 		return -1;
 	uint64_t word = h->wanted[id / 64] & ((1ull << (id % 64)) - 1);
-	return h->before[id / 64] + (uint32_t)__builtin_popcountll(word);
+	return h->before[id / 64] + c_popcount64(word);
 }
 
 static int64_t rank_of_queued(const struct helper *h, uint32_t id)
