@@ -256,6 +256,14 @@ static void test_type_loops(void **state)
 		{"[1] TYPEDEF 'a' type_id=2\n[2] TYPEDEF 'b' type_id=1\n",
 		 "[1] TYPEDEF 'a': type loop through typedefs"},
 		{"[1] PTR '(anon)' type_id=2\n[2] CONST '(anon)' type_id=1\n", "type loop"},
+		/* a link that is its own next; a loop entered after a link that is
+		 * not on it (the ends are resolved from the first link by ID) */
+		{"[1] PTR '(anon)' type_id=1\n", "[1] PTR '(anon)': type loop"},
+		{"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		 "[2] ARRAY '(anon)' type_id=2 index_type_id=1 nr_elems=2\n",
+		 "[2] ARRAY '(anon)': type loop"},
+		{"[1] PTR '(anon)' type_id=2\n[2] TYPEDEF 'x' type_id=3\n[3] CONST '(anon)' type_id=2\n",
+		 "[2] TYPEDEF 'x': type loop"},
 		{"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
 		 "[2] STRUCT 's' size=4 vlen=1\n\t'x' type_id=2 bits_offset=0\n",
 		 "[2] STRUCT 's': unsatisfiable type cycle"},
@@ -271,6 +279,46 @@ static void test_type_loops(void **state)
 		expect_dump_error(btf, &UNSORTED, -ELOOP, cases[i].needle);
 		bk_btf_free(btf);
 	}
+}
+
+/* A type loop that ordering meets last, in a BTF large enough that the
+ * helper thread walks: the file gets nothing, as when one thread does it
+ * all. Unsorted, so that ordering goes by ID: 12,000 structs (1.2 MB of C,
+ * which the helper prints while this thread orders), then a chain of
+ * 300,000 typedefs that takes ordering a while, then the loop. */
+static void test_late_loop_prints_nothing(void **state)
+{
+	(void)state;
+	enum { STRUCTS = 12000, CHAIN = 300000 };
+	size_t cap = (size_t)STRUCTS * 200 + (size_t)CHAIN * 48 + 512, n = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	n += (size_t)snprintf(text + n, cap - n,
+			      "[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n");
+	uint32_t id = 2;
+	for (uint32_t k = 0; k < STRUCTS; k++, id++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "[%u] STRUCT 'a_struct_of_three_ints_%05u' size=12 vlen=3\n"
+				      "\t'first' type_id=1 bits_offset=0\n\t'second' type_id=1 bits_offset=32\n"
+				      "\t'third' type_id=1 bits_offset=64\n",
+				      id, k);
+	for (uint32_t k = 0; k < CHAIN; k++, id++)
+		n += (size_t)snprintf(text + n, cap - n, "[%u] TYPEDEF 't%u' type_id=%u\n", id, k,
+				      k + 1 < CHAIN ? id + 1 : 1);
+	snprintf(text + n, cap - n,
+		 "[%u] STRUCT 'loop_a' size=4 vlen=1\n\t'b' type_id=%u bits_offset=0\n"
+		 "[%u] STRUCT 'loop_b' size=4 vlen=1\n\t'a' type_id=%u bits_offset=0\n",
+		 id, id + 1, id + 1, id);
+	struct bk_btf *btf = assemble(text, NULL);
+	free(text);
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct bk_error err = {0};
+	assert_int_equal(bk_dump_c(btf, &UNSORTED, f, &err), -ELOOP);
+	assert_non_null(strstr(err.msg, "unsatisfiable type cycle"));
+	assert_int_equal(ftell(f), 0);
+	fclose(f);
+	bk_btf_free(btf);
 }
 
 /* struct outer { struct { struct { ... int a; } a; } a; }: 10,000 deep */
@@ -342,6 +390,50 @@ static void test_repeated_names(void **state)
 		free(got);
 	}
 	free(want);
+	bk_btf_free(btf);
+}
+
+/* The common declarations printed at once and memoised (c_simple.c): a
+ * type named again comes from the memo with its ___N; three pointers are
+ * the most the memo takes, four go through the declarator chain; a text
+ * longer than a memo slot (48 bytes) is printed anew each time. */
+#define LONG_NAME "a_struct_name_long_enough_that_no_memo_slot_holds_it_pointer"
+
+static void test_simple_declarations(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		"[2] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[3] ENUM 'e' encoding=UNSIGNED size=4 vlen=1\n\t'B' val=0\n"
+		"[4] TYPEDEF 'T' type_id=1\n"
+		"[5] PTR '(anon)' type_id=4\n"
+		"[6] STRUCT 's' size=64 vlen=9\n"
+		"\t'x' type_id=3 bits_offset=0\n\t'y' type_id=3 bits_offset=32\n"
+		"\t'p' type_id=5 bits_offset=64\n\t'q' type_id=5 bits_offset=128\n"
+		"\t'r4' type_id=10 bits_offset=192\n\t'r3' type_id=9 bits_offset=256\n"
+		"\t'v' type_id=11 bits_offset=320\n"
+		"\t'l1' type_id=13 bits_offset=384\n\t'l2' type_id=13 bits_offset=448\n"
+		"[7] PTR '(anon)' type_id=6\n"
+		"[8] PTR '(anon)' type_id=7\n"
+		"[9] PTR '(anon)' type_id=8\n"
+		"[10] PTR '(anon)' type_id=9\n"
+		"[11] PTR '(anon)' type_id=0\n"
+		"[12] STRUCT '" LONG_NAME "' size=0 vlen=0\n"
+		"[13] PTR '(anon)' type_id=12\n";
+	static const char want[] =
+		"struct s {\n\tenum e___2 x;\n\tenum e___2 y;\n\tT *p;\n\tT *q;\n"
+		"\tstruct s ****r4;\n\tstruct s ***r3;\n\tvoid *v;\n"
+		"\tstruct " LONG_NAME " *l1;\n\tstruct " LONG_NAME " *l2;\n};\n\n";
+	struct bk_btf *btf = assemble(text, NULL);
+	const struct bk_dump_c_opts *modes[] = {NULL, &UNSORTED};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+		char *got = dump_c(btf, modes[i], &len);
+		if (!strstr(got, want))
+			fail_msg("mode %zu: no\n%s\nin\n%s", i, want, got);
+		free(got);
+	}
 	bk_btf_free(btf);
 }
 
@@ -622,8 +714,10 @@ int main(void)
 		cmocka_unit_test(test_root_ids),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_type_loops),
+		cmocka_unit_test(test_late_loop_prints_nothing),
 		cmocka_unit_test(test_nested_anonymous),
 		cmocka_unit_test(test_repeated_names),
+		cmocka_unit_test(test_simple_declarations),
 		cmocka_unit_test_setup_teardown(test_kernels_compile, bkt_tmpdir_setup,
 						bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_compiles, bkt_tmpdir_setup,

@@ -36,3 +36,21 @@ void *bk_malloc_fresh(size_t *cap)
 #endif
 	return malloc(*cap);
 }
+
+void *bk_map_fresh(size_t sz, size_t *len)
+{
+	size_t huge = 0;
+#ifdef MADV_HUGEPAGE
+	huge = (sz + BK_HUGE_PAGE / 2) / BK_HUGE_PAGE * BK_HUGE_PAGE;
+#endif
+	/* whole huge pages: Linux places the mapping on a huge-page boundary */
+	*len = huge ? (sz + BK_HUGE_PAGE - 1) / BK_HUGE_PAGE * BK_HUGE_PAGE : sz;
+	void *p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (huge)
+		madvise(p, huge, MADV_HUGEPAGE); /* only advice: nothing to do if refused */
+#endif
+	return p;
+}

@@ -20,4 +20,11 @@
  * pages from 4 MiB); NULL when memory runs out. */
 void *bk_malloc_fresh(size_t *cap);
 
+/* A zeroed mapping of sz (> 0) bytes, *len of them mapped (for munmap):
+ * in huge pages where it fills them at least half (so no more than 1 MiB
+ * of it resident for nothing), the rest in small pages. For tables that
+ * are touched all over from the start, smaller ones than bk_malloc_fresh
+ * takes. NULL when memory runs out. */
+void *bk_map_fresh(size_t sz, size_t *len);
+
 #endif

@@ -10,13 +10,17 @@
 
 #include "text/c_internal.h"
 
-/* libbpf's pfx(): one tab a level, at most 13 */
-static const char TABS[] = "\t\t\t\t\t\t\t\t\t\t\t\t\t";
-#define MAX_TABS (sizeof(TABS) - 1)
+/* libbpf's pfx(): one tab a level, at most 13; after a newline. All
+ * sixteen bytes are written (a fixed-size copy, no call) and as many kept
+ * as there are tabs. */
+static const char NL_TABS[16] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t";
+#define MAX_TABS 13
 
-void c_put_pfx(struct out *o, int lvl)
+void c_put_line(struct out *o, int lvl)
 {
-	put_bytes(o, TABS, lvl < (int)MAX_TABS ? (size_t)lvl : MAX_TABS);
+	char *p = out_room(o, sizeof(NL_TABS));
+	memcpy(p, NL_TABS, sizeof(NL_TABS));
+	out_commit(o, p + 1 + (lvl < MAX_TABS ? lvl : MAX_TABS));
 }
 
 /* ---- names: libbpf's type_names and ident_names ------------------------------ */
@@ -55,17 +59,14 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 /* How many times the name at name_off has been given out, this time
  * included (libbpf's btf_dump_name_dups): by content, as strings may be
  * repeated at other offsets. When memory runs out the name counts as new. */
-static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off,
-			  size_t *len_out)
+static uint32_t name_dups(struct cdump *d, struct name_map *m, uint32_t name_off)
 {
-	const char *name = c_str(d, name_off);
-	size_t len = strlen(name);
-	if (len_out)
-		*len_out = len; /* for the caller that prints the name next */
 	if (c_name_single(d, name_off))
-		return 1;
+		return 1; /* (without reading the name) */
 	if ((m->used + 1) * 2 > (m->slots ? m->mask + 1 : 0) && name_map_grow(d, m))
 		return 1;
+	const char *name = c_str(d, name_off);
+	size_t len = strlen(name);
 	uint32_t h = bk_strset_hash(name, len);
 	size_t j = h & m->mask;
 	for (; m->slots[j].count; j = (j + 1) & m->mask) {
@@ -92,7 +93,7 @@ uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map)
 		return 0;
 	uint32_t dup = 0;
 	if (bk_kind(t) != BK_KIND_FWD && !(bk_kind(t) == BK_KIND_ENUM && !bk_vlen(t)))
-		dup = name_dups(d, map, t->name_off, NULL);
+		dup = name_dups(d, map, t->name_off);
 	if (dup > 1) /* (most are not: their zeroed pages stay untouched) */
 		d->dup[id] = dup;
 	/* the ___N before the mark: a printing thread that sees the mark
@@ -117,14 +118,14 @@ size_t c_format_name(char *buf, const char *name, uint32_t dup)
 	return n;
 }
 
-static void put_name(struct cdump *d, const char *name, uint32_t dup)
+static void put_name(struct cdump *d, uint32_t name_off, uint32_t dup)
 {
 	if (!dup) {
-		put_str(d->o, name);
+		c_put_str(d, name_off);
 		return;
 	}
 	char buf[256];
-	put_bytes(d->o, buf, c_format_name(buf, name, dup));
+	put_bytes(d->o, buf, c_format_name(buf, c_str(d, name_off), dup));
 }
 
 /* A name whose ___N is decided later, in output order (c_put_mention):
@@ -132,8 +133,14 @@ static void put_name(struct cdump *d, const char *name, uint32_t dup)
 static void defer_name(struct cdump *d, unsigned kind, uint32_t val)
 {
 	struct u32vec *m = d->mentions;
-	if (u32vec_push(m, (uint32_t)d->o->len) || u32vec_push(m, kind) || u32vec_push(m, val))
+	if (m->cap - m->n >= 3) { /* (most: without the calls) */
+		m->v[m->n++] = (uint32_t)d->o->len;
+		m->v[m->n++] = kind;
+		m->v[m->n++] = val;
+	} else if (u32vec_push(m, (uint32_t)d->o->len) || u32vec_push(m, kind) ||
+		   u32vec_push(m, val)) {
 		d->o->err = d->o->err ? d->o->err : -ENOMEM;
+	}
 }
 
 /* Deferred: the name itself now (so that its ___N is all the writer
@@ -149,11 +156,11 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 	const struct bk_type *t = c_type(d, id);
 	if (!t->name_off)
 		return;
-	const char *name = c_str(d, t->name_off);
 	if (done || c_name_single(d, t->name_off)) {
-		put_name(d, name, done ? d->dup[id] : 0);
+		put_name(d, t->name_off, done ? d->dup[id] : 0);
 		return;
 	}
+	const char *name = c_str(d, t->name_off);
 	size_t len = strlen(name);
 	if (len > DEFER_NAME_MAX) {
 		defer_name(d, kind, id);
@@ -178,7 +185,7 @@ void c_put_type_name(struct cdump *d, uint32_t id)
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->type_names);
-	put_name(d, c_name(d, c_type(d, id)), dup);
+	put_name(d, c_type(d, id)->name_off, dup);
 }
 
 void c_put_ident_name(struct cdump *d, uint32_t id)
@@ -188,7 +195,7 @@ void c_put_ident_name(struct cdump *d, uint32_t id)
 		return;
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
-	put_name(d, c_name(d, c_type(d, id)), dup);
+	put_name(d, c_type(d, id)->name_off, dup);
 }
 
 /* ---- definitions without nested declarators ------------------------------------ */
@@ -216,25 +223,31 @@ void c_emit_fwd_def(struct cdump *d, uint32_t id)
 
 static void put_enumerator(struct cdump *d, uint32_t name_off)
 {
-	const char *name = c_str(d, name_off);
 	/* enumerators share a namespace with typedefs */
-	size_t len;
-	uint32_t dup = name_dups(d, &d->ident_names, name_off, &len);
-	put_bytes(d->o, name, len);
+	uint32_t dup = name_dups(d, &d->ident_names, name_off);
+	c_put_str(d, name_off);
 	put_suffix(d, dup);
 }
 
 static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
 {
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl + 1);
+	c_put_line(d->o, lvl + 1);
 	if (d->mentions) {
-		put_str(d->o, c_str(d, name_off));
+		c_put_str(d, name_off);
 		if (!c_name_single(d, name_off))
 			defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
 	} else
 		put_enumerator(d, name_off);
-	PUT_LIT(d->o, " = ");
+}
+
+/* " = VALUE," of a 32-bit enumerator, through one cursor */
+static void put_enum_value(struct out *o, int32_t val, bool is_signed)
+{
+	char *p = out_room(o, 16);
+	memcpy(p, " = ", 3);
+	p = is_signed ? fmt_i64(p + 3, val) : fmt_u32(p + 3, (uint32_t)val);
+	*p++ = ',';
+	out_commit(o, p);
 }
 
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
@@ -247,7 +260,7 @@ void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
 		c_put_ident_name(d, val);
 		break;
 	case M_ENUMERATOR_SUFFIX:
-		put_suffix(d, name_dups(d, &d->ident_names, val, NULL));
+		put_suffix(d, name_dups(d, &d->ident_names, val));
 		break;
 	case M_TYPE_SUFFIX:
 		put_suffix(d, c_resolve_dup(d, val, &d->type_names));
@@ -299,17 +312,14 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 		const struct bk_enum *v = bk_type_rest(t);
 		for (uint32_t i = 0; i < vlen; i++, v++) {
 			put_enum_value_name(d, lvl, v->name_off);
-			if (is_signed)
-				put_i64(d->o, v->val);
-			else
-				put_u64(d->o, (uint32_t)v->val);
-			put_char(d->o, ',');
+			put_enum_value(d->o, v->val, is_signed);
 		}
 	} else {
 		const struct bk_enum64 *v = bk_type_rest(t);
 		for (uint32_t i = 0; i < vlen; i++, v++) {
 			uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
 			put_enum_value_name(d, lvl, v->name_off);
+			PUT_LIT(d->o, " = ");
 			if (is_signed) {
 				put_i64(d->o, (int64_t)val);
 				PUT_LIT(d->o, "LL,");
@@ -319,8 +329,7 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 			}
 		}
 	}
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl);
+	c_put_line(d->o, lvl);
 	put_char(d->o, '}');
 	put_enum_mode(d, t);
 }
@@ -374,8 +383,14 @@ static int64_t roundup64(int64_t x, int64_t y)
 }
 
 /* libbpf's btf_is_struct_packed */
-bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
+bool c_struct_is_packed(struct cdump *d, uint32_t id)
 {
+	/* An alignment above 1 (c_align_of) means that every member has one,
+	 * none is off it, and the size is a multiple of the largest: the
+	 * loop below would find nothing. Most structs are so. */
+	if (c_align_of(d, id) > 1)
+		return false;
+	const struct bk_type *t = c_type(d, id);
 	const struct bk_member *m = bk_type_rest(t);
 	int max_align = 1;
 	for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
@@ -391,8 +406,7 @@ bool c_struct_is_packed(struct cdump *d, const struct bk_type *t)
 /* one anonymous padding bitfield: "TYPE: BITS;" on its own line */
 static void put_pad(struct cdump *d, int lvl, const char *type, int64_t bits)
 {
-	PUT_LIT(d->o, "\n");
-	c_put_pfx(d->o, lvl);
+	c_put_line(d->o, lvl);
 	put_str(d->o, type);
 	PUT_LIT(d->o, ": ");
 	put_i64(d->o, bits);
@@ -405,6 +419,8 @@ static void put_pad(struct cdump *d, int lvl, const char *type, int64_t bits)
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 			    bool in_bitfield, int lvl)
 {
+	if (cur_off >= next_off)
+		return;
 	const struct {
 		const char *name;
 		int bits;
@@ -413,8 +429,6 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
 	int64_t new_off = 0;
 	int pad_bits = 0;
 	const char *pad_type = NULL;
-	if (cur_off >= next_off)
-		return;
 	for (int i = 0; i < nr_pads; i++) {
 		pad_bits = pads[i].bits;
 		pad_type = pads[i].name;

@@ -6,7 +6,9 @@
  * leaves nothing half printed.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
+#include "core/fresh.h"
 #include "core/opts_internal.h"
 #include "text/c_internal.h"
 
@@ -73,6 +75,32 @@ static int check_roots(const struct cdump *d, const struct bk_dump_c_opts *o)
 
 static const struct bk_type void_type;
 
+#define TABLE_ALIGN ((size_t)64)
+
+/* the per-type tables' places in a block at base (NULL: none yet);
+ * returns the block's size */
+static size_t place_tables(struct cdump *d, uint8_t *base)
+{
+	size_t n = d->n, bits = (n / 64 + 1) * sizeof(uint64_t);
+	const size_t sz[] = {n, n, n, n * sizeof(*d->dup), n * sizeof(*d->next),
+			     n * sizeof(*d->end), bits, bits};
+	void *at[sizeof(sz) / sizeof(sz[0])];
+	size_t off = 0;
+	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
+		at[i] = base ? base + off : NULL;
+		off += (sz[i] + TABLE_ALIGN - 1) & ~(TABLE_ALIGN - 1);
+	}
+	d->state = at[0];
+	d->kind = at[1];
+	d->align = at[2];
+	d->dup = at[3];
+	d->next = at[4];
+	d->end = at[5];
+	d->named = at[6];
+	d->name_done = at[7];
+	return off;
+}
+
 static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 		      struct bk_error *err)
 {
@@ -85,15 +113,10 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->own_types = btf->types;
 	d->own_offs = btf->offs;
 	d->types = malloc(d->own_start * sizeof(*d->types));
-	d->state = calloc(d->n, 1);
-	d->dup = calloc(d->n, sizeof(*d->dup));
-	d->name_done = calloc(d->n / 64 + 1, sizeof(*d->name_done));
-	d->end = malloc(d->n * sizeof(*d->end));
-	d->align = malloc(d->n * sizeof(*d->align));
-	d->kind = calloc(d->n, 1);
-	if (!d->types || !d->state || !d->dup || !d->name_done || !d->end || !d->align ||
-	    !d->kind)
+	d->tables = bk_map_fresh(place_tables(d, NULL), &d->tables_len);
+	if (!d->types || !d->tables)
 		return -ENOMEM;
+	place_tables(d, d->tables);
 	d->types[0] = &void_type;
 	for (uint32_t id = 1; id < d->own_start; id++)
 		d->types[id] = bk_btf_type(btf, id);
@@ -129,21 +152,16 @@ void *c_take_spare(struct cdump *d, size_t sz)
 
 static void cdump_fini(struct cdump *d)
 {
-	c_preprint_end(d);
+	c_helper_end(d, -ECANCELED); /* (when a failure came first) */
 	free(d->single);
 	free(d->spare[0]);
 	free(d->spare[1]);
 	free(d->types);
-	free(d->state);
-	free(d->dup);
-	free(d->name_done);
-	free(d->end);
 	free(d->chain_hash);
 	free(d->links);
 	free(d->links_before);
-	free(d->align);
-	free(d->kind);
-	free(d->queue.v);
+	if (d->tables)
+		munmap(d->tables, d->tables_len);
 	free(d->decl.v);
 	free(d->work.v);
 	free(d->astack);
@@ -164,6 +182,15 @@ static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i,
 	}
 }
 
+/* The chain ends are the sort's alone: their room (in the tables' block)
+ * is the queue's once it is done, reserved whole (a type is queued once
+ * at most): it never moves, and the helper reads it while it grows. */
+static void ends_to_queue(struct cdump *d)
+{
+	d->queue = (struct u32vec){.v = d->end, .cap = d->n};
+	d->end = NULL;
+}
+
 /* The types bpftool dumps, in its order: the roots; or every ID from 1
  * (unsorted); or the sorted IDs (bpftool 7.8 starts at sorted index 1,
  * meaning to skip void, which does not sort first: with quirks the type
@@ -171,6 +198,7 @@ static void prefetch_ahead(const struct cdump *d, const uint32_t *ids, size_t i,
 static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 {
 	if (o->nr_root_ids) {
+		ends_to_queue(d);
 		for (size_t i = 0; i < o->nr_root_ids; i++) {
 			int e = c_order(d, o->root_ids[i]);
 			if (e)
@@ -184,17 +212,9 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
-		c_preprint_names_known(d);
-		/* the sort's own tables: not needed after it, the ends' room
-		 * enough for the queue (a type is queued once at most) */
-		if (!d->queue.v) {
-			d->queue.v = d->end;
-			d->queue.cap = d->n;
-		} else {
-			free(d->end);
-		}
+		c_helper_names_known(d);
+		/* the sort's own tables: not needed after it */
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
-		d->end = NULL;
 		d->chain_hash = NULL;
 		if (e) {
 			free(ids);
@@ -202,6 +222,8 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		}
 		first = o->bpftool_quirks ? 1 : 0;
 	}
+	ends_to_queue(d);
+	c_helper_order_begin(d);
 	int e = 0;
 	for (size_t i = first; i < nr && !e; i++) {
 		uint32_t id = ids ? ids[i] : (uint32_t)i;
@@ -209,15 +231,16 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 			prefetch_ahead(d, ids, i, nr);
 		if (d->state[id] & ST_ORDERED)
 			continue; /* c_order would have nothing to do */
-		if (c_orders_nothing(d->kind[id]))
+		if (c_orders_nothing(d->kind[id])) {
 			d->state[id] |= ST_ORDERED; /* all c_order would do, unread */
-		else
+		} else {
 			e = c_order(d, id);
+			c_helper_queued(d);
+		}
 	}
-	/* the types the sort left out: what their visits would have done */
-	for (uint32_t id = 0; id < d->n && nr < d->n && !e; id++)
-		if (!c_sort_place_matters(d, id))
-			d->state[id] |= ST_ORDERED;
+	/* the types the sort left out would only have been marked ordered,
+	 * which nothing reads once ordering is over (no walked type refers
+	 * to them): left as they are */
 	free(ids);
 	return e;
 }
@@ -228,7 +251,6 @@ static int emit_queued(struct cdump *d)
 	int e = 0;
 	for (size_t i = 0; i < d->queue.n && !e; i++) {
 		prefetch_ahead(d, d->queue.v, i, d->queue.n);
-		c_preprint_prefetch(d, i);
 		if (!(d->state[d->queue.v[i]] & ST_EMITTED)) /* printed as a dependency */
 			e = c_emit_type(d, d->queue.v[i]);
 	}
@@ -305,7 +327,7 @@ static int emit_kfuncs(struct cdump *d)
 		PUT_LIT(d->o, "extern ");
 		if (fastcall[f / 8] & (1u << (f % 8)))
 			PUT_LIT(d->o, "__bpf_fastcall ");
-		e = c_emit_decl(d, c_type(d, f)->type, c_name(d, c_type(d, f)), 0);
+		e = c_emit_decl(d, c_type(d, f)->type, c_type(d, f)->name_off, 0);
 		PUT_LIT(d->o, " __weak __ksym;\n");
 	}
 	PUT_LIT(d->o, "#endif\n\n");
@@ -325,15 +347,22 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	e = cdump_init(&d, btf, o, err);
 	if (!e)
 		e = check_roots(&d, &opts);
-	/* the definitions printed ahead while this thread sorts and orders */
+	/* a helper prints ahead while this thread sorts, and walks the queue
+	 * while this thread orders (c_helper.c): the header before, held with
+	 * what the helper writes until ordering is over */
 	if (!e && !opts.nr_root_ids)
-		c_preprint_start(&d);
+		c_helper_start(&d);
+	bool header_put = !e && d.helper;
+	if (header_put)
+		put_bytes(o, header, sizeof(header) - 1);
 	if (!e)
 		e = order_all(&d, &opts);
+	bool walked = c_helper_walks(&d);
+	int walk_err = c_helper_end(&d, e);
 	if (!e) {
-		put_bytes(o, header, sizeof(header) - 1);
-		e = emit_queued(&d);
-		c_preprint_end(&d);
+		if (!header_put)
+			put_bytes(o, header, sizeof(header) - 1);
+		e = walked ? walk_err : emit_queued(&d);
 		if (!e && !opts.nr_root_ids)
 			e = emit_kfuncs(&d);
 		put_bytes(o, footer, sizeof(footer) - 1);

@@ -10,7 +10,9 @@
  * explicit stack (struct task): a step that would recurse pushes what is
  * left of itself and then the inner step. The order of the output is the
  * same; the C stack stays flat however deep the nesting. Most
- * declarations need no nesting and are printed at once (decl_now).
+ * declarations need no nesting and are printed at once (decl_now): the
+ * commonest, a named type or a pointer to one, without even building its
+ * chain (c_simple.c).
  */
 #include <stdlib.h>
 
@@ -36,7 +38,7 @@ struct task {
 	int lvl;
 	uint32_t id, i;
 	uint32_t lo, cnt; /* T_CHAIN: the view decl.v[lo .. lo + cnt) */
-	const char *fname;
+	uint32_t fname; /* the declared name (c_emit_decl) */
 	int64_t off;  /* T_MEMBER*: bit offset after the previous member */
 };
 
@@ -87,14 +89,28 @@ static void drop_mods(struct cdump *d, struct task *c)
 		c->cnt--;
 }
 
-static void put_decl_name(struct cdump *d, const char *name, bool last_was_ptr)
+static bool fname_is_empty(const struct cdump *d, uint32_t fname)
 {
+	if (fname == FNAME_TYPEDEF) /* (a deferred one is taken as named) */
+		return !d->mentions && !d->tname[0];
+	return !c_str(d, fname)[0];
+}
+
+static void put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
+{
+	if (fname == FNAME_TYPEDEF) {
+		if (!fname_is_empty(d, fname) && !last_was_ptr)
+			put_char(d->o, ' ');
+		if (d->mentions)
+			c_put_ident_name(d, d->tname_id); /* its ___N decided later */
+		else
+			put_str(d->o, d->tname);
+		return;
+	}
+	const char *lim, *name = c_str_lim(d, fname, &lim);
 	if (name[0] && !last_was_ptr)
 		put_char(d->o, ' ');
-	if (d->mentions && name == d->tname)
-		c_put_ident_name(d, d->tname_id); /* the typedef's own, deferred */
-	else
-		put_str(d->o, name);
+	c_put_text(d->o, name, lim);
 }
 
 /* Push id's declaration chain onto d->decl (libbpf's decl_stack): the
@@ -106,7 +122,9 @@ static int build_chain(struct cdump *d, uint32_t id)
 		const struct bk_type *t = c_type(d, id);
 		if (steps > d->n)
 			return bk_err_type(d->err, d->btf, id, -ELOOP, "type loop in a declaration");
-		if (u32vec_push(&d->decl, id))
+		if (d->decl.n < d->decl.cap) /* (most: without the call) */
+			d->decl.v[d->decl.n++] = id;
+		else if (u32vec_push(&d->decl, id))
 			return -ENOMEM;
 		if (!id)
 			return 0;
@@ -151,11 +169,21 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 }
 
 /* Print a flat declaration at once: 1; or 0 (nothing printed) when it
- * needs the task machine; <0 on error. */
+ * needs the task machine; <0 on error. *size (unless NULL): c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
-static int decl_now(struct cdump *d, uint32_t id, const char *fname, int lvl)
+static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
 {
+	bool ptr;
+	int64_t simple_size;
+	if (c_put_simple_type(d, id, &ptr, &simple_size)) {
+		put_decl_name(d, fname, ptr);
+		if (size)
+			*size = simple_size;
+		return 1;
+	}
+	if (size)
+		*size = c_resolve_size(d, id);
 	size_t start = d->decl.n;
 	int e = build_chain(d, id);
 	if (!e && chain_is_flat(d, start)) {
@@ -204,11 +232,21 @@ static int push_member(struct cdump *d, uint32_t id, uint32_t i, int lvl, int64_
 	return 0;
 }
 
+/* The members' names lie at random places in the strings: asked for all
+ * at once, their cache misses overlap instead of coming one by one. */
+static void prefetch_member_names(const struct cdump *d, const struct bk_type *t)
+{
+	const struct bk_member *m = bk_type_rest(t);
+	for (uint32_t i = 0; i < bk_vlen(t); i++)
+		__builtin_prefetch(c_str(d, m[i].name_off));
+}
+
 /* "struct name {" and the members, as tasks (btf_dump_emit_struct_def) */
 static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
 {
 	const struct bk_type *t = c_type(d, id);
-	bool packed = bk_kind(t) == BK_KIND_STRUCT && c_struct_is_packed(d, t);
+	prefetch_member_names(d, t);
+	bool packed = bk_kind(t) == BK_KIND_STRUCT && c_struct_is_packed(d, id);
 	c_emit_struct_fwd(d, id);
 	PUT_LIT(d->o, " {");
 	return push_member(d, id, 0, lvl, 0, false, packed);
@@ -217,13 +255,11 @@ static int start_struct_def(struct cdump *d, uint32_t id, int lvl)
 static void end_struct_def(struct cdump *d, struct task *m)
 {
 	const struct bk_type *t = c_type(d, m->id);
-	if (bk_kind(t) == BK_KIND_STRUCT)
+	if (bk_kind(t) == BK_KIND_STRUCT && m->off < (int64_t)t->size * 8)
 		c_put_bit_padding(d, m->off, (int64_t)t->size * 8, c_align_of(d, m->id), false,
 				m->lvl + 1);
-	if (bk_vlen(t) || t->size) {
-		PUT_LIT(d->o, "\n");
-		c_put_pfx(d->o, m->lvl);
-	}
+	if (bk_vlen(t) || t->size)
+		c_put_line(d->o, m->lvl);
 	put_char(d->o, '}');
 	if (m->packed)
 		PUT_LIT(d->o, " __attribute__((packed))");
@@ -239,22 +275,15 @@ static int run_member(struct cdump *d, struct task m)
 		}
 		const struct bk_member *mem = (const struct bk_member *)bk_type_rest(t) + m.i;
 		int64_t m_sz = bk_member_bitfield_size(t, mem), m_off = bk_member_bit_offset(t, mem);
-		int m_align = m.packed ? 1 : c_align_of(d, mem->type);
-		c_put_bit_padding(d, m.off, m_off, m_align, m.flag && m_sz, m.lvl + 1);
-		PUT_LIT(d->o, "\n");
-		c_put_pfx(d->o, m.lvl + 1);
-		int64_t next_off;
-		if (m_sz) {
-			next_off = m_off + m_sz;
-		} else {
-			int64_t sz = c_resolve_size(d, mem->type);
-			next_off = m_off + (sz > 0 ? sz : 0) * 8;
-		}
-		const char *fname = c_str(d, mem->name_off);
-		int r = decl_now(d, mem->type, fname, m.lvl + 1);
+		if (m.off < m_off) /* a gap before it (its alignment asked only then) */
+			c_put_bit_padding(d, m.off, m_off, m.packed ? 1 : c_align_of(d, mem->type),
+					  m.flag && m_sz, m.lvl + 1);
+		c_put_line(d->o, m.lvl + 1);
+		int64_t sz;
+		int r = decl_now(d, mem->type, mem->name_off, m.lvl + 1, &sz);
 		if (r < 0)
 			return r;
-		m.off = next_off;
+		m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;
 		m.flag = m_sz != 0;
 		if (r == 1) {
 			if (m_sz) {
@@ -273,7 +302,7 @@ static int run_member(struct cdump *d, struct task m)
 		if (!(decl = push_task(d, T_DECL)))
 			return -ENOMEM;
 		decl->id = mem->type;
-		decl->fname = fname;
+		decl->fname = mem->name_off;
 		decl->lvl = m.lvl + 1;
 		return 0;
 	}
@@ -322,51 +351,30 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 	uint32_t id = d->decl.v[c->lo + --c->cnt];
 	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
-	if (!id) {
+	if (c_is_named_end(id, t)) {
 		put_mods(d, c);
-		PUT_LIT(d->o, "void");
+		c_put_named_end(d, id, t);
 		c->flag = false;
 		return 0;
 	}
 	switch (kind) {
-	case BK_KIND_INT:
-	case BK_KIND_FLOAT:
-		put_mods(d, c);
-		put_str(d->o, c_name(d, t));
-		break;
 	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
+	case BK_KIND_UNION: {
+		/* inline anonymous struct/union: the rest of the chain after it */
 		put_mods(d, c);
-		if (!t->name_off) {
-			/* inline anonymous struct/union: the rest of the chain after it */
-			struct task saved = *c;
-			saved.flag = false;
-			struct task *n = push_task(d, T_CHAIN);
-			if (!n)
-				return -ENOMEM;
-			*n = saved;
-			*done = true;
-			return start_struct_def(d, id, c->lvl);
-		}
-		c_emit_struct_fwd(d, id);
-		break;
+		struct task saved = *c;
+		saved.flag = false;
+		struct task *n = push_task(d, T_CHAIN);
+		if (!n)
+			return -ENOMEM;
+		*n = saved;
+		*done = true;
+		return start_struct_def(d, id, c->lvl);
+	}
 	case BK_KIND_ENUM:
 	case BK_KIND_ENUM64:
-		put_mods(d, c);
-		if (!t->name_off)
-			c_emit_enum_def(d, id, c->lvl);
-		else {
-			PUT_LIT(d->o, "enum ");
-			c_put_type_name(d, id);
-		}
-		break;
-	case BK_KIND_FWD:
-		put_mods(d, c);
-		c_emit_fwd_def(d, id);
-		break;
-	case BK_KIND_TYPEDEF:
-		put_mods(d, c);
-		c_put_ident_name(d, id);
+		put_mods(d, c); /* anonymous: defined inline */
+		c_emit_enum_def(d, id, c->lvl);
 		break;
 	case BK_KIND_PTR:
 		if (c->flag)
@@ -399,7 +407,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 			return 0;
 		}
 		bool multidim = bk_kind(c_type(d, d->decl.v[c->lo + c->cnt - 1])) == BK_KIND_ARRAY;
-		if (c->fname[0] && !c->flag)
+		if (!fname_is_empty(d, c->fname) && !c->flag)
 			put_char(d->o, ' ');
 		if (!multidim)
 			put_char(d->o, '(');
@@ -444,6 +452,8 @@ static int run_chain(struct cdump *d, struct task c)
 	return 0;
 }
 
+/* A prototype's parameter list from param p.i: the ones printed at once
+ * in a loop, a nested one as tasks with the rest after it. */
 static int run_params(struct cdump *d, struct task p)
 {
 	const struct bk_type *t = c_type(d, p.id);
@@ -457,32 +467,34 @@ static int run_params(struct cdump *d, struct task p)
 			return 0;
 		}
 	}
-	if (p.i >= vlen) {
-		put_char(d->o, ')');
+	for (;; p.i++) {
+		if (p.i >= vlen) {
+			put_char(d->o, ')');
+			return 0;
+		}
+		if (p.i)
+			PUT_LIT(d->o, ", ");
+		if (p.i == vlen - 1 && !par[p.i].type) {
+			PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+			return 0;
+		}
+		int r = decl_now(d, par[p.i].type, par[p.i].name_off, p.lvl, NULL);
+		if (r < 0)
+			return r;
+		if (r == 1)
+			continue;
+		struct task *n = push_task(d, T_PARAMS), *decl;
+		if (!n)
+			return -ENOMEM;
+		*n = p;
+		n->i = p.i + 1;
+		if (!(decl = push_task(d, T_DECL)))
+			return -ENOMEM;
+		decl->id = par[p.i].type;
+		decl->fname = par[p.i].name_off;
+		decl->lvl = p.lvl;
 		return 0;
 	}
-	if (p.i)
-		PUT_LIT(d->o, ", ");
-	if (p.i == vlen - 1 && !par[p.i].type) {
-		PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
-		return 0;
-	}
-	int r = decl_now(d, par[p.i].type, c_str(d, par[p.i].name_off), p.lvl);
-	if (r < 0)
-		return r;
-	struct task *n = push_task(d, T_PARAMS), *decl;
-	if (!n)
-		return -ENOMEM;
-	*n = p;
-	n->i = p.i + 1;
-	if (r == 1)
-		return 0;
-	if (!(decl = push_task(d, T_DECL)))
-		return -ENOMEM;
-	decl->id = par[p.i].type;
-	decl->fname = c_str(d, par[p.i].name_off);
-	decl->lvl = p.lvl;
-	return 0;
 }
 
 static int run_tasks(struct cdump *d)
@@ -535,9 +547,9 @@ static int run_tasks(struct cdump *d)
 	return e;
 }
 
-int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl)
+int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl)
 {
-	int r = decl_now(d, id, fname, lvl);
+	int r = decl_now(d, id, fname, lvl, NULL);
 	if (r)
 		return r < 0 ? r : 0;
 	struct task *t = push_task(d, T_DECL);
@@ -559,12 +571,11 @@ int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
 {
 	const struct bk_type *t = c_type(d, id);
 	if (d->mentions) {
-		/* its ___N decided later: tname stands for it (never printed; the
-		 * caller made sure that it is no __gnuc_va_list on void) */
-		strcpy(d->tname, "?");
+		/* its ___N decided later (the caller made sure that it is no
+		 * __gnuc_va_list on void) */
 		d->tname_id = id;
 		PUT_LIT(d->o, "typedef ");
-		return c_emit_decl(d, t->type, d->tname, lvl);
+		return c_emit_decl(d, t->type, FNAME_TYPEDEF, lvl);
 	}
 	uint32_t dup = c_resolve_dup(d, id, &d->ident_names);
 	size_t n = c_format_name(d->tname, c_name(d, t), dup);
@@ -575,11 +586,12 @@ int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl)
 		return 0;
 	}
 	PUT_LIT(d->o, "typedef ");
-	return c_emit_decl(d, t->type, d->tname, lvl);
+	return c_emit_decl(d, t->type, FNAME_TYPEDEF, lvl);
 }
 
 void c_emit_fini(struct cdump *d)
 {
+	free(d->memo);
 	free(d->tasks);
 	free(d->type_names.slots);
 	free(d->ident_names.slots);

@@ -8,7 +8,8 @@
  * alignment, the pointer size); c_order.c: the topological order of
  * definitions and the emitting of what each needs.
  * c_defs.c: the ___N names, enums, forward declarations, struct layout.
- * c_emit.c: declarators and the struct bodies and typedefs that hold them.
+ * c_emit.c: declarators and the struct bodies and typedefs that hold them;
+ * c_simple.c: the common declaration ("T name", "T *name") at once, memoised.
  *
  * Nothing here recurses over the type graph: every walk that libbpf does
  * recursively runs on an explicit stack on the heap, so that a chain of a
@@ -64,7 +65,7 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
-struct preprint;
+struct helper;
 
 struct cdump {
 	const struct bk_btf *btf;
@@ -75,12 +76,19 @@ struct cdump {
 	const uint32_t *own_offs;
 	uint32_t own_start;
 	const struct bk_type **types; /* IDs below own_start */
+	/* one mapping (bk_map_fresh) holds the tables by ID below, state to
+	 * name_done: they are touched all over at once */
+	void *tables;
+	size_t tables_len;
 	uint8_t *state;              /* ST_* by ID */
 	uint8_t *kind;               /* BK_KIND_* by ID: read without the type */
+	/* also read without the type, by ordering and emitting, which would
+	 * otherwise miss the cache twice a type (its offset, its record):
+	 * the ID in its header (c_head_next), whether it is named (a bit an ID) */
+	uint32_t *next;
+	uint64_t *named;
 	uint32_t *dup;               /* the ___N of a type's name, 0/1 none */
-	/* a bit an ID: its ___N is decided (dup). Apart from state, whose
-	 * bits the walk sets while the helper that prints ahead reads names
-	 * (c_preprint.c); set by the walk alone */
+	/* a bit an ID: its ___N is decided (dup); set by the walk alone */
 	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
@@ -92,19 +100,20 @@ struct cdump {
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
-	struct u32vec queue;         /* the definitions one dump_type orders */
+	struct u32vec queue;         /* the definitions one dump_type orders (where end was) */
 	struct u32vec decl;          /* declaration chains (libbpf's decl_stack) */
 	struct u32vec work;          /* scratch stack of the walks */
-	struct preprint *pre;        /* the definitions printed ahead (c_preprint.c), or NULL */
+	struct helper *helper;       /* the helper thread (c_helper.c), or NULL */
 	/* set: names with a ___N are not printed but noted here as (offset
 	 * in d->o, M_*, ID or name offset) triples, for c_put_mention */
 	struct u32vec *mentions;
-	uint32_t tname_id;           /* with mentions: the typedef tname stands for */
+	uint32_t tname_id;           /* with mentions: the typedef being defined */
 	struct fstack fs;            /* ordering's and emitting's frames */
 	struct align_frame *astack;  /* c_align_of's stack */
 	size_t nr_astack, astack_cap;
-	char tname[256];             /* the typedef being defined, with its ___N */
+	char tname[256];             /* the typedef being defined, with its ___N (no mentions) */
 	void *tasks;                 /* the emitter's explicit stack (c_emit.c) */
+	void *memo;                  /* the memo of simple declarations (c_simple.c) */
 	size_t nr_tasks, tasks_cap;
 	struct name_map type_names, ident_names;
 	/* the string offsets of names that the maps can give out only once
@@ -119,7 +128,16 @@ struct cdump {
 	struct bk_error *err;
 };
 
-int u32vec_push(struct u32vec *s, uint32_t v);
+/* room for one more (c_types.c); pushing one, inline: the walks and the
+ * printer's mentions push in their inner loops */
+int u32vec_grow(struct u32vec *s);
+static inline int u32vec_push(struct u32vec *s, uint32_t v)
+{
+	if (__builtin_expect(s->n >= s->cap, 0) && u32vec_grow(s))
+		return -ENOMEM;
+	s->v[s->n++] = v;
+	return 0;
+}
 /* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
  * of at least sz bytes (NULL: none) */
 void c_give_spare(struct cdump *d, void *p, size_t sz);
@@ -132,13 +150,25 @@ static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 	return d->types[id];
 }
 
+/* The set bits of a word. __builtin_popcountll is a call into libgcc
+ * where the build does not assume the instruction (x86-64's baseline has
+ * none): this inline count takes a third of its time. Ranks in the
+ * bitmaps by ID (links, ...) are counted with it. */
+static inline uint32_t c_popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
+}
+
 static inline uint64_t c_chain_hash(const struct cdump *d, uint32_t id)
 {
 	uint64_t word = d->links[id / 64];
 	if (!(word >> (id % 64) & 1))
 		return 0;
 	word &= (1ull << (id % 64)) - 1;
-	return d->chain_hash[d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word)];
+	return d->chain_hash[d->links_before[id / 64] + c_popcount64(word)];
 }
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */
@@ -147,6 +177,48 @@ static inline const char *c_str(const struct cdump *d, uint32_t off)
 	uint32_t rel;
 	const struct bk_btf *t = bk_str_table(d->btf, off, &rel);
 	return t ? t->strs + rel : "";
+}
+
+/* the same, and the end of its table: a copy may read on to there */
+static inline const char *c_str_lim(const struct cdump *d, uint32_t off, const char **lim)
+{
+	uint32_t rel;
+	const struct bk_btf *t = bk_str_table(d->btf, off, &rel);
+	if (!t) {
+		*lim = "";
+		return *lim;
+	}
+	*lim = t->strs + t->strs_len;
+	return t->strs + rel;
+}
+
+/* The string s, which ends in a NUL before lim, into the output: sixteen
+ * bytes at a time while they lie before lim (no strlen, no call), what
+ * is left near lim byte by byte. */
+static inline void c_put_text(struct out *o, const char *s, const char *lim)
+{
+#if OUT_VEC16
+	char *p = out_room(o, 16);
+	while (lim - s >= 16) {
+		__m128i v = out_vec_load(s);
+		unsigned nuls = out_vec_nuls(v);
+		out_vec_store(p, v);
+		if (nuls) {
+			out_commit(o, p + __builtin_ctz(nuls));
+			return;
+		}
+		s += 16;
+		p = out_more_room(o, p + 16, 16);
+	}
+	out_commit(o, p);
+#endif
+	put_str(o, s);
+}
+
+static inline void c_put_str(struct cdump *d, uint32_t off)
+{
+	const char *lim, *s = c_str_lim(d, off, &lim);
+	c_put_text(d->o, s, lim);
 }
 
 static inline const char *c_name(const struct cdump *d, const struct bk_type *t)
@@ -189,6 +261,21 @@ static inline uint32_t c_chain_next(const struct bk_type *t)
 	return t->type;
 }
 
+/* the ID a type's header names: a chain's next link (c_chain_next), a
+ * prototype's return type, a FUNC's prototype, ...; 0 for none */
+static inline uint32_t c_head_next(const struct bk_type *t)
+{
+	unsigned kind = bk_kind(t);
+	if (kind == BK_KIND_ARRAY)
+		return ((const struct bk_array *)bk_type_rest(t))->type;
+	return bk_kind_desc(kind) && bk_kind_desc(kind)->type_is_id ? t->type : 0;
+}
+
+static inline bool c_named(const struct cdump *d, uint32_t id)
+{
+	return d->named[id / 64] >> (id % 64) & 1;
+}
+
 /* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
 int c_align_of(struct cdump *d, uint32_t id);
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
@@ -210,23 +297,26 @@ int c_emit_type(struct cdump *d, uint32_t id);
 /* what the emit walk prints, one definition or declaration each */
 enum { OP_STRUCT_FWD, OP_TYPEDEF, OP_ENUM, OP_FWD, OP_STRUCT, OP_ALIASES };
 int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
-/* c_preprint.c: a helper thread printing ahead the definitions that the
- * walk will print (started once the types are prepared, when that is worth
- * it; ended after the walk); an item of the walk printed, from what was
- * printed ahead where it was */
-void c_preprint_start(struct cdump *d);
-void c_preprint_end(struct cdump *d);
-/* c_preprint.c: d->single is known (the helper may print those names whole) */
-void c_preprint_names_known(struct cdump *d);
-/* c_preprint.c: the walk is at queued definition i (what it reads soon
- * asked for) */
-void c_preprint_prefetch(const struct cdump *d, size_t i);
+/* c_helper.c: a helper thread that prints the definitions ahead while
+ * this one sorts, then walks the queue while this one orders: started once
+ * the types are prepared (when that is worth it); told when the names
+ * given out once are known, when ordering begins (the queue's room
+ * reserved whole) and how far it has queued; ended after ordering with
+ * its result (what the walk returned; on order_err the held output is
+ * dropped). c_helper_walks: the walk is the helper's. An item of the
+ * walk printed, from what was printed ahead where it was: c_put_item. */
+void c_helper_start(struct cdump *d);
+void c_helper_names_known(struct cdump *d);
+void c_helper_order_begin(struct cdump *d);
+void c_helper_queued(struct cdump *d);
+int c_helper_end(struct cdump *d, int order_err);
+bool c_helper_walks(const struct cdump *d);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out
- * (FUNCs, VARs and DATASECs that no walked type refers to: the caller
- * marks them), unless exact_first and one of them could sort first */
+ * (FUNCs, VARs and DATASECs that no walked type refers to: a mark that
+ * nothing would read), unless exact_first and one of them could sort first */
 int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first);
 /* whether a type's place in the sorted order matters: visiting a FUNC, VAR
  * or DATASEC that no walked type refers to only marks it ordered (and
@@ -241,7 +331,8 @@ static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 }
 
 /* c_defs.c: names, definitions without declarators, struct layout */
-void c_put_pfx(struct out *o, int lvl);
+/* a newline and libbpf's pfx(lvl): a tab a level */
+void c_put_line(struct out *o, int lvl);
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);
@@ -252,9 +343,18 @@ void c_put_ident_name(struct cdump *d, uint32_t id);
 enum { M_TYPE, M_IDENT, M_TYPE_SUFFIX, M_IDENT_SUFFIX, M_ENUMERATOR_SUFFIX, M_TYPE_UNPRINTED };
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val);
 bool c_is_missing_base_type(const char *name);
-bool c_struct_is_packed(struct cdump *d, const struct bk_type *t);
+bool c_struct_is_packed(struct cdump *d, uint32_t id);
 void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int next_align,
 		       bool in_bitfield, int lvl);
+
+/* c_simple.c: whether a declarator chain ends at id with a type that is
+ * printed by its name (void too), not defined inline; that name */
+bool c_is_named_end(uint32_t id, const struct bk_type *t);
+void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
+/* The words before the name of a simple declaration (a named end and up
+ * to three pointers to it), memoised: true (*ptr: they end in a pointer;
+ * *size: c_resolve_size(id)); false, nothing printed, for any other */
+bool c_put_simple_type(struct cdump *d, uint32_t id, bool *ptr, int64_t *size);
 
 /* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
@@ -263,8 +363,11 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl);
 void c_emit_missing_aliases(struct cdump *d, uint32_t id);
 int c_emit_struct_def(struct cdump *d, uint32_t id, int lvl);
 int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
-/* btf_dump_emit_type_decl(id, fname, lvl) */
-int c_emit_decl(struct cdump *d, uint32_t id, const char *fname, int lvl);
+/* btf_dump_emit_type_decl(id, fname, lvl), the name fname a string
+ * offset or FNAME_TYPEDEF: the typedef being defined (d->tname, or
+ * d->tname_id's deferred) */
+#define FNAME_TYPEDEF UINT32_MAX
+int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl);
 void c_emit_fini(struct cdump *d);
 
 #endif

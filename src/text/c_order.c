@@ -11,7 +11,7 @@
  * frames (struct frame) that resume where a recursive call would return.
  * All ordering is done before the first byte is written, so that a type
  * loop is reported with nothing printed. What is known per type before
- * (chains, alignment) is c_types.c's.
+ * (chains, alignment, each one's kind, header ID and name) is c_types.c's.
  */
 #include <stdlib.h>
 
@@ -19,14 +19,19 @@
 
 /* ---- topological order (libbpf's btf_dump_order_type) ------------------------------ */
 
-static struct frame *fpush(struct fstack *s, uint32_t id)
+static __attribute__((noinline)) bool fgrow(struct fstack *s)
 {
-	if (__builtin_expect(s->n >= s->cap, 0)) {
-		struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
-		if (!frames)
-			return NULL;
+	struct frame *frames = bk_grow_array(s->f, &s->cap, s->n, sizeof(*frames), 256);
+	if (frames)
 		s->f = frames;
-	}
+	return frames;
+}
+
+/* inline, its growing not: both walks push a frame a type they visit */
+static inline struct frame *fpush(struct fstack *s, uint32_t id)
+{
+	if (__builtin_expect(s->n >= s->cap, 0) && !fgrow(s))
+		return NULL;
 	struct frame *f = &s->f[s->n++];
 	*f = (struct frame){.id = id};
 	return f;
@@ -50,28 +55,30 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
 	uint8_t *st = &d->state[f->id];
-	if (*st & ST_ORDERED) /* (before the type is read: most are) */
+	if (*st & ST_ORDERED) /* (most are) */
 		return *ret = 1, 1;
-	const struct bk_type *t = c_type(d, f->id);
+	unsigned kind = d->kind[f->id];
+	uint32_t next = d->next[f->id];
+	bool named = c_named(d, f->id);
 	if (*st & ST_ORDERING) {
 		/* a loop that a forward declaration resolves */
-		if (c_is_composite(t) && f->flag && t->name_off)
+		if (bk_kind_is_composite(kind) && f->flag && named)
 			return *ret = 0, 1;
 		return order_loop_error(d, f->id);
 	}
 	struct frame *c;
-	switch (bk_kind(t)) {
+	switch (kind) {
 	case BK_KIND_INT:
 	case BK_KIND_FLOAT:
 		*st |= ST_ORDERED;
 		return *ret = 0, 1;
 	case BK_KIND_PTR:
-		if (d->state[t->type] & ST_ORDERED) { /* what PH_PTR would make of it */
+		if (d->state[next] & ST_ORDERED) { /* what PH_PTR would make of it */
 			*st |= ST_ORDERED;
 			return *ret = 1, 1;
 		}
 		f->phase = PH_PTR;
-		if (!(c = fpush(s, t->type)))
+		if (!(c = fpush(s, next)))
 			return -ENOMEM;
 		c->flag = true;
 		return 0;
@@ -81,15 +88,14 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 	case BK_KIND_RESTRICT:
 	case BK_KIND_TYPE_TAG: {
 		/* the same question about the target: this frame becomes it */
-		bool through_ptr = bk_kind(t) == BK_KIND_ARRAY ? false : f->flag;
-		f->id = c_chain_next(t);
-		f->flag = through_ptr;
+		f->flag = kind == BK_KIND_ARRAY ? false : f->flag;
+		f->id = next;
 		return 2;
 	}
 	case BK_KIND_STRUCT:
 	case BK_KIND_UNION:
 		/* a strong link only when embedded, or anonymous (defined inline) */
-		if (f->flag && t->name_off)
+		if (f->flag && named)
 			return *ret = 0, 1;
 		*st |= ST_ORDERING;
 		f->phase = PH_MEMBERS;
@@ -98,19 +104,19 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 	case BK_KIND_ENUM64:
 	case BK_KIND_FWD:
 		/* named ones and unreferenced anonymous enums are top level */
-		if ((t->name_off || !(*st & ST_REFERENCED)) && enqueue(d, f->id))
+		if ((named || !(*st & ST_REFERENCED)) && enqueue(d, f->id))
 			return -ENOMEM;
 		*st |= ST_ORDERED;
 		return *ret = 1, 1;
 	case BK_KIND_TYPEDEF:
-		if (d->state[t->type] & ST_ORDERED) { /* what PH_TYPEDEF would make of it */
+		if (d->state[next] & ST_ORDERED) { /* what PH_TYPEDEF would make of it */
 			if (enqueue(d, f->id))
 				return -ENOMEM;
 			*st |= ST_ORDERED;
 			return *ret = 1, 1;
 		}
 		f->phase = PH_TYPEDEF;
-		if (!(c = fpush(s, t->type)))
+		if (!(c = fpush(s, next)))
 			return -ENOMEM;
 		c->flag = s->f[s->n - 2].flag;
 		return 0;
@@ -118,9 +124,9 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		f->phase = PH_PROTO;
 		f->i = 0;
 		f->strong = false;
-		if (d->state[t->type] & ST_ORDERED) /* the return type would return 1 */
+		if (d->state[next] & ST_ORDERED) /* the return type would return 1 */
 			return *ret = 1, order_resume(d, s, f, ret);
-		if (!(c = fpush(s, t->type)))
+		if (!(c = fpush(s, next)))
 			return -ENOMEM;
 		c->flag = s->f[s->n - 2].flag;
 		return 0;
@@ -131,21 +137,21 @@ static int order_start(struct cdump *d, struct fstack *s, struct frame *f, int *
 		*st |= ST_ORDERED;
 		return *ret = 0, 1;
 	default:
-		return bk_err_type(d->err, d->btf, f->id, -EINVAL, "unknown kind %u",
-				   bk_kind(t));
+		return bk_err_type(d->err, d->btf, f->id, -EINVAL, "unknown kind %u", kind);
 	}
 }
 
 /* Resume a frame after its child returned ret; the same returns as above. */
 static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int *ret)
 {
-	const struct bk_type *t = c_type(d, f->id);
+	const struct bk_type *t;
 	struct frame *c;
 	switch (f->phase) {
 	case PH_PTR:
 		d->state[f->id] |= ST_ORDERED;
 		return 1; /* *ret: the target's */
 	case PH_MEMBERS: {
+		t = c_type(d, f->id);
 		const struct bk_member *m = bk_type_rest(t);
 		/* a member already ordered would return at once: not pushed */
 		while (f->i < bk_vlen(t) && (d->state[m[f->i].type] & ST_ORDERED))
@@ -155,7 +161,7 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 				return -ENOMEM;
 			return 0;
 		}
-		if (t->name_off && enqueue(d, f->id))
+		if (c_named(d, f->id) && enqueue(d, f->id))
 			return -ENOMEM;
 		d->state[f->id] = (uint8_t)((d->state[f->id] & ~ST_ORDERING) | ST_ORDERED);
 		return *ret = 1, 1;
@@ -169,6 +175,7 @@ static int order_resume(struct cdump *d, struct fstack *s, struct frame *f, int 
 		d->state[f->id] |= ST_ORDERED;
 		return *ret = 1, 1;
 	case PH_PROTO: {
+		t = c_type(d, f->id);
 		const struct bk_param *p = bk_type_rest(t);
 		if (*ret > 0)
 			f->strong = true;
@@ -275,16 +282,15 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id)
  * be what the containing definition needs. */
 static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 {
-	const struct bk_type *t = c_type(d, id);
 	uint8_t *st = &d->state[id];
 	if (*st & ST_FWD_EMITTED)
 		return 0;
-	switch (bk_kind(t)) {
+	switch (d->kind[id]) {
 	case BK_KIND_STRUCT:
 	case BK_KIND_UNION:
 		/* inside itself no forward declaration is needed; an anonymous
 		 * loop cannot have one (libbpf warns and goes on) */
-		if (id == cont || !t->name_off)
+		if (id == cont || !c_named(d, id))
 			return 0;
 		*st |= ST_FWD_EMITTED;
 		return c_put_item(d, OP_STRUCT_FWD, id);
@@ -310,15 +316,14 @@ static int finished(int e)
 static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 {
 	uint8_t *st = &d->state[f->id];
-	if (*st & ST_EMITTED) /* (before the type is read: most are) */
+	if (*st & ST_EMITTED) /* (most are) */
 		return 1;
-	const struct bk_type *t = c_type(d, f->id);
 	bool top_level = f->cont == 0;
 	if (*st & ST_EMITTING) {
 		int e = emit_while_emitting(d, f->id, f->cont);
 		return e ? e : 1;
 	}
-	switch (bk_kind(t)) {
+	switch (d->kind[f->id]) {
 	case BK_KIND_INT:
 		*st |= ST_EMITTED;
 		return finished(c_put_item(d, OP_ALIASES, f->id));
@@ -336,7 +341,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	case BK_KIND_RESTRICT:
 	case BK_KIND_TYPE_TAG:
 	case BK_KIND_ARRAY:
-		f->id = c_chain_next(t);
+		f->id = d->next[f->id];
 		return 2;
 	case BK_KIND_FWD:
 		*st |= ST_EMITTED;
@@ -345,7 +350,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
 		uint32_t id = f->id;
-		struct frame *c = fpush(s, t->type);
+		struct frame *c = fpush(s, d->next[id]);
 		if (!c)
 			return -ENOMEM;
 		c->cont = id;
@@ -356,7 +361,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 		*st |= ST_EMITTING;
 		/* a definition here (top level, or anonymous so inline) names its
 		 * members' types: they need what they need first */
-		if (top_level || !t->name_off) {
+		if (top_level || !c_named(d, f->id)) {
 			f->phase = PH_MEMBERS;
 			f->i = 0;
 			return 0;
@@ -381,7 +386,7 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 /* Resume a frame: 1 when done, 0 when it pushed a child, <0 on error. */
 static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 {
-	const struct bk_type *t = c_type(d, f->id);
+	const struct bk_type *t;
 	uint8_t *st = &d->state[f->id];
 	switch (f->phase) {
 	case PH_TYPEDEF: {
@@ -393,6 +398,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		return e ? e : 1;
 	}
 	case PH_MEMBERS:
+		t = c_type(d, f->id);
 		/* a member already emitted would return at once: not pushed */
 		while (f->i < bk_vlen(t) &&
 		       (d->state[((const struct bk_member *)bk_type_rest(t))[f->i].type] & ST_EMITTED))
@@ -417,6 +423,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		*st &= (uint8_t)~ST_EMITTING; /* defined inline where it is used */
 		return 1;
 	case PH_PROTO: {
+		t = c_type(d, f->id);
 		const struct bk_param *p = bk_type_rest(t);
 		uint32_t next;
 		/* what is already emitted would return at once: not pushed */

@@ -31,21 +31,6 @@
 
 #define RANK_MAX 10
 
-/* the bits set: __builtin_popcountll is a library call where the build
- * may not assume a popcount instruction (baseline x86-64), and this is
- * asked in every name and end looked up */
-static inline unsigned popcount64(uint64_t x)
-{
-#ifdef __POPCNT__
-	return (unsigned)__builtin_popcountll(x);
-#else
-	x -= (x >> 1) & 0x5555555555555555ull;
-	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (unsigned)((x * 0x0101010101010101ull) >> 56);
-#endif
-}
-
 static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off)
 {
 	return name_off ? h * 31 + c_str_hash(c_str(d, name_off)) : h;
@@ -352,7 +337,7 @@ static uint32_t name_num(const struct names *nm, uint32_t off)
 	if (!off || off >= nm->total)
 		return 0;
 	uint64_t word = nm->used[off / 64] & ((1ull << (off % 64)) - 1);
-	return nm->num[nm->before[off / 64] + popcount64(word)];
+	return nm->num[nm->before[off / 64] + c_popcount64(word)];
 }
 
 /* Number a group of strings that share their first depth bytes (w: their
@@ -585,7 +570,7 @@ struct ends {
 static uint32_t end_slot(const struct ends *en, uint32_t e)
 {
 	uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
-	return en->before[e / 64] + popcount64(word);
+	return en->before[e / 64] + c_popcount64(word);
 }
 
 /* an end whose hash is its name's alone (no enumerators, no members) */
@@ -633,7 +618,7 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	uint32_t slot = 0;
 	for (size_t i = 0; i < words; i++) {
 		en->before[i] = slot;
-		slot += popcount64(en->need[i]);
+		slot += c_popcount64(en->need[i]);
 	}
 	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
 	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */

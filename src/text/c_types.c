@@ -13,13 +13,12 @@
 #define END_UNSET UINT32_MAX
 #define END_VISITING (UINT32_MAX - 1)
 
-int u32vec_push(struct u32vec *s, uint32_t v)
+int u32vec_grow(struct u32vec *s)
 {
 	uint32_t *v32 = bk_grow_array(s->v, &s->cap, s->n, sizeof(*v32), 1024);
 	if (!v32)
 		return -ENOMEM;
 	s->v = v32;
-	s->v[s->n++] = v;
 	return 0;
 }
 
@@ -43,75 +42,96 @@ static bool is_chain_kind(unsigned kind)
 	}
 }
 
-/* what one link adds to bpftool's disambiguation hash */
-static uint64_t link_hash(const struct cdump *d, const struct bk_type *t)
+/* what one link adds to bpftool's disambiguation hash: only a name or
+ * an array's size add to it (the type is read for those alone) */
+static uint64_t link_hash(const struct cdump *d, uint32_t id)
 {
+	if (!c_named(d, id) && d->kind[id] != BK_KIND_ARRAY)
+		return 0;
+	const struct bk_type *t = c_type(d, id);
 	uint64_t h = t->name_off ? c_str_hash(c_str(d, t->name_off)) : 0;
 	if (bk_kind(t) == BK_KIND_ARRAY)
 		h = h * 31 + ((const struct bk_array *)bk_type_rest(t))->nelems;
 	return h * 31;
 }
 
-/* which IDs are links (of a chain kind), and room for their chain hashes */
-static int find_links(struct cdump *d)
+static bool is_link(const struct cdump *d, uint32_t id)
+{
+	return d->links[id / 64] >> (id % 64) & 1;
+}
+
+static uint32_t link_rank(const struct cdump *d, uint32_t id)
+{
+	uint64_t word = d->links[id / 64] & ((1ull << (id % 64)) - 1);
+	return d->links_before[id / 64] + c_popcount64(word);
+}
+
+/* the rank of each word's first link (links noted by note_types), and
+ * room for their chain hashes */
+static int count_links(struct cdump *d)
 {
 	size_t words = d->n / 64 + 1;
-	d->links = calloc(words, sizeof(*d->links));
 	d->links_before = malloc(words * sizeof(*d->links_before));
-	if (!d->links || !d->links_before)
+	if (!d->links_before)
 		return -ENOMEM;
-	for (uint32_t id = 0; id < d->n; id++)
-		if (is_chain_kind(d->kind[id]))
-			d->links[id / 64] |= 1ull << (id % 64);
 	uint32_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
 		d->links_before[i] = nr;
-		nr += (uint32_t)__builtin_popcountll(d->links[i]);
+		nr += c_popcount64(d->links[i]);
 	}
 	d->nr_links = nr;
 	d->chain_hash = malloc((nr ? nr : 1) * sizeof(*d->chain_hash));
 	return d->chain_hash ? 0 : -ENOMEM;
 }
 
-static uint32_t link_rank(const struct cdump *d, uint32_t id)
+/* The end and the hash of the chain from link id (rank: its among the
+ * links) and of every link after it not yet resolved; a chain that comes
+ * back to itself is a loop no C can write. */
+static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
 {
-	uint64_t word = d->links[id / 64] & ((1ull << (id % 64)) - 1);
-	return d->links_before[id / 64] + (uint32_t)__builtin_popcountll(word);
-}
-
-/* The end of every chain and the chain's hash, each link visited once; a
- * chain that comes back to itself is a loop no C can write. */
-static int resolve_chains(struct cdump *d)
-{
-	int e = find_links(d);
-	if (e)
-		return e;
-	for (uint32_t id = 0; id < d->n; id++)
-		d->end[id] = END_UNSET;
-	for (uint32_t id = 0; id < d->n; id++) {
-		uint32_t x = id;
-		d->work.n = 0;
-		while (is_chain_kind(d->kind[x]) && d->end[x] == END_UNSET) {
-			d->end[x] = END_VISITING;
-			if (u32vec_push(&d->work, x))
-				return -ENOMEM;
-			x = c_chain_next(c_type(d, x));
-		}
-		if (d->end[x] == END_VISITING)
-			return bk_err_type(d->err, d->btf, x, -ELOOP,
-					   "type loop through typedefs, modifiers, pointers or arrays");
-		if (d->end[x] == END_UNSET) /* not a chain kind: its own end */
-			d->end[x] = x;
-		uint32_t end = d->end[x];
-		uint64_t h = c_chain_hash(d, x);
-		while (d->work.n) {
-			uint32_t y = d->work.v[--d->work.n];
-			h += link_hash(d, c_type(d, y));
-			d->end[y] = end;
-			d->chain_hash[link_rank(d, y)] = h;
-		}
+	if (!is_link(d, d->next[id])) {
+		/* a chain of one link (most are): the type after it is no link,
+		 * so its own end, its hash 0; nothing else of it read */
+		d->end[id] = d->next[id];
+		d->chain_hash[rank] = link_hash(d, id);
+		return 0;
+	}
+	uint32_t x = id;
+	d->work.n = 0;
+	while (is_link(d, x) && d->end[x] == END_UNSET) {
+		d->end[x] = END_VISITING;
+		if (u32vec_push(&d->work, x))
+			return -ENOMEM;
+		x = d->next[x];
+	}
+	if (d->end[x] == END_VISITING)
+		return bk_err_type(d->err, d->btf, x, -ELOOP,
+				   "type loop through typedefs, modifiers, pointers or arrays");
+	uint32_t end = d->end[x]; /* (a type that is no link is its own end) */
+	uint64_t h = c_chain_hash(d, x);
+	while (d->work.n) {
+		uint32_t y = d->work.v[--d->work.n];
+		h += link_hash(d, y);
+		d->end[y] = end;
+		d->chain_hash[link_rank(d, y)] = h;
 	}
 	return 0;
+}
+
+/* The end of every chain and the chain's hash, each link visited once,
+ * the links found by their bits (in ID order: so by rank). */
+static int resolve_chains(struct cdump *d)
+{
+	int e = count_links(d);
+	uint32_t rank = 0;
+	for (size_t w = 0; w <= d->n / 64 && !e; w++) {
+		for (uint64_t bits = d->links[w]; bits && !e; bits &= bits - 1, rank++) {
+			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+			if (d->end[id] == END_UNSET)
+				e = resolve_chain(d, id, rank);
+		}
+	}
+	return e;
 }
 
 /* libbpf's pointer size: that of the first INT named like long, else the host's */
@@ -136,40 +156,70 @@ static int pointer_size(const struct cdump *d)
 	return (int)sizeof(void *);
 }
 
-/* libbpf's btf_dump_mark_referenced: which types some other type names;
- * and how many names the ___N maps may get */
-static int mark_referenced(struct cdump *d)
+/* how many names the ___N maps may get */
+static void count_names(struct cdump *d, const struct bk_type *t)
 {
+	switch (bk_kind(t)) {
+	case BK_KIND_ENUM:
+	case BK_KIND_ENUM64:
+		d->ident_names.hint += bk_vlen(t); /* enumerators */
+		/* fall through */
+	case BK_KIND_STRUCT:
+	case BK_KIND_UNION:
+	case BK_KIND_FWD:
+	case BK_KIND_INT:
+		d->type_names.hint += t->name_off != 0;
+		break;
+	case BK_KIND_TYPEDEF:
+		d->ident_names.hint++;
+		break;
+	default:
+		break;
+	}
+}
+
+/* libbpf's btf_dump_mark_referenced, for one type: the types it names,
+ * where the kind table says they are (the field iterator's walk, as plain
+ * loops: this runs over every member of every type) */
+static void mark_referenced(struct cdump *d, const struct bk_type *t,
+			    const struct bk_kind_desc *desc)
+{
+	uint8_t mark = c_orders_nothing(bk_kind(t)) ? ST_REFERENCED : ST_REFERENCED | ST_WALKED_TO;
+	const uint8_t *rest = bk_type_rest(t);
+	if (desc->type_is_id)
+		d->state[t->type] |= mark;
+	for (unsigned k = 0; k < desc->nr_fixed_ids; k++)
+		d->state[*(const uint32_t *)(const void *)(rest + desc->fixed_id_offs[k])] |= mark;
+	if (desc->elem_id_off < 0)
+		return;
+	const uint8_t *elem = rest + desc->info_sz + desc->elem_id_off;
+	for (uint32_t k = 0, n = bk_vlen(t); k < n; k++, elem += desc->elem_sz)
+		d->state[*(const uint32_t *)(const void *)elem] |= mark;
+}
+
+/* One pass over the types (each read once, in the order they lie): what
+ * is read later without the type (kind, header ID, name or not, link or
+ * not; a link's end unset, any other type's its own), which types are
+ * referenced, and how many names there may be. */
+static int note_types(struct cdump *d)
+{
+	d->end[0] = 0;
+	d->links = calloc(d->n / 64 + 1, sizeof(*d->links));
+	if (!d->links)
+		return -ENOMEM;
 	for (uint32_t id = 1; id < d->n; id++) {
-		struct bk_type *t = (struct bk_type *)c_type(d, id);
-		if (!bk_kind_desc(bk_kind(t)))
-			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u",
-					   bk_kind(t));
-		d->kind[id] = (uint8_t)bk_kind(t);
-		switch (bk_kind(t)) {
-		case BK_KIND_ENUM:
-		case BK_KIND_ENUM64:
-			d->ident_names.hint += bk_vlen(t); /* enumerators */
-			/* fall through */
-		case BK_KIND_STRUCT:
-		case BK_KIND_UNION:
-		case BK_KIND_FWD:
-		case BK_KIND_INT:
-			d->type_names.hint += t->name_off != 0;
-			break;
-		case BK_KIND_TYPEDEF:
-			d->ident_names.hint++;
-			break;
-		default:
-			break;
-		}
-		struct bk_field_iter it;
-		uint32_t *f;
-		uint8_t mark = c_orders_nothing(bk_kind(t)) ? ST_REFERENCED
-							     : ST_REFERENCED | ST_WALKED_TO;
-		bk_field_iter_begin(&it, t, BK_ITER_IDS);
-		while ((f = bk_field_iter_next(&it)))
-			d->state[*f] |= mark;
+		const struct bk_type *t = c_type(d, id);
+		unsigned kind = bk_kind(t);
+		const struct bk_kind_desc *desc = bk_kind_desc(kind);
+		if (!desc)
+			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u", kind);
+		d->kind[id] = (uint8_t)kind;
+		d->next[id] = c_head_next(t);
+		d->named[id / 64] |= (uint64_t)(t->name_off != 0) << (id % 64);
+		d->links[id / 64] |= (uint64_t)is_chain_kind(kind) << (id % 64);
+		d->end[id] = is_chain_kind(kind) ? END_UNSET : id;
+		count_names(d, t);
+		mark_referenced(d, t, desc);
 	}
 	return 0;
 }
@@ -315,14 +365,14 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id)
 done:
 	if (size < 0)
 		return -EINVAL;
-	if (nelems && size > UINT32_MAX / nelems)
+	if (nelems > 1 && size > UINT32_MAX / nelems) /* (no division for most) */
 		return -E2BIG;
 	return (int64_t)nelems * size;
 }
 
 int c_prepare(struct cdump *d)
 {
-	int e = mark_referenced(d);
+	int e = note_types(d);
 	d->ptr_sz = pointer_size(d);
 	return e ? e : resolve_chains(d);
 }

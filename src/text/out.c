@@ -8,7 +8,7 @@
 
 void out_flush(struct out *o)
 {
-	if (!o->file || !o->len)
+	if (!out_flushes(o) || !o->len)
 		return;
 	if (!o->err && fwrite(o->buf, 1, o->len, o->file) != o->len)
 		o->err = errno ? -errno : -EIO;
@@ -17,7 +17,7 @@ void out_flush(struct out *o)
 
 bool out_make_room(struct out *o, size_t n)
 {
-	if (o->file) {
+	if (out_flushes(o)) {
 		out_flush(o);
 		return o->cap >= n;
 	}
@@ -39,8 +39,8 @@ void put_bytes_slow(struct out *o, const char *s, size_t n)
 {
 	while (n) {
 		size_t room = o->cap - o->len;
-		if (!room || (room < n && !o->file)) {
-			if (!out_reserve(o, o->file ? o->cap : n))
+		if (!room || (room < n && !out_flushes(o))) {
+			if (!out_reserve(o, out_flushes(o) ? o->cap : n))
 				return;
 			room = o->cap - o->len;
 		}
@@ -54,7 +54,7 @@ void put_bytes_slow(struct out *o, const char *s, size_t n)
 
 void out_write(struct out *o, const char *s, size_t n)
 {
-	if (!o->file) {
+	if (!out_flushes(o)) {
 		put_bytes(o, s, n);
 		return;
 	}

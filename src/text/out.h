@@ -18,11 +18,20 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	FILE *file;      /* NULL: collect in memory, growing buf */
+	/* a FILE's output held: collected in memory like NULL's until let go,
+	 * so that what a later failure follows is never written */
+	bool hold;
 	int err;         /* first failure (negative errno); later output is dropped */
 	bool json;
 	bool fresh;      /* the next field gets no separator (first in its element) */
 	bool first_elem; /* the next element is the first of its list */
 };
+
+/* whether a full buffer goes to the file (else it grows) */
+static inline bool out_flushes(const struct out *o)
+{
+	return o->file && !o->hold;
+}
 
 void out_flush(struct out *o);
 /* Flush or grow so that n more bytes fit; false when they cannot. */
