@@ -15,7 +15,7 @@
 void *bk_malloc_fresh(size_t *cap)
 {
 #ifdef MADV_HUGEPAGE
-	if (*cap >= 2 * BK_HUGE_PAGE) {
+	if (*cap >= BK_HUGE_PAGE / 2) {
 		/* whole huge pages, less the bookkeeping: Linux places an
 		 * anonymous mapping of whole huge pages on a huge-page boundary */
 		size_t len = (*cap + MALLOC_OVERHEAD + BK_HUGE_PAGE - 1) / BK_HUGE_PAGE * BK_HUGE_PAGE;

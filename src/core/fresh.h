@@ -17,7 +17,10 @@
 #define BK_HUGE_PAGE ((size_t)2 << 20)
 
 /* At least *cap bytes (*cap: what was given, rounded up to whole huge
- * pages from 4 MiB); NULL when memory runs out. */
+ * pages, less malloc's bookkeeping, from half a huge page on: what is
+ * touched of the last huge page is backed whole, so a block rounded up
+ * from 1 MiB may hold up to 1 MiB resident for nothing); NULL when memory
+ * runs out. */
 void *bk_malloc_fresh(size_t *cap);
 
 /* A zeroed mapping of sz (> 0) bytes, *len of them mapped (for munmap):

@@ -150,12 +150,21 @@ void *c_take_spare(struct cdump *d, size_t sz)
 	return NULL;
 }
 
+/* the spare blocks freed: nothing will take them (the helper's ___N maps
+ * are its own), and they would stay resident */
+static void drop_spares(struct cdump *d)
+{
+	for (int i = 0; i < 2; i++) {
+		free(d->spare[i]);
+		d->spare[i] = NULL;
+	}
+}
+
 static void cdump_fini(struct cdump *d)
 {
 	c_helper_end(d, -ECANCELED); /* (when a failure came first) */
 	free(d->single);
-	free(d->spare[0]);
-	free(d->spare[1]);
+	drop_spares(d);
 	free(d->types);
 	free(d->chain_hash);
 	free(d->links);
@@ -212,7 +221,6 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		if (!(ids = malloc(d->n * sizeof(*ids))))
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
-		c_helper_names_known(d);
 		/* the sort's own tables: not needed after it */
 		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
 		d->chain_hash = NULL;
@@ -223,6 +231,8 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		first = o->bpftool_quirks ? 1 : 0;
 	}
 	ends_to_queue(d);
+	if (d->helper)
+		drop_spares(d);
 	c_helper_order_begin(d);
 	int e = 0;
 	for (size_t i = first; i < nr && !e; i++) {

@@ -53,7 +53,7 @@
 #define STORE_CHUNK (1u << 20)
 /* the output the walk may hold before ordering is over: past it, the walk
  * waits for ordering to end */
-#define HOLD_MAX (1u << 20)
+#define HOLD_MAX (2u << 20)
 
 /* one definition's text, ___N left out at its mentions (text NULL: not
  * printed ahead) */

@@ -674,16 +674,11 @@ static void sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts,
 /*
  * A block of bytes for the sort's tables: they are written all over at
  * once, and fresh 4 KiB pages cost a fault each (core/fresh.h). From half
- * a huge page on, it is asked for as the smallest block that
- * bk_malloc_fresh gives in huge pages: only the pages written are backed,
- * and the rest is room for whoever takes the block next (c_give_spare).
+ * a huge page on, bk_malloc_fresh gives it in whole huge pages; what it
+ * rounds up is room for whoever takes the block next (c_give_spare).
  */
 static void *alloc_tables(size_t *bytes)
 {
-	if (*bytes < BK_HUGE_PAGE / 2)
-		return malloc(*bytes);
-	if (*bytes < 2 * BK_HUGE_PAGE)
-		*bytes = 2 * BK_HUGE_PAGE;
 	return bk_malloc_fresh(bytes);
 }
 
@@ -737,8 +732,10 @@ static int make_keys(struct sorter *s)
 			count_names(d, &nm, seen, id, name_off, num);
 	}
 	s->name_bits = nm.bits;
-	if (!err && seen)
+	if (!err && seen) {
 		keep_single_names(d, &nm, seen);
+		c_helper_names_known(d); /* (the helper prints them whole from now on) */
+	}
 	free(seen);
 	free(nm.used);
 	free(nm.before);
