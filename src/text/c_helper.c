@@ -51,6 +51,10 @@
  * stay unbacked (in huge pages it would cost a megabyte or more of the
  * memory that the header's 16 MiB allow, for some faults saved) */
 #define STORE_CHUNK (1u << 20)
+/* what the helper prints ahead while the types are sorted, at most: the
+ * header's memory peaks at the sort's end (its tables, the per-type
+ * tables, this store), and the walk prints the rest */
+#define AHEAD_MAX (2u << 20)
 /* the output the walk may hold before ordering is over: past it, the walk
  * waits for ordering to end */
 #define HOLD_MAX (2u << 20)
@@ -84,6 +88,7 @@ struct ahead {
 	struct u32vec mentions;
 	struct bk_error err;
 	struct store_chunk *chunks;
+	size_t stored;  /* bytes in the chunks */
 	bool own_align; /* w.align is a copy of its own */
 };
 
@@ -207,6 +212,7 @@ static void *store_copy(struct ahead *a, const void *src, size_t n)
 	}
 	memcpy(c->data + at, src, n);
 	c->len = at + n;
+	a->stored += n;
 	return c->data + at;
 }
 
@@ -246,7 +252,8 @@ static void print_ahead(struct helper *h, struct ahead *a, uint32_t id, uint32_t
 	__atomic_store_n(&h->claim[rank], ok ? AHEAD_DONE : FREE, __ATOMIC_RELEASE);
 }
 
-/* in ID order, until ordering begins (then the walk is what is waited for) */
+/* in ID order, until ordering begins (then the walk is what is waited
+ * for) or AHEAD_MAX is stored */
 static void print_all_ahead(struct helper *h)
 {
 	size_t words = h->d->n / 64 + 1;
@@ -254,7 +261,7 @@ static void print_all_ahead(struct helper *h)
 	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = h->wanted[i]; left; left &= left - 1, rank++) {
 			if (__atomic_load_n(&h->queue, __ATOMIC_RELAXED) ||
-			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED))
+			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.stored >= AHEAD_MAX)
 				return;
 			print_ahead(h, &h->own, (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left)),
 				    rank);
