@@ -167,8 +167,7 @@ static void cdump_fini(struct cdump *d)
 	drop_spares(d);
 	free(d->types);
 	free(d->chain_hash);
-	free(d->links);
-	free(d->links_before);
+	c_ranked_free(&d->links);
 	if (d->tables)
 		munmap(d->tables, d->tables_len);
 	free(d->decl.v);

@@ -94,10 +94,9 @@ struct ahead {
 
 struct helper {
 	const struct cdump *d;
-	/* the definitions printed ahead: a bit an ID, the count of them
-	 * before each word of bits; their claims (atomic) and pieces by rank */
-	uint64_t *wanted;
-	uint32_t *before;
+	/* the definitions printed ahead; their claims (atomic) and pieces by
+	 * rank */
+	struct c_ranked wanted;
 	uint32_t nr;
 	uint8_t *claim;
 	struct piece *pieces;
@@ -163,18 +162,12 @@ static bool is_wanted(const struct cdump *d, uint32_t id)
 static int find_wanted(struct helper *h)
 {
 	const struct cdump *d = h->d;
-	size_t words = d->n / 64 + 1;
-	h->wanted = calloc(words, sizeof(*h->wanted));
-	h->before = malloc(words * sizeof(*h->before));
-	if (!h->wanted || !h->before)
+	if (c_ranked_alloc(&h->wanted, d->n))
 		return -ENOMEM;
 	for (uint32_t id = 1; id < d->n; id++)
 		if (is_wanted(d, id))
-			h->wanted[id / 64] |= 1ull << (id % 64);
-	for (size_t i = 0; i < words; i++) {
-		h->before[i] = h->nr;
-		h->nr += c_popcount64(h->wanted[i]);
-	}
+			c_ranked_add(&h->wanted, id);
+	h->nr = c_ranked_count(&h->wanted, d->n);
 	h->claim = calloc(h->nr ? h->nr : 1, 1);
 	h->pieces = malloc((h->nr ? h->nr : 1) * sizeof(*h->pieces));
 	return h->claim && h->pieces ? 0 : -ENOMEM;
@@ -184,11 +177,9 @@ static int find_wanted(struct helper *h)
  * -1 for any other item */
 static int64_t wanted_rank(const struct helper *h, unsigned op, uint32_t id)
 {
-	if (id >= h->d->n || !(h->wanted[id / 64] >> (id % 64) & 1) ||
-	    ahead_op(h->d->kind[id]) != (int)op)
+	if (id >= h->d->n || !c_ranked_has(&h->wanted, id) || ahead_op(h->d->kind[id]) != (int)op)
 		return -1;
-	uint64_t word = h->wanted[id / 64] & ((1ull << (id % 64)) - 1);
-	return h->before[id / 64] + c_popcount64(word);
+	return c_ranked_rank(&h->wanted, id);
 }
 
 static int64_t rank_of_queued(const struct helper *h, uint32_t id)
@@ -259,7 +250,7 @@ static void print_all_ahead(struct helper *h)
 	size_t words = h->d->n / 64 + 1;
 	uint32_t rank = 0;
 	for (size_t i = 0; i < words; i++) {
-		for (uint64_t left = h->wanted[i]; left; left &= left - 1, rank++) {
+		for (uint64_t left = h->wanted.bits[i]; left; left &= left - 1, rank++) {
 			if (__atomic_load_n(&h->queue, __ATOMIC_RELAXED) ||
 			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.stored >= AHEAD_MAX)
 				return;
@@ -488,8 +479,7 @@ static void helper_free(struct helper *h)
 	ahead_fini(&h->own);
 	if (h->late_begun)
 		ahead_fini(&h->late);
-	free(h->wanted);
-	free(h->before);
+	c_ranked_free(&h->wanted);
 	free(h->claim);
 	free(h->pieces);
 	pthread_cond_destroy(&h->begun);

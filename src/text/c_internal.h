@@ -65,6 +65,15 @@ struct fstack {
 	size_t limit; /* deeper than this is a loop libbpf would never leave */
 };
 
+/* A set of IDs: a bit each, and the count of members before each word of
+ * bits, so that a member's rank (its index among the members, in ID
+ * order) is a popcount away. Tables of what only the members have are
+ * indexed by it (c_ranked_*, below). */
+struct c_ranked {
+	uint64_t *bits;
+	uint32_t *before;
+};
+
 struct helper;
 
 struct cdump {
@@ -92,11 +101,9 @@ struct cdump {
 	uint64_t *name_done;
 	uint32_t *end;               /* the end of its typedef/modifier/pointer/array chain */
 	/* the chain's part of bpftool's sort hash (c_chain_hash), kept for
-	 * the links only (an end's is 0): by rank among them, which a bit an
-	 * ID and the count before each word of bits give */
+	 * the links only (an end's is 0): by rank among them */
 	uint64_t *chain_hash;
-	uint64_t *links;
-	uint32_t *links_before;
+	struct c_ranked links;
 	uint32_t nr_links;
 	int8_t *align;               /* btf__align_of, memoised (at most 8); ALIGN_UNSET */
 	int ptr_sz;
@@ -162,13 +169,31 @@ static inline uint32_t c_popcount64(uint64_t x)
 	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
+/* c_types.c: room for a set of the IDs below n, empty (-ENOMEM); once its
+ * bits are set, the counts before each word, and how many members */
+int c_ranked_alloc(struct c_ranked *r, uint32_t n);
+uint32_t c_ranked_count(struct c_ranked *r, uint32_t n);
+void c_ranked_free(struct c_ranked *r);
+
+static inline bool c_ranked_has(const struct c_ranked *r, uint32_t id)
+{
+	return r->bits[id / 64] >> (id % 64) & 1;
+}
+
+static inline void c_ranked_add(struct c_ranked *r, uint32_t id)
+{
+	r->bits[id / 64] |= 1ull << (id % 64);
+}
+
+/* (of a member) */
+static inline uint32_t c_ranked_rank(const struct c_ranked *r, uint32_t id)
+{
+	return r->before[id / 64] + c_popcount64(r->bits[id / 64] & ((1ull << (id % 64)) - 1));
+}
+
 static inline uint64_t c_chain_hash(const struct cdump *d, uint32_t id)
 {
-	uint64_t word = d->links[id / 64];
-	if (!(word >> (id % 64) & 1))
-		return 0;
-	word &= (1ull << (id % 64)) - 1;
-	return d->chain_hash[d->links_before[id / 64] + c_popcount64(word)];
+	return c_ranked_has(&d->links, id) ? d->chain_hash[c_ranked_rank(&d->links, id)] : 0;
 }
 
 /* bk_btf_str inline ("" when out of range): names are read everywhere */

@@ -558,20 +558,11 @@ static size_t run_end(const struct sorter *s, const uint64_t *starts, size_t lo)
 	return hi;
 }
 
-/* The chain ends that types in runs reach: a bit an ID, with the count of
- * those before each word, so that each has a slot of its own; their
- * hashes by slot. */
+/* The chain ends that types in runs reach, their hashes by rank. */
 struct ends {
-	uint64_t *need;
-	uint32_t *before;
+	struct c_ranked need;
 	uint64_t *hash;
 };
-
-static uint32_t end_slot(const struct ends *en, uint32_t e)
-{
-	uint64_t word = en->need[e / 64] & ((1ull << (e % 64)) - 1);
-	return en->before[e / 64] + c_popcount64(word);
-}
 
 /* an end whose hash is its name's alone (no enumerators, no members) */
 static bool hashes_its_name_only(const struct cdump *d, uint32_t id)
@@ -583,7 +574,7 @@ static bool hashes_its_name_only(const struct cdump *d, uint32_t id)
 /* the hash of an end in a run: its slot's, 0 when it has none */
 static uint64_t tied_end_hash(const struct ends *en, uint32_t e)
 {
-	return en->need[e / 64] >> (e % 64) & 1 ? en->hash[end_slot(en, e)] : 0;
+	return c_ranked_has(&en->need, e) ? en->hash[c_ranked_rank(&en->need, e)] : 0;
 }
 
 static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
@@ -597,7 +588,7 @@ static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const ui
 			if (e == id && hashes_its_name_only(d, id) &&
 			    !(s->key[pos[i]] & ((1ull << s->name_bits) - 1)))
 				continue; /* no name (its number 0): hash 0, unread */
-			en->need[e / 64] |= 1ull << (e % 64);
+			c_ranked_add(&en->need, e);
 		}
 	}
 }
@@ -610,16 +601,10 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 {
 	const struct cdump *d = s->d;
 	size_t words = d->n / 64 + 1;
-	en->need = calloc(words, sizeof(*en->need));
-	en->before = malloc(words * sizeof(*en->before));
-	if (!en->need || !en->before)
+	if (c_ranked_alloc(&en->need, d->n))
 		return -ENOMEM;
 	mark_tied_ends(s, pos, starts, en);
-	uint32_t slot = 0;
-	for (size_t i = 0; i < words; i++) {
-		en->before[i] = slot;
-		slot += c_popcount64(en->need[i]);
-	}
+	uint32_t slot = c_ranked_count(&en->need, d->n);
 	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
 	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
 	if (!en->hash) {
@@ -628,7 +613,7 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	}
 	slot = 0;
 	for (size_t i = 0; i < words; i++) {
-		for (uint64_t left = en->need[i]; left; left &= left - 1) {
+		for (uint64_t left = en->need.bits[i]; left; left &= left - 1) {
 			uint32_t e = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left));
 			en->hash[slot++] = end_hash_members(d, e, seen);
 		}
@@ -769,8 +754,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 		memcpy(ids, s.pos, s.m * sizeof(*ids));
 		*nr = s.m;
 	}
-	free(en.need);
-	free(en.before);
+	c_ranked_free(&en.need);
 	free(en.hash);
 	free(starts);
 	/* the tables' memory, touched now, for a later phase */

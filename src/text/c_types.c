@@ -55,32 +55,47 @@ static uint64_t link_hash(const struct cdump *d, uint32_t id)
 	return h * 31;
 }
 
+int c_ranked_alloc(struct c_ranked *r, uint32_t n)
+{
+	size_t words = (size_t)n / 64 + 1;
+	r->bits = calloc(words, sizeof(*r->bits));
+	r->before = malloc(words * sizeof(*r->before));
+	return r->bits && r->before ? 0 : -ENOMEM;
+}
+
+uint32_t c_ranked_count(struct c_ranked *r, uint32_t n)
+{
+	uint32_t nr = 0;
+	for (size_t i = 0; i <= n / 64; i++) {
+		r->before[i] = nr;
+		nr += c_popcount64(r->bits[i]);
+	}
+	return nr;
+}
+
+void c_ranked_free(struct c_ranked *r)
+{
+	free(r->bits);
+	free(r->before);
+	*r = (struct c_ranked){0};
+}
+
 static bool is_link(const struct cdump *d, uint32_t id)
 {
-	return d->links[id / 64] >> (id % 64) & 1;
+	return c_ranked_has(&d->links, id);
 }
 
 static uint32_t link_rank(const struct cdump *d, uint32_t id)
 {
-	uint64_t word = d->links[id / 64] & ((1ull << (id % 64)) - 1);
-	return d->links_before[id / 64] + c_popcount64(word);
+	return c_ranked_rank(&d->links, id);
 }
 
-/* the rank of each word's first link (links noted by note_types), and
- * room for their chain hashes */
+/* the links' ranks (links noted by note_types), and room for their chain
+ * hashes */
 static int count_links(struct cdump *d)
 {
-	size_t words = d->n / 64 + 1;
-	d->links_before = malloc(words * sizeof(*d->links_before));
-	if (!d->links_before)
-		return -ENOMEM;
-	uint32_t nr = 0;
-	for (size_t i = 0; i < words; i++) {
-		d->links_before[i] = nr;
-		nr += c_popcount64(d->links[i]);
-	}
-	d->nr_links = nr;
-	d->chain_hash = malloc((nr ? nr : 1) * sizeof(*d->chain_hash));
+	d->nr_links = c_ranked_count(&d->links, d->n);
+	d->chain_hash = malloc((d->nr_links ? d->nr_links : 1) * sizeof(*d->chain_hash));
 	return d->chain_hash ? 0 : -ENOMEM;
 }
 
@@ -125,7 +140,7 @@ static int resolve_chains(struct cdump *d)
 	int e = count_links(d);
 	uint32_t rank = 0;
 	for (size_t w = 0; w <= d->n / 64 && !e; w++) {
-		for (uint64_t bits = d->links[w]; bits && !e; bits &= bits - 1, rank++) {
+		for (uint64_t bits = d->links.bits[w]; bits && !e; bits &= bits - 1, rank++) {
 			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
 			if (d->end[id] == END_UNSET)
 				e = resolve_chain(d, id, rank);
@@ -204,8 +219,7 @@ static void mark_referenced(struct cdump *d, const struct bk_type *t,
 static int note_types(struct cdump *d)
 {
 	d->end[0] = 0;
-	d->links = calloc(d->n / 64 + 1, sizeof(*d->links));
-	if (!d->links)
+	if (c_ranked_alloc(&d->links, d->n))
 		return -ENOMEM;
 	for (uint32_t id = 1; id < d->n; id++) {
 		const struct bk_type *t = c_type(d, id);
@@ -216,7 +230,7 @@ static int note_types(struct cdump *d)
 		d->kind[id] = (uint8_t)kind;
 		d->next[id] = c_head_next(t);
 		d->named[id / 64] |= (uint64_t)(t->name_off != 0) << (id % 64);
-		d->links[id / 64] |= (uint64_t)is_chain_kind(kind) << (id % 64);
+		d->links.bits[id / 64] |= (uint64_t)is_chain_kind(kind) << (id % 64);
 		d->end[id] = is_chain_kind(kind) ? END_UNSET : id;
 		count_names(d, t);
 		mark_referenced(d, t, desc);
