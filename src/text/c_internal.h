@@ -169,10 +169,11 @@ static inline uint32_t c_popcount64(uint64_t x)
 	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
-/* c_types.c: room for a set of the IDs below n, empty (-ENOMEM); once its
- * bits are set, the counts before each word, and how many members */
-int c_ranked_alloc(struct c_ranked *r, uint32_t n);
-uint32_t c_ranked_count(struct c_ranked *r, uint32_t n);
+/* c_types.c: room for a set of the IDs (or string offsets) below n, empty
+ * (-ENOMEM); once its bits are set, the counts before each word, and how
+ * many members */
+int c_ranked_alloc(struct c_ranked *r, uint64_t n);
+uint32_t c_ranked_count(struct c_ranked *r, uint64_t n);
 void c_ranked_free(struct c_ranked *r);
 
 static inline bool c_ranked_has(const struct c_ranked *r, uint32_t id)

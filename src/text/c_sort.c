@@ -319,8 +319,7 @@ static bool split_open_runs(const struct cdump *d, struct part *v, struct part *
  * compares only strings that share a prefix.
  */
 struct names {
-	uint64_t *used;
-	uint32_t *before;
+	struct c_ranked used;
 	uint32_t *num; /* by index among the used offsets */
 	uint64_t total; /* string offsets: the base's and own */
 	unsigned bits;  /* the numbers' width */
@@ -329,15 +328,14 @@ struct names {
 static void mark_name(struct names *nm, uint32_t off)
 {
 	if (off && off < nm->total)
-		nm->used[off / 64] |= 1ull << (off % 64);
+		c_ranked_add(&nm->used, off);
 }
 
 static uint32_t name_num(const struct names *nm, uint32_t off)
 {
 	if (!off || off >= nm->total)
 		return 0;
-	uint64_t word = nm->used[off / 64] & ((1ull << (off % 64)) - 1);
-	return nm->num[nm->before[off / 64] + c_popcount64(word)];
+	return nm->num[c_ranked_rank(&nm->used, off)];
 }
 
 /* Number a group of strings that share their first depth bytes (w: their
@@ -440,9 +438,7 @@ static int number_names(struct sorter *s, struct names *nm)
 	const struct cdump *d = s->d;
 	nm->total = (uint64_t)d->btf->start_str_off + d->btf->strs_len;
 	size_t words = nm->total / 64 + 1;
-	nm->used = calloc(words, sizeof(*nm->used));
-	nm->before = malloc(words * sizeof(*nm->before));
-	if (!nm->used || !nm->before)
+	if (c_ranked_alloc(&nm->used, nm->total))
 		return -ENOMEM;
 	/* the two names of each type into its key's room, for the keys
 	 * (and the enumerators' for note_single_names); how many marks, at
@@ -466,8 +462,8 @@ static int number_names(struct sorter *s, struct names *nm)
 		return -ENOMEM;
 	size_t nr = 0;
 	for (size_t i = 0; i < words; i++) {
-		nm->before[i] = (uint32_t)nr;
-		for (uint64_t bitsleft = nm->used[i]; bitsleft; bitsleft &= bitsleft - 1)
+		nm->used.before[i] = (uint32_t)nr; /* (c_ranked_count's, as the offsets are listed) */
+		for (uint64_t bitsleft = nm->used.bits[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
 	}
 	return number_strings(s, nm, nr);
@@ -503,16 +499,16 @@ static void keep_single_names(struct cdump *d, struct names *nm, const uint8_t *
 {
 	size_t words = nm->total / 64 + 1, u = 0, others = 0;
 	for (size_t i = 0; i < words; i++) {
-		for (uint64_t left = nm->used[i]; left; left &= left - 1, u++) {
+		for (uint64_t left = nm->used.bits[i]; left; left &= left - 1, u++) {
 			if (seen[nm->num[u]] == 1)
 				continue;
-			nm->used[i] &= ~(1ull << __builtin_ctzll(left));
+			nm->used.bits[i] &= ~(1ull << __builtin_ctzll(left));
 			others++;
 		}
 	}
-	d->single = nm->used;
+	d->single = nm->used.bits; /* (its ranks no longer hold: the set is the single ones) */
 	d->single_total = nm->total;
-	nm->used = NULL;
+	nm->used.bits = NULL;
 	d->type_names.hint = d->ident_names.hint = others;
 }
 
@@ -722,8 +718,7 @@ static int make_keys(struct sorter *s)
 		c_helper_names_known(d); /* (the helper prints them whole from now on) */
 	}
 	free(seen);
-	free(nm.used);
-	free(nm.before);
+	c_ranked_free(&nm.used);
 	free(nm.num);
 	return err;
 }

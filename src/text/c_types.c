@@ -55,15 +55,15 @@ static uint64_t link_hash(const struct cdump *d, uint32_t id)
 	return h * 31;
 }
 
-int c_ranked_alloc(struct c_ranked *r, uint32_t n)
+int c_ranked_alloc(struct c_ranked *r, uint64_t n)
 {
-	size_t words = (size_t)n / 64 + 1;
+	size_t words = (size_t)(n / 64) + 1;
 	r->bits = calloc(words, sizeof(*r->bits));
 	r->before = malloc(words * sizeof(*r->before));
 	return r->bits && r->before ? 0 : -ENOMEM;
 }
 
-uint32_t c_ranked_count(struct c_ranked *r, uint32_t n)
+uint32_t c_ranked_count(struct c_ranked *r, uint64_t n)
 {
 	uint32_t nr = 0;
 	for (size_t i = 0; i <= n / 64; i++) {
