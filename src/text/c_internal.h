@@ -4,7 +4,7 @@
  * which is libbpf's btf_dump under bpftool's header and sort).
  *
  * c_dump.c: the driver (header, modes, kfunc block); c_sort.c: bpftool's
- * sort; c_types.c: what is known per type before printing (chain ends,
+ * sort, c_names.c: the names it compares, numbered; c_types.c: what is known per type before printing (chain ends,
  * alignment, the pointer size); c_order.c: the topological order of
  * definitions and the emitting of what each needs.
  * c_defs.c: the ___N names, enums, forward declarations, struct layout.
@@ -344,6 +344,45 @@ int c_put_item(struct cdump *d, unsigned op, uint32_t id);
  * (FUNCs, VARs and DATASECs that no walked type refers to: a mark that
  * nothing would read), unless exact_first and one of them could sort first */
 int c_sort_types(struct cdump *d, uint32_t *ids, uint32_t *nr, bool exact_first);
+/* c_names.c: the names the sort compares, numbered in strcmp order (equal
+ * strings equally, "" 0), by string offset: the offsets marked (the count
+ * of them before each word), the numbers of them in offset order */
+struct c_names {
+	struct c_ranked used;
+	uint32_t *num;
+	uint64_t total; /* string offsets: the base's and own */
+	unsigned bits;  /* the numbers' width */
+	void *scratch;
+	size_t scratch_cap;
+};
+int c_names_init(struct c_names *nm, const struct cdump *d);
+static inline void c_names_mark(struct c_names *nm, uint32_t off)
+{
+	if (off && off < nm->total)
+		c_ranked_add(&nm->used, off);
+}
+/* number the marked names (marks: at most that many; w, tmp: scratch words,
+ * room each); a marked name's number */
+int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *w,
+		   uint64_t *tmp, size_t room);
+static inline uint32_t c_names_num(const struct c_names *nm, uint32_t off)
+{
+	if (!off || off >= nm->total)
+		return 0;
+	return nm->num[c_ranked_rank(&nm->used, off)];
+}
+/* the names given out only once: counted in seen by number as the keys
+ * are made (a type's and its enumerators'), then kept as d->single */
+void c_names_count(const struct cdump *d, const struct c_names *nm, uint8_t *seen, uint32_t id,
+		   uint32_t name_off, uint32_t num);
+void c_names_keep_single(struct cdump *d, struct c_names *nm, const uint8_t *seen);
+void c_names_free(struct c_names *nm);
+static inline uint32_t c_enumerator_name_off(const struct bk_type *t, uint32_t i)
+{
+	if (bk_kind(t) == BK_KIND_ENUM64)
+		return ((const struct bk_enum64 *)bk_type_rest(t))[i].name_off;
+	return ((const struct bk_enum *)bk_type_rest(t))[i].name_off;
+}
 /* whether a type's place in the sorted order matters: visiting a FUNC, VAR
  * or DATASEC that no walked type refers to only marks it ordered (and
  * they all rank last, so that only exact_first needs them) */

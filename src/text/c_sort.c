@@ -15,9 +15,8 @@
  * bpftool computes 1, 2 and 4 by recursion down the chain; here the end of
  * every chain and the chain's part of the hash are worked out once per
  * type, without recursion. No string comparison is left in the sort
- * itself: the names in use are numbered once in strcmp order (a radix
- * sort of their prefixes, then, among names that share one, sorts by
- * their next eight bytes as long as they tie), so that 1-3 pack into one
+ * itself: the names in use are numbered once in strcmp order (c_names.c),
+ * so that 1-3 pack into one
  * integer key a type, which a radix sort orders; the hash is computed
  * only for the types whose keys tie. Only the types whose place matters
  * are sorted (c_sort_place_matters), by position; the numbering also
@@ -28,6 +27,7 @@
 
 #include "core/fresh.h"
 #include "text/c_internal.h"
+#include "text/c_sortkit.h"
 
 #define RANK_MAX 10
 
@@ -133,71 +133,6 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 	return t->name_off;
 }
 
-/* bk_str_prefix of the name at off, read as one word where eight bytes are
- * there to read (little-endian hosts: the bytes from its first NUL on
- * cleared) */
-static uint64_t name_prefix(const struct cdump *d, uint32_t off)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t rel;
-	const struct bk_btf *b = bk_str_table(d->btf, off, &rel);
-	if (b && (uint64_t)rel + 8 <= b->strs_len) {
-		uint64_t x, zero;
-		memcpy(&x, b->strs + rel, 8);
-		zero = out_bytes_below(x, 1);
-		if (zero) /* the bytes before the first NUL */
-			x &= ((zero & -zero) >> 7) - 1;
-		return __builtin_bswap64(x);
-	}
-#endif
-	return bk_str_prefix(c_str(d, off));
-}
-
-/* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
- * few digits of at most 12 bits as cover them (a key of rank and two
- * 16-bit name numbers in three), moving between v and tmp. One read
- * counts every digit at once (the counts: 16 KiB a digit, on the stack);
- * a digit that all words share moves nothing and is skipped. */
-static void radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
-{
-	enum { MAX_BITS = 12, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
-	uint32_t count[MAX_DIGITS][BUCKETS];
-	high_bit = high_bit < 64 ? high_bit : 64;
-	if (n < 2 || low_bit >= high_bit)
-		return;
-	unsigned span = high_bit - low_bit, digits = (span + MAX_BITS - 1) / MAX_BITS;
-	unsigned bits = (span + digits - 1) / digits;
-	uint64_t mask[MAX_DIGITS]; /* the last digit's: up to high_bit only */
-	for (unsigned g = 0; g < digits; g++) {
-		unsigned w = high_bit - (low_bit + g * bits);
-		mask[g] = (1ull << (w < bits ? w : bits)) - 1;
-	}
-	memset(count, 0, sizeof(count[0]) * digits);
-	for (size_t i = 0; i < n; i++)
-		for (unsigned g = 0; g < digits; g++)
-			count[g][(v[i] >> (low_bit + g * bits)) & mask[g]]++;
-	uint64_t *src = v, *dst = tmp;
-	for (unsigned g = 0; g < digits; g++) {
-		unsigned shift = low_bit + g * bits;
-		uint32_t *c = count[g];
-		if (c[(src[0] >> shift) & mask[g]] == n)
-			continue;
-		uint32_t sum = 0;
-		for (size_t b = 0; b <= mask[g]; b++) {
-			uint32_t x = c[b];
-			c[b] = sum;
-			sum += x;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[c[(src[i] >> shift) & mask[g]]++] = src[i];
-		uint64_t *x = src;
-		src = dst;
-		dst = x;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-}
-
 /* A sort's state: the IDs sorted (by position), one key a position (rank,
  * sort name's number, name's number, packed into the low bits), the
  * position field of the words sorted. */
@@ -212,304 +147,30 @@ struct sorter {
 	uint64_t *key, *w, *tmp; /* m each */
 	void *tables;            /* the block that holds key, w, tmp and pos */
 	size_t tables_sz;
-	void *scratch;           /* run buffers, grown as needed */
-	size_t scratch_cap;      /* bytes */
 };
 
-static void *scratch(struct sorter *s, size_t bytes)
-{
-	if (bytes > s->scratch_cap) {
-		free(s->scratch);
-		s->scratch = malloc(bytes);
-		s->scratch_cap = s->scratch ? bytes : 0;
-	}
-	return s->scratch;
-}
-
-/* insertion sort of short runs, then bottom-up merges (stable, no
- * recursion); less(a, b) as the order */
-#define MERGE_SORT(T, v, n, tmp, less)                                                       \
-	do {                                                                                 \
-		const size_t run_ = 8;                                                       \
-		for (size_t lo_ = 0; lo_ < (n); lo_ += run_) {                               \
-			size_t hi_ = lo_ + run_ < (n) ? lo_ + run_ : (n);                    \
-			for (size_t i_ = lo_ + 1; i_ < hi_; i_++) {                          \
-				T x_ = (v)[i_];                                              \
-				size_t j_ = i_;                                              \
-				for (; j_ > lo_ && less(&x_, &(v)[j_ - 1]); j_--)            \
-					(v)[j_] = (v)[j_ - 1];                               \
-				(v)[j_] = x_;                                                \
-			}                                                                    \
-		}                                                                            \
-		T *src_ = (v), *dst_ = (tmp);                                                \
-		for (size_t w_ = run_; w_ < (n); w_ *= 2) {                                  \
-			for (size_t lo_ = 0; lo_ < (n); lo_ += 2 * w_) {                     \
-				size_t mid_ = lo_ + w_ < (n) ? lo_ + w_ : (n);               \
-				size_t hi_ = lo_ + 2 * w_ < (n) ? lo_ + 2 * w_ : (n);        \
-				size_t i_ = lo_, j_ = mid_, k_ = lo_;                        \
-				while (i_ < mid_ && j_ < hi_)                                \
-					dst_[k_++] = less(&src_[j_], &src_[i_]) ? src_[j_++] \
-										: src_[i_++]; \
-				while (i_ < mid_)                                            \
-					dst_[k_++] = src_[i_++];                             \
-				while (j_ < hi_)                                             \
-					dst_[k_++] = src_[j_++];                             \
-			}                                                                    \
-			T *x_ = src_;                                                        \
-			src_ = dst_;                                                         \
-			dst_ = x_;                                                           \
-		}                                                                            \
-		if (src_ != (v))                                                             \
-			memcpy((v), src_, (n) * sizeof(T));                                  \
-	} while (0)
-
-/* one of a group of strings that share their first depth bytes: the next
- * eight as a big-endian word (see bk_str_prefix), where the string starts,
- * its index among the used offsets */
-struct part {
-	uint64_t k;
-	uint32_t off, u;
-};
-
-#define PART_LESS(a, b) ((a)->k < (b)->k)
-
-/* a part's flags: it starts a run of equal words; that run's strings go
- * on past them and are yet to be told apart */
-enum { PART_STARTS = 1, PART_OPEN = 2 };
-
-/* Sort the open runs of parts by their words at depth (read, unless the
- * parts hold them), and mark the runs of equal words within them; whether
- * any is left open. */
-static bool split_open_runs(const struct cdump *d, struct part *v, struct part *tmp,
-			    uint8_t *flags, size_t len, uint32_t depth, bool read)
-{
-	bool open = false;
-	for (size_t lo = 0, hi; lo < len; lo = hi) {
-		for (hi = lo + 1; hi < len && !(flags[hi] & PART_STARTS); hi++)
-			;
-		if (!(flags[lo] & PART_OPEN))
-			continue;
-		flags[lo] &= (uint8_t)~PART_OPEN;
-		for (size_t i = lo; read && i < hi; i++) {
-			if (i + 8 < hi)
-				__builtin_prefetch(c_str(d, v[i + 8].off + depth));
-			v[i].k = name_prefix(d, v[i].off + depth);
-		}
-		MERGE_SORT(struct part, v + lo, hi - lo, tmp, PART_LESS);
-		for (size_t i = lo; i < hi; i++) {
-			if (i > lo && v[i].k == v[i - 1].k)
-				continue;
-			flags[i] |= PART_STARTS;
-			/* a word without a NUL: the strings go on */
-			if (i + 1 < hi && v[i + 1].k == v[i].k && (v[i].k & 0xff)) {
-				flags[i] |= PART_OPEN;
-				open = true;
-			}
-		}
-	}
-	return open;
-}
-
-/*
- * The names the sort compares, numbered in strcmp order (equal strings
- * equally, "" 0), looked up by string offset: a bitmap of the offsets in
- * use, the count of them before each bitmap word, and the numbers of the
- * used offsets in offset order. The numbering radix sorts the used
- * offsets' words (the string's prefix above the offset's index) and
- * compares only strings that share a prefix.
- */
-struct names {
-	struct c_ranked used;
-	uint32_t *num; /* by index among the used offsets */
-	uint64_t total; /* string offsets: the base's and own */
-	unsigned bits;  /* the numbers' width */
-};
-
-static void mark_name(struct names *nm, uint32_t off)
-{
-	if (off && off < nm->total)
-		c_ranked_add(&nm->used, off);
-}
-
-static uint32_t name_num(const struct names *nm, uint32_t off)
-{
-	if (!off || off >= nm->total)
-		return 0;
-	return nm->num[c_ranked_rank(&nm->used, off)];
-}
-
-/* Number a group of strings that share their first depth bytes (w: their
- * indexes in the low bits; next: the eight bytes after those by index) in
- * strcmp order from *ord on, eight bytes at a time until all are told
- * apart: the strings of a run that share them are read on only while the
- * run is one of several strings. */
-static int number_group(struct sorter *s, struct names *nm, const uint64_t *w, size_t len,
-			uint64_t u_mask, const uint64_t *next, uint32_t depth, uint32_t *ord)
-{
-	struct part *v = scratch(s, len * (2 * sizeof(*v) + 1));
-	if (!v)
-		return -ENOMEM;
-	uint8_t *flags = (uint8_t *)(v + 2 * len);
-	for (size_t i = 0; i < len; i++) {
-		uint32_t u = (uint32_t)(w[i] & u_mask);
-		v[i] = (struct part){next[u], nm->num[u], u};
-		flags[i] = 0;
-	}
-	flags[0] = PART_STARTS | PART_OPEN;
-	for (bool read = false; split_open_runs(s->d, v, v + len, flags, len, depth, read); read = true)
-		depth += 8;
-	for (size_t i = 0; i < len; i++) {
-		if (flags[i] & PART_STARTS)
-			++*ord;
-		nm->num[v[i].u] = *ord;
-	}
-	return 0;
-}
-
-/* the eight bytes of the string at off after its first depth, 0 where it
- * ends before them */
-static uint64_t word_after(const struct cdump *d, uint32_t off, uint32_t depth)
-{
-	uint64_t first = name_prefix(d, off);
-	return first >> (64 - 8 * depth) & 0xff ? name_prefix(d, off + depth) : 0;
-}
-
-/* number the used offsets' strings: num[u] holds the offset on entry */
-static int number_strings(struct sorter *s, struct names *nm, size_t nr)
-{
-	unsigned u_bits = 1;
-	while (u_bits < 32 && (1ull << u_bits) < nr)
-		u_bits++;
-	uint64_t u_mask = (1ull << u_bits) - 1;
-	/* the type sort's words serve, unless names outnumber types */
-	uint64_t *own = nr > s->m ? malloc(nr * sizeof(*own) * 2) : NULL;
-	uint64_t *w = own ? own : s->w, *tmp = own ? own + nr : s->tmp;
-	if (nr > s->m && !own)
-		return -ENOMEM;
-	for (size_t u = 0; u < nr; u++)
-		w[u] = (name_prefix(s->d, nm->num[u]) & ~u_mask) | u;
-	radix_sort(w, tmp, nr, u_bits, 64);
-	/* the bytes that the sorted words hold whole; the next eight of each
-	 * string, by index in tmp (free again), read in offset order, where
-	 * the groups would read them scattered */
-	uint32_t depth = (64 - u_bits) / 8;
-	for (size_t u = 0; u < nr; u++)
-		tmp[u] = word_after(s->d, nm->num[u], depth);
-	uint32_t ord = 0;
-	int err = 0;
-	for (size_t lo = 0, hi; lo < nr; lo = hi) {
-		uint64_t pfx = w[lo] & ~u_mask;
-		for (hi = lo + 1; hi < nr && (w[hi] & ~u_mask) == pfx; hi++)
-			;
-		size_t len = hi - lo;
-		if (!pfx) { /* "" (an offset inside a string table's gaps) */
-			for (size_t i = lo; i < hi; i++)
-				nm->num[w[i] & u_mask] = 0;
-			continue;
-		}
-		/* a prefix no other string has, or strings that end in it */
-		if (len == 1 || !(pfx >> (64 - 8 * depth) & 0xff)) {
-			ord++;
-			for (size_t i = lo; i < hi; i++)
-				nm->num[w[i] & u_mask] = ord;
-			continue;
-		}
-		if (number_group(s, nm, w + lo, len, u_mask, tmp, depth, &ord)) {
-			err = -ENOMEM;
-			break;
-		}
-	}
-	free(own);
-	nm->bits = 0;
-	while (nm->bits < 32 && ord >> nm->bits)
-		nm->bits++;
-	return err;
-}
-
-static uint32_t enumerator_name_off(const struct bk_type *t, uint32_t i)
-{
-	if (bk_kind(t) == BK_KIND_ENUM64)
-		return ((const struct bk_enum64 *)bk_type_rest(t))[i].name_off;
-	return ((const struct bk_enum *)bk_type_rest(t))[i].name_off;
-}
-
-static int number_names(struct sorter *s, struct names *nm)
+/* The two names of each type into its key's room, for the keys, and the
+ * enumerators' (for c_names_count) marked; how many marks, at most that
+ * many offsets to list (room not written costs nothing). */
+static size_t mark_names(struct sorter *s, struct c_names *nm)
 {
 	const struct cdump *d = s->d;
-	nm->total = (uint64_t)d->btf->start_str_off + d->btf->strs_len;
-	size_t words = nm->total / 64 + 1;
-	if (c_ranked_alloc(&nm->used, nm->total))
-		return -ENOMEM;
-	/* the two names of each type into its key's room, for the keys
-	 * (and the enumerators' for note_single_names); how many marks, at
-	 * most that many offsets to list (room not written costs nothing) */
 	size_t marks = 1;
 	for (uint32_t p = 0; p < s->m; p++) {
 		const struct bk_type *t = c_type(d, s->sel[p]);
 		uint32_t sort_name = sort_name_off(d, s->sel[p]);
 		s->key[p] = (uint64_t)sort_name << 32 | t->name_off;
-		mark_name(nm, t->name_off);
+		c_names_mark(nm, t->name_off);
 		if (sort_name != t->name_off)
-			mark_name(nm, sort_name);
+			c_names_mark(nm, sort_name);
 		marks += 2;
 		if (!bk_kind_is_enum(bk_kind(t)))
 			continue;
 		for (uint32_t i = 0; i < bk_vlen(t); i++)
-			mark_name(nm, enumerator_name_off(t, i));
+			c_names_mark(nm, c_enumerator_name_off(t, i));
 		marks += bk_vlen(t);
 	}
-	if (!(nm->num = malloc(marks * sizeof(*nm->num))))
-		return -ENOMEM;
-	size_t nr = 0;
-	for (size_t i = 0; i < words; i++) {
-		nm->used.before[i] = (uint32_t)nr; /* (c_ranked_count's, as the offsets are listed) */
-		for (uint64_t bitsleft = nm->used.bits[i]; bitsleft; bitsleft &= bitsleft - 1)
-			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
-	}
-	return number_strings(s, nm, nr);
-}
-
-static void count_num(uint8_t *seen, uint32_t num, unsigned times)
-{
-	seen[num] = (uint8_t)(seen[num] + times < 2 ? seen[num] + times : 2);
-}
-
-/*
- * The names that the ___N maps can only ever give out once (c_name_single):
- * a string, by content, that is the name of one sorted type or of one
- * enumerator of a named enum (printed once, where an anonymous one is
- * printed wherever it is used) and of nothing else. Counted by number
- * (seen, up to 2; "" 0 counted twice from the start: enumerators without a
- * name) as the keys are made; then the bitmap of the used offsets becomes
- * that of the single ones (d->single), the maps' size hint the count of
- * the others.
- */
-static void count_names(const struct cdump *d, const struct names *nm, uint8_t *seen, uint32_t id,
-			uint32_t name_off, uint32_t num)
-{
-	count_num(seen, num, 1);
-	if (d->kind[id] != BK_KIND_ENUM && d->kind[id] != BK_KIND_ENUM64)
-		return;
-	const struct bk_type *t = c_type(d, id);
-	for (uint32_t i = 0; i < bk_vlen(t); i++)
-		count_num(seen, name_num(nm, enumerator_name_off(t, i)), name_off ? 1 : 2);
-}
-
-static void keep_single_names(struct cdump *d, struct names *nm, const uint8_t *seen)
-{
-	size_t words = nm->total / 64 + 1, u = 0, others = 0;
-	for (size_t i = 0; i < words; i++) {
-		for (uint64_t left = nm->used.bits[i]; left; left &= left - 1, u++) {
-			if (seen[nm->num[u]] == 1)
-				continue;
-			nm->used.bits[i] &= ~(1ull << __builtin_ctzll(left));
-			others++;
-		}
-	}
-	d->single = nm->used.bits; /* (its ranks no longer hold: the set is the single ones) */
-	d->single_total = nm->total;
-	nm->used.bits = NULL;
-	d->type_names.hint = d->ident_names.hint = others;
+	return marks;
 }
 
 /* Sort the positions by key (kbits wide): LSD over chunks of the key
@@ -524,7 +185,7 @@ static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 		uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1;
 		for (uint32_t i = 0; i < s->m; i++)
 			s->w[i] = ((s->key[pos[i]] >> lo) & mask) << s->pos_bits | pos[i];
-		radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + w);
+		c_radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + w);
 		for (uint32_t i = 0; i < s->m; i++)
 			pos[i] = (uint32_t)(s->w[i] & s->pos_mask);
 		if (kbits <= lo + room)
@@ -692,9 +353,11 @@ static int select_types(struct sorter *s, uint32_t *ids, bool all)
 static int make_keys(struct sorter *s)
 {
 	struct cdump *d = s->d;
-	struct names nm = {0};
+	struct c_names nm;
 	uint8_t *seen = NULL;
-	int err = number_names(s, &nm);
+	int err = c_names_init(&nm, d);
+	if (!err)
+		err = c_names_number(d, &nm, mark_names(s, &nm), s->w, s->tmp, s->m);
 	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
 	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
 	 * and split BTF together could only just pass it */
@@ -706,20 +369,19 @@ static int make_keys(struct sorter *s)
 		seen[0] = 2;
 	for (uint32_t p = 0; p < s->m && !err; p++) {
 		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
-		uint32_t sort_off = (uint32_t)(s->key[p] >> 32), num = name_num(&nm, name_off);
-		uint32_t sort_num = sort_off == name_off ? num : name_num(&nm, sort_off);
+		uint32_t sort_off = (uint32_t)(s->key[p] >> 32), num = c_names_num(&nm, name_off);
+		uint32_t sort_num = sort_off == name_off ? num : c_names_num(&nm, sort_off);
 		s->key[p] = ((uint64_t)rank_of(d, id, name_off) << nm.bits | sort_num) << nm.bits | num;
 		if (seen)
-			count_names(d, &nm, seen, id, name_off, num);
+			c_names_count(d, &nm, seen, id, name_off, num);
 	}
 	s->name_bits = nm.bits;
 	if (!err && seen) {
-		keep_single_names(d, &nm, seen);
+		c_names_keep_single(d, &nm, seen);
 		c_helper_names_known(d); /* (the helper prints them whole from now on) */
 	}
 	free(seen);
-	c_ranked_free(&nm.used);
-	free(nm.num);
+	c_names_free(&nm);
 	return err;
 }
 
@@ -754,7 +416,6 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	free(starts);
 	/* the tables' memory, touched now, for a later phase */
 	c_give_spare(d, s.tables, s.tables_sz);
-	free(s.scratch);
 	return err;
 }
 
