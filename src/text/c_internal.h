@@ -361,10 +361,10 @@ static inline void c_names_mark(struct c_names *nm, uint32_t off)
 	if (off && off < nm->total)
 		c_ranked_add(&nm->used, off);
 }
-/* number the marked names (marks: at most that many; w, tmp: scratch words,
- * room each); a marked name's number */
-int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *w,
-		   uint64_t *tmp, size_t room);
+/* number the marked names (marks: at most that many; room: scratch words
+ * of the caller's, room_words of them); a marked name's number */
+int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
+		   size_t room_words);
 static inline uint32_t c_names_num(const struct c_names *nm, uint32_t off)
 {
 	if (!off || off >= nm->total)

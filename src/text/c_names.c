@@ -38,26 +38,62 @@ void c_names_free(struct c_names *nm)
 	nm->scratch = NULL;
 }
 
-/* bk_str_prefix of the name at off, read as one word where eight bytes are
- * there to read (little-endian hosts: the bytes from its first NUL on
- * cleared) */
-static uint64_t name_prefix(const struct cdump *d, uint32_t off)
+/* bk_str_prefix of s (which ends before lim), read as one word where eight
+ * bytes are there to read (little-endian hosts: the bytes from its first
+ * NUL on cleared) */
+static inline uint64_t word_from(const char *s, const char *lim)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t rel;
-	const struct bk_btf *b = bk_str_table(d->btf, off, &rel);
-	if (b && (uint64_t)rel + 8 <= b->strs_len) {
+	if (lim - s >= 8) {
 		uint64_t x, zero;
-		memcpy(&x, b->strs + rel, 8);
+		memcpy(&x, s, 8);
 		zero = out_bytes_below(x, 1);
 		if (zero) /* the bytes before the first NUL */
 			x &= ((zero & -zero) >> 7) - 1;
 		return __builtin_bswap64(x);
 	}
 #endif
-	return bk_str_prefix(c_str(d, off));
+	return bk_str_prefix(s);
 }
 
+static uint64_t name_prefix(const struct cdump *d, uint32_t off)
+{
+	const char *lim, *s = c_str_lim(d, off, &lim);
+	return word_from(s, lim);
+}
+
+/* The counts of every digit's values in one read: up to three digits a
+ * read, in locals (the hot loop of both sorts) */
+#define RADIX_MAX_BITS 12
+
+static void count_digits(uint32_t (*count)[1 << RADIX_MAX_BITS], const uint64_t *v, size_t n, unsigned low_bit,
+			 unsigned bits, const uint64_t *mask, unsigned digits)
+{
+	for (unsigned g = 0; g < digits; g += 3) {
+		unsigned s0 = low_bit + g * bits, s1 = s0 + bits, s2 = s1 + bits;
+		uint32_t *c0 = count[g], *c1 = count[g + 1 < digits ? g + 1 : g];
+		uint32_t *c2 = count[g + 2 < digits ? g + 2 : g];
+		uint64_t m0 = mask[g], m1 = g + 1 < digits ? mask[g + 1] : 0;
+		uint64_t m2 = g + 2 < digits ? mask[g + 2] : 0;
+		if (g + 2 < digits) {
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = v[i];
+				c0[(x >> s0) & m0]++;
+				c1[(x >> s1) & m1]++;
+				c2[(x >> s2) & m2]++;
+			}
+		} else if (g + 1 < digits) {
+			for (size_t i = 0; i < n; i++) {
+				uint64_t x = v[i];
+				c0[(x >> s0) & m0]++;
+				c1[(x >> s1) & m1]++;
+			}
+		} else {
+			for (size_t i = 0; i < n; i++)
+				c0[(v[i] >> s0) & m0]++;
+		}
+	}
+}
 
 /* Stable LSD radix sort of words by their bits low_bit..high_bit, in as
  * few digits of at most 12 bits as cover them (a key of rank and two
@@ -66,7 +102,7 @@ static uint64_t name_prefix(const struct cdump *d, uint32_t off)
  * a digit that all words share moves nothing and is skipped. */
 void c_radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsigned high_bit)
 {
-	enum { MAX_BITS = 12, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
+	enum { MAX_BITS = RADIX_MAX_BITS, BUCKETS = 1 << MAX_BITS, MAX_DIGITS = (64 + MAX_BITS - 1) / MAX_BITS };
 	uint32_t count[MAX_DIGITS][BUCKETS];
 	high_bit = high_bit < 64 ? high_bit : 64;
 	if (n < 2 || low_bit >= high_bit)
@@ -79,9 +115,7 @@ void c_radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsign
 		mask[g] = (1ull << (w < bits ? w : bits)) - 1;
 	}
 	memset(count, 0, sizeof(count[0]) * digits);
-	for (size_t i = 0; i < n; i++)
-		for (unsigned g = 0; g < digits; g++)
-			count[g][(v[i] >> (low_bit + g * bits)) & mask[g]]++;
+	count_digits(count, v, n, low_bit, bits, mask, digits);
 	uint64_t *src = v, *dst = tmp;
 	for (unsigned g = 0; g < digits; g++) {
 		unsigned shift = low_bit + g * bits;
@@ -119,11 +153,12 @@ struct part {
  * on past them and are yet to be told apart */
 enum { PART_STARTS = 1, PART_OPEN = 2 };
 
-/* Sort the open runs of parts by their words at depth (read, unless the
- * parts hold them), and mark the runs of equal words within them; whether
- * any is left open. */
+/* Sort the open runs of parts by their words at depth (the parts hold
+ * them, or pre by index has them, or read), and mark the runs of equal
+ * words within them; whether any is left open. */
 static bool split_open_runs(const struct cdump *d, struct part *v, struct part *tmp,
-			    uint8_t *flags, size_t len, uint32_t depth, bool read)
+			    uint8_t *flags, size_t len, uint32_t depth, bool read,
+			    const uint64_t *pre)
 {
 	bool open = false;
 	for (size_t lo = 0, hi; lo < len; lo = hi) {
@@ -132,7 +167,9 @@ static bool split_open_runs(const struct cdump *d, struct part *v, struct part *
 		if (!(flags[lo] & PART_OPEN))
 			continue;
 		flags[lo] &= (uint8_t)~PART_OPEN;
-		for (size_t i = lo; read && i < hi; i++) {
+		for (size_t i = lo; read && pre && i < hi; i++)
+			v[i].k = pre[v[i].u];
+		for (size_t i = lo; read && !pre && i < hi; i++) {
 			if (i + 8 < hi)
 				__builtin_prefetch(c_str(d, v[i + 8].off + depth));
 			v[i].k = name_prefix(d, v[i].off + depth);
@@ -153,12 +190,13 @@ static bool split_open_runs(const struct cdump *d, struct part *v, struct part *
 }
 
 /* Number a group of strings that share their first depth bytes (w: their
- * indexes in the low bits; next: the eight bytes after those by index) in
+ * indexes in the low bits; next[0], next[1]: the eight bytes after those
+ * and the eight after them, by index) in
  * strcmp order from *ord on, eight bytes at a time until all are told
  * apart: the strings of a run that share them are read on only while the
  * run is one of several strings. */
 static int number_group(const struct cdump *d, struct c_names *nm, const uint64_t *w, size_t len,
-			uint64_t u_mask, const uint64_t *next, uint32_t depth, uint32_t *ord)
+			uint64_t u_mask, uint64_t *const next[2], uint32_t depth, uint32_t *ord)
 {
 	struct part *v = scratch(nm, len * (2 * sizeof(*v) + 1));
 	if (!v)
@@ -166,11 +204,13 @@ static int number_group(const struct cdump *d, struct c_names *nm, const uint64_
 	uint8_t *flags = (uint8_t *)(v + 2 * len);
 	for (size_t i = 0; i < len; i++) {
 		uint32_t u = (uint32_t)(w[i] & u_mask);
-		v[i] = (struct part){next[u], nm->num[u], u};
+		v[i] = (struct part){next[0][u], nm->num[u], u};
 		flags[i] = 0;
 	}
 	flags[0] = PART_STARTS | PART_OPEN;
-	for (bool read = false; split_open_runs(d, v, v + len, flags, len, depth, read); read = true)
+	for (unsigned level = 0;
+	     split_open_runs(d, v, v + len, flags, len, depth, level > 0, level == 1 ? next[1] : NULL);
+	     level++)
 		depth += 8;
 	for (size_t i = 0; i < len; i++) {
 		if (flags[i] & PART_STARTS)
@@ -180,37 +220,46 @@ static int number_group(const struct cdump *d, struct c_names *nm, const uint64_
 	return 0;
 }
 
-/* the eight bytes of the string at off after its first depth, 0 where it
- * ends before them */
-static uint64_t word_after(const struct cdump *d, uint32_t off, uint32_t depth)
+/* The first eight bytes of the string at off, and the sixteen after its
+ * first depth in two words (0 where it ends before them) */
+static uint64_t read_words(const struct cdump *d, uint32_t off, uint32_t depth, uint64_t *next0,
+			   uint64_t *next1)
 {
-	uint64_t first = name_prefix(d, off);
-	return first >> (64 - 8 * depth) & 0xff ? name_prefix(d, off + depth) : 0;
+	const char *lim, *s = c_str_lim(d, off, &lim);
+	uint64_t first = word_from(s, lim), x = 0, y = 0;
+	if (first >> (64 - 8 * depth) & 0xff) {
+		x = word_from(s + depth, lim);
+		if (x & 0xff)
+			y = word_from(s + depth + 8, lim);
+	}
+	*next0 = x;
+	*next1 = y;
+	return first;
 }
 
-/* number the used offsets' strings: num[u] holds the offset on entry (w,
- * tmp: room words each, the caller's scratch) */
-static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, uint64_t *room_w,
-			  uint64_t *room_tmp, size_t room)
+/* number the used offsets' strings: num[u] holds the offset on entry
+ * (room: that many words of the caller's scratch) */
+static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, uint64_t *room,
+			  size_t room_words)
 {
 	unsigned u_bits = 1;
 	while (u_bits < 32 && (1ull << u_bits) < nr)
 		u_bits++;
 	uint64_t u_mask = (1ull << u_bits) - 1;
-	/* the type sort's words serve, unless names outnumber types */
-	uint64_t *own = nr > room ? malloc(nr * sizeof(*own) * 2) : NULL;
-	uint64_t *w = own ? own : room_w, *tmp = own ? own + nr : room_tmp;
-	if (nr > room && !own)
+	/* the words sorted, the next eight bytes, the eight after those, the
+	 * radix sort's buffer: the sort's room serves, unless names outnumber
+	 * types */
+	uint64_t *own = 4 * nr > room_words ? malloc(nr * sizeof(*own) * 4) : NULL;
+	uint64_t *w = own ? own : room, *next[2] = {w + nr, w + 2 * nr};
+	if (4 * nr > room_words && !own)
 		return -ENOMEM;
-	for (size_t u = 0; u < nr; u++)
-		w[u] = (name_prefix(d, nm->num[u]) & ~u_mask) | u;
-	c_radix_sort(w, tmp, nr, u_bits, 64);
-	/* the bytes that the sorted words hold whole; the next eight of each
-	 * string, by index in tmp (free again), read in offset order, where
-	 * the groups would read them scattered */
+	/* the bytes that the sorted words hold whole, and the sixteen after
+	 * them, read in offset order, where the groups would read them
+	 * scattered */
 	uint32_t depth = (64 - u_bits) / 8;
 	for (size_t u = 0; u < nr; u++)
-		tmp[u] = word_after(d, nm->num[u], depth);
+		w[u] = (read_words(d, nm->num[u], depth, &next[0][u], &next[1][u]) & ~u_mask) | u;
+	c_radix_sort(w, w + 3 * nr, nr, u_bits, 64);
 	uint32_t ord = 0;
 	int err = 0;
 	for (size_t lo = 0, hi; lo < nr; lo = hi) {
@@ -230,7 +279,7 @@ static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, 
 				nm->num[w[i] & u_mask] = ord;
 			continue;
 		}
-		if (number_group(d, nm, w + lo, len, u_mask, tmp, depth, &ord)) {
+		if (number_group(d, nm, w + lo, len, u_mask, next, depth, &ord)) {
 			err = -ENOMEM;
 			break;
 		}
@@ -242,8 +291,8 @@ static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, 
 	return err;
 }
 
-int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *w,
-		   uint64_t *tmp, size_t room)
+int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
+		   size_t room_words)
 {
 	size_t words = nm->total / 64 + 1;
 	if (!(nm->num = malloc(marks * sizeof(*nm->num))))
@@ -254,7 +303,7 @@ int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint
 		for (uint64_t bitsleft = nm->used.bits[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
 	}
-	int err = number_strings(d, nm, nr, w, tmp, room);
+	int err = number_strings(d, nm, nr, room, room_words);
 	free(nm->scratch);
 	nm->scratch = NULL;
 	return err;

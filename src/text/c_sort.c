@@ -149,6 +149,13 @@ struct sorter {
 	size_t tables_sz;
 };
 
+/* the words from w to the end of the tables (w, tmp, pos): scratch before
+ * the keys are sorted */
+static size_t scratch_words(const struct sorter *s)
+{
+	return (size_t)s->m * 2 + s->m / 2;
+}
+
 /* The two names of each type into its key's room, for the keys, and the
  * enumerators' (for c_names_count) marked; how many marks, at most that
  * many offsets to list (room not written costs nothing). */
@@ -174,13 +181,25 @@ static size_t mark_names(struct sorter *s, struct c_names *nm)
 }
 
 /* Sort the positions by key (kbits wide): LSD over chunks of the key
- * that fit above the position in a word, each chunk a stable radix sort. */
+ * that fit above the position in a word, each chunk a stable radix sort
+ * (one, where the key and the position fit a word); then the keys in
+ * sorted order into tmp, where the runs are read from. */
 static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 {
 	unsigned room = 64 - s->pos_bits;
+	if (kbits <= room) {
+		for (uint32_t p = 0; p < s->m; p++)
+			s->w[p] = s->key[p] << s->pos_bits | p;
+		c_radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + kbits);
+		for (uint32_t i = 0; i < s->m; i++) {
+			pos[i] = (uint32_t)(s->w[i] & s->pos_mask);
+			s->tmp[i] = s->w[i] >> s->pos_bits;
+		}
+		return;
+	}
 	for (uint32_t i = 0; i < s->m; i++)
 		pos[i] = i;
-	for (unsigned lo = 0; lo < kbits || lo == 0; lo += room) {
+	for (unsigned lo = 0; lo < kbits; lo += room) {
 		unsigned w = kbits - lo < room ? kbits - lo : room;
 		uint64_t mask = w >= 64 ? ~0ull : (1ull << w) - 1;
 		for (uint32_t i = 0; i < s->m; i++)
@@ -188,31 +207,31 @@ static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 		c_radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + w);
 		for (uint32_t i = 0; i < s->m; i++)
 			pos[i] = (uint32_t)(s->w[i] & s->pos_mask);
-		if (kbits <= lo + room)
-			break;
 	}
+	for (uint32_t i = 0; i < s->m; i++)
+		s->tmp[i] = s->key[pos[i]];
 }
 
-static bool bit_test(const uint64_t *bits, size_t i)
-{
-	return bits[i / 64] >> (i % 64) & 1;
-}
-
-/* The runs of equal keys in sorted order: where each starts (a bit a
+/* The runs of equal keys in sorted order (tmp): where each starts (a bit a
  * position, and one past the end), so that the keys can go. */
-static void mark_runs(const struct sorter *s, const uint32_t *pos, uint64_t *starts)
+static void mark_runs(const struct sorter *s, uint64_t *starts)
 {
-	for (uint32_t i = 0; i <= s->m; i++)
-		if (i == 0 || i == s->m || s->key[pos[i]] != s->key[pos[i - 1]])
-			starts[i / 64] |= 1ull << (i % 64);
+	const uint64_t *key = s->tmp;
+	starts[0] |= 1;
+	for (uint32_t i = 1; i < s->m; i++)
+		starts[i / 64] |= (uint64_t)(key[i] != key[i - 1]) << (i % 64);
+	starts[s->m / 64] |= 1ull << (s->m % 64);
 }
 
+/* where the run from lo ends: the next start (there is one at m) */
 static size_t run_end(const struct sorter *s, const uint64_t *starts, size_t lo)
 {
-	size_t hi = lo + 1;
-	while (hi < s->m && !bit_test(starts, hi))
-		hi++;
-	return hi;
+	size_t i = lo + 1, at = i / 64;
+	uint64_t x = starts[at] & (~0ull << (i % 64));
+	while (!x)
+		x = starts[++at];
+	size_t hi = at * 64 + (unsigned)__builtin_ctzll(x);
+	return hi < s->m ? hi : s->m;
 }
 
 /* The chain ends that types in runs reach, their hashes by rank. */
@@ -243,7 +262,7 @@ static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const ui
 		for (size_t i = lo; hi - lo > 1 && i < hi; i++) {
 			uint32_t id = s->sel[pos[i]], e = d->end[id];
 			if (e == id && hashes_its_name_only(d, id) &&
-			    !(s->key[pos[i]] & ((1ull << s->name_bits) - 1)))
+			    !(s->tmp[i] & ((1ull << s->name_bits) - 1)))
 				continue; /* no name (its number 0): hash 0, unread */
 			c_ranked_add(&en->need, e);
 		}
@@ -357,7 +376,7 @@ static int make_keys(struct sorter *s)
 	uint8_t *seen = NULL;
 	int err = c_names_init(&nm, d);
 	if (!err)
-		err = c_names_number(d, &nm, mark_names(s, &nm), s->w, s->tmp, s->m);
+		err = c_names_number(d, &nm, mark_names(s, &nm), s->w, scratch_words(s));
 	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
 	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
 	 * and split BTF together could only just pass it */
@@ -396,12 +415,12 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	if (!err) {
 		unsigned kbits = 2 * s.name_bits + 4;
 		sort_by_key(&s, s.pos, kbits);
-		*first_rank = s.m ? (unsigned)(s.key[s.pos[0]] >> (kbits - 4)) : 0;
+		*first_rank = s.m ? (unsigned)(s.tmp[0] >> (kbits - 4)) : 0;
 		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
 			err = -ENOMEM;
 	}
 	if (!err) {
-		mark_runs(&s, s.pos, starts);
+		mark_runs(&s, starts);
 		err = hash_tied_ends(&s, s.pos, starts, &en);
 	}
 	if (!err) {
