@@ -31,9 +31,53 @@
 
 #define RANK_MAX 10
 
+/* Σ b_j 31^(7-j) of the eight bytes b_j of x (b_0 its lowest), each below
+ * 0x80: pairs, then quads, then the two halves, each step one multiply */
+static inline uint64_t hash_word(uint64_t x)
+{
+	const uint64_t lo8 = 0x00ff00ff00ff00ffull, lo16 = 0x0000ffff0000ffffull;
+	uint64_t p = (x & lo8) * 31 + ((x >> 8) & lo8);
+	uint64_t q = (p & lo16) * (31 * 31) + ((p >> 16) & lo16);
+	return (q & 0xffffffffull) * (31 * 31 * 31 * 31) + (q >> 32);
+}
+
+static const uint64_t pow31[9] = {1,         31,        961,          29791,         923521,
+				  28629151, 887503681, 27512614111ull, 852891037441ull};
+
+/* c_str_hash of the name at off, eight bytes at a time where they are
+ * there to read and all below 0x80 (a char above: byte by byte, signed) */
+static uint64_t name_str_hash(const struct cdump *d, uint32_t off)
+{
+	const char *lim, *s = c_str_lim(d, off, &lim);
+	uint64_t h = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (lim - s >= 8) {
+		uint64_t x, zero;
+		memcpy(&x, s, 8);
+		zero = out_bytes_below(x, 1);
+		if (zero) {
+			unsigned k = (unsigned)__builtin_ctzll(zero) / 8; /* the bytes before the NUL */
+			if (!k)
+				return h;
+			x <<= 64 - 8 * k;
+			if (x & OUT_HIGHS)
+				break;
+			return h * pow31[k] + hash_word(x);
+		}
+		if (x & OUT_HIGHS)
+			break;
+		h = h * pow31[8] + hash_word(x);
+		s += 8;
+	}
+#endif
+	for (; *s; s++)
+		h = h * 31 + (uint64_t)(int64_t)(signed char)*s;
+	return h;
+}
+
 static uint64_t name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off)
 {
-	return name_off ? h * 31 + c_str_hash(c_str(d, name_off)) : h;
+	return name_off ? h * 31 + name_str_hash(d, name_off) : h;
 }
 
 /* the hash of a chain's end with include_members false */
