@@ -419,8 +419,9 @@ static int make_keys(struct sorter *s)
 	struct c_names nm;
 	uint8_t *seen = NULL;
 	int err = c_names_init(&nm, d);
+	size_t marks = err ? 0 : mark_names(s, &nm);
 	if (!err)
-		err = c_names_number(d, &nm, mark_names(s, &nm), s->w, scratch_words(s));
+		err = c_names_number(d, &nm, marks, s->w, scratch_words(s));
 	/* rank and two numbers fit a word: under 2^30 names, as a BTF's type
 	 * section (under 4 GiB, 12 bytes a type at least) guarantees; a base
 	 * and split BTF together could only just pass it */
