@@ -64,7 +64,7 @@ static uint64_t name_prefix(const struct cdump *d, uint32_t off)
 
 /* The counts of every digit's values in one read: up to three digits a
  * read, in locals (the hot loop of both sorts) */
-#define RADIX_MAX_BITS 10
+#define RADIX_MAX_BITS 12
 
 static void count_digits(uint32_t (*count)[1 << RADIX_MAX_BITS], const uint64_t *v, size_t n, unsigned low_bit,
 			 unsigned bits, const uint64_t *mask, unsigned digits)

@@ -170,8 +170,8 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 {
 	const struct bk_type *t = c_type(d, id);
 	unsigned kind = bk_kind(t);
-	if (d->end[id] != id) /* (an anonymous end's name not read) */
-		return c_named(d, d->end[id]) ? c_type(d, d->end[id])->name_off : 0;
+	if (d->end[id] != id)
+		return c_type(d, d->end[id])->name_off;
 	if (bk_kind_is_enum(kind) && !t->name_off && bk_vlen(t))
 		return ((const struct bk_enum *)bk_type_rest(t))->name_off; /* the same in enum64 */
 	return t->name_off;
