@@ -106,13 +106,27 @@ static uint64_t member_type_hash(const struct cdump *d, uint32_t id)
 }
 
 /* member_type_hash of recent member types, by ID + 1 (0: none): the same
- * few types come back in member after member */
+ * few types come back in member after member; after them (SEEN_HASHES on)
+ * the string hashes of recent member names, by offset (not 0): half of the
+ * names come back too ("next", "flags", ...), read from all over the
+ * string table */
 struct seen_hash {
 	uint32_t id1;
 	uint64_t hash;
 };
 
 #define SEEN_HASHES 4096
+
+static uint64_t member_name_hasher(const struct cdump *d, uint64_t h, uint32_t name_off,
+				   struct seen_hash *names)
+{
+	if (!name_off)
+		return h;
+	struct seen_hash *sn = &names[(uint32_t)(name_off * 0x9e3779b1u) >> 20];
+	if (sn->id1 != name_off)
+		*sn = (struct seen_hash){name_off, name_str_hash(d, name_off)};
+	return h * 31 + sn->hash;
+}
 
 /* btf_type_disambig_hash(id, true) is the chain's part plus this of its
  * end: a struct there mixes in its members' names and their types' hashes */
@@ -124,7 +138,8 @@ static uint64_t end_hash_members(const struct cdump *d, uint32_t e, struct seen_
 		const struct bk_member *m = bk_type_rest(t);
 		for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
 			struct seen_hash *sh = seen ? &seen[m->type % SEEN_HASHES] : NULL;
-			h = name_hasher(d, h, m->name_off);
+			h = seen ? member_name_hasher(d, h, m->name_off, seen + SEEN_HASHES)
+				 : name_hasher(d, h, m->name_off);
 			if (sh && sh->id1 == m->type + 1) {
 				h = h * 31 + sh->hash;
 				continue;
@@ -326,7 +341,7 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	mark_tied_ends(s, pos, starts, en);
 	uint32_t slot = c_ranked_count(&en->need, d->n);
 	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
-	struct seen_hash *seen = calloc(SEEN_HASHES, sizeof(*seen)); /* (none: no cache) */
+	struct seen_hash *seen = calloc(2 * SEEN_HASHES, sizeof(*seen)); /* (none: no caches) */
 	if (!en->hash) {
 		free(seen);
 		return -ENOMEM;
