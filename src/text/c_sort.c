@@ -239,6 +239,35 @@ static size_t mark_names(struct sorter *s, struct c_names *nm)
 	return marks;
 }
 
+/* The keys sorted where key and position fit a word, with one radix sort;
+ * the key of rank RANK_MAX and no names (anonymous prototypes, structs,
+ * pointers to them: half of the running kernel's) left out of it: it is
+ * the least of its rank, so those positions, in order, go in after the
+ * keys of lower ranks. The sorted keys into tmp. */
+static void sort_by_key_word(struct sorter *s, uint32_t *pos)
+{
+	const uint64_t last = (uint64_t)RANK_MAX << (2 * s->name_bits);
+	uint32_t n = 0, z = 0;
+	for (uint32_t p = 0; p < s->m; p++) {
+		if (s->key[p] == last)
+			pos[z++] = p; /* (for now in front) */
+		else
+			s->w[n++] = s->key[p] << s->pos_bits | p;
+	}
+	c_radix_sort(s->w, s->tmp, n, s->pos_bits, s->pos_bits + 2 * s->name_bits + 4);
+	uint32_t before = 0;
+	while (before < n && (s->w[before] >> s->pos_bits) < last)
+		before++;
+	memmove(pos + before, pos, z * sizeof(*pos));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t at = i < before ? i : i + z;
+		pos[at] = (uint32_t)(s->w[i] & s->pos_mask);
+		s->tmp[at] = s->w[i] >> s->pos_bits;
+	}
+	for (uint32_t i = before; i < before + z; i++)
+		s->tmp[i] = last;
+}
+
 /* Sort the positions by key (kbits wide): LSD over chunks of the key
  * that fit above the position in a word, each chunk a stable radix sort
  * (one, where the key and the position fit a word); then the keys in
@@ -247,13 +276,7 @@ static void sort_by_key(struct sorter *s, uint32_t *pos, unsigned kbits)
 {
 	unsigned room = 64 - s->pos_bits;
 	if (kbits <= room) {
-		for (uint32_t p = 0; p < s->m; p++)
-			s->w[p] = s->key[p] << s->pos_bits | p;
-		c_radix_sort(s->w, s->tmp, s->m, s->pos_bits, s->pos_bits + kbits);
-		for (uint32_t i = 0; i < s->m; i++) {
-			pos[i] = (uint32_t)(s->w[i] & s->pos_mask);
-			s->tmp[i] = s->w[i] >> s->pos_bits;
-		}
+		sort_by_key_word(s, pos);
 		return;
 	}
 	for (uint32_t i = 0; i < s->m; i++)
