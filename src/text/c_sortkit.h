@@ -20,7 +20,7 @@ void c_radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsign
  * recursion); less(a, b) as the order */
 #define MERGE_SORT(T, v, n, tmp, less)                                                       \
 	do {                                                                                 \
-		const size_t run_ = 8;                                                       \
+		const size_t run_ = 1;                                                       \
 		for (size_t lo_ = 0; lo_ < (n); lo_ += run_) {                               \
 			size_t hi_ = lo_ + run_ < (n) ? lo_ + run_ : (n);                    \
 			for (size_t i_ = lo_ + 1; i_ < hi_; i_++) {                          \
@@ -37,9 +37,13 @@ void c_radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsign
 				size_t mid_ = lo_ + w_ < (n) ? lo_ + w_ : (n);               \
 				size_t hi_ = lo_ + 2 * w_ < (n) ? lo_ + 2 * w_ : (n);        \
 				size_t i_ = lo_, j_ = mid_, k_ = lo_;                        \
-				while (i_ < mid_ && j_ < hi_)                                \
-					dst_[k_++] = less(&src_[j_], &src_[i_]) ? src_[j_++] \
-										: src_[i_++]; \
+				while (i_ < mid_ && j_ < hi_) { /* (no branch on less) */   \
+					size_t t_ = less(&src_[j_], &src_[i_]);              \
+					const T *p_ = t_ ? &src_[j_] : &src_[i_];            \
+					dst_[k_++] = *p_;                                    \
+					j_ += t_;                                            \
+					i_ += 1 - t_;                                        \
+				}                                                            \
 				while (i_ < mid_)                                            \
 					dst_[k_++] = src_[i_++];                             \
 				while (j_ < hi_)                                             \
