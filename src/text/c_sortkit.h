@@ -20,7 +20,7 @@ void c_radix_sort(uint64_t *v, uint64_t *tmp, size_t n, unsigned low_bit, unsign
  * recursion); less(a, b) as the order */
 #define MERGE_SORT(T, v, n, tmp, less)                                                       \
 	do {                                                                                 \
-		const size_t run_ = 1;                                                       \
+		const size_t run_ = 8;                                                       \
 		for (size_t lo_ = 0; lo_ < (n); lo_ += run_) {                               \
 			size_t hi_ = lo_ + run_ < (n) ? lo_ + run_ : (n);                    \
 			for (size_t i_ = lo_ + 1; i_ < hi_; i_++) {                          \
