@@ -218,27 +218,11 @@ static inline const char *c_str_lim(const struct cdump *d, uint32_t off, const c
 	return t->strs + rel;
 }
 
-/* The string s, which ends in a NUL before lim, into the output: sixteen
- * bytes at a time while they lie before lim (no strlen, no call), what
- * is left near lim byte by byte. */
+/* The string s, which ends in a NUL before lim, into the output: out.h's
+ * shared copy, its fast path inline (no strlen, no call) */
 static inline void c_put_text(struct out *o, const char *s, const char *lim)
 {
-#if OUT_VEC16
-	char *p = out_room(o, 16);
-	while (lim - s >= 16) {
-		__m128i v = out_vec_load(s);
-		unsigned nuls = out_vec_nuls(v);
-		out_vec_store(p, v);
-		if (nuls) {
-			out_commit(o, p + __builtin_ctz(nuls));
-			return;
-		}
-		s += 16;
-		p = out_more_room(o, p + 16, 16);
-	}
-	out_commit(o, p);
-#endif
-	put_str(o, s);
+	out_commit(o, out_put_text(o, out_room(o, OUT_TEXT_ROOM), s, lim, 0));
 }
 
 static inline void c_put_str(struct cdump *d, uint32_t off)
