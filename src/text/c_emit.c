@@ -96,7 +96,7 @@ static bool fname_is_empty(const struct cdump *d, uint32_t fname)
 	return !c_str(d, fname)[0];
 }
 
-static void put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
+void c_put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
 {
 	if (fname == FNAME_TYPEDEF) {
 		if (!fname_is_empty(d, fname) && !last_was_ptr)
@@ -172,18 +172,67 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
  * needs the task machine; <0 on error. *size (unless NULL): c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
-static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
+/* A prototype's parameter list whose parameters are all simple
+ * (c_simple_known), as run_params prints it */
+static void put_simple_params(struct cdump *d, const struct bk_type *proto)
 {
-	bool ptr;
-	int64_t simple_size;
-	if (c_put_simple_type(d, id, &ptr, &simple_size)) {
-		put_decl_name(d, fname, ptr);
-		if (size)
-			*size = simple_size;
-		return 1;
+	const struct bk_param *par = bk_type_rest(proto);
+	uint32_t vlen = bk_vlen(proto);
+	int64_t sz;
+	put_char(d->o, '(');
+	if (!vlen || (vlen == 1 && !par[0].type)) { /* no parameters: (void) */
+		PUT_LIT(d->o, "void)");
+		return;
 	}
+	for (uint32_t i = 0; i < vlen; i++) {
+		if (i)
+			PUT_LIT(d->o, ", ");
+		if (i == vlen - 1 && !par[i].type) {
+			PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+			return;
+		}
+		c_put_simple_decl(d, par[i].type, par[i].name_off, &sz);
+	}
+	put_char(d->o, ')');
+}
+
+/* A prototype, or a pointer to one, whose return type and parameters are
+ * simple (most callbacks: "int (*fn)(struct sock *, int)"), printed at
+ * once as the chain would: 1; 0 (nothing printed) for any other. */
+static int proto_now(struct cdump *d, uint32_t id, uint32_t fname)
+{
+	const struct bk_type *t = c_type(d, id);
+	bool ptr = id && bk_kind(t) == BK_KIND_PTR;
+	uint32_t proto = ptr ? t->type : id;
+	const struct bk_type *pt = c_type(d, proto);
+	if (!proto || bk_kind(pt) != BK_KIND_FUNC_PROTO || !c_simple_known(d, pt->type, false))
+		return 0;
+	const struct bk_param *par = bk_type_rest(pt);
+	for (uint32_t i = 0; i < bk_vlen(pt); i++)
+		if (!c_simple_known(d, par[i].type, true))
+			return 0;
+	int64_t sz;
+	if (ptr) {
+		/* the return type, then the rest of the chain in parentheses */
+		c_put_simple_decl(d, pt->type, 0, &sz); /* (string 0 is "") */
+		PUT_LIT(d->o, " (*");
+		c_put_decl_name(d, fname, true);
+		put_char(d->o, ')');
+	} else {
+		c_put_simple_decl(d, pt->type, fname, &sz);
+	}
+	put_simple_params(d, pt);
+	return 1;
+}
+
+/* decl_now beyond the simple declarations */
+static __attribute__((noinline)) int decl_now_nested(struct cdump *d, uint32_t id,
+						     uint32_t fname, int lvl, int64_t *size)
+{
 	if (size)
 		*size = c_resolve_size(d, id);
+	if (proto_now(d, id, fname))
+		return 1;
 	size_t start = d->decl.n;
 	int e = build_chain(d, id);
 	if (!e && chain_is_flat(d, start)) {
@@ -195,6 +244,17 @@ static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64
 	}
 	d->decl.n = start;
 	return e;
+}
+
+static inline int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
+{
+	int64_t simple_size;
+	if (c_put_simple_decl(d, id, fname, &simple_size)) {
+		if (size)
+			*size = simple_size;
+		return 1;
+	}
+	return decl_now_nested(d, id, fname, lvl, size);
 }
 
 static int run_decl(struct cdump *d, struct task *task)
@@ -400,7 +460,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 		*done = true;
 		drop_mods(d, c);
 		if (!c->cnt) {
-			put_decl_name(d, c->fname, c->flag);
+			c_put_decl_name(d, c->fname, c->flag);
 			put_char(d->o, '[');
 			put_u64(d->o, a->nelems);
 			put_char(d->o, ']');
@@ -422,7 +482,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 		*done = true;
 		drop_mods(d, c);
 		if (!c->cnt) {
-			put_decl_name(d, c->fname, c->flag);
+			c_put_decl_name(d, c->fname, c->flag);
 			return push_params(d, id, c->lvl);
 		}
 		PUT_LIT(d->o, " (");
@@ -448,7 +508,7 @@ static int run_chain(struct cdump *d, struct task c)
 			return e;
 	}
 	if (!done)
-		put_decl_name(d, c.fname, c.flag);
+		c_put_decl_name(d, c.fname, c.flag);
 	return 0;
 }
 

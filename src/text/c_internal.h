@@ -361,10 +361,13 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
  * printed by its name (void too), not defined inline; that name */
 bool c_is_named_end(uint32_t id, const struct bk_type *t);
 void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
-/* The words before the name of a simple declaration (a named end and up
- * to three pointers to it), memoised: true (*ptr: they end in a pointer;
- * *size: c_resolve_size(id)); false, nothing printed, for any other */
-bool c_put_simple_type(struct cdump *d, uint32_t id, bool *ptr, int64_t *size);
+/* A simple declaration (a named end, qualified or not, up to three
+ * pointers to it, arrays of those) whole, its words memoised: true
+ * (*size: c_resolve_size(id)); false, nothing printed, for any other.
+ * fname as c_emit_decl's. */
+bool c_put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname, int64_t *size);
+/* whether it would print id's (unless arrays: and id is no array) */
+bool c_simple_known(struct cdump *d, uint32_t id, bool arrays);
 
 /* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
@@ -378,6 +381,8 @@ int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
  * d->tname_id's deferred) */
 #define FNAME_TYPEDEF UINT32_MAX
 int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl);
+/* the declared name, after a space unless it is empty or a star is before it */
+void c_put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr);
 void c_emit_fini(struct cdump *d);
 
 #endif
