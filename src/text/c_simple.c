@@ -138,7 +138,7 @@ static void put_shape_words(struct cdump *d, const struct shape *sh)
 /* The memo: slots by a hash of the ID, a newer type taking the slot of
  * an older (1024 slots keep about as many as 8192 would: most types that
  * miss are met for the first time, or their names are still deferred) */
-#define MEMO_SLOTS 1024 /* a power of two */
+#define MEMO_SLOTS 2048 /* a power of two */
 #define MEMO_TEXT 48
 #define MEMO_AFTER 16
 
