@@ -286,8 +286,20 @@ static inline bool c_named(const struct cdump *d, uint32_t id)
 	return d->named[id / 64] >> (id % 64) & 1;
 }
 
-/* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
-int c_align_of(struct cdump *d, uint32_t id);
+/* c_types.c: libbpf's btf__align_of (0 when it has none), the memo's
+ * answer inline; btf__resolve_size */
+int c_align_of_slow(struct cdump *d, uint32_t id);
+/* x % a for an alignment a (> 0): a power of two but in odd BTF, so a
+ * mask where it is one (no division), the remainder itself where not */
+static inline uint32_t c_align_rem(uint32_t x, uint32_t a)
+{
+	return a & (a - 1) ? x % a : x & (a - 1);
+}
+static inline int c_align_of(struct cdump *d, uint32_t id)
+{
+	int a = d->align[id];
+	return a >= 0 ? a : c_align_of_slow(d, id);
+}
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 
 /* c_types.c: the pointer size, referenced types, chain ends (and type
@@ -341,8 +353,16 @@ static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 }
 
 /* c_defs.c: names, definitions without declarators, struct layout */
-/* a newline and libbpf's pfx(lvl): a tab a level */
-void c_put_line(struct out *o, int lvl);
+/* A newline and libbpf's pfx(lvl): a tab a level, at most 13. All
+ * sixteen bytes are written (a fixed-size copy, no call) and as many kept
+ * as there are tabs. */
+#define C_MAX_TABS 13
+static inline void c_put_line(struct out *o, int lvl)
+{
+	char *p = out_room(o, 16);
+	memcpy(p, "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", 16);
+	out_commit(o, p + 1 + (lvl < C_MAX_TABS ? lvl : C_MAX_TABS));
+}
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);

@@ -364,8 +364,10 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	case BK_KIND_TYPEDEF: {
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
-		uint32_t id = f->id;
-		struct frame *c = fpush(s, emit_target(d, d->next[id]));
+		uint32_t id = f->id, target = emit_target(d, d->next[id]);
+		if (d->state[target] & ST_EMITTED)
+			return 0; /* (it would return at once: not pushed) */
+		struct frame *c = fpush(s, target);
 		if (!c)
 			return -ENOMEM;
 		c->cont = id;
@@ -373,22 +375,21 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	}
 	case BK_KIND_STRUCT:
 	case BK_KIND_UNION:
-		*st |= ST_EMITTING;
 		/* a definition here (top level, or anonymous so inline) names its
 		 * members' types: they need what they need first */
 		if (top_level || !c_named(d, f->id)) {
+			*st |= ST_EMITTING;
 			f->phase = PH_MEMBERS;
 			f->i = 0;
 			return 0;
 		}
+		/* else at most a forward declaration, at once (libbpf marks it
+		 * emitting for no step between: not marked) */
 		if (!(*st & ST_FWD_EMITTED) && f->id != f->cont) {
 			*st |= ST_FWD_EMITTED;
-			int e = c_put_item(d, OP_STRUCT_FWD, f->id);
-			if (e)
-				return e;
+			return finished(c_put_item(d, OP_STRUCT_FWD, f->id));
 		}
-		f->phase = PH_STRUCT_END;
-		return 0;
+		return 1;
 	case BK_KIND_FUNC_PROTO:
 		f->phase = PH_PROTO;
 		f->i = 0;

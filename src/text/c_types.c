@@ -260,15 +260,18 @@ static int align_leaf(const struct cdump *d, const struct bk_type *t)
 
 static int push_align(struct cdump *d, uint32_t id)
 {
-	struct align_frame *stack = bk_grow_array(d->astack, &d->astack_cap, d->nr_astack,
-						  sizeof(*stack), 64);
-	if (!stack)
-		return -ENOMEM;
-	d->astack = stack;
+	if (__builtin_expect(d->nr_astack >= d->astack_cap, 0)) {
+		struct align_frame *stack = bk_grow_array(d->astack, &d->astack_cap, d->nr_astack,
+							  sizeof(*stack), 64);
+		if (!stack)
+			return -ENOMEM;
+		d->astack = stack;
+	}
 	d->astack[d->nr_astack++] = (struct align_frame){id, 0, 1};
 	d->align[id] = ALIGN_VISITING;
 	return 0;
 }
+
 
 /* One step of a struct's alignment: 1 when done (d->align set), 0 when a
  * member's alignment must be found first (pushed), <0 on error. */
@@ -289,17 +292,17 @@ static int align_struct_step(struct cdump *d, struct align_frame *f)
 		if (a > f->max)
 			f->max = a;
 		/* a member off its natural alignment: the struct is packed */
-		if (!bk_member_bitfield_size(t, &m[f->i]) && m[f->i].offset % (8u * a)) {
+		if (!bk_member_bitfield_size(t, &m[f->i]) && c_align_rem(m[f->i].offset, 8u * a)) {
 			d->align[f->id] = 1;
 			return 1;
 		}
 	}
-	d->align[f->id] = (int8_t)(t->size % f->max ? 1 : f->max);
+	d->align[f->id] = (int8_t)(c_align_rem(t->size, (uint32_t)f->max) ? 1 : f->max);
 	return 1;
 }
 
-/* libbpf's btf__align_of, memoised, on an explicit stack */
-int c_align_of(struct cdump *d, uint32_t id)
+/* libbpf's btf__align_of, on an explicit stack (memoised: c_align_of) */
+int c_align_of_slow(struct cdump *d, uint32_t id)
 {
 	if (d->align[id] != ALIGN_UNSET)
 		return d->align[id] == ALIGN_VISITING ? 0 : d->align[id];
