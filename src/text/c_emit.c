@@ -42,16 +42,22 @@ struct task {
 	int64_t off;  /* T_MEMBER*: bit offset after the previous member */
 };
 
-/* pushed tasks never fail silently: on ENOMEM the machine stops with it */
-static struct task *push_task(struct cdump *d, enum task_op op)
+static __attribute__((noinline)) bool grow_tasks(struct cdump *d)
 {
 	void *tasks = bk_grow_array(d->tasks, &d->tasks_cap, d->nr_tasks, sizeof(struct task), 256);
-	if (!tasks)
+	if (tasks)
+		d->tasks = tasks;
+	return tasks;
+}
+
+/* pushed tasks never fail silently: on ENOMEM the machine stops with it
+ * (inline, its growing not) */
+static inline struct task *push_task(struct cdump *d, enum task_op op)
+{
+	if (__builtin_expect(d->nr_tasks >= d->tasks_cap, 0) && !grow_tasks(d))
 		return NULL;
-	d->tasks = tasks;
 	struct task *t = (struct task *)d->tasks + d->nr_tasks++;
-	memset(t, 0, sizeof(*t));
-	t->op = (uint8_t)op;
+	*t = (struct task){.op = (uint8_t)op};
 	return t;
 }
 
@@ -338,9 +344,14 @@ static int run_member(struct cdump *d, struct task m)
 		if (m.off < m_off) /* a gap before it (its alignment asked only then) */
 			c_put_bit_padding(d, m.off, m_off, m.packed ? 1 : c_align_of(d, mem->type),
 					  m.flag && m_sz, m.lvl + 1);
-		c_put_line(d->o, m.lvl + 1);
 		int64_t sz;
-		int r = decl_now(d, mem->type, mem->name_off, m.lvl + 1, &sz);
+		if (c_put_simple_member(d, mem->type, mem->name_off, m.lvl + 1, (uint32_t)m_sz, &sz)) {
+			m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;
+			m.flag = m_sz != 0;
+			continue;
+		}
+		c_put_line(d->o, m.lvl + 1);
+		int r = decl_now_nested(d, mem->type, mem->name_off, m.lvl + 1, &sz);
 		if (r < 0)
 			return r;
 		m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;

@@ -387,6 +387,10 @@ void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
  * (*size: c_resolve_size(id)); false, nothing printed, for any other.
  * fname as c_emit_decl's. */
 bool c_put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname, int64_t *size);
+/* the same, a struct member's line whole: the newline and lvl tabs (as
+ * c_put_line), the declaration, its bits (unless 0) and the semicolon */
+bool c_put_simple_member(struct cdump *d, uint32_t id, uint32_t name_off, int lvl, uint32_t bits,
+			 int64_t *size);
 /* whether it would print id's (unless arrays: and id is no array) */
 bool c_simple_known(struct cdump *d, uint32_t id, bool arrays);
 

@@ -231,32 +231,83 @@ static __attribute__((noinline)) bool put_missed(struct cdump *d, struct memo_sl
 	return true;
 }
 
-bool c_put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname, int64_t *size)
+/* whether the slot holds id's words, for this printer (words with a
+ * mention are no use to the writer, which the helper's printer ahead
+ * becomes: c_helper.c) */
+static inline bool memo_hit(const struct cdump *d, const struct memo_slot *slot, uint32_t id)
 {
-	struct memo_slot *slot = memo_slot(d, id);
-	/* (words with a mention are no use to the writer, which the helper's
-	 * printer ahead becomes: c_helper.c) */
-	if (__builtin_expect(!slot || slot->id1 != id + 1 || (slot->m_kind && !d->mentions), 0))
-		return put_missed(d, slot, id, fname, size);
-	/* the words, a fixed size copied (no call), the name and the sizes
-	 * through one cursor */
-	*size = slot->size;
-	char *p = out_room(d->o, MEMO_TEXT + 1 + OUT_TEXT_ROOM + MEMO_AFTER);
+	return slot && slot->id1 == id + 1 && (!slot->m_kind || d->mentions);
+}
+
+/* A hit's declaration at p (room for MEMO_ROOM + after bytes): the words,
+ * a fixed size copied (no call), the name and the sizes; the cursor after
+ * it, with room for after more bytes. */
+#define MEMO_ROOM (MEMO_TEXT + 1 + OUT_TEXT_ROOM + MEMO_AFTER)
+
+static inline char *put_hit(struct cdump *d, const struct memo_slot *slot, char *p,
+			    uint32_t name_off, size_t after)
+{
 	memcpy(p, slot->text, MEMO_TEXT);
 	if (__builtin_expect(slot->m_kind, 0))
 		mention_again(d, slot, p);
 	p += slot->len;
+	const char *lim, *name = c_str_lim(d, name_off, &lim);
+	*p = ' ';
+	p += name[0] && !slot->ptr;
+	p = out_put_text(d->o, p, name, lim, MEMO_AFTER + after);
+	memcpy(p, slot->after, MEMO_AFTER);
+	return p + slot->after_len;
+}
+
+bool c_put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname, int64_t *size)
+{
+	struct memo_slot *slot = memo_slot(d, id);
+	if (__builtin_expect(!memo_hit(d, slot, id), 0))
+		return put_missed(d, slot, id, fname, size);
+	*size = slot->size;
 	if (__builtin_expect(fname == FNAME_TYPEDEF, 0)) {
-		out_commit(d->o, p);
+		char *p = out_room(d->o, MEMO_TEXT);
+		memcpy(p, slot->text, MEMO_TEXT);
+		if (slot->m_kind)
+			mention_again(d, slot, p);
+		out_commit(d->o, p + slot->len);
 		c_put_decl_name(d, fname, slot->ptr);
 		put_bytes(d->o, slot->after, slot->after_len);
 		return true;
 	}
-	const char *lim, *name = c_str_lim(d, fname, &lim);
-	*p = ' ';
-	p += name[0] && !slot->ptr;
-	p = out_put_text(d->o, p, name, lim, MEMO_AFTER);
-	memcpy(p, slot->after, MEMO_AFTER);
-	out_commit(d->o, p + slot->after_len);
+	out_commit(d->o, put_hit(d, slot, out_room(d->o, MEMO_ROOM), fname, 0));
+	return true;
+}
+
+bool c_put_simple_member(struct cdump *d, uint32_t id, uint32_t name_off, int lvl, uint32_t bits,
+			 int64_t *size)
+{
+	struct memo_slot *slot = memo_slot(d, id);
+	if (__builtin_expect(!memo_hit(d, slot, id), 0)) {
+		struct shape sh;
+		if (!simple_shape(d, id, &sh))
+			return false;
+		c_put_line(d->o, lvl);
+		put_shape(d, slot, id, name_off, &sh, size);
+		char *p = out_room(d->o, 16);
+		if (bits) {
+			memcpy(p, ": ", 2);
+			p = fmt_u32(p + 2, bits);
+		}
+		*p++ = ';';
+		out_commit(d->o, p);
+		return true;
+	}
+	/* the line, the declaration and what ends it through one cursor */
+	*size = slot->size;
+	char *p = out_room(d->o, 16 + MEMO_ROOM + 16);
+	memcpy(p, "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", 16); /* c_put_line's */
+	p = put_hit(d, slot, p + 1 + (lvl < C_MAX_TABS ? lvl : C_MAX_TABS), name_off, 16);
+	if (__builtin_expect(bits, 0)) {
+		memcpy(p, ": ", 2);
+		p = fmt_u32(p + 2, bits);
+	}
+	*p++ = ';';
+	out_commit(d->o, p);
 	return true;
 }
