@@ -147,13 +147,14 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 		put_name(d, t->name_off, done ? d->dup[id] : 0);
 		return;
 	}
-	const char *name = c_str(d, t->name_off);
-	size_t len = strlen(name);
-	if (len > DEFER_NAME_MAX) {
+	/* (printed, then taken back if it is that long: no strlen) */
+	size_t at = d->o->len;
+	c_put_str(d, t->name_off);
+	if (!d->o->err && d->o->len - at > DEFER_NAME_MAX) {
+		d->o->len = at; /* (the output of a printer ahead is in memory) */
 		defer_name(d, kind, id);
 		return;
 	}
-	put_bytes(d->o, name, len);
 	defer_name(d, suffix_kind, id);
 }
 
