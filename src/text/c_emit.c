@@ -174,8 +174,6 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 	return true;
 }
 
-/* Print a flat declaration at once: 1; or 0 (nothing printed) when it
- * needs the task machine; <0 on error. *size (unless NULL): c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
 /* A prototype's parameter list whose parameters are all simple
@@ -231,7 +229,10 @@ static int proto_now(struct cdump *d, uint32_t id, uint32_t fname)
 	return 1;
 }
 
-/* decl_now beyond the simple declarations */
+/* Print a declaration that needs no nested step at once: 1; or 0 (nothing
+ * printed) when it needs the task machine; <0 on error. *size (unless
+ * NULL): c_resolve_size(id). The simple ones (c_simple.c) inline, the
+ * others (prototypes, flat chains) apart. */
 static __attribute__((noinline)) int decl_now_nested(struct cdump *d, uint32_t id,
 						     uint32_t fname, int lvl, int64_t *size)
 {
