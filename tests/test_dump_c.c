@@ -448,6 +448,100 @@ static void test_simple_declarations(void **state)
 	bk_btf_free(btf);
 }
 
+/* The other shapes printed at once (c_simple.c, c_emit.c's proto_now):
+ * qualifiers on a named end (the innermost first), arrays of simple types
+ * (the outermost size first, a typedef of one too), prototypes and
+ * pointers to them whose parts are simple (a vararg, no parameters, an
+ * unnamed one); and beside them what still takes the declarator chain,
+ * to print the same: a qualifier outside an array (dropped), a pointer to
+ * an array, a prototype with a pointer to a prototype for a parameter, a
+ * restrict pointer. (The offsets make the struct packed, with padding.) */
+static void test_simple_shapes(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[1] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n"
+		"[2] INT 'char' size=1 bits_offset=0 nr_bits=8 encoding=SIGNED\n"
+		"[3] CONST '(anon)' type_id=2\n"
+		"[4] PTR '(anon)' type_id=3\n"
+		"[5] VOLATILE '(anon)' type_id=3\n"
+		"[6] PTR '(anon)' type_id=5\n"
+		"[7] ARRAY '(anon)' type_id=1 index_type_id=1 nr_elems=4\n"
+		"[8] ARRAY '(anon)' type_id=7 index_type_id=1 nr_elems=2\n"
+		"[9] ARRAY '(anon)' type_id=4 index_type_id=1 nr_elems=3\n"
+		"[10] CONST '(anon)' type_id=7\n"
+		"[11] PTR '(anon)' type_id=7\n"
+		"[12] ARRAY '(anon)' type_id=3 index_type_id=1 nr_elems=5\n"
+		"[13] FUNC_PROTO '(anon)' ret_type_id=4 vlen=3\n"
+		"\t'a' type_id=1\n"
+		"\t'' type_id=6\n"
+		"\t'' type_id=0\n"
+		"[14] PTR '(anon)' type_id=13\n"
+		"[15] FUNC_PROTO '(anon)' ret_type_id=0 vlen=0\n"
+		"[16] PTR '(anon)' type_id=15\n"
+		"[17] FUNC_PROTO '(anon)' ret_type_id=1 vlen=1\n"
+		"\t'fn' type_id=14\n"
+		"[18] PTR '(anon)' type_id=17\n"
+		"[19] FUNC_PROTO '(anon)' ret_type_id=1 vlen=1\n"
+		"\t'x' type_id=8\n"
+		"[20] TYPEDEF 'cb_t' type_id=14\n"
+		"[21] TYPEDEF 'proto_t' type_id=19\n"
+		"[22] TYPEDEF 'grid_t' type_id=8\n"
+		"[23] RESTRICT '(anon)' type_id=4\n"
+		"[24] PTR '(anon)' type_id=23\n"
+		"[25] STRUCT 'shapes' size=160 vlen=15\n"
+		"\t'c' type_id=4 bits_offset=0\n"
+		"\t'v' type_id=6 bits_offset=64\n"
+		"\t'a' type_id=7 bits_offset=128\n"
+		"\t'g' type_id=8 bits_offset=256\n"
+		"\t's' type_id=9 bits_offset=512\n"
+		"\t'k' type_id=10 bits_offset=704\n"
+		"\t'pa' type_id=11 bits_offset=832\n"
+		"\t'ca' type_id=12 bits_offset=896\n"
+		"\t'f' type_id=14 bits_offset=960\n"
+		"\t'n' type_id=16 bits_offset=1024\n"
+		"\t'h' type_id=18 bits_offset=1088\n"
+		"\t't' type_id=20 bits_offset=1152\n"
+		"\t'r' type_id=24 bits_offset=1216\n"
+		"\t'q' type_id=1 bits_offset=1280 bitfield_size=3\n"
+		"\t'z' type_id=22 bits_offset=1288\n";
+	/* each definition, in an order that depends on the mode */
+	static const char *const want[] = {
+		"typedef int grid_t[2][4];\n",
+		"typedef const char * (*cb_t)(int a, const volatile char *, ...);\n",
+		"struct shapes {\n"
+		"\tconst char *c;\n"
+		"\tconst volatile char *v;\n"
+		"\tint a[4];\n"
+		"\tint g[2][4];\n"
+		"\tconst char *s[3];\n"
+		"\tint k[4];\n"
+		"\tint (*pa)[4];\n"
+		"\tconst char ca[5];\n"
+		"\tlong: 0;\n"
+		"\tconst char * (*f)(int a, const volatile char *, ...);\n"
+		"\tvoid (*n)(void);\n"
+		"\tint (*h)(const char * (*fn)(int a, const volatile char *, ...));\n"
+		"\tcb_t t;\n"
+		"\tconst char * restrict *r;\n"
+		"\tint q: 3;\n"
+		"\tgrid_t z;\n"
+		"} __attribute__((packed));\n",
+		"typedef int proto_t(int x[2][4]);\n",
+	};
+	struct bk_btf *btf = assemble(text, NULL);
+	const struct bk_dump_c_opts *modes[] = {NULL, &UNSORTED};
+	for (size_t i = 0; i < 2; i++) {
+		size_t len;
+		char *got = dump_c(btf, modes[i], &len);
+		for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+			if (!strstr(got, want[k]))
+				fail_msg("mode %zu: no\n%s\nin\n%s", i, want[k], got);
+		free(got);
+	}
+	bk_btf_free(btf);
+}
+
 /* ---- the output compiles ---------------------------------------------------------- */
 
 static bool have_tool(const char *name)
@@ -729,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_nested_anonymous),
 		cmocka_unit_test(test_repeated_names),
 		cmocka_unit_test(test_simple_declarations),
+		cmocka_unit_test(test_simple_shapes),
 		cmocka_unit_test_setup_teardown(test_kernels_compile, bkt_tmpdir_setup,
 						bkt_tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_nested_compiles, bkt_tmpdir_setup,

@@ -10,19 +10,6 @@
 
 #include "text/c_internal.h"
 
-/* libbpf's pfx(): one tab a level, at most 13; after a newline. All
- * sixteen bytes are written (a fixed-size copy, no call) and as many kept
- * as there are tabs. */
-static const char NL_TABS[16] = "\n\t\t\t\t\t\t\t\t\t\t\t\t\t";
-#define MAX_TABS 13
-
-void c_put_line(struct out *o, int lvl)
-{
-	char *p = out_room(o, sizeof(NL_TABS));
-	memcpy(p, NL_TABS, sizeof(NL_TABS));
-	out_commit(o, p + 1 + (lvl < MAX_TABS ? lvl : MAX_TABS));
-}
-
 /* ---- names: libbpf's type_names and ident_names ------------------------------ */
 
 /* names are kept as string offsets: twelve bytes a slot */
@@ -160,13 +147,14 @@ static void defer_type_name(struct cdump *d, uint32_t id, unsigned kind, unsigne
 		put_name(d, t->name_off, done ? d->dup[id] : 0);
 		return;
 	}
-	const char *name = c_str(d, t->name_off);
-	size_t len = strlen(name);
-	if (len > DEFER_NAME_MAX) {
+	/* (printed, then taken back if it is that long: no strlen) */
+	size_t at = d->o->len;
+	c_put_str(d, t->name_off);
+	if (!d->o->err && d->o->len - at > DEFER_NAME_MAX) {
+		d->o->len = at; /* (the output of a printer ahead is in memory) */
 		defer_name(d, kind, id);
 		return;
 	}
-	put_bytes(d->o, name, len);
 	defer_name(d, suffix_kind, id);
 }
 
@@ -221,33 +209,35 @@ void c_emit_fwd_def(struct cdump *d, uint32_t id)
 	c_put_type_name(d, id);
 }
 
-static void put_enumerator(struct cdump *d, uint32_t name_off)
+/* An enumerator's line up to its value: the tabs, the name and its ___N
+ * (enumerators share a namespace with typedefs; printed ahead, the ___N
+ * deferred unless the name is given out once), through one cursor with
+ * room for after more bytes. */
+static char *put_enumerator(struct cdump *d, int lvl, uint32_t name_off, size_t after)
 {
-	/* enumerators share a namespace with typedefs */
-	uint32_t dup = name_dups(d, &d->ident_names, name_off);
-	c_put_str(d, name_off);
-	put_suffix(d, dup);
+	uint32_t dup = d->mentions ? 0 : name_dups(d, &d->ident_names, name_off);
+	const char *lim, *name = c_str_lim(d, name_off, &lim);
+	char *p = out_room(d->o, 16 + OUT_TEXT_ROOM + after);
+	memcpy(p, "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", 16); /* c_put_line's */
+	p = out_put_text(d->o, p + 1 + (lvl + 1 < C_MAX_TABS ? lvl + 1 : C_MAX_TABS), name, lim,
+			 after);
+	if (d->mentions ? c_name_single(d, name_off) : dup <= 1)
+		return p;
+	out_commit(d->o, p);
+	if (d->mentions)
+		defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
+	else
+		put_suffix(d, dup);
+	return out_room(d->o, after);
 }
 
-static void put_enum_value_name(struct cdump *d, int lvl, uint32_t name_off)
+/* " = VALUE," of a 32-bit enumerator at p (room for 16 bytes) */
+static char *put_enum_value(char *p, int32_t val, bool is_signed)
 {
-	c_put_line(d->o, lvl + 1);
-	if (d->mentions) {
-		c_put_str(d, name_off);
-		if (!c_name_single(d, name_off))
-			defer_name(d, M_ENUMERATOR_SUFFIX, name_off);
-	} else
-		put_enumerator(d, name_off);
-}
-
-/* " = VALUE," of a 32-bit enumerator, through one cursor */
-static void put_enum_value(struct out *o, int32_t val, bool is_signed)
-{
-	char *p = out_room(o, 16);
 	memcpy(p, " = ", 3);
 	p = is_signed ? fmt_i64(p + 3, val) : fmt_u32(p + 3, (uint32_t)val);
 	*p++ = ',';
-	out_commit(o, p);
+	return p;
 }
 
 void c_put_mention(struct cdump *d, unsigned kind, uint32_t val)
@@ -310,15 +300,14 @@ void c_emit_enum_def(struct cdump *d, uint32_t id, int lvl)
 	PUT_LIT(d->o, " {");
 	if (bk_kind(t) == BK_KIND_ENUM) {
 		const struct bk_enum *v = bk_type_rest(t);
-		for (uint32_t i = 0; i < vlen; i++, v++) {
-			put_enum_value_name(d, lvl, v->name_off);
-			put_enum_value(d->o, v->val, is_signed);
-		}
+		for (uint32_t i = 0; i < vlen; i++, v++)
+			out_commit(d->o, put_enum_value(put_enumerator(d, lvl, v->name_off, 16),
+							v->val, is_signed));
 	} else {
 		const struct bk_enum64 *v = bk_type_rest(t);
 		for (uint32_t i = 0; i < vlen; i++, v++) {
 			uint64_t val = (uint64_t)v->val_hi32 << 32 | v->val_lo32;
-			put_enum_value_name(d, lvl, v->name_off);
+			out_commit(d->o, put_enumerator(d, lvl, v->name_off, 0));
 			PUT_LIT(d->o, " = ");
 			if (is_signed) {
 				put_i64(d->o, (int64_t)val);
@@ -395,12 +384,12 @@ bool c_struct_is_packed(struct cdump *d, uint32_t id)
 	int max_align = 1;
 	for (uint32_t i = 0; i < bk_vlen(t); i++, m++) {
 		int align = c_align_of(d, m->type);
-		if (align > 0 && !bk_member_bitfield_size(t, m) && m->offset % (8u * align))
+		if (align > 0 && !bk_member_bitfield_size(t, m) && c_align_rem(m->offset, 8u * align))
 			return true;
 		if (align > max_align)
 			max_align = align;
 	}
-	return t->size % max_align != 0;
+	return c_align_rem(t->size, (uint32_t)max_align) != 0;
 }
 
 /* one anonymous padding bitfield: "TYPE: BITS;" on its own line */

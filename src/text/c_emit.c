@@ -42,16 +42,22 @@ struct task {
 	int64_t off;  /* T_MEMBER*: bit offset after the previous member */
 };
 
-/* pushed tasks never fail silently: on ENOMEM the machine stops with it */
-static struct task *push_task(struct cdump *d, enum task_op op)
+static __attribute__((noinline)) bool grow_tasks(struct cdump *d)
 {
 	void *tasks = bk_grow_array(d->tasks, &d->tasks_cap, d->nr_tasks, sizeof(struct task), 256);
-	if (!tasks)
+	if (tasks)
+		d->tasks = tasks;
+	return tasks;
+}
+
+/* pushed tasks never fail silently: on ENOMEM the machine stops with it
+ * (inline, its growing not) */
+static inline struct task *push_task(struct cdump *d, enum task_op op)
+{
+	if (__builtin_expect(d->nr_tasks >= d->tasks_cap, 0) && !grow_tasks(d))
 		return NULL;
-	d->tasks = tasks;
 	struct task *t = (struct task *)d->tasks + d->nr_tasks++;
-	memset(t, 0, sizeof(*t));
-	t->op = (uint8_t)op;
+	*t = (struct task){.op = (uint8_t)op};
 	return t;
 }
 
@@ -96,7 +102,7 @@ static bool fname_is_empty(const struct cdump *d, uint32_t fname)
 	return !c_str(d, fname)[0];
 }
 
-static void put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
+void c_put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr)
 {
 	if (fname == FNAME_TYPEDEF) {
 		if (!fname_is_empty(d, fname) && !last_was_ptr)
@@ -168,22 +174,72 @@ static bool chain_is_flat(const struct cdump *d, size_t start)
 	return true;
 }
 
-/* Print a flat declaration at once: 1; or 0 (nothing printed) when it
- * needs the task machine; <0 on error. *size (unless NULL): c_resolve_size(id) */
 static int run_chain(struct cdump *d, struct task c);
 
-static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
+/* A prototype's parameter list whose parameters are all simple
+ * (c_simple_known), as run_params prints it */
+static void put_simple_params(struct cdump *d, const struct bk_type *proto)
 {
-	bool ptr;
-	int64_t simple_size;
-	if (c_put_simple_type(d, id, &ptr, &simple_size)) {
-		put_decl_name(d, fname, ptr);
-		if (size)
-			*size = simple_size;
-		return 1;
+	const struct bk_param *par = bk_type_rest(proto);
+	uint32_t vlen = bk_vlen(proto);
+	int64_t sz;
+	put_char(d->o, '(');
+	if (!vlen || (vlen == 1 && !par[0].type)) { /* no parameters: (void) */
+		PUT_LIT(d->o, "void)");
+		return;
 	}
+	for (uint32_t i = 0; i < vlen; i++) {
+		if (i)
+			PUT_LIT(d->o, ", ");
+		if (i == vlen - 1 && !par[i].type) {
+			PUT_LIT(d->o, "...)"); /* a last void parameter is the vararg */
+			return;
+		}
+		c_put_simple_decl(d, par[i].type, par[i].name_off, &sz);
+	}
+	put_char(d->o, ')');
+}
+
+/* A prototype, or a pointer to one, whose return type and parameters are
+ * simple (most callbacks: "int (*fn)(struct sock *, int)"), printed at
+ * once as the chain would: 1; 0 (nothing printed) for any other. */
+static int proto_now(struct cdump *d, uint32_t id, uint32_t fname)
+{
+	const struct bk_type *t = c_type(d, id);
+	bool ptr = id && bk_kind(t) == BK_KIND_PTR;
+	uint32_t proto = ptr ? t->type : id;
+	const struct bk_type *pt = c_type(d, proto);
+	if (!proto || bk_kind(pt) != BK_KIND_FUNC_PROTO || !c_simple_known(d, pt->type, false))
+		return 0;
+	const struct bk_param *par = bk_type_rest(pt);
+	for (uint32_t i = 0; i < bk_vlen(pt); i++)
+		if (!c_simple_known(d, par[i].type, true))
+			return 0;
+	int64_t sz;
+	if (ptr) {
+		/* the return type, then the rest of the chain in parentheses */
+		c_put_simple_decl(d, pt->type, 0, &sz); /* (string 0 is "") */
+		PUT_LIT(d->o, " (*");
+		c_put_decl_name(d, fname, true);
+		put_char(d->o, ')');
+	} else {
+		c_put_simple_decl(d, pt->type, fname, &sz);
+	}
+	put_simple_params(d, pt);
+	return 1;
+}
+
+/* Print a declaration that needs no nested step at once: 1; or 0 (nothing
+ * printed) when it needs the task machine; <0 on error. *size (unless
+ * NULL): c_resolve_size(id). The simple ones (c_simple.c) inline, the
+ * others (prototypes, flat chains) apart. */
+static __attribute__((noinline)) int decl_now_nested(struct cdump *d, uint32_t id,
+						     uint32_t fname, int lvl, int64_t *size)
+{
 	if (size)
 		*size = c_resolve_size(d, id);
+	if (proto_now(d, id, fname))
+		return 1;
 	size_t start = d->decl.n;
 	int e = build_chain(d, id);
 	if (!e && chain_is_flat(d, start)) {
@@ -195,6 +251,17 @@ static int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64
 	}
 	d->decl.n = start;
 	return e;
+}
+
+static inline int decl_now(struct cdump *d, uint32_t id, uint32_t fname, int lvl, int64_t *size)
+{
+	int64_t simple_size;
+	if (c_put_simple_decl(d, id, fname, &simple_size)) {
+		if (size)
+			*size = simple_size;
+		return 1;
+	}
+	return decl_now_nested(d, id, fname, lvl, size);
 }
 
 static int run_decl(struct cdump *d, struct task *task)
@@ -278,9 +345,14 @@ static int run_member(struct cdump *d, struct task m)
 		if (m.off < m_off) /* a gap before it (its alignment asked only then) */
 			c_put_bit_padding(d, m.off, m_off, m.packed ? 1 : c_align_of(d, mem->type),
 					  m.flag && m_sz, m.lvl + 1);
-		c_put_line(d->o, m.lvl + 1);
 		int64_t sz;
-		int r = decl_now(d, mem->type, mem->name_off, m.lvl + 1, &sz);
+		if (c_put_simple_member(d, mem->type, mem->name_off, m.lvl + 1, (uint32_t)m_sz, &sz)) {
+			m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;
+			m.flag = m_sz != 0;
+			continue;
+		}
+		c_put_line(d->o, m.lvl + 1);
+		int r = decl_now_nested(d, mem->type, mem->name_off, m.lvl + 1, &sz);
 		if (r < 0)
 			return r;
 		m.off = m_sz ? m_off + m_sz : m_off + (sz > 0 ? sz : 0) * 8;
@@ -400,7 +472,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 		*done = true;
 		drop_mods(d, c);
 		if (!c->cnt) {
-			put_decl_name(d, c->fname, c->flag);
+			c_put_decl_name(d, c->fname, c->flag);
 			put_char(d->o, '[');
 			put_u64(d->o, a->nelems);
 			put_char(d->o, ']');
@@ -422,7 +494,7 @@ static int chain_step(struct cdump *d, struct task *c, bool *done)
 		*done = true;
 		drop_mods(d, c);
 		if (!c->cnt) {
-			put_decl_name(d, c->fname, c->flag);
+			c_put_decl_name(d, c->fname, c->flag);
 			return push_params(d, id, c->lvl);
 		}
 		PUT_LIT(d->o, " (");
@@ -448,7 +520,7 @@ static int run_chain(struct cdump *d, struct task c)
 			return e;
 	}
 	if (!done)
-		put_decl_name(d, c.fname, c.flag);
+		c_put_decl_name(d, c.fname, c.flag);
 	return 0;
 }
 

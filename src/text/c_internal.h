@@ -218,27 +218,11 @@ static inline const char *c_str_lim(const struct cdump *d, uint32_t off, const c
 	return t->strs + rel;
 }
 
-/* The string s, which ends in a NUL before lim, into the output: sixteen
- * bytes at a time while they lie before lim (no strlen, no call), what
- * is left near lim byte by byte. */
+/* The string s, which ends in a NUL before lim, into the output: out.h's
+ * shared copy, its fast path inline (no strlen, no call) */
 static inline void c_put_text(struct out *o, const char *s, const char *lim)
 {
-#if OUT_VEC16
-	char *p = out_room(o, 16);
-	while (lim - s >= 16) {
-		__m128i v = out_vec_load(s);
-		unsigned nuls = out_vec_nuls(v);
-		out_vec_store(p, v);
-		if (nuls) {
-			out_commit(o, p + __builtin_ctz(nuls));
-			return;
-		}
-		s += 16;
-		p = out_more_room(o, p + 16, 16);
-	}
-	out_commit(o, p);
-#endif
-	put_str(o, s);
+	out_commit(o, out_put_text(o, out_room(o, OUT_TEXT_ROOM), s, lim, 0));
 }
 
 static inline void c_put_str(struct cdump *d, uint32_t off)
@@ -302,8 +286,20 @@ static inline bool c_named(const struct cdump *d, uint32_t id)
 	return d->named[id / 64] >> (id % 64) & 1;
 }
 
-/* c_types.c: libbpf's btf__align_of (0 when it has none), btf__resolve_size */
-int c_align_of(struct cdump *d, uint32_t id);
+/* c_types.c: libbpf's btf__align_of (0 when it has none), the memo's
+ * answer inline; btf__resolve_size */
+int c_align_of_slow(struct cdump *d, uint32_t id);
+/* x % a for an alignment a (> 0): a power of two but in odd BTF, so a
+ * mask where it is one (no division), the remainder itself where not */
+static inline uint32_t c_align_rem(uint32_t x, uint32_t a)
+{
+	return a & (a - 1) ? x % a : x & (a - 1);
+}
+static inline int c_align_of(struct cdump *d, uint32_t id)
+{
+	int a = d->align[id];
+	return a >= 0 ? a : c_align_of_slow(d, id);
+}
 int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 
 /* c_types.c: the pointer size, referenced types, chain ends (and type
@@ -397,8 +393,16 @@ static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 }
 
 /* c_defs.c: names, definitions without declarators, struct layout */
-/* a newline and libbpf's pfx(lvl): a tab a level */
-void c_put_line(struct out *o, int lvl);
+/* A newline and libbpf's pfx(lvl): a tab a level, at most 13. All
+ * sixteen bytes are written (a fixed-size copy, no call) and as many kept
+ * as there are tabs. */
+#define C_MAX_TABS 13
+static inline void c_put_line(struct out *o, int lvl)
+{
+	char *p = out_room(o, 16);
+	memcpy(p, "\n\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t", 16);
+	out_commit(o, p + 1 + (lvl < C_MAX_TABS ? lvl : C_MAX_TABS));
+}
 uint32_t c_resolve_dup(struct cdump *d, uint32_t id, struct name_map *map);
 size_t c_format_name(char *buf, const char *name, uint32_t dup);
 void c_put_type_name(struct cdump *d, uint32_t id);
@@ -417,10 +421,17 @@ void c_put_bit_padding(struct cdump *d, int64_t cur_off, int64_t next_off, int n
  * printed by its name (void too), not defined inline; that name */
 bool c_is_named_end(uint32_t id, const struct bk_type *t);
 void c_put_named_end(struct cdump *d, uint32_t id, const struct bk_type *t);
-/* The words before the name of a simple declaration (a named end and up
- * to three pointers to it), memoised: true (*ptr: they end in a pointer;
- * *size: c_resolve_size(id)); false, nothing printed, for any other */
-bool c_put_simple_type(struct cdump *d, uint32_t id, bool *ptr, int64_t *size);
+/* A simple declaration (a named end, qualified or not, up to three
+ * pointers to it, arrays of those) whole, its words memoised: true
+ * (*size: c_resolve_size(id)); false, nothing printed, for any other.
+ * fname as c_emit_decl's. */
+bool c_put_simple_decl(struct cdump *d, uint32_t id, uint32_t fname, int64_t *size);
+/* the same, a struct member's line whole: the newline and lvl tabs (as
+ * c_put_line), the declaration, its bits (unless 0) and the semicolon */
+bool c_put_simple_member(struct cdump *d, uint32_t id, uint32_t name_off, int lvl, uint32_t bits,
+			 int64_t *size);
+/* whether it would print id's (unless arrays: and id is no array) */
+bool c_simple_known(struct cdump *d, uint32_t id, bool arrays);
 
 /* c_emit.c (and c_defs.c): libbpf's btf_dump_emit_* of one thing */
 void c_emit_struct_fwd(struct cdump *d, uint32_t id);
@@ -434,6 +445,8 @@ int c_emit_typedef_def(struct cdump *d, uint32_t id, int lvl);
  * d->tname_id's deferred) */
 #define FNAME_TYPEDEF UINT32_MAX
 int c_emit_decl(struct cdump *d, uint32_t id, uint32_t fname, int lvl);
+/* the declared name, after a space unless it is empty or a star is before it */
+void c_put_decl_name(struct cdump *d, uint32_t fname, bool last_was_ptr);
 void c_emit_fini(struct cdump *d);
 
 #endif

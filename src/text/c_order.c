@@ -305,6 +305,21 @@ static int emit_while_emitting(struct cdump *d, uint32_t id, uint32_t cont)
 	}
 }
 
+/* What a frame for id becomes through pointers, qualifiers, type tags
+ * and arrays (emit_start's tail calls, which change nothing on the way):
+ * the walk pushes that at once, and skips it when it is emitted. (No
+ * loop: c_prepare found the ends of all such chains.) */
+#define EMIT_LINKS                                                                            \
+	(1u << BK_KIND_PTR | 1u << BK_KIND_VOLATILE | 1u << BK_KIND_CONST |                        \
+	 1u << BK_KIND_RESTRICT | 1u << BK_KIND_TYPE_TAG | 1u << BK_KIND_ARRAY)
+
+static inline uint32_t emit_target(const struct cdump *d, uint32_t id)
+{
+	while (d->kind[id] < 32 && (EMIT_LINKS >> d->kind[id] & 1))
+		id = d->next[id];
+	return id;
+}
+
 /* a frame's result after its last step: 1 (done) unless it failed */
 static int finished(int e)
 {
@@ -349,8 +364,10 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	case BK_KIND_TYPEDEF: {
 		*st |= ST_EMITTING;
 		f->phase = PH_TYPEDEF;
-		uint32_t id = f->id;
-		struct frame *c = fpush(s, d->next[id]);
+		uint32_t id = f->id, target = emit_target(d, d->next[id]);
+		if (d->state[target] & ST_EMITTED)
+			return 0; /* (it would return at once: not pushed) */
+		struct frame *c = fpush(s, target);
 		if (!c)
 			return -ENOMEM;
 		c->cont = id;
@@ -358,22 +375,21 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	}
 	case BK_KIND_STRUCT:
 	case BK_KIND_UNION:
-		*st |= ST_EMITTING;
 		/* a definition here (top level, or anonymous so inline) names its
 		 * members' types: they need what they need first */
 		if (top_level || !c_named(d, f->id)) {
+			*st |= ST_EMITTING;
 			f->phase = PH_MEMBERS;
 			f->i = 0;
 			return 0;
 		}
+		/* else at most a forward declaration, at once (libbpf marks it
+		 * emitting for no step between: not marked) */
 		if (!(*st & ST_FWD_EMITTED) && f->id != f->cont) {
 			*st |= ST_FWD_EMITTED;
-			int e = c_put_item(d, OP_STRUCT_FWD, f->id);
-			if (e)
-				return e;
+			return finished(c_put_item(d, OP_STRUCT_FWD, f->id));
 		}
-		f->phase = PH_STRUCT_END;
-		return 0;
+		return 1;
 	case BK_KIND_FUNC_PROTO:
 		f->phase = PH_PROTO;
 		f->i = 0;
@@ -381,6 +397,28 @@ static int emit_start(struct cdump *d, struct fstack *s, struct frame *f)
 	default:
 		return 1;
 	}
+}
+
+/* The next member of f's struct whose type (its emit_target) is not
+ * emitted, pushed: 0; 1 when there is none; <0 on error. (An emitted one
+ * would return at once: it is not pushed.) */
+static int push_next_member(struct cdump *d, struct fstack *s, struct frame *f)
+{
+	const struct bk_type *t = c_type(d, f->id);
+	const struct bk_member *m = bk_type_rest(t);
+	for (uint32_t vlen = bk_vlen(t); f->i < vlen; f->i++) {
+		uint32_t target = emit_target(d, m[f->i].type);
+		if (d->state[target] & ST_EMITTED)
+			continue;
+		uint32_t cont = t->name_off ? f->id : f->cont;
+		f->i++; /* (before the push, which may move the frames) */
+		struct frame *c = fpush(s, target);
+		if (!c)
+			return -ENOMEM;
+		c->cont = cont;
+		return 0;
+	}
+	return 1;
 }
 
 /* Resume a frame: 1 when done, 0 when it pushed a child, <0 on error. */
@@ -397,22 +435,12 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		*st = (uint8_t)((*st & ~ST_EMITTING) | ST_EMITTED);
 		return e ? e : 1;
 	}
-	case PH_MEMBERS:
-		t = c_type(d, f->id);
-		/* a member already emitted would return at once: not pushed */
-		while (f->i < bk_vlen(t) &&
-		       (d->state[((const struct bk_member *)bk_type_rest(t))[f->i].type] & ST_EMITTED))
-			f->i++;
-		if (f->i < bk_vlen(t)) {
-			const struct bk_member *m = bk_type_rest(t);
-			uint32_t cont = t->name_off ? f->id : f->cont;
-			struct frame *c = fpush(s, m[f->i++].type);
-			if (!c)
-				return -ENOMEM;
-			c->cont = cont;
-			return 0;
-		}
+	case PH_MEMBERS: {
+		int r = push_next_member(d, s, f);
+		if (r <= 0)
+			return r;
 		f->phase = PH_STRUCT_END;
+	}
 		/* fall through */
 	case PH_STRUCT_END:
 		if (f->cont == 0) {
@@ -430,7 +458,7 @@ static int emit_resume(struct cdump *d, struct fstack *s, struct frame *f)
 		for (;; f->i++) {
 			if (f->i > bk_vlen(t))
 				return 1;
-			next = f->i == 0 ? t->type : p[f->i - 1].type;
+			next = emit_target(d, f->i == 0 ? t->type : p[f->i - 1].type);
 			if (!(d->state[next] & ST_EMITTED))
 				break;
 		}

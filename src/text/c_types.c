@@ -258,17 +258,27 @@ static int align_leaf(const struct cdump *d, const struct bk_type *t)
 	}
 }
 
+/* the kinds whose alignment is that of the type they name */
+static bool align_follows(unsigned kind)
+{
+	return kind == BK_KIND_TYPEDEF || kind == BK_KIND_VOLATILE || kind == BK_KIND_CONST ||
+	       kind == BK_KIND_RESTRICT || kind == BK_KIND_TYPE_TAG || kind == BK_KIND_ARRAY;
+}
+
 static int push_align(struct cdump *d, uint32_t id)
 {
-	struct align_frame *stack = bk_grow_array(d->astack, &d->astack_cap, d->nr_astack,
-						  sizeof(*stack), 64);
-	if (!stack)
-		return -ENOMEM;
-	d->astack = stack;
+	if (__builtin_expect(d->nr_astack >= d->astack_cap, 0)) {
+		struct align_frame *stack = bk_grow_array(d->astack, &d->astack_cap, d->nr_astack,
+							  sizeof(*stack), 64);
+		if (!stack)
+			return -ENOMEM;
+		d->astack = stack;
+	}
 	d->astack[d->nr_astack++] = (struct align_frame){id, 0, 1};
 	d->align[id] = ALIGN_VISITING;
 	return 0;
 }
+
 
 /* One step of a struct's alignment: 1 when done (d->align set), 0 when a
  * member's alignment must be found first (pushed), <0 on error. */
@@ -277,9 +287,15 @@ static int align_struct_step(struct cdump *d, struct align_frame *f)
 	const struct bk_type *t = c_type(d, f->id);
 	const struct bk_member *m = bk_type_rest(t);
 	for (; f->i < bk_vlen(t); f->i++) {
-		int a = d->align[m[f->i].type];
-		if (a == ALIGN_UNSET)
-			return push_align(d, m[f->i].type);
+		uint32_t type = m[f->i].type;
+		int a = d->align[type];
+		if (a == ALIGN_UNSET) {
+			/* a leaf's at once (most: pointers, integers), no frame */
+			const struct bk_type *mt = c_type(d, type);
+			if (c_is_composite(mt) || align_follows(bk_kind(mt)))
+				return push_align(d, type);
+			d->align[type] = (int8_t)(a = align_leaf(d, mt));
+		}
 		if (a == ALIGN_VISITING)
 			a = 0; /* a struct inside itself: ordering reports it */
 		if (a <= 0) {
@@ -289,17 +305,17 @@ static int align_struct_step(struct cdump *d, struct align_frame *f)
 		if (a > f->max)
 			f->max = a;
 		/* a member off its natural alignment: the struct is packed */
-		if (!bk_member_bitfield_size(t, &m[f->i]) && m[f->i].offset % (8u * a)) {
+		if (!bk_member_bitfield_size(t, &m[f->i]) && c_align_rem(m[f->i].offset, 8u * a)) {
 			d->align[f->id] = 1;
 			return 1;
 		}
 	}
-	d->align[f->id] = (int8_t)(t->size % f->max ? 1 : f->max);
+	d->align[f->id] = (int8_t)(c_align_rem(t->size, (uint32_t)f->max) ? 1 : f->max);
 	return 1;
 }
 
-/* libbpf's btf__align_of, memoised, on an explicit stack */
-int c_align_of(struct cdump *d, uint32_t id)
+/* libbpf's btf__align_of, on an explicit stack (memoised: c_align_of) */
+int c_align_of_slow(struct cdump *d, uint32_t id)
 {
 	if (d->align[id] != ALIGN_UNSET)
 		return d->align[id] == ALIGN_VISITING ? 0 : d->align[id];
@@ -313,9 +329,7 @@ int c_align_of(struct cdump *d, uint32_t id)
 		int r = 1;
 		if (c_is_composite(t)) {
 			r = align_struct_step(d, f);
-		} else if (kind == BK_KIND_TYPEDEF || kind == BK_KIND_VOLATILE ||
-			   kind == BK_KIND_CONST || kind == BK_KIND_RESTRICT ||
-			   kind == BK_KIND_TYPE_TAG || kind == BK_KIND_ARRAY) {
+		} else if (align_follows(kind)) {
 			uint32_t next = c_chain_next(t);
 			int a = d->align[next];
 			if (a == ALIGN_UNSET)

@@ -166,20 +166,10 @@ static ALWAYS_INLINE const char *name_of(const struct dumper *d, uint32_t off, c
  * such a name. Reads and writes 32 bytes: lim - s and the room allow it. */
 static ALWAYS_INLINE char *put_short_name(char *p, const char *s, bool json)
 {
-	__m128i v = out_vec_load(s);
-	unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
-	out_vec_store(p, v);
-	if (!z) {
-		v = out_vec_load(s + 16);
-		z = (json ? out_vec_json_special(v) : out_vec_nuls(v)) << 16;
-		out_vec_store(p + 16, v);
-		if (!z)
-			return NULL;
-	}
-	unsigned k = (unsigned)__builtin_ctz(z);
+	size_t k = out_vec_copy(p, s, 2, json);
 	/* text stops at the NUL; JSON at the first byte that is special,
 	 * fine only if it is the NUL */
-	return json && s[k] ? NULL : p + k;
+	return k == 32 || (json && s[k]) ? NULL : p + k;
 }
 #endif
 

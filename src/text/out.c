@@ -74,15 +74,22 @@ char *out_room_slow(struct out *o, size_t n)
 
 /* ---- strings ------------------------------------------------------------------ */
 
-/* Copy whole words of *s to *p while they lie in the table (lim) and fit
+/* Copy whole blocks of *s to *p while they lie in the table (lim) and fit
  * before the buffer's end, until one holds a byte that ends the string or,
  * for JSON, may need escaping: both advance to that byte, or to where the
- * words stopped. Text and JSON share it, with json a constant once inlined. */
+ * blocks stopped. Sixteen bytes a block where SSE2 is (out_vec_copy, the
+ * fast path that the printers share), else a word. Text and JSON share
+ * it, with json a constant once inlined. */
 static inline __attribute__((always_inline)) void copy_plain_words(struct out *o, char **p,
 								   const char **s, const char *lim,
 								   bool json)
 {
-#if OUT_WORD_AT_A_TIME
+#if OUT_VEC16
+	size_t left = out_left(o, *p), in = (size_t)(lim - *s);
+	size_t k = out_vec_copy(*p, *s, (in < left ? in : left) / 16, json);
+	*s += k;
+	*p += k;
+#elif OUT_WORD_AT_A_TIME
 	while (lim - *s >= 8 && out_left(o, *p) >= 8) {
 		uint64_t w, z;
 		memcpy(&w, *s, 8);

@@ -174,14 +174,57 @@ static inline unsigned out_vec_json_special(__m128i v)
 	__m128i bs = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(ctl, q), bs));
 }
+
+/* The one fast path of every string copy (the C printer's, the raw
+ * dump's, out_text_str's and out_json_str's): s at p sixteen bytes at a
+ * time, at most blocks of them, each read and written whole (the caller
+ * knows that they lie before the string table's end and fit before the
+ * buffer's), until one holds a byte that ends the string (json: or that
+ * may need escaping). The number of bytes before that byte, which are at
+ * p; 16 * blocks when no block held one. */
+static inline __attribute__((always_inline)) size_t out_vec_copy(char *p, const char *s,
+								   size_t blocks, bool json)
+{
+	/* (unrolled: the raw dump's names take two blocks at most, without a
+	 * loop) */
+#pragma GCC unroll 2
+	for (size_t i = 0; i < blocks; i++) {
+		__m128i v = out_vec_load(s + 16 * i);
+		unsigned z = json ? out_vec_json_special(v) : out_vec_nuls(v);
+		out_vec_store(p + 16 * i, v);
+		if (z)
+			return 16 * i + (unsigned)__builtin_ctz(z);
+	}
+	return 16 * blocks;
+}
 #else
 #define OUT_VEC16 0
 #endif
 
 /* The string s, which ends in a NUL before lim (the end of its table: the
- * 8-byte loads stay inside it), at p as it is: text. Returns the cursor
+ * 16-byte loads stay inside it), at p as it is: text. Returns the cursor
  * after it, with room for after (<= OUT_ROOM_MAX) more bytes. */
 char *out_text_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
+
+/* The same, its fast path inline: a string shorter than 32 bytes (most
+ * names) in two blocks, for the printers that copy a string a few
+ * instructions apart, where a call would cost more than the copy. p has
+ * room for 32 + after bytes. */
+#define OUT_TEXT_ROOM 32
+static inline __attribute__((always_inline)) char *out_put_text(struct out *o, char *p,
+								  const char *s, const char *lim,
+								  size_t after)
+{
+#if OUT_VEC16
+	if (__builtin_expect(lim - s >= OUT_TEXT_ROOM, 1)) {
+		size_t k = out_vec_copy(p, s, OUT_TEXT_ROOM / 16, false);
+		if (__builtin_expect(k < OUT_TEXT_ROOM, 1))
+			return p + k;
+	}
+#endif
+	return out_text_str(o, p, s, lim, after);
+}
+
 /* The same quoted and escaped as bpftool's json_writer does; p has room
  * for the opening quote. */
 char *out_json_str(struct out *o, char *p, const char *s, const char *lim, size_t after);
