@@ -6,14 +6,11 @@
  * btf__resolve_size. No recursion: chains are walked once with a memo,
  * alignment on an explicit stack.
  */
-#include <pthread.h>
-#include <stddef.h>
 #include <stdlib.h>
 
 #include "text/c_internal.h"
 
-#define END_UNSET UINT32_MAX
-#define END_VISITING (UINT32_MAX - 1)
+#define END_VISITING (C_END_UNSET - 1)
 
 int u32vec_grow(struct u32vec *s)
 {
@@ -25,34 +22,6 @@ int u32vec_grow(struct u32vec *s)
 }
 
 /* ---- what is known per type before printing ----------------------------------- */
-
-/* the kinds bpftool's sort looks through to a chain's end */
-static bool is_chain_kind(unsigned kind)
-{
-	switch (kind) {
-	case BK_KIND_ARRAY:
-	case BK_KIND_TYPE_TAG:
-	case BK_KIND_CONST:
-	case BK_KIND_PTR:
-	case BK_KIND_VOLATILE:
-	case BK_KIND_RESTRICT:
-	case BK_KIND_TYPEDEF:
-	case BK_KIND_DECL_TAG:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* what one link (t, of kind) adds to bpftool's disambiguation hash:
- * only a name or an array's size add to it (0 for an unnamed modifier) */
-static uint64_t link_hash(const struct cdump *d, const struct bk_type *t, unsigned kind)
-{
-	uint64_t h = t->name_off ? c_str_hash(c_str(d, t->name_off)) : 0;
-	if (kind == BK_KIND_ARRAY)
-		h = h * 31 + ((const struct bk_array *)bk_type_rest(t))->nelems;
-	return h * 31;
-}
 
 int c_ranked_alloc(struct c_ranked *r, uint64_t n)
 {
@@ -89,7 +58,7 @@ static uint32_t link_rank(const struct cdump *d, uint32_t id)
 	return c_ranked_rank(&d->links, id);
 }
 
-/* the links' ranks (links noted by note_types, which gave each its own
+/* the links' ranks (links noted by c_note_types, which gave each its own
  * hash in chain_hash, by rank) */
 static void count_links(struct cdump *d)
 {
@@ -109,7 +78,7 @@ static int resolve_chain(struct cdump *d, uint32_t id)
 	}
 	uint32_t x = id;
 	d->work.n = 0;
-	while (is_link(d, x) && d->end[x] == END_UNSET) {
+	while (is_link(d, x) && d->end[x] == C_END_UNSET) {
 		d->end[x] = END_VISITING;
 		if (u32vec_push(&d->work, x))
 			return -ENOMEM;
@@ -131,7 +100,7 @@ static int resolve_chain(struct cdump *d, uint32_t id)
 
 /* The end of every chain and the chain's hash, each link visited once,
  * the links found by their bits (in ID order); those whose end
- * note_types found are done. */
+ * c_note_types found are done. */
 static int resolve_chains(struct cdump *d)
 {
 	int e = 0;
@@ -139,7 +108,7 @@ static int resolve_chains(struct cdump *d)
 	for (size_t w = 0; w <= d->n / 64 && !e; w++) {
 		for (uint64_t bits = d->links.bits[w]; bits && !e; bits &= bits - 1) {
 			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-			if (d->end[id] == END_UNSET)
+			if (d->end[id] == C_END_UNSET)
 				e = resolve_chain(d, id);
 		}
 	}
@@ -166,174 +135,6 @@ static int pointer_size(const struct cdump *d)
 				return (int)t->size;
 	}
 	return (int)sizeof(void *);
-}
-
-/*
- * What note_types reads of each kind's record and marks, as 32-bit word
- * indexes, made from the kind table (and the rules of count_names and
- * c_head_next): the pass runs over every type and member, and goes
- * through these with masks instead of a branch per field.
- */
-struct note_shape {
-	bool known, chain;       /* a kind; a link of the chains */
-	uint8_t mark;            /* what it marks the types it names with */
-	uint8_t next_word;       /* c_head_next's field, with next_mask */
-	uint32_t next_mask;
-	uint8_t id_word[2];      /* the ID fields before the elements ... */
-	uint32_t id_mask[2];     /* ... (0: none, marked in a byte of no type) */
-	uint8_t head_words, elem_words, elem_id_word;
-	uint32_t elem_mask;      /* vlen's mask: 0 for a kind without element IDs */
-	uint32_t type_name;      /* ~0: its name counts for type_names */
-	uint32_t vlen_idents;    /* ~0: each element is a name for ident_names */
-	uint32_t one_ident;      /* 1: itself a name for ident_names */
-};
-
-#define NR_NOTE_SHAPES 128 /* by the 7 bits of bk_kind */
-
-static struct note_shape note_shapes[NR_NOTE_SHAPES];
-static pthread_once_t note_shapes_once = PTHREAD_ONCE_INIT;
-
-/* how many names the ___N maps may get (a hint), by kind: its name for
- * type_names, its enumerators and itself for ident_names */
-static void name_counts(unsigned kind, struct note_shape *s)
-{
-	switch (kind) {
-	case BK_KIND_ENUM:
-	case BK_KIND_ENUM64:
-		s->vlen_idents = ~0u; /* enumerators */
-		/* fall through */
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-	case BK_KIND_FWD:
-	case BK_KIND_INT:
-		s->type_name = ~0u;
-		break;
-	case BK_KIND_TYPEDEF:
-		s->one_ident = 1;
-		break;
-	default:
-		break;
-	}
-}
-
-static void note_shapes_init(void)
-{
-	for (unsigned k = 0; k < NR_NOTE_SHAPES; k++) {
-		const struct bk_kind_desc *desc = bk_kind_desc(k);
-		struct note_shape *s = &note_shapes[k];
-		if (!desc)
-			continue;
-		unsigned ids = 0, head = (unsigned)sizeof(struct bk_type) / 4;
-		s->known = true;
-		s->chain = is_chain_kind(k);
-		/* libbpf's btf_dump_mark_referenced: the types it names */
-		s->mark = c_orders_nothing(k) ? ST_REFERENCED : ST_REFERENCED | ST_WALKED_TO;
-		if (k == BK_KIND_ARRAY) {
-			s->next_word = (uint8_t)(head + offsetof(struct bk_array, type) / 4);
-			s->next_mask = ~0u;
-		} else if (desc->type_is_id) {
-			s->next_word = (uint8_t)(offsetof(struct bk_type, type) / 4);
-			s->next_mask = ~0u;
-		}
-		if (desc->type_is_id)
-			s->id_word[ids++] = (uint8_t)(offsetof(struct bk_type, type) / 4);
-		for (unsigned i = 0; i < desc->nr_fixed_ids && ids < 2; i++)
-			s->id_word[ids++] = (uint8_t)(head + desc->fixed_id_offs[i] / 4u);
-		for (unsigned i = 0; i < ids; i++)
-			s->id_mask[i] = ~0u;
-		s->head_words = (uint8_t)(head + desc->info_sz / 4u);
-		s->elem_words = (uint8_t)(desc->elem_sz / 4u);
-		if (desc->elem_id_off >= 0) {
-			s->elem_id_word = (uint8_t)(desc->elem_id_off / 4);
-			s->elem_mask = BK_MAX_VLEN;
-		}
-		name_counts(k, s);
-	}
-}
-
-/* the link's end when note_types can tell it: the type after it, when
- * that one is noted already and no link (a type before it whose end is
- * itself) */
-static uint32_t early_end(const uint32_t *end, uint32_t id, uint32_t next)
-{
-	return next < id && end[next] == next ? next : END_UNSET;
-}
-
-/* The tables note_types fills, in locals: a store to state[] (bytes)
- * could otherwise be to any of d's fields, reloaded after each. */
-struct notes {
-	uint8_t *kind, *state, *bases[2];
-	uint32_t *next, *end;
-	uint64_t *chain_hash, named, links;
-	uint32_t rank;
-	size_t type_names, ident_names;
-};
-
-/* what note_types notes of one type */
-static void note_type(const struct cdump *d, struct notes *nt, uint32_t id, const uint32_t *w,
-		      const struct note_shape *s, unsigned kind)
-{
-	uint32_t vlen = w[1] & BK_MAX_VLEN, next = w[s->next_word] & s->next_mask;
-	uint64_t bit = 1ull << (id % 64);
-	nt->kind[id] = (uint8_t)kind;
-	nt->next[id] = next;
-	nt->named |= w[0] ? bit : 0;
-	nt->type_names += (w[0] != 0) & s->type_name;
-	nt->ident_names += (vlen & s->vlen_idents) + s->one_ident;
-	if (s->chain) {
-		nt->links |= bit;
-		nt->end[id] = early_end(nt->end, id, next);
-		nt->chain_hash[nt->rank++] =
-			link_hash(d, (const struct bk_type *)(const void *)w, kind);
-	} else {
-		nt->end[id] = id;
-	}
-	for (unsigned i = 0; i < 2; i++)
-		nt->bases[s->id_mask[i] & 1][w[s->id_word[i]] & s->id_mask[i]] |= s->mark;
-	const uint32_t *e = w + s->head_words + s->elem_id_word;
-	for (uint32_t k = 0, n = vlen & s->elem_mask; k < n; k++, e += s->elem_words)
-		nt->state[*e] |= s->mark;
-}
-
-/* One pass over the types (each read once, in the order they lie): what
- * is read later without the type (kind, header ID, name or not, link or
- * not; a link's end, where its next is known and no link, else unset;
- * any other type's its own; a link's own hash), which types are
- * referenced, and how many names there may be. */
-static int note_types(struct cdump *d)
-{
-	uint8_t sink = 0; /* where a kind's missing ID fields are marked */
-	d->end[0] = 0;
-	/* (a link a type at most: by rank, the first nr_links used) */
-	if (c_ranked_alloc(&d->links, d->n) ||
-	    !(d->chain_hash = malloc(d->n * sizeof(*d->chain_hash))))
-		return -ENOMEM;
-	pthread_once(&note_shapes_once, note_shapes_init);
-	struct notes nt = {.kind = d->kind, .state = d->state, .bases = {&sink, d->state},
-			   .next = d->next, .end = d->end, .chain_hash = d->chain_hash};
-	int e = 0;
-	for (uint32_t id = 1; id < d->n; id++) {
-		const uint32_t *w = (const uint32_t *)(const void *)c_type(d, id);
-		unsigned kind = (w[1] >> 24) & 0x7f;
-		const struct note_shape *s = &note_shapes[kind];
-		if (!s->known) {
-			e = bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u", kind);
-			break;
-		}
-		note_type(d, &nt, id, w, s, kind);
-		if (id % 64 == 63) {
-			d->named[id / 64] = nt.named;
-			d->links.bits[id / 64] = nt.links;
-			nt.named = nt.links = 0;
-		}
-	}
-	if (d->n % 64) {
-		d->named[d->n / 64] = nt.named;
-		d->links.bits[d->n / 64] = nt.links;
-	}
-	d->type_names.hint += nt.type_names;
-	d->ident_names.hint += nt.ident_names;
-	return e;
 }
 
 struct align_frame {
@@ -484,7 +285,7 @@ done:
 
 int c_prepare(struct cdump *d)
 {
-	int e = note_types(d);
+	int e = c_note_types(d);
 	d->ptr_sz = pointer_size(d);
 	return e ? e : resolve_chains(d);
 }
