@@ -250,12 +250,14 @@ static bool fields_in_range(struct bk_type *t, uint32_t cnt, uint32_t str_end)
 	return !c.bad;
 }
 
-/* Room in the ID index for as many records as the section can hold (each
- * has 12 bytes at least), so that the pass never checks for more: only
- * the pages written are backed, those of the records there are. */
-static int alloc_offs(struct bk_btf *b)
+static int grow_offs(struct bk_btf *b, uint32_t n)
 {
-	size_t cap = b->types_len / sizeof(struct bk_type) + 1;
+	if (n < b->offs_cap)
+		return 0;
+	/* a kernel's records average 25 bytes: most need no second step
+	 * (room for as many as the section could hold would be twice as
+	 * large: under a memory limit, that is where a reader would fail) */
+	size_t cap = b->offs_cap ? b->offs_cap * 2 : b->types_len / 24 + 16;
 	uint32_t *o = realloc(b->offs, cap * sizeof(*o));
 	if (!o)
 		return -ENOMEM;
@@ -320,7 +322,8 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 	/* b's fields in locals: a store to offs[] could be to any of them */
 	const uint8_t *types = b->types;
 	size_t len = b->types_len, off = 0;
-	uint32_t start_id = b->start_id, n = 0, *offs = b->offs; /* (room for all: alloc_offs) */
+	uint32_t start_id = b->start_id, n = 0, *offs = b->offs;
+	size_t cap = b->offs_cap;
 	struct field_max m = {0, 0};
 	bool funcs_ok = true;
 	while (off < len) {
@@ -341,6 +344,12 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 				      s->desc->name, vlen, sz, len - off);
 		if (id >= BK_MAX_ID)
 			return bk_err(err, -EINVAL, "[%u]: too many types", id);
+		if (n >= cap) {
+			if (grow_offs(b, n))
+				return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
+			offs = b->offs;
+			cap = b->offs_cap;
+		}
 		proto_bits_note(pb, n, kind);
 		offs[n++] = (uint32_t)off;
 		note_fields(&m, (const uint32_t *)(const void *)t, s, vlen);
@@ -357,11 +366,9 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 static int index_types(struct bk_btf *b, bool *clean, struct bk_error *err)
 {
 	struct proto_bits pb;
-	if (proto_bits_init(&pb, b) || alloc_offs(b)) {
-		free(pb.w);
+	if (proto_bits_init(&pb, b))
 		return bk_err(err, -ENOMEM, "out of memory indexing %zu bytes of types",
 			      b->types_len);
-	}
 	pthread_once(&shapes_once, shapes_init);
 	int e = index_records(b, kind_shapes, &pb, clean, err);
 	free(pb.w);
