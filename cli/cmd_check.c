@@ -45,8 +45,9 @@ const char cmd_check_usage[] =
 	"      --html FILE           the report as one self-contained HTML page\n"
 	"\n"
 	"status of a module: relocates | fails | bound | no-btf | error |\n"
-	"needs-rewrite (the kernel does not relocate at load, and the module fits it\n"
-	"only relocated: btfkit relocate -o writes one that loads). A module's\n"
+	"needs-rewrite (the module fits only relocated, and the kernel will not\n"
+	"relocate it at load: before 6.11, or it has no .BTF.base, which no kernel\n"
+	"relocates; btfkit relocate -o writes one that loads). A module's\n"
 	".BTF_ids (kfunc sets, BTF_ID lists) must name what its symbols ask for, in\n"
 	"its numbering: else it fails (problem \"btf-ids\"). A bound module that\n"
 	"fits (a kernel's own modules checked against it) is a success.\n"
@@ -171,9 +172,18 @@ static const char *error_text(const struct bk_error *e, char *buf, size_t len)
 	return bk_error_str(e, buf, len);
 }
 
-static const char needs_rewrite_text[] =
-	"the kernel does not relocate module BTF at load (before 6.11): it fits only "
-	"relocated; btfkit relocate -B KERNEL_BTF MODULE -o OUT.ko writes one that loads";
+/* why a module needs rewriting: the kernel relocates no module BTF at
+ * load (before 6.11), or this one has no .BTF.base to relocate it by */
+static const char *needs_rewrite_text(const struct bk_check_result *r, bool kernel_relocates)
+{
+	if (kernel_relocates && !r->had_base)
+		return "no .BTF.base: the kernel relocates module BTF at load only through one, "
+		       "and reads this .BTF as it is; it fits only relocated: btfkit relocate -B "
+		       "KERNEL_BTF --built-against OLD_BTF MODULE -o OUT.ko writes one that loads "
+		       "(btfkit distill -B OLD_BTF adds a .BTF.base, which it relocates at load)";
+	return "the kernel does not relocate module BTF at load (before 6.11): it fits only "
+	       "relocated; btfkit relocate -B KERNEL_BTF MODULE -o OUT.ko writes one that loads";
+}
 
 static void ids_problems_json(const struct bk_check_result *r, bool first)
 {
@@ -193,7 +203,7 @@ static void ids_problems_json(const struct bk_check_result *r, bool first)
 }
 
 static void print_json(const struct bk_check_result *r, const struct bk_diff_result *why,
-		       const char *kernel, bool against)
+		       const char *kernel, bool against, bool kernel_relocates)
 {
 	char buf[1400];
 	fputs("{\"module\":", stdout);
@@ -210,7 +220,7 @@ static void print_json(const struct bk_check_result *r, const struct bk_diff_res
 		putchar(']');
 	} else if (r->status == BK_CHECK_NEEDS_REWRITE) {
 		fputs("[{\"problem\":\"needs-rewrite\",\"text\":", stdout);
-		cli_json_str(stdout, needs_rewrite_text);
+		cli_json_str(stdout, needs_rewrite_text(r, kernel_relocates));
 		fputs("}]", stdout);
 	} else if (r->status == BK_CHECK_FAILS) {
 		/* the relocation's problems, then .BTF_ids' in the same array */
@@ -241,7 +251,7 @@ static void print_json(const struct bk_check_result *r, const struct bk_diff_res
 }
 
 static void print_text(const struct bk_check_result *r, bool quiet,
-		       const struct bk_diff_result *why)
+		       const struct bk_diff_result *why, bool kernel_relocates)
 {
 	char buf[1400];
 	if (quiet && (r->status == BK_CHECK_RELOCATES || r->status == BK_CHECK_NO_BTF ||
@@ -250,7 +260,7 @@ static void print_text(const struct bk_check_result *r, bool quiet,
 	printf("%-9s ", bk_check_status_name(r->status));
 	cli_print_path(stdout, r->module);
 	if (r->status == BK_CHECK_NEEDS_REWRITE)
-		printf(": %s", needs_rewrite_text);
+		printf(": %s", needs_rewrite_text(r, kernel_relocates));
 	else if (r->status == BK_CHECK_BOUND)
 		printf(": no .BTF.base; %s",
 		       r->fits ? "fits this kernel's BTF" : error_text(&r->error, buf, sizeof(buf)));
@@ -351,13 +361,10 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 	       s->count[BK_CHECK_FAILS], cli_plural(s->count[BK_CHECK_FAILS], "s", ""),
 	       s->count[BK_CHECK_BOUND], s->count[BK_CHECK_NO_BTF], s->count[BK_CHECK_ERROR],
 	       cli_plural(s->count[BK_CHECK_ERROR], "error", "errors"));
-	size_t through_base = 0;
+	/* (a module relocates at load only through its own .BTF.base) */
+	size_t without_base = 0;
 	for (size_t i = 0; i < s->total; i++)
-		through_base += r[i].status == BK_CHECK_RELOCATES && r[i].had_base;
-	if (s->count[BK_CHECK_RELOCATES])
-		printf("relocated through their own .BTF.base: %zu; distilled here against "
-		       "--built-against (no .BTF.base: btfkit distill writes one): %zu\n",
-		       through_base, s->count[BK_CHECK_RELOCATES] - through_base);
+		without_base += r[i].status == BK_CHECK_NEEDS_REWRITE && !r[i].had_base;
 	if (s->count[BK_CHECK_NEEDS_REWRITE])
 		printf("%zu %s rewriting\n", s->count[BK_CHECK_NEEDS_REWRITE],
 		       cli_plural(s->count[BK_CHECK_NEEDS_REWRITE], "needs", "need"));
@@ -372,6 +379,10 @@ static void print_summary(const struct check_args *a, const struct bk_check_resu
 		       "relocate -B %s%s%s MODULE -o OUT.ko\n", a->base,
 		       a->built_against ? " --built-against " : "",
 		       a->built_against ? a->built_against : "");
+	if (kernel_relocates && without_base)
+		printf("or, for the %zu without .BTF.base, once given one, which this kernel "
+		       "relocates at load: btfkit distill -B %s MODULE -o OUT.ko\n", without_base,
+		       a->built_against ? a->built_against : "OLD_BTF");
 	if (s->nr_slowest) {
 		fputs("slowest:", stdout);
 		for (size_t i = 0; i < s->nr_slowest; i++) {
@@ -437,11 +448,13 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 	/* the results are printed even when the breakers cannot be counted */
 	int summary = bk_check_summarize(res, n, &sum);
 	struct bk_diff_result *why = cli_check_diff(against, kernel, res, n);
+	bool relocating = bk_check_kernel_relocates(&opts);
 	for (size_t i = 0; i < n; i++)
 		if (a->json)
-			print_json(&res[i], why, a->nr_bases > 1 ? a->base : NULL, against != NULL);
+			print_json(&res[i], why, a->nr_bases > 1 ? a->base : NULL, against != NULL,
+				   relocating);
 		else if (!wrong || res[i].had_base || res[i].status == BK_CHECK_NO_BTF)
-			print_text(&res[i], a->quiet, why);
+			print_text(&res[i], a->quiet, why, relocating);
 	bk_diff_free(why);
 	if (wrong)
 		fprintf(stderr, "btfkit: none of the %zu modules without .BTF.base fits "
@@ -455,7 +468,7 @@ static int run(const struct check_args *a, const struct bk_btf *kernel,
 							      : EXIT_OK;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = a->threads ? a->threads : cpus > 0 ? (unsigned)cpus : 1;
-	print_summary(a, res, &sum, now() - t0, threads, bk_check_kernel_relocates(&opts));
+	print_summary(a, res, &sum, now() - t0, threads, relocating);
 	size_t unfit = 0;
 	for (size_t i = 0; i < n; i++)
 		unfit += res[i].status == BK_CHECK_BOUND && !res[i].fits;

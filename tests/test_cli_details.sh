@@ -76,20 +76,23 @@ check "dump .../kernel/btf/vmlinux is base BTF" same "$tmp/dump.base" "$tmp/dump
 ! "$TOOL" dump "$tmp/split.btf" > /dev/null 2>&1
 check "elsewhere a split file gets no automatic base" test $? -eq 0
 # check: '-', a file reached twice, quiet, plural, quoted paths, JSON for any bytes
-# (a crafted base has no btf_relocate: say that the kernel relocates)
-chk() { "$TOOL" check --kernel-relocates yes -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$@"; }
+# (a kernel whose IDs moved by one: the modules, without .BTF.base, relocate
+# onto it, and need rewriting though it relocates at load)
+printf "[1] INT 'long' size=8 bits_offset=0 nr_bits=64 encoding=SIGNED\n[2] INT 'int' size=4 bits_offset=0 nr_bits=32 encoding=SIGNED\n[3] STRUCT 'foo' size=4 vlen=1\n\t'a' type_id=2 bits_offset=0\n" |
+	"$TOOL" asm -o "$tmp/moved.btf"
+chk() { "$TOOL" check --kernel-relocates yes -B "$tmp/moved.btf" --built-against "$tmp/base.btf" "$@"; }
 mkdir "$tmp/mods"
 cp "$tmp/split.btf" "$tmp/mods/m.btf"
 ln -s m.btf "$tmp/mods/link.btf"
 chk "$tmp/mods" "$tmp/mods/m.btf" > "$tmp/c.out" 2>&1
 check "check: a symlink and its target, and a path given twice, are one module" \
 	grep -q "^1 module against" "$tmp/c.out"
-check "check: the module under its first path" grep -q "^relocates $tmp/mods/link.btf$" "$tmp/c.out"
-check "check: '1 relocates'" grep -q ": 1 relocates, 0 fail," "$tmp/c.out"
+check "check: the module under its first path" grep -q "^needs-rewrite $tmp/mods/link.btf: no .BTF.base: " "$tmp/c.out"
+check "check: '1 needs rewriting'" grep -q "^1 needs rewriting$" "$tmp/c.out"
 chk - < "$tmp/split.btf" > "$tmp/c.stdin" 2>&1
-check "check - reads standard input" grep -q "^relocates -$" "$tmp/c.stdin"
-chk -q "$tmp/mods" > "$tmp/c.quiet" 2>&1
-check "check -q: nothing when every module relocates" test ! -s "$tmp/c.quiet"
+check "check - reads standard input" grep -q "^needs-rewrite -: " "$tmp/c.stdin"
+"$TOOL" check -q -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$tmp/mods" > "$tmp/c.quiet" 2>&1
+check "check -q: nothing when every module loads (on the kernel it was built for)" test ! -s "$tmp/c.quiet"
 on_tty "$TOOL" check -q -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$tmp/mods"
 check "check -q on a terminal: no progress either" test ! -s "$tmp/tty.out"
 on_tty "$TOOL" check -B "$tmp/base.btf" --built-against "$tmp/base.btf" "$tmp/mods"
@@ -103,7 +106,7 @@ check "check -q: the failing modules, then nothing: no blank line, no slowest" \
 cp "$tmp/split.btf" "$tmp/mods/a b.btf"
 cp "$tmp/split.btf" "$ff"
 chk "$tmp/mods/a b.btf" > "$tmp/c.quoted" 2>&1
-check "check: a path with a space in quotes" grep -qF "relocates '$tmp/mods/a b.btf'" "$tmp/c.quoted"
+check "check: a path with a space in quotes" grep -qF "needs-rewrite '$tmp/mods/a b.btf'" "$tmp/c.quoted"
 chk -j "$ff" "$tmp/mods/a b.btf" > "$tmp/c.json" 2>&1
 jsonl_ok() { python3 -c 'import json, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()

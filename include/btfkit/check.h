@@ -13,15 +13,16 @@ extern "C" {
 /* Check: many modules against one kernel (the relocate layer's API). */
 
 enum bk_check_status {
-	BK_CHECK_RELOCATES, /* relocates onto the kernel */
+	BK_CHECK_RELOCATES, /* relocates onto the kernel, through its .BTF.base */
 	BK_CHECK_FAILS,     /* does not: report says why */
 	BK_CHECK_BOUND,     /* no .BTF.base and no --built-against: its split BTF
 			     * works only on the kernel it was built against */
 	BK_CHECK_NO_BTF,    /* no .BTF section */
 	BK_CHECK_ERROR,     /* unreadable or invalid: error says why */
-	BK_CHECK_NEEDS_REWRITE, /* the kernel does not relocate module BTF at load
-				 * (before 6.11) and the module fits only after
-				 * relocation: `btfkit relocate -o` writes one that
+	BK_CHECK_NEEDS_REWRITE, /* the module fits only after relocation, which
+				 * the kernel will not do at load (before 6.11;
+				 * or no .BTF.base: no kernel relocates such a
+				 * module): `btfkit relocate -o` writes one that
 				 * loads */
 	BK_CHECK_NR_STATUS
 };

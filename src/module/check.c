@@ -78,12 +78,13 @@ static void check_distilled(struct bk_module *m, const struct bk_check_opts *opt
 }
 
 /* No .BTF.base: read on the kernel it was built against (.BTF_ids are in
- * that numbering) and distilled here, keeping what .BTF_ids names. On a
- * kernel that does not relocate, a module built for that very kernel loads
- * as it is: bound, and it fits. */
+ * that numbering) and distilled here, keeping what .BTF_ids names. A
+ * kernel relocates module BTF only through a .BTF.base (6.11 on): without
+ * one, every kernel reads .BTF as split BTF on its own as it is, so a
+ * module built for that very kernel loads (bound, and it fits), and any
+ * other fits at best once rewritten (or given a .BTF.base). */
 static void check_built_against(struct bk_module *m, const struct bk_check_opts *opts,
-				const struct bk_btf_ids *ids, bool kernel_relocates,
-				struct bk_check_result *res)
+				const struct bk_btf_ids *ids, struct bk_check_result *res)
 {
 	struct bk_btf *full, *dist = NULL, *split = NULL;
 	struct bk_btf_ids *dist_ids = NULL;
@@ -94,14 +95,14 @@ static void check_built_against(struct bk_module *m, const struct bk_check_opts 
 	}
 	if (ids && bk_check_ids(ids, full, res)) {
 		res->status = BK_CHECK_ERROR;
-	} else if (!kernel_relocates && bk_same_kernel(opts->built_against, opts->kernel)) {
+	} else if (bk_same_kernel(opts->built_against, opts->kernel)) {
 		res->status = BK_CHECK_BOUND;
 		res->fits = true;
 	} else if (bk_distill_module(full, res->nr_ids_problems ? NULL : ids, &dist, &split,
 				     &dist_ids, &res->error)) {
 		res->status = BK_CHECK_ERROR;
 	} else {
-		relocate_onto(split, opts, kernel_relocates, res);
+		relocate_onto(split, opts, false, res);
 	}
 	bk_btf_ids_free(dist_ids);
 	bk_btf_free(split);
@@ -130,7 +131,7 @@ static void check_opened(struct bk_module *m, const struct bk_check_opts *opts,
 	else if (!opts->built_against)
 		check_bound(m, opts, ids, res);
 	else
-		check_built_against(m, opts, ids, kernel_relocates, res);
+		check_built_against(m, opts, ids, res);
 	/* the kernel would take the IDs as they are: the module fails */
 	if (res->nr_ids_problems && res->status != BK_CHECK_ERROR && res->status != BK_CHECK_FAILS)
 		res->status = BK_CHECK_FAILS;

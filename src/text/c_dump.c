@@ -203,7 +203,7 @@ static void ends_to_queue(struct cdump *d)
  * (unsorted); or the sorted IDs (bpftool 7.8 starts at sorted index 1,
  * meaning to skip void, which does not sort first: with quirks the type
  * that does is skipped as bpftool does). */
-static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
+static int order_all(struct cdump *d, const struct bk_dump_c_opts *o, bool *helper_walks)
 {
 	if (o->nr_root_ids) {
 		ends_to_queue(d);
@@ -230,8 +230,11 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o)
 		first = o->bpftool_quirks ? 1 : 0;
 	}
 	ends_to_queue(d);
-	if (d->helper)
+	/* a helper that walks writes as ordering goes, after the header */
+	if ((*helper_walks = c_helper_hold_output(d))) {
+		put_bytes(d->o, header, sizeof(header) - 1);
 		drop_spares(d);
+	}
 	c_helper_order_begin(d);
 	int e = 0;
 	for (size_t i = first; i < nr && !e; i++) {
@@ -357,19 +360,15 @@ static int dump_c(const struct bk_btf *btf, const struct bk_dump_c_opts *in, str
 	if (!e)
 		e = check_roots(&d, &opts);
 	/* a helper prints ahead while this thread sorts, and walks the queue
-	 * while this thread orders (c_helper.c): the header before, held with
-	 * what the helper writes until ordering is over */
+	 * while this thread orders (c_helper.c), held until ordering is over */
 	if (!e && !opts.nr_root_ids)
 		c_helper_start(&d);
-	bool header_put = !e && d.helper;
-	if (header_put)
-		put_bytes(o, header, sizeof(header) - 1);
+	bool walked = false;
 	if (!e)
-		e = order_all(&d, &opts);
-	bool walked = c_helper_walks(&d);
+		e = order_all(&d, &opts, &walked);
 	int walk_err = c_helper_end(&d, e);
 	if (!e) {
-		if (!header_put)
+		if (!walked)
 			put_bytes(o, header, sizeof(header) - 1);
 		e = walked ? walk_err : emit_queued(&d);
 		if (!e && !opts.nr_root_ids)

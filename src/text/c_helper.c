@@ -110,6 +110,10 @@ struct helper {
 	size_t queued;
 	int ordered;
 	bool cancel;             /* (atomic) ended: no walk unless ordering began */
+	/* (atomic) its own setup is done (which definitions, its printer):
+	 * broken, set before, says that it failed or that the BTF needs none */
+	bool ready;
+	bool broken;
 	/* what the helper sleeps on once it has printed everything ahead,
 	 * until ordering begins (or it is cancelled), and with as much output
 	 * held as may be, until ordering is over */
@@ -418,21 +422,11 @@ static void walk(struct helper *h)
 	}
 }
 
-static void *help(void *arg)
-{
-	struct helper *h = arg;
-	print_all_ahead(h);
-	walk(h);
-	__atomic_store_n(&h->walk_done, true, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 /* ---- the helper's life ------------------------------------------------------------ */
 
-/* A printer ahead on a copy of d: its own scratch, output, mentions and
- * store, and its own alignment memo when it runs beside d's (own_align);
+/* A printer ahead on a copy of d, without its memory yet (ahead_alloc):
  * the ___N maps and the names given out once come later. */
-static bool ahead_init(struct ahead *a, const struct cdump *d, bool own_align)
+static void ahead_copy(struct ahead *a, const struct cdump *d)
 {
 	struct cdump *w = &a->w;
 	*w = *d;
@@ -451,6 +445,13 @@ static bool ahead_init(struct ahead *a, const struct cdump *d, bool own_align)
 	w->mentions = &a->mentions;
 	w->o = &a->scratch;
 	w->err = &a->err;
+}
+
+/* its own scratch output (mentions and store grow as it prints), and its
+ * own alignment memo when it runs beside d's (own_align) */
+static bool ahead_alloc(struct ahead *a, const struct cdump *d, bool own_align)
+{
+	struct cdump *w = &a->w;
 	a->scratch = (struct out){.cap = OUT_CHUNK};
 	a->scratch.buf = malloc(a->scratch.cap);
 	a->own_align = own_align;
@@ -487,6 +488,12 @@ static void helper_free(struct helper *h)
 	free(h);
 }
 
+static bool is_ready(const void *arg, uint32_t unused)
+{
+	(void)unused;
+	return __atomic_load_n(&((const struct helper *)arg)->ready, __ATOMIC_ACQUIRE);
+}
+
 /* What only a name's ___N decides beyond the name itself: GCC's missing
  * base types (printed only without one), old GCC's __gnuc_va_list. Any
  * such type at all and there is no helper. */
@@ -505,11 +512,34 @@ static bool prints_by_dup(const struct cdump *d)
 	return false;
 }
 
+/* The helper's own setup, here while this thread sorts (it reads what
+ * the sort does not change: kinds, types, the walked-to marks): which
+ * definitions it prints, its printer. */
+static void set_up(struct helper *h)
+{
+	h->broken = prints_by_dup(h->d) || find_wanted(h) || !ahead_alloc(&h->own, h->d, true);
+	pthread_mutex_lock(&h->lock);
+	__atomic_store_n(&h->ready, true, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&h->begun);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void *help(void *arg)
+{
+	struct helper *h = arg;
+	set_up(h);
+	if (!h->broken) {
+		print_all_ahead(h);
+		walk(h);
+	}
+	__atomic_store_n(&h->walk_done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
 void c_helper_start(struct cdump *d)
 {
 	cpu_set_t cpus;
-	if (!d->o->file || d->n < HELPER_MIN_TYPES || !may_use_two_cpus(&cpus) ||
-	    prints_by_dup(d))
+	if (!d->o->file || d->n < HELPER_MIN_TYPES || !may_use_two_cpus(&cpus))
 		return;
 	struct helper *h = calloc(1, sizeof(*h));
 	if (!h)
@@ -525,8 +555,8 @@ void c_helper_start(struct cdump *d)
 		return;
 	}
 	h->out = d->o;
-	if (find_wanted(h) || !ahead_init(&h->own, d, true) ||
-	    !start_elsewhere(&h->thread, &h->start, help, h, &cpus)) {
+	ahead_copy(&h->own, d); /* (d changes as this thread sorts) */
+	if (!start_elsewhere(&h->thread, &h->start, help, h, &cpus)) {
 		helper_free(h);
 		return;
 	}
@@ -542,13 +572,39 @@ void c_helper_names_known(struct cdump *d)
 	__atomic_store_n(&h->single, d->single, __ATOMIC_RELEASE);
 }
 
+/* until the helper's own setup is done: long since, unless its
+ * processor was taken from it */
+static void wait_ready(struct helper *h)
+{
+	if (wait_spin(is_ready, h, 0))
+		return;
+	pthread_mutex_lock(&h->lock);
+	while (!is_ready(h, 0))
+		pthread_cond_wait(&h->begun, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+}
+
+bool c_helper_hold_output(struct cdump *d)
+{
+	struct helper *h = d->helper;
+	if (!h)
+		return false;
+	wait_ready(h);
+	if (h->broken) { /* this thread does it all after all */
+		pthread_join(h->thread, NULL);
+		d->helper = NULL;
+		helper_free(h);
+		return false;
+	}
+	d->o->hold = true;
+	return true;
+}
+
 void c_helper_order_begin(struct cdump *d)
 {
 	struct helper *h = d->helper;
 	if (!h)
 		return;
-	/* the output is the helper's from here on, held until ordering is over */
-	d->o->hold = true;
 	pthread_mutex_lock(&h->lock);
 	__atomic_store_n(&h->queue, d->queue.v, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&h->begun);
@@ -576,7 +632,8 @@ static void print_ahead_of_walk(struct helper *h, struct cdump *d)
 	if (!__atomic_load_n(&h->queue, __ATOMIC_ACQUIRE))
 		return;
 	h->late_begun = true;
-	if (!ahead_init(&h->late, d, false))
+	ahead_copy(&h->late, d);
+	if (!ahead_alloc(&h->late, d, false))
 		return;
 	h->late.w.single = d->single;
 	h->late.w.single_total = d->single_total;
@@ -620,9 +677,4 @@ int c_helper_end(struct cdump *d, int order_err)
 		d->o->len = 0; /* what was printed is dropped: nothing was written */
 	helper_free(h);
 	return e;
-}
-
-bool c_helper_walks(const struct cdump *d)
-{
-	return d->helper && __atomic_load_n(&d->helper->queue, __ATOMIC_RELAXED);
 }

@@ -331,17 +331,18 @@ int c_emit_item(struct cdump *d, unsigned op, uint32_t id);
 /* c_helper.c: a helper thread that prints the definitions ahead while
  * this one sorts, then walks the queue while this one orders: started once
  * the types are prepared (when that is worth it); told when the names
- * given out once are known, when ordering begins (the queue's room
+ * given out once are known, when ordering begins (c_helper_hold_output:
+ * whether the helper walks, its output then held; then the queue's room,
  * reserved whole) and how far it has queued; ended after ordering with
  * its result (what the walk returned; on order_err the held output is
- * dropped). c_helper_walks: the walk is the helper's. An item of the
- * walk printed, from what was printed ahead where it was: c_put_item. */
+ * dropped). An item of the walk printed, from what was printed ahead
+ * where it was: c_put_item. */
 void c_helper_start(struct cdump *d);
 void c_helper_names_known(struct cdump *d);
+bool c_helper_hold_output(struct cdump *d);
 void c_helper_order_begin(struct cdump *d);
 void c_helper_queued(struct cdump *d);
 int c_helper_end(struct cdump *d, int order_err);
-bool c_helper_walks(const struct cdump *d);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
