@@ -12,6 +12,7 @@
  * from the input.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,17 +154,19 @@ struct field_max {
 /*
  * Each kind's record as 32-bit words, from the kind table: the pass reads
  * a record's fields through it with masks instead of a branch per field
- * (a mask of 0 where a kind has no such field), the loop over the
- * elements the same for every kind.
+ * (a mask of 0 where a kind has no such field, its word read for
+ * nothing), the loop over the elements the same for every kind.
  */
+#define SHAPE_IDS 2 /* ID fields before the elements: no kind has more */
+
 struct shape {
-	const struct bk_kind_desc *desc; /* NULL: not a kind */
-	uint32_t head_words;             /* the record less its elements */
-	uint32_t elem_words;
+	uint32_t head_bytes;             /* the record less its elements */
+	uint32_t elem_bytes;             /* 0 for a kind without elements */
 	uint32_t vlen_mask;              /* 0 for a kind without elements */
-	uint32_t type_mask;              /* size_or_type is an ID */
-	uint32_t nr_fixed, fixed[2];     /* fixed ID fields (word indexes) */
+	uint32_t elem_words;
+	uint32_t id_word[SHAPE_IDS], id_mask[SHAPE_IDS]; /* size_or_type, fixed IDs */
 	uint32_t elem_id, elem_id_mask, elem_str, elem_str_mask;
+	const struct bk_kind_desc *desc; /* NULL: not a kind */
 };
 
 /* indexed by the 7 bits of bk_kind */
@@ -181,14 +184,19 @@ static void shapes_init(void)
 		struct shape *s = &sh[k];
 		if (!d)
 			continue;
+		unsigned ids = 0;
 		s->desc = d;
-		s->head_words = (uint32_t)(sizeof(struct bk_type) + d->info_sz) / 4;
+		s->head_bytes = (uint32_t)(sizeof(struct bk_type) + d->info_sz);
+		s->elem_bytes = d->elem_sz;
 		s->elem_words = d->elem_sz / 4u;
 		s->vlen_mask = d->elem_sz ? BK_MAX_VLEN : 0;
-		s->type_mask = d->type_is_id ? ~0u : 0;
-		s->nr_fixed = d->nr_fixed_ids;
-		for (unsigned i = 0; i < d->nr_fixed_ids; i++)
-			s->fixed[i] = (uint32_t)(sizeof(struct bk_type) + d->fixed_id_offs[i]) / 4;
+		if (d->type_is_id)
+			s->id_word[ids++] = (uint32_t)offsetof(struct bk_type, type) / 4;
+		for (unsigned i = 0; i < d->nr_fixed_ids && ids < SHAPE_IDS; i++)
+			s->id_word[ids++] =
+				(uint32_t)(sizeof(struct bk_type) + d->fixed_id_offs[i]) / 4;
+		for (unsigned i = 0; i < ids; i++)
+			s->id_mask[i] = ~0u;
 		s->elem_id = d->elem_id_off >= 0 ? (uint32_t)d->elem_id_off / 4 : 0;
 		s->elem_id_mask = d->elem_id_off >= 0 ? ~0u : 0;
 		s->elem_str = d->elem_str_off >= 0 ? (uint32_t)d->elem_str_off / 4 : 0;
@@ -205,10 +213,9 @@ static inline uint32_t max_u32(uint32_t a, uint32_t b)
 static inline void note_fields(struct field_max *m, const uint32_t *w, const struct shape *s,
 			       uint32_t vlen)
 {
-	uint32_t id = max_u32(m->id, w[2] & s->type_mask), str = max_u32(m->str, w[0]);
-	for (uint32_t i = 0; i < s->nr_fixed; i++)
-		id = max_u32(id, w[s->fixed[i]]);
-	const uint32_t *e = w + s->head_words;
+	uint32_t id = max_u32(m->id, w[s->id_word[0]] & s->id_mask[0]), str = max_u32(m->str, w[0]);
+	id = max_u32(id, w[s->id_word[1]] & s->id_mask[1]);
+	const uint32_t *e = (const uint32_t *)(const void *)((const uint8_t *)w + s->head_bytes);
 	for (uint32_t k = 0, n = vlen & s->vlen_mask; k < n; k++, e += s->elem_words) {
 		id = max_u32(id, e[s->elem_id] & s->elem_id_mask);
 		str = max_u32(str, e[s->elem_str] & s->elem_str_mask);
@@ -247,7 +254,9 @@ static int grow_offs(struct bk_btf *b, uint32_t n)
 {
 	if (n < b->offs_cap)
 		return 0;
-	/* a kernel's records average 25 bytes: most need no second step */
+	/* a kernel's records average 25 bytes: most need no second step
+	 * (room for as many as the section could hold would be twice as
+	 * large: under a memory limit, that is where a reader would fail) */
 	size_t cap = b->offs_cap ? b->offs_cap * 2 : b->types_len / 24 + 16;
 	uint32_t *o = realloc(b->offs, cap * sizeof(*o));
 	if (!o)
@@ -259,9 +268,10 @@ static int grow_offs(struct bk_btf *b, uint32_t n)
 
 /* Which own types seen so far are FUNC_PROTOs, one bit each: a FUNC's
  * type is looked up in it (a few KiB that stay in cache) instead of in the
- * records (a cache miss per FUNC in a kernel's 3 MB). */
+ * records (a cache miss per FUNC in a kernel's 3 MB). The word of the
+ * records being indexed is made in cur, stored once whole. */
 struct proto_bits {
-	uint64_t *w;
+	uint64_t *w, cur;
 };
 
 static int proto_bits_init(struct proto_bits *pb, const struct bk_btf *b)
@@ -269,22 +279,31 @@ static int proto_bits_init(struct proto_bits *pb, const struct bk_btf *b)
 	/* as many bits as there can be records */
 	size_t max_types = b->types_len / sizeof(struct bk_type) + 1;
 	pb->w = calloc((max_types + 63) / 64, sizeof(*pb->w));
+	pb->cur = 0;
 	return pb->w ? 0 : -ENOMEM;
 }
 
 static inline void proto_bits_note(struct proto_bits *pb, uint32_t idx, unsigned kind)
 {
-	pb->w[idx / 64] |= (uint64_t)(kind == BK_KIND_FUNC_PROTO) << (idx % 64);
+	if (idx % 64 == 0 && idx) {
+		pb->w[idx / 64 - 1] = pb->cur;
+		pb->cur = 0;
+	}
+	pb->cur |= (uint64_t)(kind == BK_KIND_FUNC_PROTO) << (idx % 64);
 }
 
 /* A FUNC's type: a FUNC_PROTO already indexed (the usual order), else
- * check_types decides (it may be one further on) */
+ * check_types decides (it may be one further on); n: the records indexed,
+ * the FUNC's included */
 static bool func_proto_seen(const struct bk_btf *b, const struct proto_bits *pb,
 			    const struct bk_type *t, uint32_t n)
 {
 	if (t->type >= b->start_id) {
 		uint32_t idx = t->type - b->start_id;
-		return idx < n && (pb->w[idx / 64] >> (idx % 64) & 1);
+		if (idx >= n)
+			return false;
+		uint64_t w = idx / 64 == (n - 1) / 64 ? pb->cur : pb->w[idx / 64];
+		return w >> (idx % 64) & 1;
 	}
 	const struct bk_type *p = bk_btf_type(b->base, t->type);
 	return p && bk_kind(p) == BK_KIND_FUNC_PROTO;
@@ -304,6 +323,7 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 	const uint8_t *types = b->types;
 	size_t len = b->types_len, off = 0;
 	uint32_t start_id = b->start_id, n = 0, *offs = b->offs;
+	size_t cap = b->offs_cap;
 	struct field_max m = {0, 0};
 	bool funcs_ok = true;
 	while (off < len) {
@@ -317,23 +337,24 @@ static int index_records(struct bk_btf *b, const struct shape *shapes, struct pr
 		const struct shape *s = &shapes[kind];
 		if (!s->desc)
 			return bk_err(err, -EINVAL, "[%u]: unknown kind %u", id, kind);
-		size_t sz = 4 * (s->head_words + (size_t)(vlen & s->vlen_mask) * s->elem_words);
+		size_t sz = s->head_bytes + (size_t)vlen * s->elem_bytes;
 		if (sz > len - off)
 			return bk_err(err, -EINVAL,
 				      "[%u] %s: truncated: vlen %u needs %zu bytes, %zu left", id,
 				      s->desc->name, vlen, sz, len - off);
 		if (id >= BK_MAX_ID)
 			return bk_err(err, -EINVAL, "[%u]: too many types", id);
-		if (n >= b->offs_cap) {
+		if (n >= cap) {
 			if (grow_offs(b, n))
 				return bk_err(err, -ENOMEM, "out of memory indexing %u types", n);
 			offs = b->offs;
+			cap = b->offs_cap;
 		}
 		proto_bits_note(pb, n, kind);
 		offs[n++] = (uint32_t)off;
 		note_fields(&m, (const uint32_t *)(const void *)t, s, vlen);
-		if (kind == BK_KIND_FUNC && funcs_ok)
-			funcs_ok = func_proto_seen(b, pb, t, n);
+		if (kind == BK_KIND_FUNC)
+			funcs_ok &= func_proto_seen(b, pb, t, n);
 		off += sz;
 	}
 	b->nr_types = n;

@@ -120,7 +120,7 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	d->types[0] = &void_type;
 	for (uint32_t id = 1; id < d->own_start; id++)
 		d->types[id] = bk_btf_type(btf, id);
-	memset(d->align, 0xff, d->n); /* ALIGN_UNSET */
+	/* (align is set ALIGN_UNSET by c_prepare, which uses it first) */
 	/* void is always there */
 	d->state[0] = ST_ORDERED | ST_EMITTED;
 	return c_prepare(d);

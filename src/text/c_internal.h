@@ -305,6 +305,11 @@ int64_t c_resolve_size(const struct cdump *d, uint32_t id);
 /* c_types.c: the pointer size, referenced types, chain ends (and type
  * loops through them: -ELOOP) */
 int c_prepare(struct cdump *d);
+/* c_notes.c: c_prepare's pass over every type (kind, next, named, links,
+ * references, name hints; each link's own hash in chain_hash by rank, its
+ * end where it is plain, else C_END_UNSET) */
+#define C_END_UNSET UINT32_MAX
+int c_note_types(struct cdump *d);
 /* c_order.c: one root's definitions, in order, onto d->queue (libbpf's
  * btf_dump_order_type); emitting one queued definition after what it
  * needs (btf_dump_emit_type) */

@@ -10,8 +10,7 @@
 
 #include "text/c_internal.h"
 
-#define END_UNSET UINT32_MAX
-#define END_VISITING (UINT32_MAX - 1)
+#define END_VISITING (C_END_UNSET - 1)
 
 int u32vec_grow(struct u32vec *s)
 {
@@ -23,37 +22,6 @@ int u32vec_grow(struct u32vec *s)
 }
 
 /* ---- what is known per type before printing ----------------------------------- */
-
-/* the kinds bpftool's sort looks through to a chain's end */
-static bool is_chain_kind(unsigned kind)
-{
-	switch (kind) {
-	case BK_KIND_ARRAY:
-	case BK_KIND_TYPE_TAG:
-	case BK_KIND_CONST:
-	case BK_KIND_PTR:
-	case BK_KIND_VOLATILE:
-	case BK_KIND_RESTRICT:
-	case BK_KIND_TYPEDEF:
-	case BK_KIND_DECL_TAG:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* what one link adds to bpftool's disambiguation hash: only a name or
- * an array's size add to it (the type is read for those alone) */
-static uint64_t link_hash(const struct cdump *d, uint32_t id)
-{
-	if (!c_named(d, id) && d->kind[id] != BK_KIND_ARRAY)
-		return 0;
-	const struct bk_type *t = c_type(d, id);
-	uint64_t h = t->name_off ? c_str_hash(c_str(d, t->name_off)) : 0;
-	if (bk_kind(t) == BK_KIND_ARRAY)
-		h = h * 31 + ((const struct bk_array *)bk_type_rest(t))->nelems;
-	return h * 31;
-}
 
 int c_ranked_alloc(struct c_ranked *r, uint64_t n)
 {
@@ -90,30 +58,27 @@ static uint32_t link_rank(const struct cdump *d, uint32_t id)
 	return c_ranked_rank(&d->links, id);
 }
 
-/* the links' ranks (links noted by note_types), and room for their chain
- * hashes */
-static int count_links(struct cdump *d)
+/* the links' ranks (links noted by c_note_types, which gave each its own
+ * hash in chain_hash, by rank) */
+static void count_links(struct cdump *d)
 {
 	d->nr_links = c_ranked_count(&d->links, d->n);
-	d->chain_hash = malloc((d->nr_links ? d->nr_links : 1) * sizeof(*d->chain_hash));
-	return d->chain_hash ? 0 : -ENOMEM;
 }
 
-/* The end and the hash of the chain from link id (rank: its among the
- * links) and of every link after it not yet resolved; a chain that comes
- * back to itself is a loop no C can write. */
-static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
+/* The end and the hash of the chain from link id and of every link after
+ * it not yet resolved (each holding its own link's hash); a chain that
+ * comes back to itself is a loop no C can write. */
+static int resolve_chain(struct cdump *d, uint32_t id)
 {
 	if (!is_link(d, d->next[id])) {
-		/* a chain of one link (most are): the type after it is no link,
-		 * so its own end, its hash 0; nothing else of it read */
+		/* a chain of one link: the type after it is no link, so its
+		 * own end, its hash 0: the chain's hash is the link's */
 		d->end[id] = d->next[id];
-		d->chain_hash[rank] = link_hash(d, id);
 		return 0;
 	}
 	uint32_t x = id;
 	d->work.n = 0;
-	while (is_link(d, x) && d->end[x] == END_UNSET) {
+	while (is_link(d, x) && d->end[x] == C_END_UNSET) {
 		d->end[x] = END_VISITING;
 		if (u32vec_push(&d->work, x))
 			return -ENOMEM;
@@ -125,25 +90,26 @@ static int resolve_chain(struct cdump *d, uint32_t id, uint32_t rank)
 	uint32_t end = d->end[x]; /* (a type that is no link is its own end) */
 	uint64_t h = c_chain_hash(d, x);
 	while (d->work.n) {
-		uint32_t y = d->work.v[--d->work.n];
-		h += link_hash(d, y);
+		uint32_t y = d->work.v[--d->work.n], rank = link_rank(d, y);
+		h += d->chain_hash[rank];
 		d->end[y] = end;
-		d->chain_hash[link_rank(d, y)] = h;
+		d->chain_hash[rank] = h;
 	}
 	return 0;
 }
 
 /* The end of every chain and the chain's hash, each link visited once,
- * the links found by their bits (in ID order: so by rank). */
+ * the links found by their bits (in ID order); those whose end
+ * c_note_types found are done. */
 static int resolve_chains(struct cdump *d)
 {
-	int e = count_links(d);
-	uint32_t rank = 0;
+	int e = 0;
+	count_links(d);
 	for (size_t w = 0; w <= d->n / 64 && !e; w++) {
-		for (uint64_t bits = d->links.bits[w]; bits && !e; bits &= bits - 1, rank++) {
+		for (uint64_t bits = d->links.bits[w]; bits && !e; bits &= bits - 1) {
 			uint32_t id = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-			if (d->end[id] == END_UNSET)
-				e = resolve_chain(d, id, rank);
+			if (d->end[id] == C_END_UNSET)
+				e = resolve_chain(d, id);
 		}
 	}
 	return e;
@@ -169,73 +135,6 @@ static int pointer_size(const struct cdump *d)
 				return (int)t->size;
 	}
 	return (int)sizeof(void *);
-}
-
-/* how many names the ___N maps may get */
-static void count_names(struct cdump *d, const struct bk_type *t)
-{
-	switch (bk_kind(t)) {
-	case BK_KIND_ENUM:
-	case BK_KIND_ENUM64:
-		d->ident_names.hint += bk_vlen(t); /* enumerators */
-		/* fall through */
-	case BK_KIND_STRUCT:
-	case BK_KIND_UNION:
-	case BK_KIND_FWD:
-	case BK_KIND_INT:
-		d->type_names.hint += t->name_off != 0;
-		break;
-	case BK_KIND_TYPEDEF:
-		d->ident_names.hint++;
-		break;
-	default:
-		break;
-	}
-}
-
-/* libbpf's btf_dump_mark_referenced, for one type: the types it names,
- * where the kind table says they are (the field iterator's walk, as plain
- * loops: this runs over every member of every type) */
-static void mark_referenced(struct cdump *d, const struct bk_type *t,
-			    const struct bk_kind_desc *desc)
-{
-	uint8_t mark = c_orders_nothing(bk_kind(t)) ? ST_REFERENCED : ST_REFERENCED | ST_WALKED_TO;
-	const uint8_t *rest = bk_type_rest(t);
-	if (desc->type_is_id)
-		d->state[t->type] |= mark;
-	for (unsigned k = 0; k < desc->nr_fixed_ids; k++)
-		d->state[*(const uint32_t *)(const void *)(rest + desc->fixed_id_offs[k])] |= mark;
-	if (desc->elem_id_off < 0)
-		return;
-	const uint8_t *elem = rest + desc->info_sz + desc->elem_id_off;
-	for (uint32_t k = 0, n = bk_vlen(t); k < n; k++, elem += desc->elem_sz)
-		d->state[*(const uint32_t *)(const void *)elem] |= mark;
-}
-
-/* One pass over the types (each read once, in the order they lie): what
- * is read later without the type (kind, header ID, name or not, link or
- * not; a link's end unset, any other type's its own), which types are
- * referenced, and how many names there may be. */
-static int note_types(struct cdump *d)
-{
-	d->end[0] = 0;
-	if (c_ranked_alloc(&d->links, d->n))
-		return -ENOMEM;
-	for (uint32_t id = 1; id < d->n; id++) {
-		const struct bk_type *t = c_type(d, id);
-		unsigned kind = bk_kind(t);
-		const struct bk_kind_desc *desc = bk_kind_desc(kind);
-		if (!desc)
-			return bk_err_type(d->err, d->btf, id, -EINVAL, "unknown kind %u", kind);
-		d->kind[id] = (uint8_t)kind;
-		d->next[id] = c_head_next(t);
-		d->named[id / 64] |= (uint64_t)(t->name_off != 0) << (id % 64);
-		d->links.bits[id / 64] |= (uint64_t)is_chain_kind(kind) << (id % 64);
-		d->end[id] = is_chain_kind(kind) ? END_UNSET : id;
-		count_names(d, t);
-		mark_referenced(d, t, desc);
-	}
-	return 0;
 }
 
 struct align_frame {
@@ -400,7 +299,7 @@ done:
 
 int c_prepare(struct cdump *d)
 {
-	int e = note_types(d);
+	int e = c_note_types(d);
 	d->ptr_sz = pointer_size(d);
 	return e ? e : resolve_chains(d);
 }
