@@ -71,21 +71,9 @@ static bool is_mod(const struct bk_type *t)
 /* const/volatile/restrict at the top of the view, written before a type */
 static void put_mods(struct cdump *d, struct task *c)
 {
-	for (; c->cnt; c->cnt--) {
-		switch (bk_kind(c_type(d, d->decl.v[c->lo + c->cnt - 1]))) {
-		case BK_KIND_VOLATILE:
-			PUT_LIT(d->o, "volatile ");
-			break;
-		case BK_KIND_CONST:
-			PUT_LIT(d->o, "const ");
-			break;
-		case BK_KIND_RESTRICT:
-			PUT_LIT(d->o, "restrict ");
-			break;
-		default:
+	for (; c->cnt; c->cnt--)
+		if (!c_put_qualifier(d, bk_kind(c_type(d, d->decl.v[c->lo + c->cnt - 1]))))
 			return;
-		}
-	}
 }
 
 /* qualifiers of arrays and prototypes mean nothing in C (GCC quirks) */

@@ -397,6 +397,24 @@ static inline bool c_sort_place_matters(const struct cdump *d, uint32_t id)
 	       !!(d->state[id] & ST_WALKED_TO);
 }
 
+/* the C word of a qualifier kind and its space; false for any other kind */
+static inline bool c_put_qualifier(struct cdump *d, unsigned kind)
+{
+	switch (kind) {
+	case BK_KIND_VOLATILE:
+		PUT_LIT(d->o, "volatile ");
+		return true;
+	case BK_KIND_CONST:
+		PUT_LIT(d->o, "const ");
+		return true;
+	case BK_KIND_RESTRICT:
+		PUT_LIT(d->o, "restrict ");
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* c_defs.c: names, definitions without declarators, struct layout */
 /* A newline and libbpf's pfx(lvl): a tab a level, at most 13. All
  * sixteen bytes are written (a fixed-size copy, no call) and as many kept

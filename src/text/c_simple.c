@@ -117,19 +117,8 @@ static bool simple_shape(const struct cdump *d, uint32_t id, struct shape *sh)
 /* the words before the name */
 static void put_shape_words(struct cdump *d, const struct shape *sh)
 {
-	for (unsigned i = sh->nr_mods; i--;) {
-		switch (sh->mods[i]) {
-		case BK_KIND_VOLATILE:
-			PUT_LIT(d->o, "volatile ");
-			break;
-		case BK_KIND_CONST:
-			PUT_LIT(d->o, "const ");
-			break;
-		default:
-			PUT_LIT(d->o, "restrict ");
-			break;
-		}
-	}
+	for (unsigned i = sh->nr_mods; i--;)
+		c_put_qualifier(d, sh->mods[i]);
 	c_put_named_end(d, sh->end, sh->t);
 	if (sh->ptrs)
 		put_bytes(d->o, " ***", sh->ptrs + 1); /* the first after a space */
