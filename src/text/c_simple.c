@@ -90,17 +90,18 @@ static bool is_qualifier(unsigned kind)
 static bool simple_shape(const struct cdump *d, uint32_t id, struct shape *sh)
 {
 	const struct bk_type *t = c_type(d, id);
-	char *after = sh->after;
+	sh->after_len = 0;
 	for (unsigned arrays = 0; id && bk_kind(t) == BK_KIND_ARRAY; arrays++) {
 		const struct bk_array *a = bk_type_rest(t);
 		if (arrays == SIMPLE_ARRAYS_MAX)
 			return false;
+		char *after = sh->after + sh->after_len;
 		*after++ = '[';
 		after = fmt_u32(after, a->nelems);
 		*after++ = ']';
+		sh->after_len = (uint32_t)(after - sh->after);
 		t = c_type(d, id = a->type);
 	}
-	sh->after_len = (uint32_t)(after - sh->after);
 	for (sh->ptrs = 0; id && bk_kind(t) == BK_KIND_PTR && sh->ptrs < SIMPLE_PTRS_MAX; sh->ptrs++)
 		t = c_type(d, id = t->type);
 	for (sh->nr_mods = 0; id && is_qualifier(bk_kind(t)); sh->nr_mods++) {
