@@ -42,19 +42,24 @@
  * processors, has a helper; else this thread walks and prints everything.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
+#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/threads.h"
 
 #define HELPER_MIN_TYPES 4096
-/* the store grows by plain malloc'ed blocks: the pages it does not fill
- * stay unbacked (in huge pages it would cost a megabyte or more of the
- * memory that the header's 16 MiB allow, for some faults saved) */
-#define STORE_CHUNK (1u << 20)
-/* what the helper prints ahead while the types are sorted, at most: the
+/* What the helper prints ahead while the types are sorted, at most: the
  * header's memory peaks at the sort's end (its tables, the per-type
- * tables, this store), and the walk prints the rest */
-#define AHEAD_MAX (2u << 20)
+ * tables, this store), and the walk prints the rest. It is one block,
+ * mapped fresh in a huge page (core/fresh.h), which it fills: in 4 KiB
+ * pages each would cost a fault (some 510, 1.5 ms of the helper's time
+ * for the running kernel's header). */
+#define AHEAD_MAX BK_HUGE_PAGE
+/* the late printer's store grows by plain malloc'ed blocks: what it
+ * prints is not known ahead, and the pages it does not fill stay
+ * unbacked */
+#define STORE_CHUNK (1u << 20)
 /* the output the walk may hold before ordering is over: past it, the walk
  * waits for ordering to end */
 #define HOLD_MAX (2u << 20)
@@ -71,6 +76,7 @@ struct piece {
 struct store_chunk {
 	struct store_chunk *next;
 	size_t len, cap;
+	size_t mapped; /* the block's mapping's length (0: malloc'ed) */
 	char data[];
 };
 
@@ -89,6 +95,8 @@ struct ahead {
 	struct bk_error err;
 	struct store_chunk *chunks;
 	size_t stored;  /* bytes in the chunks */
+	bool one_block; /* the store is its first block (full: stop) */
+	bool full;      /* a piece did not fit in that block */
 	bool own_align; /* w.align is a copy of its own */
 };
 
@@ -198,6 +206,10 @@ static void *store_copy(struct ahead *a, const void *src, size_t n)
 	struct store_chunk *c = a->chunks;
 	size_t at = c ? (c->len + 7) & ~(size_t)7 : 0;
 	if (!c || at + n > c->cap) {
+		if (a->one_block) {
+			a->full = true;
+			return NULL;
+		}
 		size_t cap = n > STORE_CHUNK ? n : STORE_CHUNK;
 		if (!(c = malloc(sizeof(*c) + cap)))
 			return NULL;
@@ -211,11 +223,27 @@ static void *store_copy(struct ahead *a, const void *src, size_t n)
 	return c->data + at;
 }
 
+/* the store as one block of AHEAD_MAX bytes (the helper's own) */
+static bool store_one_block(struct ahead *a)
+{
+	size_t len;
+	struct store_chunk *c = bk_map_fresh(AHEAD_MAX, &len);
+	if (!c)
+		return false;
+	*c = (struct store_chunk){.cap = len - sizeof(*c), .mapped = len};
+	a->chunks = c;
+	a->one_block = true;
+	return true;
+}
+
 static void store_free(struct ahead *a)
 {
 	while (a->chunks) {
 		struct store_chunk *next = a->chunks->next;
-		free(a->chunks);
+		if (a->chunks->mapped)
+			munmap(a->chunks, a->chunks->mapped);
+		else
+			free(a->chunks);
 		a->chunks = next;
 	}
 }
@@ -248,7 +276,7 @@ static void print_ahead(struct helper *h, struct ahead *a, uint32_t id, uint32_t
 }
 
 /* in ID order, until ordering begins (then the walk is what is waited
- * for) or AHEAD_MAX is stored */
+ * for) or the store is full */
 static void print_all_ahead(struct helper *h)
 {
 	size_t words = h->d->n / 64 + 1;
@@ -256,7 +284,7 @@ static void print_all_ahead(struct helper *h)
 	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = h->wanted.bits[i]; left; left &= left - 1, rank++) {
 			if (__atomic_load_n(&h->queue, __ATOMIC_RELAXED) ||
-			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.stored >= AHEAD_MAX)
+			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.full)
 				return;
 			print_ahead(h, &h->own, (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left)),
 				    rank);
@@ -517,7 +545,8 @@ static bool prints_by_dup(const struct cdump *d)
  * definitions it prints, its printer. */
 static void set_up(struct helper *h)
 {
-	h->broken = prints_by_dup(h->d) || find_wanted(h) || !ahead_alloc(&h->own, h->d, true);
+	h->broken = prints_by_dup(h->d) || find_wanted(h) || !ahead_alloc(&h->own, h->d, true) ||
+		    !store_one_block(&h->own);
 	pthread_mutex_lock(&h->lock);
 	__atomic_store_n(&h->ready, true, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&h->begun);
