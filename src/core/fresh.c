@@ -2,6 +2,7 @@
 /* Large buffers of fresh memory in huge pages (fresh.h). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "core/fresh.h"
@@ -35,6 +36,14 @@ void *bk_malloc_fresh(size_t *cap)
 	}
 #endif
 	return malloc(*cap);
+}
+
+void *bk_zalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p)
+		memset(p, 0, n);
+	return p;
 }
 
 void *bk_map_fresh(size_t sz, size_t *len)

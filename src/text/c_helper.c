@@ -44,7 +44,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
-#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/threads.h"
 
@@ -180,7 +179,7 @@ static int find_wanted(struct helper *h)
 		if (is_wanted(d, id))
 			c_ranked_add(&h->wanted, id);
 	h->nr = c_ranked_count(&h->wanted, d->n);
-	h->claim = calloc(h->nr ? h->nr : 1, 1);
+	h->claim = bk_zalloc(h->nr);
 	h->pieces = malloc((h->nr ? h->nr : 1) * sizeof(*h->pieces));
 	return h->claim && h->pieces ? 0 : -ENOMEM;
 }
@@ -359,7 +358,7 @@ static bool become_writer(struct helper *h)
 {
 	struct cdump *w = &h->own.w;
 	const struct cdump *d = h->d;
-	if (!(w->state = calloc(d->n, 1)))
+	if (!(w->state = bk_zalloc(d->n)))
 		return false;
 	w->state[0] = ST_EMITTED;
 	w->o = h->out;

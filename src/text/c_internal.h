@@ -19,6 +19,7 @@
 #define BTFKIT_TEXT_C_INTERNAL_H
 
 #include "core/btf_internal.h"
+#include "core/fresh.h"
 #include "text/out.h"
 
 /* type_states bits (libbpf's per-type aux state) */

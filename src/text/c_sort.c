@@ -25,7 +25,6 @@
  */
 #include <stdlib.h>
 
-#include "core/fresh.h"
 #include "text/c_internal.h"
 #include "text/c_sortkit.h"
 
@@ -364,7 +363,7 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	mark_tied_ends(s, pos, starts, en);
 	uint32_t slot = c_ranked_count(&en->need, d->n);
 	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
-	struct seen_hash *seen = calloc(2 * SEEN_HASHES, sizeof(*seen)); /* (none: no caches) */
+	struct seen_hash *seen = bk_zalloc(2 * SEEN_HASHES * sizeof(*seen)); /* (none: no caches) */
 	if (!en->hash) {
 		free(seen);
 		return -ENOMEM;
@@ -497,7 +496,7 @@ static int make_keys(struct sorter *s)
 	 * and split BTF together could only just pass it */
 	if (!err && 2 * nm.bits + 4 > 64)
 		err = bk_err(d->err, -E2BIG, "too many type names to sort");
-	if (!err && !d->single && !(seen = calloc((size_t)1 << nm.bits, 1)))
+	if (!err && !d->single && !(seen = bk_zalloc((size_t)1 << nm.bits)))
 		err = -ENOMEM;
 	if (seen)
 		seen[0] = 2;
@@ -531,7 +530,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 		unsigned kbits = 2 * s.name_bits + 4;
 		sort_by_key(&s, s.pos, kbits);
 		*first_rank = s.m ? (unsigned)(s.tmp[0] >> (kbits - 4)) : 0;
-		if (!(starts = calloc(s.m / 64 + 1, sizeof(*starts))))
+		if (!(starts = bk_zalloc((s.m / 64 + 1) * sizeof(*starts))))
 			err = -ENOMEM;
 	}
 	if (!err) {
