@@ -14,7 +14,12 @@
  * are printed at the top level; the others only inline) — in ID order,
  * each into a store that never moves, with the names' ___N left out and
  * noted where they go (d->mentions); once the sort has found the names
- * that are given out only once, it prints those whole.
+ * that are given out only once, it prints those whole. Its store full
+ * (AHEAD_MAX), it would wait for ordering, while this thread is still
+ * sorting: the sort's last steps (the tied ends' hashes, the runs sorted
+ * by them) are jobs of independent chunks that both threads claim
+ * (c_share_job), the helper between two definitions or as soon as it is
+ * idle.
  *
  * Once ordering begins, the helper walks the queue of definitions as it
  * grows (c_emit_type, on a state of its own: the ordering and emitting
@@ -135,6 +140,12 @@ struct helper {
 	struct ahead late;
 	bool late_begun;
 	struct out *out;
+	/* a job shared (c_share_job): its chunks claimed (job_next) and run
+	 * (job_done) while it is open; in_job while the helper reads it
+	 * (all atomic but job) */
+	struct c_job job;
+	uint32_t job_next, job_done;
+	bool job_open, in_job;
 	size_t walked;           /* (atomic) where the walk is in the queue */
 	bool walk_done;          /* (atomic) */
 	int walk_err;
@@ -247,6 +258,75 @@ static void store_free(struct ahead *a)
 	}
 }
 
+/* ---- sharing a job ---------------------------------------------------------------- */
+
+static void run_chunks(struct helper *h, unsigned worker)
+{
+	uint32_t c;
+	while ((c = __atomic_fetch_add(&h->job_next, 1, __ATOMIC_RELAXED)) < h->job.nr) {
+		h->job.run(h->job.arg, c, worker);
+		__atomic_fetch_add(&h->job_done, 1, __ATOMIC_RELEASE);
+	}
+}
+
+static bool job_open(const struct helper *h)
+{
+	return __atomic_load_n(&h->job_open, __ATOMIC_ACQUIRE);
+}
+
+/* The helper's part of an open job. Its mark in_job before it looks
+ * again (both sequentially consistent, as the other side's): either the
+ * job's owner sees the mark once it has closed the job, and waits, or the
+ * helper sees it closed and reads nothing of it. */
+static void join_job(struct helper *h)
+{
+	__atomic_store_n(&h->in_job, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&h->job_open, __ATOMIC_SEQ_CST))
+		run_chunks(h, 1);
+	__atomic_store_n(&h->in_job, false, __ATOMIC_RELEASE);
+}
+
+static bool chunks_done(const void *arg, uint32_t nr)
+{
+	return __atomic_load_n(&((const struct helper *)arg)->job_done, __ATOMIC_ACQUIRE) >= nr;
+}
+
+static bool helper_out(const void *arg, uint32_t unused)
+{
+	(void)unused;
+	return !__atomic_load_n(&((const struct helper *)arg)->in_job, __ATOMIC_ACQUIRE);
+}
+
+/* until ready: a chunk the helper runs, or its leaving the job, takes
+ * microseconds, unless its processor was taken from it */
+static void wait_helper(const struct helper *h, bool (*ready)(const void *, uint32_t),
+			uint32_t val)
+{
+	while (!wait_spin(ready, h, val))
+		sched_yield();
+}
+
+void c_share_job(struct cdump *d, const struct c_job *job)
+{
+	struct helper *h = d->helper;
+	if (!h) {
+		for (uint32_t c = 0; c < job->nr; c++)
+			job->run(job->arg, c, 0);
+		return;
+	}
+	h->job = *job;
+	__atomic_store_n(&h->job_next, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&h->job_done, 0, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&h->lock);
+	__atomic_store_n(&h->job_open, true, __ATOMIC_SEQ_CST);
+	pthread_cond_broadcast(&h->begun);
+	pthread_mutex_unlock(&h->lock);
+	run_chunks(h, 0);
+	__atomic_store_n(&h->job_open, false, __ATOMIC_SEQ_CST);
+	wait_helper(h, chunks_done, job->nr);
+	wait_helper(h, helper_out, 0);
+}
+
 /* ---- printing ahead --------------------------------------------------------------- */
 
 /* One definition into the store, if nobody has claimed it; a failure
@@ -282,6 +362,8 @@ static void print_all_ahead(struct helper *h)
 	uint32_t rank = 0;
 	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = h->wanted.bits[i]; left; left &= left - 1, rank++) {
+			if (job_open(h))
+				join_job(h); /* (this thread's wait is the sort's) */
 			if (__atomic_load_n(&h->queue, __ATOMIC_RELAXED) ||
 			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.full)
 				return;
@@ -380,6 +462,28 @@ static bool queue_has(const void *arg, uint32_t unused)
 	       __atomic_load_n(&h->cancel, __ATOMIC_ACQUIRE);
 }
 
+static bool queue_or_job(const void *arg, uint32_t unused)
+{
+	return queue_has(arg, unused) || job_open(arg);
+}
+
+/* until ordering begins (or the helper is cancelled), sharing the jobs
+ * that come meanwhile */
+static void wait_queue(struct helper *h)
+{
+	for (;;) {
+		if (!wait_spin(queue_or_job, h, 0)) {
+			pthread_mutex_lock(&h->lock);
+			while (!queue_or_job(h, 0))
+				pthread_cond_wait(&h->begun, &h->lock);
+			pthread_mutex_unlock(&h->lock);
+		}
+		if (queue_has(h, 0))
+			return;
+		join_job(h);
+	}
+}
+
 static bool order_over(const void *arg, uint32_t unused)
 {
 	(void)unused;
@@ -425,12 +529,7 @@ static size_t wait_queued(struct helper *h, size_t i)
 
 static void walk(struct helper *h)
 {
-	if (!wait_spin(queue_has, h, 0)) {
-		pthread_mutex_lock(&h->lock);
-		while (!queue_has(h, 0))
-			pthread_cond_wait(&h->begun, &h->lock);
-		pthread_mutex_unlock(&h->lock);
-	}
+	wait_queue(h);
 	const uint32_t *queue = __atomic_load_n(&h->queue, __ATOMIC_ACQUIRE);
 	if (!queue)
 		return; /* cancelled before ordering began */

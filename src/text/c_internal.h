@@ -341,6 +341,17 @@ void c_helper_order_begin(struct cdump *d);
 void c_helper_queued(struct cdump *d);
 int c_helper_end(struct cdump *d, int order_err);
 int c_put_item(struct cdump *d, unsigned op, uint32_t id);
+/* Work of this thread's that the helper may share: nr chunks, each run
+ * once, by whichever thread claims it first (worker 0: this one, 1: the
+ * helper, for scratch of their own). The helper takes chunks while it is
+ * printing ahead or idle; c_share_job returns once all have run (on this
+ * thread alone where there is no helper). */
+struct c_job {
+	void (*run)(void *arg, uint32_t chunk, unsigned worker);
+	void *arg;
+	uint32_t nr;
+};
+void c_share_job(struct cdump *d, const struct c_job *job);
 
 /* c_sort.c: bpftool's sorted order of the IDs (void included) into ids,
  * *nr of them: those whose visit can only mark them ordered left out

@@ -352,29 +352,67 @@ static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const ui
 
 /* The hashes of the chain ends that types in runs reach, into their slots,
  * computed in ID order (the types and their names lie in that order in
- * memory, where the sorted order would jump about). */
+ * memory, where the sorted order would jump about), by chunks of IDs that
+ * the helper thread shares (c_share_job: it is idle by now, its printing
+ * ahead done), each worker with a cache of its own. */
+#define HASH_CHUNKS 64
+
+struct hash_job {
+	const struct cdump *d;
+	struct ends *en;
+	uint32_t nr;               /* the ends */
+	size_t words;
+	struct seen_hash *seen[2]; /* by worker (NULL: no caches) */
+};
+
+/* the first word of need's bits that holds the rank-th member, or one
+ * past them all */
+static size_t word_of_rank(const struct c_ranked *need, size_t words, uint32_t rank)
+{
+	size_t lo = 0, hi = words;
+	while (lo < hi) { /* the first word with more than rank before its end */
+		size_t mid = lo + (hi - lo) / 2;
+		if (need->before[mid] + c_popcount64(need->bits[mid]) > rank)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* the ends of ranks [nr * chunk / HASH_CHUNKS, nr * (chunk + 1) / ...):
+ * as many in each chunk, as their cost varies with the IDs (structs with
+ * many members lie together) */
+static void hash_chunk(void *arg, uint32_t chunk, unsigned worker)
+{
+	const struct hash_job *j = arg;
+	const struct c_ranked *need = &j->en->need;
+	uint32_t slot = (uint32_t)((uint64_t)j->nr * chunk / HASH_CHUNKS);
+	uint32_t to = (uint32_t)((uint64_t)j->nr * (chunk + 1) / HASH_CHUNKS);
+	for (size_t i = word_of_rank(need, j->words, slot); slot < to; i++) {
+		uint64_t left = need->bits[i];
+		for (uint32_t skip = slot - need->before[i]; skip; skip--)
+			left &= left - 1; /* (those are the chunk before's) */
+		for (; left && slot < to; left &= left - 1) {
+			uint32_t e = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left));
+			j->en->hash[slot++] = end_hash_members(j->d, e, j->seen[worker]);
+		}
+	}
+}
+
 static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uint64_t *starts,
 			  struct ends *en)
 {
-	const struct cdump *d = s->d;
-	size_t words = d->n / 64 + 1;
+	struct cdump *d = s->d;
 	if (c_ranked_alloc(&en->need, d->n))
 		return -ENOMEM;
 	mark_tied_ends(s, pos, starts, en);
-	uint32_t slot = c_ranked_count(&en->need, d->n);
-	en->hash = malloc((slot ? slot : 1) * sizeof(*en->hash));
-	struct seen_hash *seen = bk_zalloc(2 * SEEN_HASHES * sizeof(*seen)); /* (none: no caches) */
-	if (!en->hash) {
-		free(seen);
+	uint32_t nr = c_ranked_count(&en->need, d->n);
+	if (!(en->hash = malloc((nr ? nr : 1) * sizeof(*en->hash))))
 		return -ENOMEM;
-	}
-	slot = 0;
-	for (size_t i = 0; i < words; i++) {
-		for (uint64_t left = en->need.bits[i]; left; left &= left - 1) {
-			uint32_t e = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(left));
-			en->hash[slot++] = end_hash_members(d, e, seen);
-		}
-	}
+	struct seen_hash *seen = bk_zalloc(2 * 2 * SEEN_HASHES * sizeof(*seen));
+	struct hash_job job = {d, en, nr, d->n / 64 + 1, {seen, seen ? seen + 2 * SEEN_HASHES : NULL}};
+	c_share_job(d, &(struct c_job){hash_chunk, &job, HASH_CHUNKS});
 	free(seen);
 	return 0;
 }
@@ -386,31 +424,63 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
  * positions and indexes in the words', the indexes merged in tmp's. */
 #define HASH_LESS(a, b) (hv[*(a)] < hv[*(b)])
 
+/* the run [lo, hi): its scratch is its positions' part of each buffer, so
+ * that runs are sorted side by side */
+static void sort_run(const struct sorter *s, uint32_t *pos, size_t lo, size_t hi,
+		     const struct ends *en)
+{
+	const struct cdump *d = s->d;
+	uint64_t *hv = s->key + lo;
+	uint32_t *at = (uint32_t *)s->w + lo, *v = (uint32_t *)s->w + s->m + lo;
+	uint32_t *tmp = (uint32_t *)s->tmp + lo;
+	size_t len = hi - lo, zeros = 0, others = 0;
+	for (size_t i = 0; len > 1 && i < len; i++) {
+		uint32_t p = pos[lo + i], id = s->sel[p];
+		uint64_t h = c_chain_hash(d, id) + tied_end_hash(en, d->end[id]);
+		if (!h) {
+			pos[lo + zeros++] = p;
+			continue;
+		}
+		hv[others] = h;
+		at[others] = p;
+		v[others] = (uint32_t)others;
+		others++;
+	}
+	MERGE_SORT(uint32_t, v, others, tmp, HASH_LESS);
+	for (size_t k = 0; k < others; k++)
+		pos[lo + zeros + k] = at[v[k]];
+}
+
+/* by chunks of positions that the helper shares (c_share_job), each
+ * sorting the runs that begin in it */
+#define RUN_CHUNKS 64
+
+struct runs_job {
+	const struct sorter *s;
+	uint32_t *pos;
+	const uint64_t *starts;
+	const struct ends *en;
+};
+
+static void sort_runs_chunk(void *arg, uint32_t chunk, unsigned worker)
+{
+	const struct runs_job *j = arg;
+	const struct sorter *s = j->s;
+	size_t from = (size_t)((uint64_t)s->m * chunk / RUN_CHUNKS);
+	size_t to = (size_t)((uint64_t)s->m * (chunk + 1) / RUN_CHUNKS);
+	(void)worker;
+	/* (the first run that begins at from or after) */
+	for (size_t lo = from ? run_end(s, j->starts, from - 1) : 0, hi; lo < to; lo = hi) {
+		hi = run_end(s, j->starts, lo);
+		sort_run(s, j->pos, lo, hi, j->en);
+	}
+}
+
 static void sort_runs(struct sorter *s, uint32_t *pos, const uint64_t *starts,
 		      const struct ends *en)
 {
-	const struct cdump *d = s->d;
-	uint64_t *hv = s->key;
-	uint32_t *at = (uint32_t *)s->w, *v = at + s->m, *tmp = (uint32_t *)s->tmp;
-	for (size_t lo = 0, hi; lo < s->m; lo = hi) {
-		hi = run_end(s, starts, lo);
-		size_t len = hi - lo, zeros = 0, others = 0;
-		for (size_t i = 0; len > 1 && i < len; i++) {
-			uint32_t p = pos[lo + i], id = s->sel[p];
-			uint64_t h = c_chain_hash(d, id) + tied_end_hash(en, d->end[id]);
-			if (!h) {
-				pos[lo + zeros++] = p;
-				continue;
-			}
-			hv[others] = h;
-			at[others] = p;
-			v[others] = (uint32_t)others;
-			others++;
-		}
-		MERGE_SORT(uint32_t, v, others, tmp, HASH_LESS);
-		for (size_t k = 0; k < others; k++)
-			pos[lo + zeros + k] = at[v[k]];
-	}
+	struct runs_job job = {s, pos, starts, en};
+	c_share_job(s->d, &(struct c_job){sort_runs_chunk, &job, RUN_CHUNKS});
 }
 
 /*
