@@ -24,7 +24,8 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 	/* room at once for as many names as the types could give it */
 	while (!m->slots && cap / 2 < m->hint && cap < ((size_t)1 << 24))
 		cap *= 2;
-	struct name_slot *ns = m->slots ? NULL : c_take_spare(d, cap * sizeof(*ns));
+	size_t mapped = 0;
+	struct name_slot *ns = m->slots ? NULL : c_take_spare(d, cap * sizeof(*ns), &mapped);
 	if (ns)
 		memset(ns, 0, cap * sizeof(*ns));
 	else if (!(ns = bk_zalloc(cap * sizeof(*ns))))
@@ -37,8 +38,10 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 			j = (j + 1) & (cap - 1);
 		ns[j] = m->slots[i];
 	}
-	free(m->slots);
+	if (m->slots)
+		c_release(m->slots, m->mapped);
 	m->slots = ns;
+	m->mapped = mapped;
 	m->mask = cap - 1;
 	return 0;
 }

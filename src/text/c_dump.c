@@ -126,23 +126,35 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	return c_prepare(d);
 }
 
-void c_give_spare(struct cdump *d, void *p, size_t sz)
+void c_release(void *p, size_t mapped)
 {
-	for (int i = 0; i < 2 && p; i++) {
+	if (mapped)
+		munmap(p, mapped);
+	else
+		free(p);
+}
+
+void c_give_spare(struct cdump *d, void *p, size_t sz, size_t mapped)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < 2; i++) {
 		if (!d->spare[i]) {
 			d->spare[i] = p;
 			d->spare_sz[i] = sz;
+			d->spare_mapped[i] = mapped;
 			return;
 		}
 	}
-	free(p);
+	c_release(p, mapped);
 }
 
-void *c_take_spare(struct cdump *d, size_t sz)
+void *c_take_spare(struct cdump *d, size_t sz, size_t *mapped)
 {
 	for (int i = 0; i < 2; i++) {
 		if (d->spare[i] && d->spare_sz[i] >= sz) {
 			void *p = d->spare[i];
+			*mapped = d->spare_mapped[i];
 			d->spare[i] = NULL;
 			return p;
 		}
@@ -155,7 +167,8 @@ void *c_take_spare(struct cdump *d, size_t sz)
 static void drop_spares(struct cdump *d)
 {
 	for (int i = 0; i < 2; i++) {
-		free(d->spare[i]);
+		if (d->spare[i])
+			c_release(d->spare[i], d->spare_mapped[i]);
 		d->spare[i] = NULL;
 	}
 }
@@ -221,7 +234,7 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o, bool *help
 			return -ENOMEM;
 		int e = c_sort_types(d, ids, &nr, o->bpftool_quirks);
 		/* the sort's own tables: not needed after it */
-		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash));
+		c_give_spare(d, d->chain_hash, d->nr_links * sizeof(*d->chain_hash), 0);
 		d->chain_hash = NULL;
 		if (e) {
 			free(ids);

@@ -653,6 +653,8 @@ void c_emit_fini(struct cdump *d)
 {
 	free(d->memo);
 	free(d->tasks);
-	free(d->type_names.slots);
-	free(d->ident_names.slots);
+	if (d->type_names.slots)
+		c_release(d->type_names.slots, d->type_names.mapped);
+	if (d->ident_names.slots)
+		c_release(d->ident_names.slots, d->ident_names.mapped);
 }

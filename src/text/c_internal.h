@@ -46,6 +46,7 @@ struct u32vec {
  * ident_names maps) */
 struct name_map {
 	struct name_slot *slots;
+	size_t mapped; /* the slots' mapping's length (0: malloc'ed) */
 	size_t mask, used;
 	size_t hint; /* how many names it may get (sizes the first table) */
 };
@@ -131,7 +132,7 @@ struct cdump {
 	/* blocks freed by one phase for a later one to take (memory already
 	 * touched: fresh pages cost a fault each) */
 	void *spare[2];
-	size_t spare_sz[2];
+	size_t spare_sz[2], spare_mapped[2];
 	struct out *o;
 	struct bk_error *err;
 };
@@ -146,10 +147,13 @@ static inline int u32vec_push(struct u32vec *s, uint32_t v)
 	s->v[s->n++] = v;
 	return 0;
 }
-/* c_dump.c: hand a malloc'ed block of sz bytes on (or free it); take one
- * of at least sz bytes (NULL: none) */
-void c_give_spare(struct cdump *d, void *p, size_t sz);
-void *c_take_spare(struct cdump *d, size_t sz);
+/* c_dump.c: hand a block of sz bytes on (or release it), malloc'ed
+ * (mapped 0) or a mapping of mapped bytes; take one of at least sz bytes
+ * (NULL: none), *mapped saying which it is */
+void c_give_spare(struct cdump *d, void *p, size_t sz, size_t mapped);
+void *c_take_spare(struct cdump *d, size_t sz, size_t *mapped);
+/* a block malloc'ed (mapped 0) or mapped (its mapping's length) released */
+void c_release(void *p, size_t mapped);
 
 static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 {
