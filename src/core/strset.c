@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The string set (strset.h): hashing, growing, bulk insertion. */
 #include "core/strset.h"
+#include "core/fresh.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ int bk_strset_grow(struct bk_strset *s, const char *buf, size_t want)
 	size_t cap = 64;
 	while (cap < want * 2)
 		cap <<= 1;
-	struct bk_strset n = {calloc(cap, 1), malloc(cap * sizeof(uint32_t)), cap - 1, s->used};
+	/* (the tags are probed before they are written) */
+	struct bk_strset n = {bk_zalloc(cap), malloc(cap * sizeof(uint32_t)), cap - 1, s->used};
 	if (!n.tags || !n.offs) {
 		free(n.tags);
 		free(n.offs);
