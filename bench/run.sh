@@ -15,10 +15,13 @@ echo "== whole process: btfkit dump of that vmlinux to /dev/null (wall, peak RSS
 "$B/bench/measure" "$RUNS" "$B/btfkit" dump -j "$K"
 echo "== whole process: btfkit dump --format c (vmlinux.h) of that vmlinux to /dev/null"
 "$B/bench/measure" "$RUNS" "$B/btfkit" dump --format c "$K"
-if command -v bpftool >/dev/null 2>&1; then
-	echo "== for comparison: bpftool $(bpftool version | head -1 | cut -d' ' -f2-)"
-	"$B/bench/measure" "$RUNS" bpftool btf dump file "$K"
-	"$B/bench/measure" "$RUNS" bpftool btf dump file "$K" format c
+# BPFTOOL: another bpftool to compare with (bpftool 7.8, built from
+# libbpf/bpftool 0ffb986, is what the goldens were made with)
+BPFTOOL=${BPFTOOL:-bpftool}
+if command -v "$BPFTOOL" >/dev/null 2>&1; then
+	echo "== for comparison: bpftool $("$BPFTOOL" version | head -1 | cut -d' ' -f2-)"
+	"$B/bench/measure" "$RUNS" "$BPFTOOL" btf dump file "$K"
+	"$B/bench/measure" "$RUNS" "$BPFTOOL" btf dump file "$K" format c
 fi
 if [ -x "$B/bench/bench_libbpf" ]; then
 	echo "== for comparison: libbpf btf__parse_raw (installed libbpf-dev)"
