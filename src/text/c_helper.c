@@ -16,10 +16,10 @@
  * noted where they go (d->mentions); once the sort has found the names
  * that are given out only once, it prints those whole. Its store full
  * (AHEAD_MAX), it would wait for ordering, while this thread is still
- * sorting: the sort's last steps (the tied ends' hashes, the runs sorted
- * by them) are jobs of independent chunks that both threads claim
- * (c_share_job), the helper between two definitions or as soon as it is
- * idle.
+ * sorting: some of the sort's steps (the names' groups numbered, the tied
+ * ends' hashes, the runs sorted by them) are jobs of independent chunks
+ * that both threads claim (c_share_job), the helper between two
+ * definitions or as soon as it is idle.
  *
  * Once ordering begins, the helper walks the queue of definitions as it
  * grows (c_emit_type, on a state of its own: the ordering and emitting

@@ -370,8 +370,6 @@ struct c_names {
 	uint32_t *num;
 	uint64_t total; /* string offsets: the base's and own */
 	unsigned bits;  /* the numbers' width */
-	void *scratch;
-	size_t scratch_cap;
 };
 int c_names_init(struct c_names *nm, const struct cdump *d);
 static inline void c_names_mark(struct c_names *nm, uint32_t off)
@@ -381,7 +379,7 @@ static inline void c_names_mark(struct c_names *nm, uint32_t off)
 }
 /* number the marked names (marks: at most that many; room: scratch words
  * of the caller's, room_words of them); a marked name's number */
-int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
+int c_names_number(struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
 		   size_t room_words);
 static inline uint32_t c_names_num(const struct c_names *nm, uint32_t off)
 {

@@ -13,14 +13,20 @@
 #include "text/c_internal.h"
 #include "text/c_sortkit.h"
 
-static void *scratch(struct c_names *nm, size_t bytes)
+/* a numbering thread's scratch, grown as needed */
+struct names_scratch {
+	void *p;
+	size_t cap;
+};
+
+static void *scratch(struct names_scratch *sc, size_t bytes)
 {
-	if (bytes > nm->scratch_cap) {
-		free(nm->scratch);
-		nm->scratch = malloc(bytes);
-		nm->scratch_cap = nm->scratch ? bytes : 0;
+	if (bytes > sc->cap) {
+		free(sc->p);
+		sc->p = malloc(bytes);
+		sc->cap = sc->p ? bytes : 0;
 	}
-	return nm->scratch;
+	return sc->p;
 }
 
 int c_names_init(struct c_names *nm, const struct cdump *d)
@@ -33,9 +39,7 @@ void c_names_free(struct c_names *nm)
 {
 	c_ranked_free(&nm->used);
 	free(nm->num);
-	free(nm->scratch);
 	nm->num = NULL;
-	nm->scratch = NULL;
 }
 
 /* bk_str_prefix of s (which ends before lim), read as one word where eight
@@ -195,10 +199,11 @@ static bool split_open_runs(const struct cdump *d, struct part *v, struct part *
  * strcmp order from *ord on, eight bytes at a time until all are told
  * apart: the strings of a run that share them are read on only while the
  * run is one of several strings. */
-static int number_group(const struct cdump *d, struct c_names *nm, const uint64_t *w, size_t len,
-			uint64_t u_mask, uint64_t *const next[2], uint32_t depth, uint32_t *ord)
+static int number_group(const struct cdump *d, struct c_names *nm, struct names_scratch *sc,
+			const uint64_t *w, size_t len, uint64_t u_mask, uint64_t *const next[2],
+			uint32_t depth, uint32_t *ord)
 {
-	struct part *v = scratch(nm, len * (2 * sizeof(*v) + 1));
+	struct part *v = scratch(sc, len * (2 * sizeof(*v) + 1));
 	if (!v)
 		return -ENOMEM;
 	uint8_t *flags = (uint8_t *)(v + 2 * len);
@@ -237,9 +242,90 @@ static uint64_t read_words(const struct cdump *d, uint32_t off, uint32_t depth, 
 	return first;
 }
 
+/*
+ * The groups of sorted words numbered by chunks of them that the helper
+ * thread shares (c_share_job): each chunk from 1 on, in a scratch of its
+ * thread's own, then moved past the numbers of the chunks before it. A
+ * string's number is its rank among the distinct strings: the groups'
+ * counts are all the chunks need of each other.
+ */
+#define NUMBER_CHUNKS 16
+
+struct numbering {
+	const struct cdump *d;
+	struct c_names *nm;
+	const uint64_t *w;
+	uint64_t u_mask;
+	uint64_t *next[2];
+	uint32_t depth;
+	size_t from[NUMBER_CHUNKS + 1]; /* each chunk's first word, a group's */
+	uint32_t ords[NUMBER_CHUNKS];   /* the numbers each gave */
+	uint32_t before[NUMBER_CHUNKS]; /* the numbers the chunks before gave */
+	struct names_scratch sc[2];     /* by worker */
+	int err;                        /* (atomic) */
+};
+
+static void number_chunk(void *arg, uint32_t c, unsigned worker)
+{
+	struct numbering *j = arg;
+	const uint64_t *w = j->w;
+	uint32_t *num = j->nm->num, ord = 0;
+	for (size_t lo = j->from[c], hi; lo < j->from[c + 1]; lo = hi) {
+		uint64_t pfx = w[lo] & ~j->u_mask;
+		for (hi = lo + 1; hi < j->from[c + 1] && (w[hi] & ~j->u_mask) == pfx; hi++)
+			;
+		size_t len = hi - lo;
+		if (!pfx) { /* "" (an offset inside a string table's gaps) */
+			for (size_t i = lo; i < hi; i++)
+				num[w[i] & j->u_mask] = 0;
+			continue;
+		}
+		/* a prefix no other string has, or strings that end in it */
+		if (len == 1 || !(pfx >> (64 - 8 * j->depth) & 0xff)) {
+			ord++;
+			for (size_t i = lo; i < hi; i++)
+				num[w[i] & j->u_mask] = ord;
+			continue;
+		}
+		if (number_group(j->d, j->nm, &j->sc[worker], w + lo, len, j->u_mask, j->next,
+				 j->depth, &ord)) {
+			__atomic_store_n(&j->err, -ENOMEM, __ATOMIC_RELAXED);
+			break;
+		}
+	}
+	j->ords[c] = ord;
+}
+
+static void renumber_chunk(void *arg, uint32_t c, unsigned worker)
+{
+	const struct numbering *j = arg;
+	uint32_t *num = j->nm->num;
+	(void)worker;
+	for (size_t i = j->from[c]; j->before[c] && i < j->from[c + 1]; i++) {
+		uint32_t u = (uint32_t)(j->w[i] & j->u_mask);
+		if (num[u]) /* ("" stays 0) */
+			num[u] += j->before[c];
+	}
+}
+
+/* the chunks' bounds: as many words in each, moved on to where a group
+ * begins (a group is one chunk's) */
+static void chunk_groups(struct numbering *j, size_t nr)
+{
+	j->from[0] = 0;
+	for (unsigned c = 1; c <= NUMBER_CHUNKS; c++) {
+		size_t at = c == NUMBER_CHUNKS ? nr : nr * c / NUMBER_CHUNKS;
+		if (at < j->from[c - 1])
+			at = j->from[c - 1];
+		while (at > 0 && at < nr && (j->w[at] & ~j->u_mask) == (j->w[at - 1] & ~j->u_mask))
+			at++;
+		j->from[c] = at;
+	}
+}
+
 /* number the used offsets' strings: num[u] holds the offset on entry
  * (room: that many words of the caller's scratch) */
-static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, uint64_t *room,
+static int number_strings(struct cdump *d, struct c_names *nm, size_t nr, uint64_t *room,
 			  size_t room_words)
 {
 	unsigned u_bits = 1;
@@ -250,48 +336,38 @@ static int number_strings(const struct cdump *d, struct c_names *nm, size_t nr, 
 	 * radix sort's buffer: the sort's room serves, unless names outnumber
 	 * types */
 	uint64_t *own = 4 * nr > room_words ? malloc(nr * sizeof(*own) * 4) : NULL;
-	uint64_t *w = own ? own : room, *next[2] = {w + nr, w + 2 * nr};
+	uint64_t *w = own ? own : room;
 	if (4 * nr > room_words && !own)
 		return -ENOMEM;
+	struct numbering j = {.d = d, .nm = nm, .w = w, .u_mask = u_mask,
+			      .next = {w + nr, w + 2 * nr}};
 	/* the bytes that the sorted words hold whole, and the sixteen after
 	 * them, read in offset order, where the groups would read them
 	 * scattered */
-	uint32_t depth = (64 - u_bits) / 8;
+	j.depth = (64 - u_bits) / 8;
 	for (size_t u = 0; u < nr; u++)
-		w[u] = (read_words(d, nm->num[u], depth, &next[0][u], &next[1][u]) & ~u_mask) | u;
+		w[u] = (read_words(d, nm->num[u], j.depth, &j.next[0][u], &j.next[1][u]) & ~u_mask) |
+		       u;
 	c_radix_sort(w, w + 3 * nr, nr, u_bits, 64);
+	chunk_groups(&j, nr);
+	c_share_job(d, &(struct c_job){number_chunk, &j, NUMBER_CHUNKS});
 	uint32_t ord = 0;
-	int err = 0;
-	for (size_t lo = 0, hi; lo < nr; lo = hi) {
-		uint64_t pfx = w[lo] & ~u_mask;
-		for (hi = lo + 1; hi < nr && (w[hi] & ~u_mask) == pfx; hi++)
-			;
-		size_t len = hi - lo;
-		if (!pfx) { /* "" (an offset inside a string table's gaps) */
-			for (size_t i = lo; i < hi; i++)
-				nm->num[w[i] & u_mask] = 0;
-			continue;
-		}
-		/* a prefix no other string has, or strings that end in it */
-		if (len == 1 || !(pfx >> (64 - 8 * depth) & 0xff)) {
-			ord++;
-			for (size_t i = lo; i < hi; i++)
-				nm->num[w[i] & u_mask] = ord;
-			continue;
-		}
-		if (number_group(d, nm, w + lo, len, u_mask, next, depth, &ord)) {
-			err = -ENOMEM;
-			break;
-		}
+	for (unsigned c = 0; c < NUMBER_CHUNKS; c++) {
+		j.before[c] = ord;
+		ord += j.ords[c];
 	}
+	if (!j.err)
+		c_share_job(d, &(struct c_job){renumber_chunk, &j, NUMBER_CHUNKS});
+	free(j.sc[0].p);
+	free(j.sc[1].p);
 	free(own);
 	nm->bits = 0;
 	while (nm->bits < 32 && ord >> nm->bits)
 		nm->bits++;
-	return err;
+	return j.err;
 }
 
-int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
+int c_names_number(struct cdump *d, struct c_names *nm, size_t marks, uint64_t *room,
 		   size_t room_words)
 {
 	size_t words = nm->total / 64 + 1;
@@ -303,10 +379,7 @@ int c_names_number(const struct cdump *d, struct c_names *nm, size_t marks, uint
 		for (uint64_t bitsleft = nm->used.bits[i]; bitsleft; bitsleft &= bitsleft - 1)
 			nm->num[nr++] = (uint32_t)(i * 64 + (unsigned)__builtin_ctzll(bitsleft));
 	}
-	int err = number_strings(d, nm, nr, room, room_words);
-	free(nm->scratch);
-	nm->scratch = NULL;
-	return err;
+	return number_strings(d, nm, nr, room, room_words);
 }
 
 static void count_num(uint8_t *seen, uint32_t num, unsigned times)
