@@ -162,8 +162,8 @@ void *c_take_spare(struct cdump *d, size_t sz, size_t *mapped)
 	return NULL;
 }
 
-/* the spare blocks freed: nothing will take them (the helper's ___N maps
- * are its own), and they would stay resident */
+/* the spare blocks released: nothing will take them (the helper's ___N
+ * maps are its own), and they would stay resident */
 static void drop_spares(struct cdump *d)
 {
 	for (int i = 0; i < 2; i++) {
@@ -212,6 +212,25 @@ static void ends_to_queue(struct cdump *d)
 	d->end = NULL;
 }
 
+/* The output held while ordering goes (the helper's walk writes it) would
+ * grow into fresh pages, some 450 faults for the running kernel's header:
+ * it goes into the largest spare block instead (the sort's tables, touched
+ * already), where that is larger than its buffer. The others are
+ * released. */
+static void hold_in_spare(struct cdump *d)
+{
+	int best = -1;
+	for (int i = 0; i < 2; i++)
+		if (d->spare[i] && d->spare_sz[i] > d->o->cap &&
+		    (best < 0 || d->spare_sz[i] > d->spare_sz[best]))
+			best = i;
+	if (best >= 0) {
+		out_use_buffer(d->o, d->spare[best], d->spare_sz[best], d->spare_mapped[best]);
+		d->spare[best] = NULL;
+	}
+	drop_spares(d);
+}
+
 /* The types bpftool dumps, in its order: the roots; or every ID from 1
  * (unsorted); or the sorted IDs (bpftool 7.8 starts at sorted index 1,
  * meaning to skip void, which does not sort first: with quirks the type
@@ -245,8 +264,8 @@ static int order_all(struct cdump *d, const struct bk_dump_c_opts *o, bool *help
 	ends_to_queue(d);
 	/* a helper that walks writes as ordering goes, after the header */
 	if ((*helper_walks = c_helper_hold_output(d))) {
+		hold_in_spare(d);
 		put_bytes(d->o, header, sizeof(header) - 1);
-		drop_spares(d);
 	}
 	c_helper_order_begin(d);
 	int e = 0;

@@ -510,7 +510,7 @@ static size_t wait_queued(struct helper *h, size_t i)
 		if (ordered == ORDER_FAILED)
 			return 0;
 		if (ordered == ORDERED) {
-			h->out->hold = false; /* nothing will fail ordering now */
+			out_let_go(h->out); /* nothing will fail ordering now */
 			return n > i ? n - i : 0;
 		}
 		if (n > i && h->out->len < HOLD_MAX)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The output buffer of src/text's printers (see out.h). */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "text/out.h"
 
@@ -24,14 +25,48 @@ bool out_make_room(struct out *o, size_t n)
 	size_t cap = o->cap * 2;
 	while (cap - o->len < n)
 		cap *= 2;
-	char *nb = realloc(o->buf, cap);
+	char *nb = o->mapped ? malloc(cap) : realloc(o->buf, cap);
 	if (!nb) {
 		o->err = -ENOMEM;
 		return false;
 	}
+	if (o->mapped) { /* (a mapping does not realloc) */
+		memcpy(nb, o->buf, o->len);
+		munmap(o->buf, o->mapped);
+		o->mapped = 0;
+	}
 	o->buf = nb;
 	o->cap = cap;
 	return true;
+}
+
+static void release(struct out *o)
+{
+	if (o->mapped)
+		munmap(o->buf, o->mapped);
+	else
+		free(o->buf);
+	o->buf = NULL;
+	o->mapped = 0;
+}
+
+void out_let_go(struct out *o)
+{
+	o->hold = false;
+	out_flush(o);
+	if (o->mapped > OUT_CHUNK && o->cap > OUT_CHUNK && !o->len) {
+		munmap(o->buf + OUT_CHUNK, o->mapped - OUT_CHUNK);
+		o->mapped = o->cap = OUT_CHUNK;
+	}
+}
+
+void out_use_buffer(struct out *o, void *p, size_t cap, size_t mapped)
+{
+	memcpy(p, o->buf, o->len);
+	release(o);
+	o->buf = p;
+	o->cap = cap;
+	o->mapped = mapped;
 }
 
 /* Any number of bytes, in buffer-sized pieces when writing to a file. */
@@ -202,8 +237,7 @@ int out_open(struct out *o, FILE *file)
 int out_close_file(struct out *o)
 {
 	out_flush(o);
-	free(o->buf);
-	o->buf = NULL;
+	release(o);
 	if (o->err)
 		errno = -o->err;
 	return o->err;
@@ -211,11 +245,21 @@ int out_close_file(struct out *o)
 
 int out_close_mem(struct out *o, char **text, size_t *len)
 {
+	if (!o->err && o->mapped) { /* (what the caller gets, it frees) */
+		char *copy = malloc(o->len + 1);
+		if (copy) {
+			memcpy(copy, o->buf, o->len);
+			release(o);
+			o->buf = copy;
+			o->cap = o->len + 1;
+		} else {
+			o->err = -ENOMEM;
+		}
+	}
 	if (!o->err && out_reserve(o, 1))
 		o->buf[o->len] = '\0';
 	if (o->err) {
-		free(o->buf);
-		o->buf = NULL;
+		release(o);
 		return o->err;
 	}
 	*text = o->buf;

@@ -17,6 +17,7 @@
 struct out {
 	char *buf;
 	size_t len, cap;
+	size_t mapped;   /* buf's mapping's length (0: malloc'ed) */
 	FILE *file;      /* NULL: collect in memory, growing buf */
 	/* a FILE's output held: collected in memory like NULL's until let go,
 	 * so that what a later failure follows is never written */
@@ -42,6 +43,16 @@ void put_u64(struct out *o, uint64_t v);
  * (no copy), or into memory */
 void out_write(struct out *o, const char *s, size_t n);
 void put_i64(struct out *o, int64_t v);
+
+/* buf replaced by p, cap bytes whose pages are already backed: a mapping
+ * of mapped bytes, or malloc'ed (mapped 0). What is collected moves there.
+ * For output held long, which would grow into fresh pages. */
+void out_use_buffer(struct out *o, void *p, size_t cap, size_t mapped);
+
+/* The output held let go: what is collected goes to the file, and a
+ * mapping larger than the buffer a file needs (out_use_buffer) is cut
+ * back to that, its pages released. */
+void out_let_go(struct out *o);
 
 /* Make room for n more bytes; false when that is impossible (memory). */
 static inline bool out_reserve(struct out *o, size_t n)
