@@ -410,10 +410,17 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	uint32_t nr = c_ranked_count(&en->need, d->n);
 	if (!(en->hash = malloc((nr ? nr : 1) * sizeof(*en->hash))))
 		return -ENOMEM;
-	struct seen_hash *seen = bk_zalloc(2 * 2 * SEEN_HASHES * sizeof(*seen));
+	/* the two caches in the keys' room, free until the runs are sorted
+	 * and touched already, where it holds them (else fresh, zeroed) */
+	size_t caches = 2 * 2 * SEEN_HASHES * sizeof(struct seen_hash);
+	bool room = s->m * sizeof(*s->key) >= caches;
+	struct seen_hash *own = room ? NULL : bk_zalloc(caches); /* (NULL: no caches) */
+	struct seen_hash *seen = room ? (struct seen_hash *)(void *)s->key : own;
+	if (room)
+		memset(seen, 0, caches);
 	struct hash_job job = {d, en, nr, d->n / 64 + 1, {seen, seen ? seen + 2 * SEEN_HASHES : NULL}};
 	c_share_job(d, &(struct c_job){hash_chunk, &job, HASH_CHUNKS});
-	free(seen);
+	free(own);
 	return 0;
 }
 
