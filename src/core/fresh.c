@@ -63,3 +63,11 @@ void *bk_map_fresh(size_t sz, size_t *len)
 #endif
 	return p;
 }
+
+void bk_fresh_release(void *p, size_t mapped)
+{
+	if (mapped)
+		munmap(p, mapped);
+	else
+		free(p);
+}

@@ -40,4 +40,8 @@ void *bk_zalloc(size_t n);
  * takes. NULL when memory runs out. */
 void *bk_map_fresh(size_t sz, size_t *len);
 
+/* p released: a mapping of mapped bytes (bk_map_fresh's *len), or
+ * malloc'ed memory where mapped is 0 */
+void bk_fresh_release(void *p, size_t mapped);
+
 #endif

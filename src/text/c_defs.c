@@ -39,7 +39,7 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 		ns[j] = m->slots[i];
 	}
 	if (m->slots)
-		c_release(m->slots, m->mapped);
+		bk_fresh_release(m->slots, m->mapped);
 	m->slots = ns;
 	m->mapped = mapped;
 	m->mask = cap - 1;

@@ -126,14 +126,6 @@ static int cdump_init(struct cdump *d, const struct bk_btf *btf, struct out *o,
 	return c_prepare(d);
 }
 
-void c_release(void *p, size_t mapped)
-{
-	if (mapped)
-		munmap(p, mapped);
-	else
-		free(p);
-}
-
 void c_give_spare(struct cdump *d, void *p, size_t sz, size_t mapped)
 {
 	if (!p)
@@ -146,7 +138,7 @@ void c_give_spare(struct cdump *d, void *p, size_t sz, size_t mapped)
 			return;
 		}
 	}
-	c_release(p, mapped);
+	bk_fresh_release(p, mapped);
 }
 
 void *c_take_spare(struct cdump *d, size_t sz, size_t *mapped)
@@ -168,7 +160,7 @@ static void drop_spares(struct cdump *d)
 {
 	for (int i = 0; i < 2; i++) {
 		if (d->spare[i])
-			c_release(d->spare[i], d->spare_mapped[i]);
+			bk_fresh_release(d->spare[i], d->spare_mapped[i]);
 		d->spare[i] = NULL;
 	}
 }

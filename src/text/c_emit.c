@@ -654,7 +654,7 @@ void c_emit_fini(struct cdump *d)
 	free(d->memo);
 	free(d->tasks);
 	if (d->type_names.slots)
-		c_release(d->type_names.slots, d->type_names.mapped);
+		bk_fresh_release(d->type_names.slots, d->type_names.mapped);
 	if (d->ident_names.slots)
-		c_release(d->ident_names.slots, d->ident_names.mapped);
+		bk_fresh_release(d->ident_names.slots, d->ident_names.mapped);
 }

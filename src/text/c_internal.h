@@ -152,8 +152,6 @@ static inline int u32vec_push(struct u32vec *s, uint32_t v)
  * (NULL: none), *mapped saying which it is */
 void c_give_spare(struct cdump *d, void *p, size_t sz, size_t mapped);
 void *c_take_spare(struct cdump *d, size_t sz, size_t *mapped);
-/* a block malloc'ed (mapped 0) or mapped (its mapping's length) released */
-void c_release(void *p, size_t mapped);
 
 static inline const struct bk_type *c_type(const struct cdump *d, uint32_t id)
 {

@@ -352,7 +352,7 @@ static void mark_tied_ends(const struct sorter *s, const uint32_t *pos, const ui
 
 /* The hashes of the chain ends that types in runs reach, into their slots,
  * computed in ID order (the types and their names lie in that order in
- * memory, where the sorted order would jump about), by chunks of IDs that
+ * memory, where the sorted order would jump about), by chunks of them that
  * the helper thread shares (c_share_job: it is idle by now, its printing
  * ahead done), each worker with a cache of its own. */
 #define HASH_CHUNKS 64
@@ -627,7 +627,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 	free(en.hash);
 	free(starts);
 	/* the tables' memory, touched now, for a later phase */
-	c_give_spare(d, s.tables, s.tables_sz, s.tables_sz);
+	c_give_spare(d, s.tables, s.tables_sz, s.tables_sz); /* (all of the mapping) */
 	return err;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "core/fresh.h"
 #include "text/out.h"
 
 /* ---- the buffer ------------------------------------------------------------ */
@@ -42,10 +43,7 @@ bool out_make_room(struct out *o, size_t n)
 
 static void release(struct out *o)
 {
-	if (o->mapped)
-		munmap(o->buf, o->mapped);
-	else
-		free(o->buf);
+	bk_fresh_release(o->buf, o->mapped);
 	o->buf = NULL;
 	o->mapped = 0;
 }
