@@ -178,7 +178,7 @@ static bool is_wanted(const struct cdump *d, uint32_t id)
 {
 	if (ahead_op(d->kind[id]) < 0)
 		return false;
-	return c_type(d, id)->name_off || !(d->state[id] & ST_WALKED_TO);
+	return c_named(d, id) || !(d->state[id] & ST_WALKED_TO);
 }
 
 static int find_wanted(struct helper *h)
@@ -626,13 +626,11 @@ static bool is_ready(const void *arg, uint32_t unused)
 static bool prints_by_dup(const struct cdump *d)
 {
 	for (uint32_t id = 1; id < d->n; id++) {
-		if (d->kind[id] != BK_KIND_INT && d->kind[id] != BK_KIND_TYPEDEF)
-			continue; /* (without reading the type) */
-		const struct bk_type *t = c_type(d, id);
-		if (d->kind[id] == BK_KIND_INT && c_is_missing_base_type(c_name(d, t)))
+		/* (the kinds and a typedef's target noted: few types are read) */
+		if (d->kind[id] == BK_KIND_INT && c_is_missing_base_type(c_name(d, c_type(d, id))))
 			return true;
-		if (d->kind[id] == BK_KIND_TYPEDEF && !t->type &&
-		    !strcmp(c_name(d, t), "__gnuc_va_list"))
+		if (d->kind[id] == BK_KIND_TYPEDEF && !d->next[id] &&
+		    !strcmp(c_name(d, c_type(d, id)), "__gnuc_va_list"))
 			return true;
 	}
 	return false;
