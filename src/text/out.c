@@ -50,6 +50,8 @@ static void release(struct out *o)
 
 void out_let_go(struct out *o)
 {
+	if (!o->hold)
+		return; /* (let go already) */
 	o->hold = false;
 	out_flush(o);
 	if (o->mapped > OUT_CHUNK && o->cap > OUT_CHUNK && !o->len) {

@@ -49,9 +49,9 @@ void put_i64(struct out *o, int64_t v);
  * For output held long, which would grow into fresh pages. */
 void out_use_buffer(struct out *o, void *p, size_t cap, size_t mapped);
 
-/* The output held let go: what is collected goes to the file, and a
- * mapping larger than the buffer a file needs (out_use_buffer) is cut
- * back to that, its pages released. */
+/* The output held let go (once; later calls do nothing): what is
+ * collected goes to the file, and a mapping larger than the buffer a file
+ * needs (out_use_buffer) is cut back to that, its pages released. */
 void out_let_go(struct out *o);
 
 /* Make room for n more bytes; false when that is impossible (memory). */
