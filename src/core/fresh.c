@@ -38,11 +38,14 @@ void *bk_malloc_fresh(size_t *cap)
 	return malloc(*cap);
 }
 
-void *bk_zalloc(size_t n)
+void *bk_zalloc(size_t n, size_t size)
 {
-	void *p = malloc(n ? n : 1);
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	void *p = malloc(bytes ? bytes : 1);
 	if (p)
-		memset(p, 0, n);
+		memset(p, 0, bytes);
 	return p;
 }
 

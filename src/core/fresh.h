@@ -23,15 +23,15 @@
  * runs out. */
 void *bk_malloc_fresh(size_t *cap);
 
-/* n zeroed bytes (NULL when memory runs out; free() releases them), each
- * page of them written first. calloc leaves a large block's pages
+/* calloc(n, size) (NULL when memory runs out or n * size overflows;
+ * free() releases it), each page of it written first. calloc leaves a large block's pages
  * unbacked, and a page that is read before it is written (a hash table's
  * slot, a bitmap's word) gets the shared zero page: the write that
  * follows replaces it, which flushes that page from the TLB of every
  * processor the process runs on, an interprocessor interrupt (about 15 us
  * in a virtual machine) as soon as it has two threads. For tables that
  * are read before they are written. */
-void *bk_zalloc(size_t n);
+void *bk_zalloc(size_t n, size_t size);
 
 /* A zeroed mapping of sz (> 0) bytes, *len of them mapped (for munmap):
  * in huge pages where it fills them at least half (so no more than 1 MiB

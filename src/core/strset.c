@@ -65,7 +65,7 @@ int bk_strset_grow(struct bk_strset *s, const char *buf, size_t want)
 	while (cap < want * 2)
 		cap <<= 1;
 	/* (the tags are probed before they are written) */
-	struct bk_strset n = {bk_zalloc(cap), malloc(cap * sizeof(uint32_t)), cap - 1, s->used};
+	struct bk_strset n = {bk_zalloc(cap, 1), malloc(cap * sizeof(uint32_t)), cap - 1, s->used};
 	if (!n.tags || !n.offs) {
 		free(n.tags);
 		free(n.offs);

@@ -44,7 +44,7 @@ static uint32_t hash32(uint32_t k)
 
 static int u32map_init(struct u32map *m, uint32_t cap)
 {
-	m->slots = bk_zalloc(cap * sizeof(*m->slots)); /* (probed before written) */
+	m->slots = bk_zalloc(cap, sizeof(*m->slots)); /* (probed before written) */
 	m->mask = cap - 1;
 	m->used = 0;
 	return m->slots ? 0 : -ENOMEM;
@@ -514,7 +514,7 @@ int bk_distill_opts(const struct bk_btf *split, const struct bk_distill_opts *us
 	size_t own_slots = split->strs_len / OWN_CACHE_STRIDE;
 	while (d.own_cache_bits < OWN_CACHE_MAX_BITS && own_slots >> d.own_cache_bits)
 		d.own_cache_bits++;
-	d.own_cache = bk_zalloc(((size_t)1 << d.own_cache_bits) * sizeof(*d.own_cache));
+	d.own_cache = bk_zalloc((size_t)1 << d.own_cache_bits, sizeof(*d.own_cache));
 	if (u32map_init(&d.map, 1024) || u32map_init(&d.base_strs, 4096) || !d.own_cache ||
 	    !d.dist) {
 		bk_err(err, e, "out of memory");

@@ -28,7 +28,7 @@ static int name_map_grow(struct cdump *d, struct name_map *m)
 	struct name_slot *ns = m->slots ? NULL : c_take_spare(d, cap * sizeof(*ns), &mapped);
 	if (ns)
 		memset(ns, 0, cap * sizeof(*ns));
-	else if (!(ns = bk_zalloc(cap * sizeof(*ns))))
+	else if (!(ns = bk_zalloc(cap, sizeof(*ns))))
 		return -ENOMEM;
 	for (size_t i = 0; m->slots && i <= m->mask; i++) {
 		if (!m->slots[i].count)

@@ -47,7 +47,6 @@
  * processors, has a helper; else this thread walks and prints everything.
  */
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "text/c_internal.h"
 #include "text/threads.h"
@@ -190,7 +189,7 @@ static int find_wanted(struct helper *h)
 		if (is_wanted(d, id))
 			c_ranked_add(&h->wanted, id);
 	h->nr = c_ranked_count(&h->wanted, d->n);
-	h->claim = bk_zalloc(h->nr);
+	h->claim = bk_zalloc(h->nr, 1);
 	h->pieces = malloc((h->nr ? h->nr : 1) * sizeof(*h->pieces));
 	return h->claim && h->pieces ? 0 : -ENOMEM;
 }
@@ -250,10 +249,7 @@ static void store_free(struct ahead *a)
 {
 	while (a->chunks) {
 		struct store_chunk *next = a->chunks->next;
-		if (a->chunks->mapped)
-			munmap(a->chunks, a->chunks->mapped);
-		else
-			free(a->chunks);
+		bk_fresh_release(a->chunks, a->chunks->mapped);
 		a->chunks = next;
 	}
 }
@@ -440,7 +436,7 @@ static bool become_writer(struct helper *h)
 {
 	struct cdump *w = &h->own.w;
 	const struct cdump *d = h->d;
-	if (!(w->state = bk_zalloc(d->n)))
+	if (!(w->state = bk_zalloc(d->n, 1)))
 		return false;
 	w->state[0] = ST_EMITTED;
 	w->o = h->out;

@@ -152,7 +152,7 @@ struct memo_slot {
 static inline struct memo_slot *memo_slot(struct cdump *d, uint32_t id)
 {
 	if (__builtin_expect(!d->memo, 0) &&
-	    !(d->memo = bk_zalloc(MEMO_SLOTS * sizeof(struct memo_slot))))
+	    !(d->memo = bk_zalloc(MEMO_SLOTS, sizeof(struct memo_slot))))
 		return NULL; /* (no memory: printed without the memo) */
 	return (struct memo_slot *)d->memo + ((id * 0x9e3779b1u) >> 16) % MEMO_SLOTS;
 }

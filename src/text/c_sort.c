@@ -414,7 +414,7 @@ static int hash_tied_ends(const struct sorter *s, const uint32_t *pos, const uin
 	 * and touched already, where it holds them (else fresh, zeroed) */
 	size_t caches = 2 * 2 * SEEN_HASHES * sizeof(struct seen_hash);
 	bool room = s->m * sizeof(*s->key) >= caches;
-	struct seen_hash *own = room ? NULL : bk_zalloc(caches); /* (NULL: no caches) */
+	struct seen_hash *own = room ? NULL : bk_zalloc(caches, 1); /* (NULL: no caches) */
 	struct seen_hash *seen = room ? (struct seen_hash *)(void *)s->key : own;
 	if (room)
 		memset(seen, 0, caches);
@@ -575,7 +575,7 @@ static int make_keys(struct sorter *s)
 	 * and split BTF together could only just pass it */
 	if (!err && 2 * nm.bits + 4 > 64)
 		err = bk_err(d->err, -E2BIG, "too many type names to sort");
-	if (!err && !d->single && !(seen = bk_zalloc((size_t)1 << nm.bits)))
+	if (!err && !d->single && !(seen = bk_zalloc((size_t)1 << nm.bits, 1)))
 		err = -ENOMEM;
 	if (seen)
 		seen[0] = 2;
@@ -609,7 +609,7 @@ static int sort_some(struct cdump *d, uint32_t *ids, uint32_t *nr, bool all, uns
 		unsigned kbits = 2 * s.name_bits + 4;
 		sort_by_key(&s, s.pos, kbits);
 		*first_rank = s.m ? (unsigned)(s.tmp[0] >> (kbits - 4)) : 0;
-		if (!(starts = bk_zalloc((s.m / 64 + 1) * sizeof(*starts))))
+		if (!(starts = bk_zalloc(s.m / 64 + 1, sizeof(*starts))))
 			err = -ENOMEM;
 	}
 	if (!err) {

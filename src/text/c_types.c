@@ -26,7 +26,7 @@ int u32vec_grow(struct u32vec *s)
 int c_ranked_alloc(struct c_ranked *r, uint64_t n)
 {
 	size_t words = (size_t)(n / 64) + 1;
-	r->bits = bk_zalloc(words * sizeof(*r->bits));
+	r->bits = bk_zalloc(words, sizeof(*r->bits));
 	r->before = malloc(words * sizeof(*r->before));
 	return r->bits && r->before ? 0 : -ENOMEM;
 }

@@ -33,7 +33,7 @@ bool out_make_room(struct out *o, size_t n)
 	}
 	if (o->mapped) { /* (a mapping does not realloc) */
 		memcpy(nb, o->buf, o->len);
-		munmap(o->buf, o->mapped);
+		bk_fresh_release(o->buf, o->mapped);
 		o->mapped = 0;
 	}
 	o->buf = nb;
