@@ -49,6 +49,7 @@
 #include <stdlib.h>
 
 #include "text/c_internal.h"
+#include "text/c_share.h"
 #include "text/threads.h"
 
 #define HELPER_MIN_TYPES 4096
@@ -139,12 +140,7 @@ struct helper {
 	struct ahead late;
 	bool late_begun;
 	struct out *out;
-	/* a job shared (c_share_job): its chunks claimed (job_next) and run
-	 * (job_done) while it is open; in_job while the helper reads it
-	 * (all atomic but job) */
-	struct c_job job;
-	uint32_t job_next, job_done;
-	bool job_open, in_job;
+	struct c_share share; /* a job of the sort's, shared (c_share_job) */
 	size_t walked;           /* (atomic) where the walk is in the queue */
 	bool walk_done;          /* (atomic) */
 	int walk_err;
@@ -254,53 +250,7 @@ static void store_free(struct ahead *a)
 	}
 }
 
-/* ---- sharing a job ---------------------------------------------------------------- */
-
-static void run_chunks(struct helper *h, unsigned worker)
-{
-	uint32_t c;
-	while ((c = __atomic_fetch_add(&h->job_next, 1, __ATOMIC_RELAXED)) < h->job.nr) {
-		h->job.run(h->job.arg, c, worker);
-		__atomic_fetch_add(&h->job_done, 1, __ATOMIC_RELEASE);
-	}
-}
-
-static bool job_open(const struct helper *h)
-{
-	return __atomic_load_n(&h->job_open, __ATOMIC_ACQUIRE);
-}
-
-/* The helper's part of an open job. Its mark in_job before it looks
- * again (both sequentially consistent, as the other side's): either the
- * job's owner sees the mark once it has closed the job, and waits, or the
- * helper sees it closed and reads nothing of it. */
-static void join_job(struct helper *h)
-{
-	__atomic_store_n(&h->in_job, true, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&h->job_open, __ATOMIC_SEQ_CST))
-		run_chunks(h, 1);
-	__atomic_store_n(&h->in_job, false, __ATOMIC_RELEASE);
-}
-
-static bool chunks_done(const void *arg, uint32_t nr)
-{
-	return __atomic_load_n(&((const struct helper *)arg)->job_done, __ATOMIC_ACQUIRE) >= nr;
-}
-
-static bool helper_out(const void *arg, uint32_t unused)
-{
-	(void)unused;
-	return !__atomic_load_n(&((const struct helper *)arg)->in_job, __ATOMIC_ACQUIRE);
-}
-
-/* until ready: a chunk the helper runs, or its leaving the job, takes
- * microseconds, unless its processor was taken from it */
-static void wait_helper(const struct helper *h, bool (*ready)(const void *, uint32_t),
-			uint32_t val)
-{
-	while (!wait_spin(ready, h, val))
-		sched_yield();
-}
+/* ---- sharing a job (c_share.c) -------------------------------------------------- */
 
 void c_share_job(struct cdump *d, const struct c_job *job)
 {
@@ -310,17 +260,7 @@ void c_share_job(struct cdump *d, const struct c_job *job)
 			job->run(job->arg, c, 0);
 		return;
 	}
-	h->job = *job;
-	__atomic_store_n(&h->job_next, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&h->job_done, 0, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&h->lock);
-	__atomic_store_n(&h->job_open, true, __ATOMIC_SEQ_CST);
-	pthread_cond_broadcast(&h->begun);
-	pthread_mutex_unlock(&h->lock);
-	run_chunks(h, 0);
-	__atomic_store_n(&h->job_open, false, __ATOMIC_SEQ_CST);
-	wait_helper(h, chunks_done, job->nr);
-	wait_helper(h, helper_out, 0);
+	c_share_run(&h->share, job, &h->lock, &h->begun);
 }
 
 /* ---- printing ahead --------------------------------------------------------------- */
@@ -358,8 +298,8 @@ static void print_all_ahead(struct helper *h)
 	uint32_t rank = 0;
 	for (size_t i = 0; i < words; i++) {
 		for (uint64_t left = h->wanted.bits[i]; left; left &= left - 1, rank++) {
-			if (job_open(h))
-				join_job(h); /* (this thread's wait is the sort's) */
+			if (c_share_open(&h->share))
+				c_share_join(&h->share); /* (this thread's wait is the sort's) */
 			if (__atomic_load_n(&h->queue, __ATOMIC_RELAXED) ||
 			    __atomic_load_n(&h->cancel, __ATOMIC_RELAXED) || h->own.full)
 				return;
@@ -460,7 +400,7 @@ static bool queue_has(const void *arg, uint32_t unused)
 
 static bool queue_or_job(const void *arg, uint32_t unused)
 {
-	return queue_has(arg, unused) || job_open(arg);
+	return queue_has(arg, unused) || c_share_open(&((const struct helper *)arg)->share);
 }
 
 /* until ordering begins (or the helper is cancelled), sharing the jobs
@@ -476,7 +416,7 @@ static void wait_queue(struct helper *h)
 		}
 		if (queue_has(h, 0))
 			return;
-		join_job(h);
+		c_share_join(&h->share);
 	}
 }
 
