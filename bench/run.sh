@@ -17,11 +17,14 @@ echo "== whole process: btfkit dump --format c (vmlinux.h) of that vmlinux to /d
 "$B/bench/measure" "$RUNS" "$B/btfkit" dump --format c "$K"
 # BPFTOOL: another bpftool to compare with (bpftool 7.8, built from
 # libbpf/bpftool 0ffb986, is what the goldens were made with)
+# The two take turns, run for run: this machine's speed drifts by half from
+# one minute to the next, and the ratio of runs side by side is what holds.
 BPFTOOL=${BPFTOOL:-bpftool}
 if command -v "$BPFTOOL" >/dev/null 2>&1; then
-	echo "== for comparison: bpftool $("$BPFTOOL" version | head -1 | cut -d' ' -f2-)"
-	"$B/bench/measure" "$RUNS" "$BPFTOOL" btf dump file "$K"
-	"$B/bench/measure" "$RUNS" "$BPFTOOL" btf dump file "$K" format c
+	echo "== for comparison, alternated: bpftool $("$BPFTOOL" version | head -1 | cut -d' ' -f2-)"
+	"$B/bench/measure" "$RUNS" "$B/btfkit" dump "$K" --vs "$BPFTOOL" btf dump file "$K"
+	"$B/bench/measure" "$RUNS" "$B/btfkit" dump --format c "$K" \
+		--vs "$BPFTOOL" btf dump file "$K" format c
 fi
 if [ -x "$B/bench/bench_libbpf" ]; then
 	echo "== for comparison: libbpf btf__parse_raw (installed libbpf-dev)"
