@@ -191,21 +191,6 @@ static uint32_t sort_name_off(const struct cdump *d, uint32_t id)
 	return t->name_off;
 }
 
-/* A chain's end lies anywhere: ask for where the end of the type sixteen
- * positions ahead is, and for the end of the one eight ahead, before
- * its name is read. */
-static inline void prefetch_end(const struct cdump *d, const uint32_t *sel, uint32_t p,
-				uint32_t m)
-{
-	if (p + 16 < m) {
-		uint32_t end = d->end[sel[p + 16]];
-		if (end >= d->own_start)
-			__builtin_prefetch(&d->own_offs[end - d->own_start]);
-	}
-	if (p + 8 < m)
-		__builtin_prefetch(c_type(d, d->end[sel[p + 8]]));
-}
-
 /* A sort's state: the IDs sorted (by position), one key a position (rank,
  * sort name's number, name's number, packed into the low bits), the
  * position field of the words sorted. */
@@ -237,7 +222,6 @@ static size_t mark_names(struct sorter *s, struct c_names *nm)
 	const struct cdump *d = s->d;
 	size_t marks = 1;
 	for (uint32_t p = 0; p < s->m; p++) {
-		prefetch_end(d, s->sel, p, s->m);
 		const struct bk_type *t = c_type(d, s->sel[p]);
 		uint32_t sort_name = sort_name_off(d, s->sel[p]);
 		s->key[p] = (uint64_t)sort_name << 32 | t->name_off;
@@ -575,28 +559,6 @@ static int select_types(struct sorter *s, uint32_t *ids, bool all)
 	return 0;
 }
 
-/* A name's number is two reads at random places (its bit's word and the
- * count before it, then the number by rank): ask for the first two for
- * the names sixteen positions ahead, and for the number eight ahead. */
-static inline void prefetch_numbers(const struct c_names *nm, const uint64_t *key, uint32_t p,
-				    uint32_t m)
-{
-	if (p + 16 < m) {
-		for (int half = 0; half < 2; half++) {
-			uint32_t off = (uint32_t)(key[p + 16] >> (32 * half));
-			__builtin_prefetch(&nm->used.bits[off / 64]);
-			__builtin_prefetch(&nm->used.before[off / 64]);
-		}
-	}
-	if (p + 8 < m) {
-		for (int half = 0; half < 2; half++) {
-			uint32_t off = (uint32_t)(key[p + 8] >> (32 * half));
-			if (off && off < nm->total)
-				__builtin_prefetch(&nm->num[c_ranked_rank(&nm->used, off)]);
-		}
-	}
-}
-
 /* Each position's key: rank, sort name, name from the high bits down; and
  * the names given out only once, where not known yet. */
 static int make_keys(struct sorter *s)
@@ -618,7 +580,6 @@ static int make_keys(struct sorter *s)
 	if (seen)
 		seen[0] = 2;
 	for (uint32_t p = 0; p < s->m && !err; p++) {
-		prefetch_numbers(&nm, s->key, p, s->m);
 		uint32_t id = s->sel[p], name_off = (uint32_t)s->key[p];
 		uint32_t sort_off = (uint32_t)(s->key[p] >> 32), num = c_names_num(&nm, name_off);
 		uint32_t sort_num = sort_off == name_off ? num : c_names_num(&nm, sort_off);
