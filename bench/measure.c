@@ -47,10 +47,10 @@ static int subject_init(struct subject *s, char **argv, int n)
 {
 	s->argv = argv;
 	s->name[0] = '\0';
-	for (int i = 0; argv[i]; i++) {
+	size_t len = 0; /* (a long command line is cut, not overrun) */
+	for (int i = 0; argv[i] && len + 2 < sizeof(s->name); i++) {
 		const char *base = !i && strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
-		strncat(s->name, base, sizeof(s->name) - strlen(s->name) - 2);
-		strcat(s->name, " ");
+		len += (size_t)snprintf(s->name + len, sizeof(s->name) - len, "%s ", base);
 	}
 	s->wall = calloc((size_t)n, sizeof(*s->wall));
 	s->cpu = calloc((size_t)n, sizeof(*s->cpu));
@@ -104,12 +104,13 @@ static void report(struct subject *s, int n)
 	}
 }
 
-/* the median of the runs' ratios b/a (before report sorts the times) */
+/* the median of the runs' ratios b/a (before report sorts the times);
+ * -1 without memory */
 static double median_ratio(const struct subject *a, const struct subject *b, int n)
 {
 	double *r = calloc((size_t)n, sizeof(*r));
 	if (!r)
-		return 0;
+		return -1;
 	for (int i = 0; i < n; i++)
 		r[i] = b->wall[i] / a->wall[i];
 	qsort(r, (size_t)n, sizeof(*r), cmp_double);
@@ -154,9 +155,13 @@ int main(int argc, char **argv)
 			e = run_once(&s[k], i, ok_status);
 	if (!e) {
 		double ratio = nr == 2 ? median_ratio(&s[0], &s[1], n) : 0;
-		for (int k = 0; k < nr; k++)
+		if (ratio < 0) {
+			fprintf(stderr, "measure: out of memory\n");
+			e = -1;
+		}
+		for (int k = 0; k < nr && !e; k++)
 			report(&s[k], n);
-		if (nr == 2)
+		if (nr == 2 && !e)
 			printf("  %-34s median of the runs' ratios: the second takes %.2fx the first's time\n",
 			       "", ratio);
 	}
