@@ -23,6 +23,7 @@ BPFTOOL=${BPFTOOL:-bpftool}
 if command -v "$BPFTOOL" >/dev/null 2>&1; then
 	echo "== for comparison, alternated: bpftool $("$BPFTOOL" version | head -1 | cut -d' ' -f2-)"
 	"$B/bench/measure" "$RUNS" "$B/btfkit" dump "$K" --vs "$BPFTOOL" btf dump file "$K"
+	"$B/bench/measure" "$RUNS" "$B/btfkit" dump -j "$K" --vs "$BPFTOOL" btf dump file "$K" -j
 	"$B/bench/measure" "$RUNS" "$B/btfkit" dump --format c "$K" \
 		--vs "$BPFTOOL" btf dump file "$K" format c
 fi
